@@ -1,0 +1,107 @@
+import path from "node:path";
+
+/** The server's whole configuration, read once from the environment and validated at start. */
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL URL; undefined means the embedded database under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  publicUrl: string;
+  dbPoolSize: number;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  signupDisabled: boolean;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  workspaceName: string;
+  bodyLimitBytes: number;
+  sessionIdleDays: number;
+  /** Adds an `x-sql-statements` response header (tests and benchmarks). */
+  exposeSqlCount: boolean;
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = str(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, "is not a valid URL");
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(" or ")}`);
+  }
+  return raw;
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = int(env, "PORT", 4000, 0, 65535);
+  const logLevel = str(env, "LOG_LEVEL") ?? "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
+  }
+  const adminEmail = str(env, "HANDOVER_ADMIN_EMAIL");
+  if (adminEmail !== undefined && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) {
+    throw new ConfigError("HANDOVER_ADMIN_EMAIL", "is not an email address");
+  }
+  const adminPassword = str(env, "HANDOVER_ADMIN_PASSWORD");
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    throw new ConfigError("HANDOVER_ADMIN_PASSWORD", "must be at least 8 characters");
+  }
+  const workspaceName = str(env, "HANDOVER_WORKSPACE_NAME") ?? "Handover";
+  if (workspaceName.length > 64) throw new ConfigError("HANDOVER_WORKSPACE_NAME", "must be at most 64 characters");
+  return {
+    port,
+    host: str(env, "HOST") ?? "0.0.0.0",
+    databaseUrl: url(env, "DATABASE_URL", ["postgres:", "postgresql:"]),
+    dataDir: path.resolve(str(env, "DATA_DIR") ?? "data"),
+    publicUrl: (url(env, "PUBLIC_URL", ["http:", "https:"]) ?? `http://localhost:${port}`).replace(/\/+$/, ""),
+    dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 500),
+    logLevel: logLevel as Config["logLevel"],
+    signupDisabled: bool(env, "SIGNUP_DISABLED", false),
+    adminEmail,
+    adminPassword,
+    workspaceName,
+    bodyLimitBytes: int(env, "BODY_LIMIT_BYTES", 1024 * 1024, 1024, 100 * 1024 * 1024),
+    sessionIdleDays: int(env, "SESSION_IDLE_DAYS", 30, 1, 3650),
+    exposeSqlCount: bool(env, "EXPOSE_SQL_COUNT", false),
+    shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10000, 0, 600000),
+  };
+}

@@ -1,0 +1,41 @@
+import type { Logger } from "pino";
+import type { DataSource } from "typeorm";
+import type { TokenKind } from "./entities/api-token.entity";
+import type { Role } from "./entities/role";
+import type { Loaders } from "./loaders";
+import type { Services } from "./services";
+
+/** Who is acting: a member of one workspace, through one token. */
+export interface Actor {
+  userId: string;
+  membershipId: string;
+  workspaceId: string;
+  role: Role;
+  tokenId: string;
+  tokenKind: TokenKind;
+}
+
+/**
+ * Everything a request carries: its identity, its database handle and its per-request loaders.
+ * Services take it first; the workspace they act in is always `actor.workspaceId`, never input.
+ */
+export interface RequestContext {
+  requestId: string;
+  actor: Actor | undefined;
+  /** The raw token, kept only to revoke it on logOut. */
+  token: string | undefined;
+  clientAddress: string | undefined;
+  db: DataSource;
+  loaders: Loaders;
+  services: Services;
+  log: Logger;
+}
+
+/** A context whose actor is known: what services receive once the auth checker has run. */
+export interface AuthedContext extends RequestContext {
+  actor: Actor;
+}
+
+export function isAuthed(ctx: RequestContext): ctx is AuthedContext {
+  return ctx.actor !== undefined;
+}

@@ -1,0 +1,77 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/**
+ * The SQL scope of one request: which workspace its statements must be bound to, and how many
+ * statements it issued. Every statement sent by the pool passes through `checkStatement`.
+ */
+export interface SqlScope {
+  /** The request's id, for logs and masked errors. */
+  requestId: string;
+  workspaceId: string | undefined;
+  /** Set only around identity lookups that precede or span workspaces (authentication, logIn). */
+  unscoped: boolean;
+  readonly counter: { statements: number };
+}
+
+const storage = new AsyncLocalStorage<SqlScope>();
+
+/** Tables whose rows belong to one workspace. Queries on them must bind the request's workspace. */
+export const TENANT_TABLES: ReadonlySet<string> = new Set(["workspaces", "memberships", "api_tokens"]);
+
+export class TenantScopeError extends Error {
+  constructor(readonly table: string) {
+    super(`refused a statement on tenant table "${table}" that does not bind the request's workspace_id`);
+  }
+}
+
+export function runInSqlScope<T>(requestId: string, fn: () => T): T {
+  return storage.run({ requestId, workspaceId: undefined, unscoped: false, counter: { statements: 0 } }, fn);
+}
+
+export function currentSqlScope(): SqlScope | undefined {
+  return storage.getStore();
+}
+
+/** Binds the current request's statements to a workspace, once it is authenticated. */
+export function bindSqlScope(workspaceId: string): void {
+  const scope = storage.getStore();
+  if (scope) scope.workspaceId = workspaceId;
+}
+
+/**
+ * Runs identity lookups that by nature are not confined to one workspace (finding a token by its
+ * hash, a user's memberships at logIn). Statements are still counted.
+ */
+export function unscoped<T>(fn: () => Promise<T>): Promise<T> {
+  const scope = storage.getStore();
+  if (!scope) return fn();
+  return storage.run({ ...scope, unscoped: true }, fn);
+}
+
+const TABLE_REFERENCE = /\b(?:from|join|into|update)\s+(?:only\s+)?"?([a-z_][a-z0-9_]*)"?/gi;
+
+/** Returns the tenant tables a statement touches. */
+export function tenantTablesOf(sql: string): string[] {
+  const found: string[] = [];
+  for (const match of sql.matchAll(TABLE_REFERENCE)) {
+    const table = match[1].toLowerCase();
+    if (TENANT_TABLES.has(table) && !found.includes(table)) found.push(table);
+  }
+  return found;
+}
+
+/**
+ * Counts a statement in the current scope and refuses it when it reads or writes a tenant
+ * table without binding the request's workspace id as a parameter.
+ */
+export function checkStatement(sql: string, values: readonly unknown[] | undefined): void {
+  const scope = storage.getStore();
+  if (!scope) return;
+  scope.counter.statements += 1;
+  if (scope.unscoped || scope.workspaceId === undefined) return;
+  const tables = tenantTablesOf(sql);
+  if (tables.length === 0) return;
+  const bound = values?.some((v) => v === scope.workspaceId) ?? false;
+  const mentions = /workspace_id/i.test(sql) || tables.every((t) => t === "workspaces");
+  if (!bound || !mentions) throw new TenantScopeError(tables[0]);
+}

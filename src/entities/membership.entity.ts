@@ -1,0 +1,37 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { Role } from "./role";
+import { User } from "./user.entity";
+import { Workspace } from "./workspace.entity";
+
+/** A user's membership of a workspace, with the role they act with there. */
+@Entity({ name: "memberships" })
+@Index("memberships_workspace_user_key", ["workspaceId", "userId"], { unique: true })
+@Index("memberships_user_idx", ["userId"])
+export class Membership {
+  @PrimaryColumn("uuid")
+  id: string;
+
+  @Column("uuid")
+  workspaceId: string;
+
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id" })
+  workspace?: Workspace;
+
+  @Column("uuid")
+  userId: string;
+
+  @ManyToOne(() => User, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "user_id" })
+  user?: User;
+
+  @Column("text")
+  role: Role;
+
+  /** When the user last logged in to this workspace: logIn without a workspaceId picks the latest. */
+  @Column("timestamptz", { nullable: true })
+  lastLoginAt: Date | null;
+
+  @Column("timestamptz", { default: () => "now()" })
+  createdAt: Date;
+}

@@ -1,0 +1,35 @@
+import { GraphQLError } from "graphql";
+
+/** The top-level error codes a client can rely on (DESIGN.md "Errors a client can rely on"). */
+export type ErrorCode =
+  | "BAD_USER_INPUT"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "RATE_LIMITED"
+  | "INTERNAL_SERVER_ERROR";
+
+/** A shape error: the input can never be valid, whatever is stored. Nothing is changed. */
+export class BadInputError extends GraphQLError {
+  constructor(field: string, message: string) {
+    super(message, { extensions: { code: "BAD_USER_INPUT", field } });
+  }
+}
+
+export class UnauthenticatedError extends GraphQLError {
+  constructor(message = "Log in first: send Authorization: Bearer <token>.") {
+    super(message, { extensions: { code: "UNAUTHENTICATED" } });
+  }
+}
+
+export class ForbiddenError extends GraphQLError {
+  constructor(message = "Your role does not allow this.") {
+    super(message, { extensions: { code: "FORBIDDEN" } });
+  }
+}
+
+export class NotFoundError extends GraphQLError {
+  constructor(message = "Not found.") {
+    super(message, { extensions: { code: "NOT_FOUND" } });
+  }
+}

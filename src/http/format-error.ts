@@ -1,0 +1,82 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError } from "graphql";
+import type { Logger } from "pino";
+import type { ValidationError } from "class-validator";
+import { currentSqlScope } from "../db/sql-scope";
+
+/** Codes a client may see besides INTERNAL_SERVER_ERROR; anything else is masked. */
+const DOMAIN_CODES = new Set(["BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "RATE_LIMITED"]);
+/** Errors Apollo raises before execution, about the request itself. */
+const REQUEST_CODES = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+]);
+
+/** The dotted path of the first failed constraint, e.g. "email" or "values.2.value". */
+function firstViolation(errors: ValidationError[], prefix = ""): { field: string; message: string } | undefined {
+  for (const error of errors) {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const message = error.constraints ? Object.values(error.constraints)[0] : undefined;
+    if (message) return { field, message };
+    const nested = firstViolation(error.children ?? [], field);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+/** The field named by graphql-js's messages about variables and input objects. */
+function fieldOfMessage(message: string): string | undefined {
+  const at = /got invalid value .* at "([^"]+)"/.exec(message);
+  if (at) return at[1].split(".").slice(1).join(".") || at[1];
+  const variable = /^Variable "\$([^"]+)"/.exec(message);
+  if (variable) return variable[1];
+  const field = /Field "([^"]+)"/.exec(message);
+  return field?.[1];
+}
+
+/**
+ * Maps every error to the model of DESIGN.md: shape errors are BAD_USER_INPUT naming the field,
+ * domain errors keep their code, and anything unexpected is masked as INTERNAL_SERVER_ERROR with
+ * the request id, its detail going to the log only.
+ */
+export function createErrorFormatter(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code;
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+
+    if (original instanceof GraphQLError && Array.isArray(original.extensions?.validationErrors)) {
+      const violation = firstViolation(original.extensions.validationErrors as ValidationError[]);
+      return {
+        ...base,
+        message: violation ? `Invalid input: ${violation.message}.` : "Invalid input.",
+        extensions: { code: "BAD_USER_INPUT", field: violation?.field },
+      };
+    }
+    if (original instanceof GraphQLError && typeof code === "string" && DOMAIN_CODES.has(code)) {
+      const field = original.extensions.field;
+      return { ...base, extensions: field === undefined ? { code } : { code, field } };
+    }
+    const fromResolver = original !== error || (original instanceof GraphQLError && original.originalError);
+    if (!fromResolver && typeof code === "string" && REQUEST_CODES.has(code)) {
+      if (code === "BAD_USER_INPUT") {
+        return { ...base, extensions: { code, field: fieldOfMessage(formatted.message) } };
+      }
+      return { ...base, extensions: { code } };
+    }
+    const requestId = currentSqlScope()?.requestId;
+    log.error({ err: original, requestId, path: formatted.path }, "internal error");
+    return {
+      message: `Internal server error. Quote request id ${requestId ?? "unknown"} when reporting it.`,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: "INTERNAL_SERVER_ERROR", requestId },
+    };
+  };
+}

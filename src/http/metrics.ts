@@ -1,0 +1,81 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { GraphQLSchema, OperationDefinitionNode } from "graphql";
+import { Kind } from "graphql";
+
+/** Prometheus metrics of one server process, exposed at /metrics. */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<"operation">;
+  private readonly duration: Histogram<"operation">;
+  private readonly errors: Counter<"code">;
+
+  constructor(pool: () => { total: number; idle: number; waiting: number } | undefined) {
+    collectDefaultMetrics({ register: this.registry });
+    this.requests = new Counter({
+      name: "handover_graphql_requests_total",
+      help: "GraphQL operations served, by operation (type and root field)",
+      labelNames: ["operation"],
+      registers: [this.registry],
+    });
+    this.duration = new Histogram({
+      name: "handover_graphql_request_duration_seconds",
+      help: "GraphQL operation duration, by operation",
+      labelNames: ["operation"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    this.errors = new Counter({
+      name: "handover_graphql_errors_total",
+      help: "GraphQL errors returned, by code",
+      labelNames: ["code"],
+      registers: [this.registry],
+    });
+    for (const key of ["total", "idle", "waiting"] as const) {
+      new Gauge({
+        name: `handover_db_pool_${key}_connections`,
+        help: `Database pool connections: ${key}`,
+        registers: [this.registry],
+        collect() {
+          this.set(pool()?.[key] ?? 0);
+        },
+      });
+    }
+  }
+
+  /** Labels only with names the schema defines, so clients cannot grow the label set. */
+  static operationLabel(schema: GraphQLSchema, operation: OperationDefinitionNode | undefined): string {
+    if (!operation) return "invalid";
+    const root =
+      operation.operation === "query"
+        ? schema.getQueryType()
+        : operation.operation === "mutation"
+          ? schema.getMutationType()
+          : schema.getSubscriptionType();
+    const first = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
+    const name = first && first.kind === Kind.FIELD ? first.name.value : undefined;
+    const known = name !== undefined && root?.getFields()[name] !== undefined;
+    return `${operation.operation}:${known ? name : name === "__typename" || name === "__schema" ? name : "unknown"}`;
+  }
+
+  plugin(schema: GraphQLSchema): ApolloServerPlugin {
+    const metrics = this;
+    return {
+      async requestDidStart() {
+        const started = process.hrtime.bigint();
+        return {
+          async willSendResponse({ operation, response }) {
+            const label = Metrics.operationLabel(schema, operation ?? undefined);
+            metrics.requests.inc({ operation: label });
+            metrics.duration.observe({ operation: label }, Number(process.hrtime.bigint() - started) / 1e9);
+            const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
+            for (const error of errors ?? []) {
+              const code = typeof error.extensions?.code === "string" ? error.extensions.code : "UNKNOWN";
+              metrics.errors.inc({ code });
+            }
+          },
+        };
+      },
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { Requires } from "../auth/requires";
+import type { AuthedContext } from "../context";
+import { toGlobalId, uuidOf } from "../schema/global-id";
+import { CreateApiTokenInput, RevokeApiTokenInput } from "../schema/inputs/identity.inputs";
+import { DeletePayload } from "../schema/types/common.types";
+import { CreateApiTokenPayload } from "../schema/types/identity.payloads";
+import { ApiTokenType } from "../schema/types/identity.types";
+
+@Resolver(() => ApiTokenType)
+export class ApiTokenResolver {
+  @Requires()
+  @Query(() => [ApiTokenType], { description: "Your own API tokens in this workspace that still work, newest first." })
+  async apiTokens(@Ctx() ctx: AuthedContext): Promise<ApiTokenType[]> {
+    return (await ctx.services.tokens.list(ctx)).map((t) => ApiTokenType.from(t.token, t.role));
+  }
+
+  @Requires()
+  @Mutation(() => CreateApiTokenPayload, {
+    description: "A token for an integration, acting as you in this workspace until revoked. Shown once.",
+  })
+  async createApiToken(
+    @Arg("input", () => CreateApiTokenInput) input: CreateApiTokenInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<CreateApiTokenPayload> {
+    const result = await ctx.services.tokens.create(ctx, input.name);
+    if (!result.ok) return { token: null, apiToken: null, userErrors: result.errors };
+    const { token, apiToken } = result.value;
+    return { token, apiToken: ApiTokenType.from(apiToken.token, apiToken.role), userErrors: [] };
+  }
+
+  @Requires()
+  @Mutation(() => DeletePayload, { description: "Revokes one of your API tokens; it stops working at once." })
+  async revokeApiToken(
+    @Arg("input", () => RevokeApiTokenInput) input: RevokeApiTokenInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<DeletePayload> {
+    const result = await ctx.services.tokens.revoke(ctx, uuidOf(input.id, "ApiToken", "id"));
+    return result.ok
+      ? { deletedId: toGlobalId("ApiToken", result.value), userErrors: [] }
+      : { deletedId: null, userErrors: result.errors };
+  }
+}

@@ -1,0 +1,62 @@
+import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import { Requires } from "../auth/requires";
+import type { AuthedContext } from "../context";
+import { BadInputError, NotFoundError } from "../errors";
+import { parseGlobalId } from "../schema/global-id";
+import { ApiTokenType, MemberType, UserType, WorkspaceType } from "../schema/types/identity.types";
+import { Node } from "../schema/types/node";
+
+const MAX_NODES = 100;
+
+type Fetcher = (ctx: AuthedContext, uuid: string) => Promise<Node | null>;
+
+/** How each type is found by id, within what the viewer may see. */
+const FETCHERS: Record<string, Fetcher> = {
+  Workspace: async (ctx, id) =>
+    id === ctx.actor.workspaceId ? WorkspaceType.from(await ctx.services.workspaces.workspace(id)) : null,
+  User: async (ctx, id) => {
+    const [member, user] = await Promise.all([ctx.services.workspaces.memberByUser(ctx, id), ctx.loaders.user.load(id)]);
+    return member && user ? UserType.from(user) : null;
+  },
+  Member: async (ctx, id) => {
+    const member = await ctx.services.workspaces.member(ctx, id);
+    return member ? MemberType.from(member) : null;
+  },
+  ApiToken: async (ctx, id) => {
+    const token = await ctx.services.tokens.findOwn(ctx, id);
+    return token ? ApiTokenType.from(token.token, token.role) : null;
+  },
+};
+
+async function fetchNode(ctx: AuthedContext, id: string): Promise<Node> {
+  const parsed = parseGlobalId(id);
+  const fetcher = parsed && FETCHERS[parsed.type];
+  const node = parsed && fetcher ? await fetcher(ctx, parsed.uuid) : null;
+  if (!node) throw new NotFoundError(`Nothing with id ${JSON.stringify(id)} is visible to you.`);
+  return node;
+}
+
+function checkIdShape(id: string, field: string): void {
+  if (!parseGlobalId(id)) throw new BadInputError(field, `${field} is not a valid ID.`);
+}
+
+@Resolver()
+export class NodeResolver {
+  @Requires()
+  @Query(() => Node, { nullable: true, description: "Any object by its global ID; NOT_FOUND when it is not visible to you." })
+  node(@Arg("id", () => ID) id: string, @Ctx() ctx: AuthedContext): Promise<Node> {
+    checkIdShape(id, "id");
+    return fetchNode(ctx, id);
+  }
+
+  @Requires()
+  @Query(() => [Node], {
+    nullable: "items",
+    description: "Up to 100 objects by global ID, in order; an invisible one is null with a NOT_FOUND error at its index.",
+  })
+  nodes(@Arg("ids", () => [ID]) ids: string[], @Ctx() ctx: AuthedContext): Array<Promise<Node>> {
+    if (ids.length > MAX_NODES) throw new BadInputError("ids", `ids takes at most ${MAX_NODES} IDs.`);
+    ids.forEach((id, i) => checkIdShape(id, `ids.${i}`));
+    return ids.map((id) => fetchNode(ctx, id));
+  }
+}

@@ -1,0 +1,31 @@
+import { Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Requires } from "../auth/requires";
+import type { AuthedContext, RequestContext } from "../context";
+import { UserType, ViewerType, WorkspaceType } from "../schema/types/identity.types";
+
+@Resolver(() => ViewerType)
+export class ViewerResolver {
+  @Requires()
+  @Query(() => ViewerType, { description: "Who is asking: the user and the workspace of the token." })
+  viewer(@Ctx() ctx: AuthedContext): ViewerType {
+    const { userId, workspaceId, role } = ctx.actor;
+    return Object.assign(new ViewerType(), { userId, workspaceId, role });
+  }
+
+  @FieldResolver(() => UserType)
+  async user(@Root() viewer: ViewerType, @Ctx() ctx: RequestContext): Promise<UserType> {
+    const user = await ctx.loaders.user.load(viewer.userId);
+    if (!user) throw new Error("the viewer's user no longer exists");
+    return UserType.from(user);
+  }
+
+  @FieldResolver(() => WorkspaceType)
+  async workspace(@Root() viewer: ViewerType, @Ctx() ctx: RequestContext): Promise<WorkspaceType> {
+    return WorkspaceType.from(await ctx.services.workspaces.workspace(viewer.workspaceId));
+  }
+
+  @FieldResolver(() => [WorkspaceType], { description: "Every workspace the user belongs to; logIn with workspaceId to switch." })
+  async workspaces(@Root() viewer: ViewerType, @Ctx() ctx: RequestContext): Promise<WorkspaceType[]> {
+    return (await ctx.services.workspaces.workspacesOfUser(viewer.userId)).map(WorkspaceType.from);
+  }
+}

@@ -1,0 +1,59 @@
+import "reflect-metadata";
+import "./enums";
+import { printSchemaWithDirectives } from "@graphql-tools/utils";
+import {
+  type GraphQLEnumType,
+  type GraphQLField,
+  GraphQLSchema,
+  isObjectType,
+  lexicographicSortSchema,
+  Kind,
+} from "graphql";
+import { DateTimeResolver } from "graphql-scalars";
+import { buildSchema, type NonEmptyArray } from "type-graphql";
+import { authChecker } from "../auth/auth-checker";
+import { AUTH_DIRECTIVE } from "../auth/requires";
+import { authDirective, contactFieldAccessDirective } from "./directives";
+
+/**
+ * Appends "Requires: ..." to the description of every field carrying `@auth`, so the rule that
+ * `@Requires` enforces is also read in GraphiQL's docs.
+ */
+function describeRequirements(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith("__")) continue;
+    for (const field of Object.values(type.getFields()) as Array<GraphQLField<unknown, unknown>>) {
+      const auth = field.astNode?.directives?.find((d) => d.name.value === AUTH_DIRECTIVE);
+      const value = auth?.arguments?.[0]?.value;
+      if (!value || value.kind !== Kind.LIST) continue;
+      const roles = value.values.map((v) => (v.kind === Kind.ENUM ? v.value : "?"));
+      const line = roles.length === 3 ? "Requires: any member (ADMINISTRATOR, EDITOR, AGENT)." : `Requires: ${roles.join(" or ")}.`;
+      field.description = field.description ? `${field.description}\n\n${line}` : line;
+    }
+  }
+}
+
+/** Builds the executable schema from the resolver classes: the one source of the API. */
+export async function buildHandoverSchema(resolvers: NonEmptyArray<Function>): Promise<GraphQLSchema> {
+  const built = await buildSchema({
+    resolvers,
+    authChecker,
+    validate: { forbidUnknownValues: false, stopAtFirstError: true },
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+  });
+  const schema = new GraphQLSchema({
+    ...built.toConfig(),
+    directives: [
+      ...built.getDirectives(),
+      authDirective(built.getType("Role") as GraphQLEnumType),
+      contactFieldAccessDirective,
+    ],
+  });
+  describeRequirements(schema);
+  return schema;
+}
+
+/** The SDL with applied directives (graphql's printSchema drops them), sorted for stable diffs. */
+export function printHandoverSchema(schema: GraphQLSchema): string {
+  return `${printSchemaWithDirectives(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,86 @@
+import { Field, ObjectType } from "type-graphql";
+import type { ApiToken, Membership, User, Workspace } from "../../entities";
+import { Role } from "../enums";
+import { toGlobalId } from "../global-id";
+import { Node } from "./node";
+
+@ObjectType("Workspace", { implements: Node })
+export class WorkspaceType extends Node {
+  @Field()
+  name: string;
+
+  @Field()
+  createdAt: Date;
+
+  static from(w: Workspace): WorkspaceType {
+    return Object.assign(new WorkspaceType(), { id: toGlobalId("Workspace", w.id), name: w.name, createdAt: w.createdAt });
+  }
+}
+
+@ObjectType("User", { implements: Node })
+export class UserType extends Node {
+  @Field()
+  email: string;
+
+  @Field()
+  name: string;
+
+  static from(u: User): UserType {
+    return Object.assign(new UserType(), { id: toGlobalId("User", u.id), email: u.email, name: u.name });
+  }
+}
+
+@ObjectType("Member", { implements: Node, description: "A user's membership of the current workspace." })
+export class MemberType extends Node {
+  /** The user's uuid, for the user field. */
+  userId: string;
+
+  @Field(() => Role)
+  role: Role;
+
+  @Field()
+  createdAt: Date;
+
+  static from(m: Membership): MemberType {
+    return Object.assign(new MemberType(), {
+      id: toGlobalId("Member", m.id),
+      userId: m.userId,
+      role: m.role,
+      createdAt: m.createdAt,
+    });
+  }
+}
+
+@ObjectType("Viewer", { description: "Who is asking: the user, in the workspace their token is bound to." })
+export class ViewerType {
+  userId: string;
+  workspaceId: string;
+
+  @Field(() => Role)
+  role: Role;
+}
+
+@ObjectType("ApiToken", { implements: Node })
+export class ApiTokenType extends Node {
+  @Field()
+  name: string;
+
+  @Field(() => Role, { description: "The role the token acts with: its member's current role." })
+  role: Role;
+
+  @Field()
+  createdAt: Date;
+
+  @Field(() => Date, { nullable: true })
+  lastUsedAt: Date | null;
+
+  static from(t: ApiToken, role: Role): ApiTokenType {
+    return Object.assign(new ApiTokenType(), {
+      id: toGlobalId("ApiToken", t.id),
+      name: t.name ?? "",
+      role,
+      createdAt: t.createdAt,
+      lastUsedAt: t.lastUsedAt,
+    });
+  }
+}

@@ -1,0 +1,218 @@
+import "reflect-metadata";
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type NextFunction, type Request, type Response } from "express";
+import type { GraphQLSchema } from "graphql";
+import type { Logger } from "pino";
+import type { DataSource } from "typeorm";
+import { createDataSource } from "../ormconfig";
+import { bearerToken } from "./auth/tokens";
+import type { Config } from "./config";
+import type { Actor, RequestContext } from "./context";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
+import { migrate, migrationsApplied, withMigrationLock } from "./db/migrate";
+import { bindSqlScope, currentSqlScope, runInSqlScope } from "./db/sql-scope";
+import { createErrorFormatter } from "./http/format-error";
+import { graphiqlAssets, graphiqlPage, wantsGraphiql } from "./http/graphiql";
+import { createLogger } from "./http/logger";
+import { Metrics } from "./http/metrics";
+import { createLoaders } from "./loaders";
+import { RESOLVERS } from "./resolvers";
+import { buildHandoverSchema } from "./schema/build-schema";
+import { createServices, type Services } from "./services";
+import { attachWebSocketServer, type WebSocketServerHandle } from "./subscriptions/ws-server";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: DataSource;
+  schema: GraphQLSchema;
+  log: Logger;
+  /** Stops accepting, drains HTTP, closes sockets (1012), then the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Called with the bootstrap administrator's login on a brand-new database (the terminal). */
+  announce?: (lines: string[]) => void;
+  log?: Logger;
+}
+
+interface PoolLike {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+function poolOf(db: DataSource): PoolLike | undefined {
+  const driver = db.driver as unknown as { master?: PoolLike };
+  return driver.master;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? createLogger(config);
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedDatabase({
+      dataDir: `${config.dataDir}/pglite`,
+      maxConnections: config.dbPoolSize + 4,
+    });
+    databaseUrl = embedded.url;
+    log.info({ dataDir: config.dataDir }, "using the embedded database (set DATABASE_URL for PostgreSQL)");
+  }
+
+  const db = createDataSource({ url: databaseUrl, poolSize: config.dbPoolSize });
+  await db.initialize();
+  const services = createServices(db, config);
+  const firstAdmin = await withMigrationLock(db, async () => {
+    const applied = await migrate(db);
+    if (applied.length > 0) log.info({ migrations: applied }, "migrations applied");
+    return services.identity.bootstrap();
+  });
+  if (firstAdmin) {
+    const lines = [
+      `First administrator created: ${firstAdmin.email}`,
+      firstAdmin.generatedPassword
+        ? `Password (shown only this once): ${firstAdmin.generatedPassword}`
+        : "Password: the one in HANDOVER_ADMIN_PASSWORD",
+    ];
+    (options.announce ?? ((l: string[]) => process.stdout.write(`\n${l.join("\n")}\n\n`)))(lines);
+  }
+
+  const schema = await buildHandoverSchema(RESOLVERS);
+  const metrics = new Metrics(() => {
+    const pool = poolOf(db);
+    return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+  });
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  const httpServer = createServer(app);
+
+  const contextFor = async (token: string | undefined, clientAddress: string | undefined, actor?: Actor): Promise<RequestContext> => {
+    const resolved = actor ?? (token ? await services.tokens.authenticate(token) : undefined);
+    if (resolved) bindSqlScope(resolved.workspaceId);
+    const requestId = currentSqlScope()?.requestId ?? randomUUID();
+    return {
+      requestId,
+      actor: resolved,
+      token,
+      clientAddress,
+      db,
+      loaders: createLoaders(db),
+      services,
+      log: log.child({ requestId }),
+    };
+  };
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "authorization"] },
+    introspection: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(log),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      metrics.plugin(schema),
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ response }) {
+              const scope = currentSqlScope();
+              if (scope) response.http.headers.set("x-request-id", scope.requestId);
+              if (config.exposeSqlCount && scope) response.http.headers.set("x-sql-statements", String(scope.counter.statements));
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.header("x-request-id");
+    const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    res.setHeader("x-request-id", requestId);
+    runInSqlScope(requestId, () => next());
+  });
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    try {
+      const ready = await migrationsApplied(db);
+      res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "migrations pending" });
+    } catch {
+      res.status(503).json({ status: "database unreachable" });
+    }
+  });
+  app.get("/metrics", async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  const graphiqlOptions = { endpoint: "/graphql" };
+  app.use(graphiqlAssets(graphiqlOptions));
+  const page = graphiqlPage(graphiqlOptions);
+  app.get("/graphql", (req, res, next) => (wantsGraphiql(req) ? page(req, res, next) : next()));
+  app.use(
+    "/graphql",
+    express.json({ limit: config.bodyLimitBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => contextFor(bearerToken(req.headers.authorization), req.ip),
+    }),
+  );
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : 500;
+    if (status >= 500) log.error({ err: error, requestId: currentSqlScope()?.requestId }, "request failed");
+    const message =
+      status === 413
+        ? `The request body is larger than the limit of ${config.bodyLimitBytes} bytes.`
+        : status === 400
+          ? "The request body is not valid JSON."
+          : "Internal server error.";
+    res.status(status).json({
+      errors: [{ message, extensions: { code: status >= 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST", requestId: currentSqlScope()?.requestId } }],
+    });
+  });
+
+  const ws: WebSocketServerHandle = attachWebSocketServer({
+    httpServer,
+    path: "/graphql",
+    schema,
+    log,
+    authenticate: (token) => services.tokens.authenticate(token),
+    context: (actor, token) => contextFor(token, undefined, actor),
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  const url = `http://${host}:${port}/graphql`;
+  log.info({ url }, "Handover is serving");
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await ws.close();
+      await apollo.stop();
+      await db.destroy();
+      await embedded?.stop();
+    })();
+    return closing;
+  };
+  return { url, port, db, schema, log, close };
+}
+
+export type { Services };

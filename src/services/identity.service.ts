@@ -1,0 +1,169 @@
+import type { DataSource, EntityManager } from "typeorm";
+import { decoyHash, generatePassword, hashPassword, verifyPassword } from "../auth/password";
+import { generateToken, hashToken } from "../auth/tokens";
+import type { Config } from "../config";
+import type { AuthedContext, RequestContext } from "../context";
+import { unscoped } from "../db/sql-scope";
+import { uuidv7 } from "../db/uuid";
+import { ApiToken, Membership, Role, TokenKind, User, Workspace } from "../entities";
+import { fail, ok, type Result, UserErrorCode } from "./user-error";
+
+export interface Session {
+  token: string;
+  userId: string;
+  workspaceId: string;
+  role: Role;
+}
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  name: string;
+  workspaceName: string;
+}
+
+export interface LogInInput {
+  email: string;
+  password: string;
+  workspaceId?: string | null;
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+const UNIQUE_VIOLATION = "23505";
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
+}
+
+/** Sign-up, logIn and logOut, and the first administrator of a brand-new database. */
+export class IdentityService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: Config,
+  ) {}
+
+  /**
+   * Creates a user, a workspace and its administrator membership, and logs in. An existing user
+   * who gives their password gets one more workspace; anyone else gets EMAIL_TAKEN.
+   */
+  async signUp(_ctx: RequestContext, input: SignUpInput): Promise<Result<Session>> {
+    if (this.config.signupDisabled) {
+      return fail(UserErrorCode.SIGNUP_DISABLED, "Signing up is turned off on this server; ask an administrator for an invitation.");
+    }
+    const email = normalizeEmail(input.email);
+    return unscoped(async () => {
+      const existing = await this.findUserWithHash(email);
+      if (existing && !(await verifyPassword(input.password, existing.passwordHash))) {
+        return fail(UserErrorCode.EMAIL_TAKEN, "An account with this email already exists.", ["email"]);
+      }
+      const passwordHash = existing ? undefined : await hashPassword(input.password);
+      try {
+        return ok(
+          await this.db.transaction(async (em) => {
+            const userId = existing?.id ?? uuidv7();
+            if (!existing && passwordHash) {
+              await em.insert(User, { id: userId, email, name: input.name.trim(), passwordHash });
+            }
+            const workspaceId = await this.createWorkspace(em, input.workspaceName.trim(), userId);
+            const token = await this.issueToken(em, { userId, workspaceId, kind: TokenKind.SESSION, name: null });
+            await em.update(Membership, { workspaceId, userId }, { lastLoginAt: new Date() });
+            return { token, userId, workspaceId, role: Role.ADMINISTRATOR };
+          }),
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          return fail(UserErrorCode.EMAIL_TAKEN, "An account with this email already exists.", ["email"]);
+        }
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Logs in to the given workspace, else the user's only one, else the one they used last.
+   * A wrong email and a wrong password get the same answer after the same work.
+   */
+  async logIn(_ctx: RequestContext, input: LogInInput): Promise<Result<Session>> {
+    const email = normalizeEmail(input.email);
+    return unscoped(async () => {
+      const user = await this.findUserWithHash(email);
+      const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash()));
+      if (!user || !valid) {
+        return fail(UserErrorCode.INVALID_CREDENTIALS, "Wrong email or password.");
+      }
+      const memberships = await this.db.getRepository(Membership).find({
+        where: { userId: user.id },
+        order: { lastLoginAt: { direction: "DESC", nulls: "LAST" }, createdAt: "DESC" },
+      });
+      const membership = input.workspaceId
+        ? memberships.find((m) => m.workspaceId === input.workspaceId)
+        : memberships[0];
+      if (!membership) {
+        return input.workspaceId
+          ? fail(UserErrorCode.NOT_A_MEMBER, "You are not a member of this workspace.", ["workspaceId"])
+          : fail(UserErrorCode.NOT_A_MEMBER, "You are not a member of any workspace.");
+      }
+      const token = await this.db.transaction(async (em) => {
+        await em.update(Membership, { id: membership.id, workspaceId: membership.workspaceId }, { lastLoginAt: new Date() });
+        return this.issueToken(em, { userId: user.id, workspaceId: membership.workspaceId, kind: TokenKind.SESSION, name: null });
+      });
+      return ok({ token, userId: user.id, workspaceId: membership.workspaceId, role: membership.role });
+    });
+  }
+
+  /** Revokes the token the request came with. */
+  async logOut(ctx: AuthedContext): Promise<boolean> {
+    const { actor } = ctx;
+    await this.db
+      .getRepository(ApiToken)
+      .update({ id: actor.tokenId, workspaceId: actor.workspaceId, userId: actor.userId }, { revokedAt: new Date() });
+    return true;
+  }
+
+  /**
+   * On a database with no user at all, creates the first workspace and its administrator.
+   * Returns the generated password when none was configured, for the terminal only.
+   */
+  async bootstrap(): Promise<{ email: string; generatedPassword: string | undefined } | undefined> {
+    const users = await this.db.getRepository(User).count();
+    if (users > 0) return undefined;
+    const email = normalizeEmail(this.config.adminEmail ?? "admin@example.com");
+    const generatedPassword = this.config.adminPassword ? undefined : generatePassword();
+    const passwordHash = await hashPassword(this.config.adminPassword ?? (generatedPassword as string));
+    await this.db.transaction(async (em) => {
+      const userId = uuidv7();
+      await em.insert(User, { id: userId, email, name: "Administrator", passwordHash });
+      await this.createWorkspace(em, this.config.workspaceName, userId);
+    });
+    return { email, generatedPassword };
+  }
+
+  /** A workspace with its first administrator; later issues add its system records here. */
+  private async createWorkspace(em: EntityManager, name: string, adminUserId: string): Promise<string> {
+    const workspaceId = uuidv7();
+    await em.insert(Workspace, { id: workspaceId, name });
+    await em.insert(Membership, { id: uuidv7(), workspaceId, userId: adminUserId, role: Role.ADMINISTRATOR });
+    return workspaceId;
+  }
+
+  async issueToken(
+    em: EntityManager,
+    opts: { userId: string; workspaceId: string; kind: TokenKind; name: string | null },
+  ): Promise<string> {
+    const token = generateToken();
+    await em.insert(ApiToken, { id: uuidv7(), ...opts, tokenHash: hashToken(token) });
+    return token;
+  }
+
+  private findUserWithHash(email: string): Promise<(User & { passwordHash: string }) | null> {
+    return this.db
+      .getRepository(User)
+      .createQueryBuilder("u")
+      .addSelect("u.passwordHash")
+      .where("u.email = :email", { email })
+      .getOne();
+  }
+}

@@ -1,0 +1,120 @@
+import { type DataSource, IsNull } from "typeorm";
+import { hashToken } from "../auth/tokens";
+import type { Config } from "../config";
+import type { Actor, AuthedContext } from "../context";
+import { unscoped } from "../db/sql-scope";
+import { TenantStore } from "../db/tenant";
+import { ApiToken, Role, TokenKind } from "../entities";
+import type { IdentityService } from "./identity.service";
+import { fail, ok, type Result, UserErrorCode } from "./user-error";
+
+/** How often lastUsedAt is written: at most once a minute per token, not on every request. */
+const TOUCH_INTERVAL_SECONDS = 60;
+
+interface TokenRow {
+  id: string;
+  kind: TokenKind;
+  workspace_id: string;
+  user_id: string;
+  membership_id: string;
+  role: Role;
+}
+
+export interface ApiTokenView {
+  token: ApiToken;
+  role: Role;
+}
+
+/** Bearer tokens: authentication of every request, and the API tokens members manage. */
+export class TokenService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: Config,
+    private readonly identity: IdentityService,
+  ) {}
+
+  /**
+   * Resolves a bearer token to the member it acts for, in one statement: a revoked token, an
+   * idle session or a removed membership finds nothing. Also records when it was last used.
+   */
+  async authenticate(token: string): Promise<Actor | undefined> {
+    if (token.length < 8 || token.length > 200) return undefined;
+    const rows = await unscoped(() =>
+      this.db.query<TokenRow[]>(
+        `WITH t AS (
+           SELECT id, kind, workspace_id, user_id, last_used_at
+             FROM api_tokens
+            WHERE token_hash = $1 AND revoked_at IS NULL
+              AND (kind = 'API' OR coalesce(last_used_at, created_at) > now() - make_interval(days => $2))
+         ), touched AS (
+           UPDATE api_tokens SET last_used_at = now()
+             FROM t
+            WHERE api_tokens.id = t.id
+              AND (t.last_used_at IS NULL OR t.last_used_at < now() - make_interval(secs => $3))
+           RETURNING api_tokens.id
+         )
+         SELECT t.id, t.kind, t.workspace_id, t.user_id, m.id AS membership_id, m.role
+           FROM t JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id`,
+        [hashToken(token), this.config.sessionIdleDays, TOUCH_INTERVAL_SECONDS],
+      ),
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      tokenId: row.id,
+      tokenKind: row.kind,
+      workspaceId: row.workspace_id,
+      userId: row.user_id,
+      membershipId: row.membership_id,
+      role: row.role,
+    };
+  }
+
+  async create(ctx: AuthedContext, name: string): Promise<Result<{ token: string; apiToken: ApiTokenView }>> {
+    const { actor } = ctx;
+    return this.db.transaction(async (em) => {
+      const token = await this.identity.issueToken(em, {
+        userId: actor.userId,
+        workspaceId: actor.workspaceId,
+        kind: TokenKind.API,
+        name: name.trim(),
+      });
+      const stored = await new TenantStore(em, actor.workspaceId).findOne(ApiToken, { tokenHash: hashToken(token) });
+      if (!stored) throw new Error("the token just created was not found");
+      return ok({ token, apiToken: { token: stored, role: actor.role } });
+    });
+  }
+
+  /** Revokes one of the caller's own API tokens; anyone else's is NOT_FOUND. */
+  async revoke(ctx: AuthedContext, id: string): Promise<Result<string>> {
+    const { actor } = ctx;
+    const changed = await new TenantStore(this.db.manager, actor.workspaceId).update(
+      ApiToken,
+      { id, userId: actor.userId, kind: TokenKind.API, revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
+    return changed === 1 ? ok(id) : fail(UserErrorCode.NOT_FOUND, "No such API token.", ["id"]);
+  }
+
+  /** The caller's API tokens in this workspace that still work, newest first. */
+  async list(ctx: AuthedContext): Promise<ApiTokenView[]> {
+    const { actor } = ctx;
+    const tokens = await new TenantStore(this.db.manager, actor.workspaceId).find(
+      ApiToken,
+      { userId: actor.userId, kind: TokenKind.API, revokedAt: IsNull() },
+      { order: { createdAt: "DESC" } },
+    );
+    return tokens.map((token) => ({ token, role: actor.role }));
+  }
+
+  async findOwn(ctx: AuthedContext, id: string): Promise<ApiTokenView | undefined> {
+    const { actor } = ctx;
+    const token = await new TenantStore(this.db.manager, actor.workspaceId).findOne(ApiToken, {
+      id,
+      userId: actor.userId,
+      kind: TokenKind.API,
+      revokedAt: IsNull(),
+    });
+    return token ? { token, role: actor.role } : undefined;
+  }
+}

@@ -1,0 +1,105 @@
+import { Writable } from "node:stream";
+import pino from "pino";
+import { loadConfig } from "../../src/config";
+import { startServer, type RunningServer } from "../../src/server";
+import { createTestDatabase } from "./database";
+
+export interface GqlResponse<T> {
+  data?: T;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+  status: number;
+  headers: Headers;
+}
+
+export interface SignedUp {
+  token: string;
+  email: string;
+  password: string;
+  userId: string;
+  workspaceId: string;
+}
+
+export interface TestServer {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  graphqlUrl: string;
+  wsUrl: string;
+  server: RunningServer;
+  /** Every structured log line the server wrote. */
+  logs: string[];
+  /** What the server printed for the terminal (the bootstrap administrator). */
+  announced: string[];
+  databaseUrl: string;
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResponse<T>>;
+  signUp(opts?: { email?: string; password?: string; name?: string; workspaceName?: string }): Promise<SignedUp>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** A real server on a random port over its own fresh database, as a client would meet it. */
+export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+  const database = await createTestDatabase(expect.getState().testPath?.split("/").pop()?.replace(/\.test\.ts$/, "") ?? "t");
+  const logs: string[] = [];
+  const announced: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+      done();
+    },
+  });
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "info",
+    EXPOSE_SQL_COUNT: "true",
+    HANDOVER_ADMIN_PASSWORD: "bootstrap-password",
+    DB_POOL_SIZE: "10",
+    ...overrides,
+  });
+  const log = pino({ level: config.logLevel }, sink);
+  const server = await startServer(config, { log, announce: (lines) => announced.push(...lines) });
+  const origin = `http://127.0.0.1:${server.port}`;
+
+  const gql = async <T>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResponse<T>> => {
+    const response = await fetch(`${origin}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as Omit<GqlResponse<T>, "status" | "headers">;
+    return { ...body, status: response.status, headers: response.headers };
+  };
+
+  const signUp = async (opts: { email?: string; password?: string; name?: string; workspaceName?: string } = {}): Promise<SignedUp> => {
+    counter += 1;
+    const email = opts.email ?? `user${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const password = opts.password ?? "correct horse battery";
+    const result = await gql<{
+      signUp: { token: string | null; viewer: { user: { id: string }; workspace: { id: string } } | null; userErrors: unknown[] };
+    }>(
+      `mutation($input: SignUpInput!) { signUp(input: $input) { token viewer { user { id } workspace { id } } userErrors { code message } } }`,
+      { input: { email, password, name: opts.name ?? "Test User", workspaceName: opts.workspaceName ?? "Test Workspace" } },
+    );
+    const payload = result.data?.signUp;
+    if (!payload?.token || !payload.viewer) throw new Error(`signUp failed: ${JSON.stringify(result)}`);
+    return { token: payload.token, email, password, userId: payload.viewer.user.id, workspaceId: payload.viewer.workspace.id };
+  };
+
+  return {
+    url: origin,
+    graphqlUrl: `${origin}/graphql`,
+    wsUrl: `ws://127.0.0.1:${server.port}/graphql`,
+    server,
+    logs,
+    announced,
+    databaseUrl: database.url,
+    gql,
+    signUp,
+    async close() {
+      await server.close();
+      await database.drop();
+    },
+  };
+}
