@@ -30,14 +30,18 @@ function firstViolation(errors: ValidationError[], prefix = ""): { field: string
   return undefined;
 }
 
-/** The field named by graphql-js's messages about variables and input objects. */
+/**
+ * The field named by graphql-js's messages about variables and input objects, relative to the
+ * argument: `Variable "$input" got invalid value … at "input.name"` is "name".
+ */
 function fieldOfMessage(message: string): string | undefined {
-  const at = /got invalid value .* at "([^"]+)"/.exec(message);
-  if (at) return at[1].split(".").slice(1).join(".") || at[1];
+  const at = /got invalid value .*? at "([^"]+)"/.exec(message);
+  const path = at ? at[1].split(".").slice(1) : [];
+  const inner = /Field "([^"]+)" (?:of required type|is not defined)/.exec(message);
+  if (inner) path.push(inner[1]);
+  if (path.length > 0) return path.join(".");
   const variable = /^Variable "\$([^"]+)"/.exec(message);
-  if (variable) return variable[1];
-  const field = /Field "([^"]+)"/.exec(message);
-  return field?.[1];
+  return variable?.[1];
 }
 
 /**
@@ -60,7 +64,7 @@ export function createErrorFormatter(log: Logger) {
       };
     }
     if (original instanceof GraphQLError && typeof code === "string" && DOMAIN_CODES.has(code)) {
-      const field = original.extensions.field;
+      const field = original.extensions.field ?? (code === "BAD_USER_INPUT" ? fieldOfMessage(formatted.message) : undefined);
       return { ...base, extensions: field === undefined ? { code } : { code, field } };
     }
     const fromResolver = original !== error || (original instanceof GraphQLError && original.originalError);

@@ -59,19 +59,19 @@ export class Metrics {
   }
 
   plugin(schema: GraphQLSchema): ApolloServerPlugin {
-    const metrics = this;
+    const { requests, duration, errors: errorCount } = this;
     return {
       async requestDidStart() {
         const started = process.hrtime.bigint();
         return {
           async willSendResponse({ operation, response }) {
             const label = Metrics.operationLabel(schema, operation ?? undefined);
-            metrics.requests.inc({ operation: label });
-            metrics.duration.observe({ operation: label }, Number(process.hrtime.bigint() - started) / 1e9);
+            requests.inc({ operation: label });
+            duration.observe({ operation: label }, Number(process.hrtime.bigint() - started) / 1e9);
             const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
             for (const error of errors ?? []) {
               const code = typeof error.extensions?.code === "string" ? error.extensions.code : "UNKNOWN";
-              metrics.errors.inc({ code });
+              errorCount.inc({ code });
             }
           },
         };

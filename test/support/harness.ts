@@ -100,6 +100,10 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     async close() {
       await server.close();
       await database.drop();
+      // Every statement the suite's requests issued had to bind its workspace: the guard logs
+      // any it refused, and a refused statement anywhere fails the file that caused it.
+      const refused = logs.filter((line) => line.includes("refused a statement on tenant table"));
+      if (refused.length > 0) throw new Error(`tenant guard refused statements:\n${refused.join("\n")}`);
     },
   };
 }

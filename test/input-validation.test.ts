@@ -1,0 +1,84 @@
+import { startTestServer, type TestServer } from "./support/harness";
+
+let srv: TestServer;
+beforeAll(async () => {
+  srv = await startTestServer();
+});
+afterAll(async () => {
+  await srv?.close();
+});
+
+const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { token userErrors { code } } }`;
+
+async function userCount(): Promise<number> {
+  const rows = await srv.server.db.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM users`);
+  return Number(rows[0].n);
+}
+
+function expectBadInput(res: { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }, field: string): void {
+  expect(res.errors).toHaveLength(1);
+  expect(res.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
+  expect(JSON.stringify(res.errors)).not.toMatch(/stack|SELECT|INSERT|node_modules|\.ts:/);
+}
+
+describe("bad input is BAD_USER_INPUT naming the field, and changes nothing", () => {
+  const valid = { email: "valid@example.com", password: "long enough", name: "V", workspaceName: "W" };
+
+  it.each([
+    ["an email that is not one", { email: "not-an-email" }, "email"],
+    ["a short password", { password: "short" }, "password"],
+    ["an overlong name", { name: "x".repeat(101) }, "name"],
+    ["an overlong workspace name", { workspaceName: "w".repeat(65) }, "workspaceName"],
+    ["an empty name", { name: "" }, "name"],
+    ["a number where a string goes", { name: 42 }, "name"],
+    ["a missing field", { name: undefined }, "name"],
+    ["an unknown field", { nickname: "x" }, "nickname"],
+  ])("%s", async (_label, change, field) => {
+    const before = await userCount();
+    const res = await srv.gql(SIGN_UP, { input: { ...valid, ...change } });
+    expectBadInput(res, field);
+    expect(res.data ?? null).toBeNull();
+    expect(await userCount()).toBe(before);
+  });
+
+  it("a missing input variable", async () => {
+    const res = await srv.gql(SIGN_UP, {});
+    expectBadInput(res, "input");
+  });
+
+  it("malformed and mistyped IDs", async () => {
+    const me = await srv.signUp();
+    const malformed = await srv.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: "not an id!" }, me.token);
+    expectBadInput(malformed, "id");
+
+    const mistyped = await srv.gql(
+      `mutation($input: RevokeApiTokenInput!) { revokeApiToken(input: $input) { deletedId } }`,
+      { input: { id: me.workspaceId } },
+      me.token,
+    );
+    expectBadInput(mistyped, "id");
+
+    const inList = await srv.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [me.userId, "%%%"] }, me.token);
+    expectBadInput(inList, "ids.1");
+
+    const tooMany = await srv.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: Array(101).fill(me.userId) }, me.token);
+    expectBadInput(tooMany, "ids");
+
+    const badWorkspace = await srv.gql(`mutation($input: LogInInput!) { logIn(input: $input) { token } }`, {
+      input: { email: me.email, password: me.password, workspaceId: "nope" },
+    });
+    expectBadInput(badWorkspace, "workspaceId");
+  });
+
+  it("an overlong API token name leaves the token list as it was", async () => {
+    const me = await srv.signUp();
+    const res = await srv.gql(
+      `mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }`,
+      { input: { name: "n".repeat(101) } },
+      me.token,
+    );
+    expectBadInput(res, "name");
+    const list = await srv.gql<{ apiTokens: unknown[] }>(`{ apiTokens { id } }`, {}, me.token);
+    expect(list.data?.apiTokens).toEqual([]);
+  });
+});

@@ -1,0 +1,149 @@
+import { getDirective } from "@graphql-tools/utils";
+import { isObjectType } from "graphql";
+import { startTestServer, type SignedUp, type TestServer } from "./support/harness";
+
+let srv: TestServer;
+let alice: SignedUp;
+let mallory: SignedUp;
+beforeAll(async () => {
+  srv = await startTestServer();
+  alice = await srv.signUp({ workspaceName: "Alice's" });
+  mallory = await srv.signUp({ workspaceName: "Mallory's" });
+});
+afterAll(async () => {
+  await srv?.close();
+});
+
+const ZERO_ID = Buffer.from("ApiToken:00000000-0000-7000-8000-000000000000").toString("base64");
+
+/** One request per restricted operation, as an anonymous client would send it. */
+const OPERATIONS: Record<string, { query: string; variables?: Record<string, unknown> }> = {
+  "Query.viewer": { query: `{ viewer { role } }` },
+  "Query.members": { query: `{ members { id } }` },
+  "Query.apiTokens": { query: `{ apiTokens { id } }` },
+  "Query.node": { query: `query($id: ID!) { node(id: $id) { id } }`, variables: { id: ZERO_ID } },
+  "Query.nodes": { query: `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, variables: { ids: [ZERO_ID] } },
+  "Mutation.logOut": { query: `mutation { logOut }` },
+  "Mutation.createApiToken": { query: `mutation { createApiToken(input: { name: "x" }) { token } }` },
+  "Mutation.revokeApiToken": {
+    query: `mutation($id: ID!) { revokeApiToken(input: { id: $id }) { deletedId } }`,
+    variables: { id: ZERO_ID },
+  },
+};
+
+describe("anonymous clients", () => {
+  it("every operation declared with @auth is listed here", () => {
+    const restricted: string[] = [];
+    for (const type of [srv.server.schema.getQueryType(), srv.server.schema.getMutationType()]) {
+      if (!type || !isObjectType(type)) continue;
+      for (const field of Object.values(type.getFields())) {
+        if (getDirective(srv.server.schema, field, "auth")) restricted.push(`${type.name}.${field.name}`);
+      }
+    }
+    expect(restricted.sort()).toEqual(Object.keys(OPERATIONS).sort());
+  });
+
+  it.each(Object.entries(OPERATIONS))("%s is UNAUTHENTICATED without a token, and with a bad one", async (_name, op) => {
+    for (const token of [undefined, "hov_not-a-real-token"]) {
+      const res = await srv.gql(op.query, op.variables, token);
+      expect(res.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+    }
+  });
+});
+
+describe("another workspace's IDs are NOT_FOUND", () => {
+  it("node and nodes", async () => {
+    const members = await srv.gql<{ members: Array<{ id: string }> }>(`{ members { id } }`, {}, mallory.token);
+    const malloryMember = members.data?.members[0].id as string;
+    const created = await srv.gql<{ createApiToken: { apiToken: { id: string } } }>(
+      `mutation { createApiToken(input: { name: "m" }) { apiToken { id } } }`,
+      {},
+      mallory.token,
+    );
+    const malloryToken = created.data?.createApiToken.apiToken.id as string;
+
+    for (const id of [mallory.workspaceId, mallory.userId, malloryMember, malloryToken]) {
+      const res = await srv.gql<{ node: unknown }>(`query($id: ID!) { node(id: $id) { id } }`, { id }, alice.token);
+      expect(res.data?.node).toBeNull();
+      expect(res.errors).toEqual([expect.objectContaining({ path: ["node"], extensions: { code: "NOT_FOUND" } })]);
+    }
+
+    const res = await srv.gql<{ nodes: Array<{ id: string } | null> }>(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`,
+      { ids: [alice.userId, mallory.userId, alice.workspaceId, malloryMember] },
+      alice.token,
+    );
+    expect(res.data?.nodes).toEqual([{ id: alice.userId }, null, { id: alice.workspaceId }, null]);
+    expect(res.errors?.map((e) => [e.path, e.extensions?.code]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+      [["nodes", 1], "NOT_FOUND"],
+      [["nodes", 3], "NOT_FOUND"],
+    ]);
+
+    const revoke = await srv.gql<{ revokeApiToken: { deletedId: string | null; userErrors: Array<{ code: string }> } }>(
+      `mutation($id: ID!) { revokeApiToken(input: { id: $id }) { deletedId userErrors { code } } }`,
+      { id: malloryToken },
+      alice.token,
+    );
+    expect(revoke.data?.revokeApiToken).toEqual({ deletedId: null, userErrors: [{ code: "NOT_FOUND" }] });
+  });
+
+  it("a workspace's members are only its own", async () => {
+    const res = await srv.gql<{ members: Array<{ role: string; user: { id: string } }> }>(
+      `{ members { role user { id } } }`,
+      {},
+      alice.token,
+    );
+    expect(res.data?.members).toEqual([{ role: "ADMINISTRATOR", user: { id: alice.userId } }]);
+  });
+});
+
+describe("API tokens", () => {
+  it("work until revoked, are shown once and listed without their secret", async () => {
+    const created = await srv.gql<{ createApiToken: { token: string; apiToken: { id: string; name: string; role: string } } }>(
+      `mutation { createApiToken(input: { name: "flow engine" }) { token apiToken { id name role lastUsedAt } } }`,
+      {},
+      alice.token,
+    );
+    const { token, apiToken } = created.data!.createApiToken;
+    expect(apiToken).toMatchObject({ name: "flow engine", role: "ADMINISTRATOR" });
+
+    const viewer = await srv.gql<{ viewer: { user: { id: string } } }>(`{ viewer { user { id } } }`, {}, token);
+    expect(viewer.data?.viewer.user.id).toBe(alice.userId);
+
+    const list = await srv.gql<{ apiTokens: Array<Record<string, unknown>> }>(`{ apiTokens { id name lastUsedAt } }`, {}, alice.token);
+    expect(list.data?.apiTokens).toEqual([expect.objectContaining({ id: apiToken.id, name: "flow engine" })]);
+    expect(list.data?.apiTokens[0].lastUsedAt).not.toBeNull();
+
+    const stored = await srv.server.db.query<Array<{ token_hash: Buffer }>>(`SELECT token_hash FROM api_tokens`);
+    for (const row of stored) expect(row.token_hash.toString("utf8")).not.toContain(token.slice(4, 20));
+
+    const revoke = await srv.gql<{ revokeApiToken: { deletedId: string } }>(
+      `mutation($id: ID!) { revokeApiToken(input: { id: $id }) { deletedId userErrors { code } } }`,
+      { id: apiToken.id },
+      alice.token,
+    );
+    expect(revoke.data?.revokeApiToken.deletedId).toBe(apiToken.id);
+    const after = await srv.gql(`{ viewer { role } }`, {}, token);
+    expect(after.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+    const again = await srv.gql<{ revokeApiToken: { userErrors: Array<{ code: string }> } }>(
+      `mutation($id: ID!) { revokeApiToken(input: { id: $id }) { deletedId userErrors { code } } }`,
+      { id: apiToken.id },
+      alice.token,
+    );
+    expect(again.data?.revokeApiToken.userErrors).toEqual([{ code: "NOT_FOUND" }]);
+  });
+
+  it("session tokens expire after the configured days unused; API tokens do not", async () => {
+    const me = await srv.signUp();
+    const api = await srv.gql<{ createApiToken: { token: string } }>(`mutation { createApiToken(input: { name: "x" }) { token } }`, {}, me.token);
+    await srv.server.db.query(
+      `UPDATE api_tokens SET created_at = now() - interval '31 days', last_used_at = now() - interval '31 days'
+        WHERE user_id = (SELECT id FROM users WHERE email = $1)`,
+      [me.email],
+    );
+    const session = await srv.gql(`{ viewer { role } }`, {}, me.token);
+    expect(session.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+    const apiStill = await srv.gql<{ viewer: { role: string } }>(`{ viewer { role } }`, {}, api.data?.createApiToken.token);
+    expect(apiStill.data?.viewer.role).toBe("ADMINISTRATOR");
+  });
+});

@@ -1,0 +1,68 @@
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
+import { startTestServer, type SignedUp, type TestServer } from "./support/harness";
+
+let srv: TestServer;
+let me: SignedUp;
+beforeAll(async () => {
+  srv = await startTestServer();
+  me = await srv.signUp();
+});
+afterAll(async () => {
+  await srv?.close();
+});
+
+/** Opens a socket with the given connection_init payload; resolves with its close code, or "open". */
+function connect(payload: Record<string, unknown> | undefined): Promise<{ code: number | "open"; run: <T>(query: string) => Promise<T>; dispose: () => Promise<void> }> {
+  return new Promise((resolve) => {
+    const client = createClient({
+      url: srv.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: payload,
+      retryAttempts: 0,
+      lazy: false,
+      on: {
+        connected: () =>
+          resolve({
+            code: "open",
+            run: <T>(query: string) =>
+              new Promise<T>((ok, fail) => {
+                let result: unknown;
+                client.subscribe({ query }, { next: (v) => (result = v), error: fail, complete: () => ok(result as T) });
+              }),
+            dispose: async () => { await client.dispose(); },
+          }),
+        closed: (event) => resolve({ code: (event as { code: number }).code, run: () => Promise.reject(new Error("closed")), dispose: async () => { await client.dispose(); } }),
+      },
+      onNonLazyError: () => undefined,
+    });
+  });
+}
+
+describe("GraphQL over WebSocket on /graphql", () => {
+  it("accepts a connection whose connection_init carries a good token, and serves operations on it", async () => {
+    const conn = await connect({ Authorization: `Bearer ${me.token}` });
+    expect(conn.code).toBe("open");
+    const result = await conn.run<{ data: { viewer: { user: { email: string } } } }>(`{ viewer { user { email } } }`);
+    expect(result.data.viewer.user.email).toBe(me.email);
+    await conn.dispose();
+  });
+
+  it.each([
+    ["a bad token", { Authorization: "Bearer hov_nope" }],
+    ["a malformed header", { Authorization: "Basic abc" }],
+    ["no token", {}],
+  ])("closes with 4403 for %s", async (_label, payload) => {
+    const conn = await connect(payload);
+    expect(conn.code).toBe(4403);
+    await conn.dispose();
+  });
+
+  it("closes with 4403 for a revoked token", async () => {
+    const other = await srv.signUp();
+    await srv.gql(`mutation { logOut }`, {}, other.token);
+    const conn = await connect({ Authorization: `Bearer ${other.token}` });
+    expect(conn.code).toBe(4403);
+    await conn.dispose();
+  });
+});
