@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
 import { User } from "./user.entity";
 import { Workspace } from "./workspace.entity";
 
@@ -11,6 +11,7 @@ export enum TokenKind {
 
 /** A bearer token bound to one user in one workspace. Only its SHA-256 hash is stored. */
 @Entity({ name: "api_tokens" })
+@Check("api_tokens_kind_check", "kind = ANY (ARRAY['SESSION'::text, 'API'::text])")
 @Index("api_tokens_workspace_user_idx", ["workspaceId", "userId"])
 export class ApiToken {
   @PrimaryColumn("uuid")
@@ -20,14 +21,14 @@ export class ApiToken {
   workspaceId: string;
 
   @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
-  @JoinColumn({ name: "workspace_id" })
+  @JoinColumn({ name: "workspace_id", foreignKeyConstraintName: "api_tokens_workspace_id_fkey" })
   workspace?: Workspace;
 
   @Column("uuid")
   userId: string;
 
   @ManyToOne(() => User, { onDelete: "CASCADE" })
-  @JoinColumn({ name: "user_id" })
+  @JoinColumn({ name: "user_id", foreignKeyConstraintName: "api_tokens_user_id_fkey" })
   user?: User;
 
   @Column("text")

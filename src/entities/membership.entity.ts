@@ -1,10 +1,11 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
 import { Role } from "./role";
 import { User } from "./user.entity";
 import { Workspace } from "./workspace.entity";
 
 /** A user's membership of a workspace, with the role they act with there. */
 @Entity({ name: "memberships" })
+@Check("memberships_role_check", "role = ANY (ARRAY['ADMINISTRATOR'::text, 'EDITOR'::text, 'AGENT'::text])")
 @Index("memberships_workspace_user_key", ["workspaceId", "userId"], { unique: true })
 @Index("memberships_user_idx", ["userId"])
 export class Membership {
@@ -15,14 +16,14 @@ export class Membership {
   workspaceId: string;
 
   @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
-  @JoinColumn({ name: "workspace_id" })
+  @JoinColumn({ name: "workspace_id", foreignKeyConstraintName: "memberships_workspace_id_fkey" })
   workspace?: Workspace;
 
   @Column("uuid")
   userId: string;
 
   @ManyToOne(() => User, { onDelete: "CASCADE" })
-  @JoinColumn({ name: "user_id" })
+  @JoinColumn({ name: "user_id", foreignKeyConstraintName: "memberships_user_id_fkey" })
   user?: User;
 
   @Column("text")

@@ -1,7 +1,8 @@
-import { Column, Entity, Index, PrimaryColumn } from "typeorm";
+import { Check, Column, Entity, Index, PrimaryColumn } from "typeorm";
 
 /** A person who can log in. Users are global; what they see comes from their memberships. */
 @Entity({ name: "users" })
+@Check("users_email_lower", "email = lower(email)")
 export class User {
   @PrimaryColumn("uuid")
   id: string;
