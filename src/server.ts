@@ -106,7 +106,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       token,
       clientAddress,
       db,
-      loaders: createLoaders(db),
+      loaders: createLoaders(db, resolved?.workspaceId),
       services,
       log: log.child({ requestId }),
     };
@@ -180,7 +180,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           ? "The request body is not valid JSON."
           : "Internal server error.";
     res.status(status).json({
-      errors: [{ message, extensions: { code: status >= 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST", requestId: currentSqlScope()?.requestId } }],
+      errors: [
+        { message, extensions: { code: status >= 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST", requestId: currentSqlScope()?.requestId } },
+      ],
     });
   });
 

@@ -60,10 +60,7 @@ function spawnHost(dataDir: string): Host {
 }
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref()),
-  ]);
+  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref())]);
 }
 
 describe("embedded database (PGlite over a local socket)", () => {
@@ -99,10 +96,10 @@ describe("embedded database (PGlite over a local socket)", () => {
 
   it("runs DDL and parameterised queries through a pg.Pool", async () => {
     await pool.query("CREATE TABLE note (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), body text NOT NULL)");
-    const inserted = await pool.query<{ id: string; body: string }>(
-      "INSERT INTO note (body) VALUES ($1), ($2) RETURNING id, body",
-      ["first note", "second note"],
-    );
+    const inserted = await pool.query<{ id: string; body: string }>("INSERT INTO note (body) VALUES ($1), ($2) RETURNING id, body", [
+      "first note",
+      "second note",
+    ]);
     expect(inserted.rows.map((r) => r.body)).toEqual(["first note", "second note"]);
     expect(inserted.rows[0].id).toMatch(/^[0-9a-f-]{36}$/);
     const found = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM note WHERE body = $1", ["second note"]);

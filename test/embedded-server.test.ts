@@ -60,13 +60,15 @@ it("starts with no DATABASE_URL, migrates, prints the first login once and answe
   const password = /Password \(shown only this once\): (\S+)/.exec(first.output())?.[1];
   expect(password).toBeTruthy();
   // The password goes to the terminal as plain text, never into a JSON log line.
-  for (const line of first.output().split("\n").filter((l) => l.startsWith("{"))) expect(line).not.toContain(password);
+  for (const line of first
+    .output()
+    .split("\n")
+    .filter((l) => l.startsWith("{")))
+    expect(line).not.toContain(password);
 
-  const login = await gql<{ data: { logIn: { token: string } } }>(
-    first.url,
-    `mutation($i: LogInInput!) { logIn(input: $i) { token } }`,
-    { i: { email: "admin@example.com", password } },
-  );
+  const login = await gql<{ data: { logIn: { token: string } } }>(first.url, `mutation($i: LogInInput!) { logIn(input: $i) { token } }`, {
+    i: { email: "admin@example.com", password },
+  });
   const viewer = await gql<{ data: { viewer: { role: string; user: { email: string } } } }>(
     first.url,
     `{ viewer { role user { email } } }`,
@@ -81,11 +83,9 @@ it("starts with no DATABASE_URL, migrates, prints the first login once and answe
   // A restart keeps the data and does not create another administrator.
   const second = await start();
   expect(second.output()).not.toContain("First administrator created");
-  const again = await gql<{ data: { logIn: { token: string } } }>(
-    second.url,
-    `mutation($i: LogInInput!) { logIn(input: $i) { token } }`,
-    { i: { email: "admin@example.com", password } },
-  );
+  const again = await gql<{ data: { logIn: { token: string } } }>(second.url, `mutation($i: LogInInput!) { logIn(input: $i) { token } }`, {
+    i: { email: "admin@example.com", password },
+  });
   expect(again.data.logIn.token).toMatch(/^hov_/);
   child?.kill("SIGTERM");
   expect(await second.exited).toBe(0);

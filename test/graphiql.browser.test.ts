@@ -69,11 +69,7 @@ describeWithChromium("GraphiQL page", () => {
       await response.getByText('"Query"').waitFor();
 
       await page.getByRole("button", { name: "Headers", exact: true }).click();
-      await setEditorText(
-        page,
-        ".graphiql-editor-tool",
-        JSON.stringify({ Authorization: `Bearer ${user.token}` }),
-      );
+      await setEditorText(page, ".graphiql-editor-tool", JSON.stringify({ Authorization: `Bearer ${user.token}` }));
       await runQuery(page, "query Viewer { viewer { user { email } } }");
       await response.getByText(`"${user.email}"`).waitFor();
       await page.screenshot({ path: SCREENSHOT });

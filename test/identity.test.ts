@@ -96,7 +96,11 @@ describe("bootstrap administrator", () => {
   });
 
   it("generates a password shown once on the terminal, never in the log", async () => {
-    const fresh = await startTestServer({ HANDOVER_ADMIN_PASSWORD: "", HANDOVER_ADMIN_EMAIL: "boss@example.com", HANDOVER_WORKSPACE_NAME: "Boss Co" });
+    const fresh = await startTestServer({
+      HANDOVER_ADMIN_PASSWORD: "",
+      HANDOVER_ADMIN_EMAIL: "boss@example.com",
+      HANDOVER_WORKSPACE_NAME: "Boss Co",
+    });
     try {
       const line = fresh.announced.find((l) => l.startsWith("Password"));
       const password = line?.split(": ")[1] ?? "";
@@ -135,7 +139,9 @@ describe("workspaces", () => {
     expect(foreign.errors?.[0].extensions?.code).toBe("NOT_FOUND");
 
     // logIn picks the workspace used last, or the one asked for.
-    const last = await srv.gql<{ logIn: { viewer: { workspace: { id: string } } } }>(LOG_IN, { input: { email: me.email, password: me.password } });
+    const last = await srv.gql<{ logIn: { viewer: { workspace: { id: string } } } }>(LOG_IN, {
+      input: { email: me.email, password: me.password },
+    });
     expect(last.data?.logIn.viewer.workspace.id).toBe(secondId);
     const chosen = await srv.gql<{ logIn: { viewer: { workspace: { id: string } } } }>(LOG_IN, {
       input: { email: me.email, password: me.password, workspaceId: me.workspaceId },

@@ -202,15 +202,12 @@ describe("unknown and hidden references", () => {
     expect(render("[@contact.name]", { contactName: "" })).toEqual({ note: "[]", warnings: [] });
   });
 
-  test.each([[null], [undefined], ["a string"], [42], [true], [["name"]], [[{ value: "x" }]]])(
-    "results %j mean no results",
-    (results) => {
-      expect(render("Hi @results.name @contact.name", { results })).toEqual({
-        note: "Hi  Bob Mugisha",
-        warnings: ["unknown reference @results.name"],
-      });
-    },
-  );
+  test.each([[null], [undefined], ["a string"], [42], [true], [["name"]], [[{ value: "x" }]]])("results %j mean no results", (results) => {
+    expect(render("Hi @results.name @contact.name", { results })).toEqual({
+      note: "Hi  Bob Mugisha",
+      warnings: ["unknown reference @results.name"],
+    });
+  });
 
   test("results with a null prototype work", () => {
     const results = Object.assign(Object.create(null) as object, { name: { value: "Ana" } });
@@ -284,11 +281,7 @@ describe("unknown and hidden references", () => {
     const field = (key: string) => answers[key] as FieldAnswer;
     expect(render("[@fields.num|@fields.novalue|@fields.obj|@fields.weird|@fields.str]", { field })).toEqual({
       note: "[5||||]",
-      warnings: [
-        "unknown reference @fields.obj",
-        "field @fields.weird is not visible to agents",
-        "unknown reference @fields.str",
-      ],
+      warnings: ["unknown reference @fields.obj", "field @fields.weird is not visible to agents", "unknown reference @fields.str"],
     });
   });
 
@@ -307,10 +300,7 @@ describe("unknown and hidden references", () => {
   test("a very long key is shortened in its warning", () => {
     const key = "k".repeat(5000);
     const { warnings } = render(`@results.${key}.category @fields.${key}`);
-    expect(warnings).toEqual([
-      `unknown reference @results.${"k".repeat(100)}….category`,
-      `unknown reference @fields.${"k".repeat(100)}…`,
-    ]);
+    expect(warnings).toEqual([`unknown reference @results.${"k".repeat(100)}….category`, `unknown reference @fields.${"k".repeat(100)}…`]);
   });
 
   test("a long key whose lookup throws is shortened too", () => {

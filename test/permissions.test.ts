@@ -135,7 +135,11 @@ describe("API tokens", () => {
 
   it("session tokens expire after the configured days unused; API tokens do not", async () => {
     const me = await srv.signUp();
-    const api = await srv.gql<{ createApiToken: { token: string } }>(`mutation { createApiToken(input: { name: "x" }) { token } }`, {}, me.token);
+    const api = await srv.gql<{ createApiToken: { token: string } }>(
+      `mutation { createApiToken(input: { name: "x" }) { token } }`,
+      {},
+      me.token,
+    );
     await srv.server.db.query(
       `UPDATE api_tokens SET created_at = now() - interval '31 days', last_used_at = now() - interval '31 days'
         WHERE user_id = (SELECT id FROM users WHERE email = $1)`,

@@ -40,7 +40,9 @@ describe("the statement guard", () => {
     await runInSqlScope("r3", async () => {
       bindSqlScope(W);
       // TypeORM wraps it in its QueryFailedError; the message is the guard's.
-      await expect(srv.server.db.query(`UPDATE memberships SET role = 'AGENT'`)).rejects.toThrow(/refused a statement on tenant table "memberships"/);
+      await expect(srv.server.db.query(`UPDATE memberships SET role = 'AGENT'`)).rejects.toThrow(
+        /refused a statement on tenant table "memberships"/,
+      );
     });
     expect(await srv.server.db.query(`SELECT role FROM memberships ORDER BY id`)).toEqual(before);
     expect(me.token).toBeTruthy();

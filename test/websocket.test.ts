@@ -13,7 +13,9 @@ afterAll(async () => {
 });
 
 /** Opens a socket with the given connection_init payload; resolves with its close code, or "open". */
-function connect(payload: Record<string, unknown> | undefined): Promise<{ code: number | "open"; run: <T>(query: string) => Promise<T>; dispose: () => Promise<void> }> {
+function connect(
+  payload: Record<string, unknown> | undefined,
+): Promise<{ code: number | "open"; run: <T>(query: string) => Promise<T>; dispose: () => Promise<void> }> {
   return new Promise((resolve) => {
     const client = createClient({
       url: srv.wsUrl,
@@ -30,9 +32,18 @@ function connect(payload: Record<string, unknown> | undefined): Promise<{ code: 
                 let result: unknown;
                 client.subscribe({ query }, { next: (v) => (result = v), error: fail, complete: () => ok(result as T) });
               }),
-            dispose: async () => { await client.dispose(); },
+            dispose: async () => {
+              await client.dispose();
+            },
           }),
-        closed: (event) => resolve({ code: (event as { code: number }).code, run: () => Promise.reject(new Error("closed")), dispose: async () => { await client.dispose(); } }),
+        closed: (event) =>
+          resolve({
+            code: (event as { code: number }).code,
+            run: () => Promise.reject(new Error("closed")),
+            dispose: async () => {
+              await client.dispose();
+            },
+          }),
       },
       onNonLazyError: () => undefined,
     });

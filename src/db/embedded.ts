@@ -437,7 +437,8 @@ class SessionQueue {
       return;
     }
     const status = scanner.lastStatus;
-    if (status === null) this.owner = job.handlerId; // cycle not finished (no Sync yet, COPY in progress)
+    if (status === null)
+      this.owner = job.handlerId; // cycle not finished (no Sync yet, COPY in progress)
     else this.owner = status === TX_IDLE ? null : job.handlerId;
     job.resolve(bytes);
   }
@@ -466,8 +467,7 @@ class SessionQueue {
 
 // Compile-time check that SessionQueue offers every public member of pglite-socket's queue type.
 type PublicMembers<T> = { [K in keyof T]: T[K] };
-const _sessionQueueIsCompatible: (q: SessionQueue) => PublicMembers<PGLiteSocketHandlerOptions["queryQueue"]> = (q) =>
-  q;
+const _sessionQueueIsCompatible: (q: SessionQueue) => PublicMembers<PGLiteSocketHandlerOptions["queryQueue"]> = (q) => q;
 void _sessionQueueIsCompatible;
 
 const SYNC_MESSAGE = new Uint8Array([0x53, 0, 0, 0, 4]); // 'S', length 4

@@ -16,7 +16,19 @@ export interface SqlScope {
 const storage = new AsyncLocalStorage<SqlScope>();
 
 /** Tables whose rows belong to one workspace. Queries on them must bind the request's workspace. */
-export const TENANT_TABLES: ReadonlySet<string> = new Set(["workspaces", "memberships", "api_tokens"]);
+export const TENANT_TABLES: ReadonlySet<string> = new Set([
+  "workspaces",
+  "memberships",
+  "api_tokens",
+  "topics",
+  "contacts",
+  "contact_urns",
+  "flows",
+  "messages",
+  "tickets",
+  "ticket_events",
+  "ticket_count_deltas",
+]);
 
 export class TenantScopeError extends Error {
   constructor(readonly table: string) {

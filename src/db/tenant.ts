@@ -17,7 +17,11 @@ export class TenantStore {
     return { ...where, workspaceId: this.workspaceId } as FindOptionsWhere<T>;
   }
 
-  find<T extends Tenanted>(entity: EntityTarget<T>, where?: FindOptionsWhere<T>, options: Omit<FindManyOptions<T>, "where"> = {}): Promise<T[]> {
+  find<T extends Tenanted>(
+    entity: EntityTarget<T>,
+    where?: FindOptionsWhere<T>,
+    options: Omit<FindManyOptions<T>, "where"> = {},
+  ): Promise<T[]> {
     return this.em.find(entity, { ...options, where: this.scope(where) });
   }
 

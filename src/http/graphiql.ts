@@ -60,10 +60,7 @@ export function graphiqlAssets(opts: GraphiqlOptions): express.RequestHandler {
       dotfiles: "ignore",
       setHeaders(res, file) {
         // Hashed names never change content; the fixed entry names are revalidated (ETag).
-        res.setHeader(
-          "Cache-Control",
-          HASHED_NAME.test(file) ? "public, max-age=31536000, immutable" : "no-cache",
-        );
+        res.setHeader("Cache-Control", HASHED_NAME.test(file) ? "public, max-age=31536000, immutable" : "no-cache");
       },
     }),
     (_req: express.Request, res: express.Response) => {
@@ -102,10 +99,7 @@ export function graphiqlPage(opts: GraphiqlOptions): express.RequestHandler {
     res.vary("Accept");
     res.setHeader("Cache-Control", "no-cache");
     if (!existsSync(path.join(assetsDir, ENTRY_JS))) {
-      res
-        .status(503)
-        .type("text/plain")
-        .send("GraphiQL is not built: run npm run build:graphiql\n");
+      res.status(503).type("text/plain").send("GraphiQL is not built: run npm run build:graphiql\n");
       return;
     }
     res.type("html").send(html);

@@ -1,10 +1,28 @@
 import DataLoader from "dataloader";
 import { type DataSource, In } from "typeorm";
-import { User } from "../entities";
+import { Flow, type Message, Topic, User } from "../entities";
+import { CONTACT_COLUMNS, type ContactWithUrns } from "../services/contact.service";
+import { EVENT_COLUMNS, type EventRow } from "../services/event-log";
+import { MESSAGE_COLUMNS } from "../services/message.service";
+import { type CountGroup, countGroups } from "../services/ticket-counts";
+import { TICKET_COLUMNS, type TicketRow } from "../services/ticket-store";
 
-/** Batches per request: each loader issues one statement per tick, whatever the page size. */
+/**
+ * Batches per request: each loader issues one statement per tick, whatever the page size.
+ * Tenant loaders read only the request's workspace; visibility rules stay in the resolvers
+ * and services that hand out ids.
+ */
 export interface Loaders {
   user: DataLoader<string, User | null>;
+  topic: DataLoader<string, Topic | null>;
+  contact: DataLoader<string, ContactWithUrns | null>;
+  flow: DataLoader<string, Flow | null>;
+  message: DataLoader<string, Message | null>;
+  ticket: DataLoader<string, TicketRow | null>;
+  openTicketOfContact: DataLoader<string, TicketRow | null>;
+  notesOfTicket: DataLoader<string, EventRow[]>;
+  /** The workspace's count groups, read once per request. */
+  counts: () => Promise<CountGroup[]>;
 }
 
 function byId<T extends { id: string }>(rows: T[], ids: readonly string[]): Array<T | null> {
@@ -12,8 +30,65 @@ function byId<T extends { id: string }>(rows: T[], ids: readonly string[]): Arra
   return ids.map((id) => map.get(id) ?? null);
 }
 
-export function createLoaders(db: DataSource): Loaders {
+function tenantOnly(workspaceId: string | undefined): string {
+  if (!workspaceId) throw new Error("a tenant loader was used before authentication");
+  return workspaceId;
+}
+
+export function createLoaders(db: DataSource, workspaceId: string | undefined): Loaders {
+  let counts: Promise<CountGroup[]> | undefined;
   return {
     user: new DataLoader(async (ids) => byId(await db.getRepository(User).findBy({ id: In([...ids]) }), ids)),
+    topic: new DataLoader(async (ids) =>
+      byId(await db.getRepository(Topic).findBy({ workspaceId: tenantOnly(workspaceId), id: In([...ids]) }), ids),
+    ),
+    flow: new DataLoader(async (ids) =>
+      byId(await db.getRepository(Flow).findBy({ workspaceId: tenantOnly(workspaceId), id: In([...ids]) }), ids),
+    ),
+    contact: new DataLoader(async (ids) =>
+      byId(
+        await db.query<ContactWithUrns[]>(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = $1 AND c.id = ANY($2)`, [
+          tenantOnly(workspaceId),
+          ids,
+        ]),
+        ids,
+      ),
+    ),
+    message: new DataLoader(async (ids) =>
+      byId(
+        await db.query<Message[]>(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.id = ANY($2)`, [
+          tenantOnly(workspaceId),
+          ids,
+        ]),
+        ids,
+      ),
+    ),
+    ticket: new DataLoader(async (ids) =>
+      byId(
+        await db.query<TicketRow[]>(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.workspace_id = $1 AND t.id = ANY($2)`, [
+          tenantOnly(workspaceId),
+          ids,
+        ]),
+        ids,
+      ),
+    ),
+    openTicketOfContact: new DataLoader(async (contactIds) => {
+      const rows = await db.query<TicketRow[]>(
+        `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.workspace_id = $1 AND t.contact_id = ANY($2) AND t.status = 'OPEN'`,
+        [tenantOnly(workspaceId), contactIds],
+      );
+      const map = new Map(rows.map((r) => [r.contactId, r]));
+      return contactIds.map((id) => map.get(id) ?? null);
+    }),
+    notesOfTicket: new DataLoader(async (ticketIds) => {
+      const rows = await db.query<EventRow[]>(
+        `SELECT ${EVENT_COLUMNS} FROM ticket_events e
+          WHERE e.workspace_id = $1 AND e.ticket_id = ANY($2) AND e.note IS NOT NULL
+          ORDER BY e.ticket_id, e.ticket_version`,
+        [tenantOnly(workspaceId), ticketIds],
+      );
+      return ticketIds.map((id) => rows.filter((r) => r.ticketId === id));
+    }),
+    counts: () => (counts ??= countGroups(db, tenantOnly(workspaceId))),
   };
 }

@@ -1,4 +1,5 @@
 import { Foundation1764100000000 } from "./1764100000000-foundation";
+import { Tickets1764200000000 } from "./1764200000000-tickets";
 
 /** Every migration, oldest first. A new migration is added here as well as in this folder. */
-export const MIGRATIONS = [Foundation1764100000000];
+export const MIGRATIONS = [Foundation1764100000000, Tickets1764200000000];

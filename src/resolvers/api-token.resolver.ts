@@ -36,8 +36,6 @@ export class ApiTokenResolver {
     @Ctx() ctx: AuthedContext,
   ): Promise<DeletePayload> {
     const result = await ctx.services.tokens.revoke(ctx, uuidOf(input.id, "ApiToken", "id"));
-    return result.ok
-      ? { deletedId: toGlobalId("ApiToken", result.value), userErrors: [] }
-      : { deletedId: null, userErrors: result.errors };
+    return result.ok ? { deletedId: toGlobalId("ApiToken", result.value), userErrors: [] } : { deletedId: null, userErrors: result.errors };
   }
 }

@@ -1,8 +1,15 @@
 import type { NonEmptyArray } from "type-graphql";
 import { ApiTokenResolver } from "./api-token.resolver";
+import { ContactResolver } from "./contact.resolver";
+import { FlowResolver } from "./flow.resolver";
 import { IdentityResolver } from "./identity.resolver";
+import { InboxResolver } from "./inbox.resolver";
 import { MemberResolver } from "./member.resolver";
+import { MessageResolver } from "./message.resolver";
 import { NodeResolver } from "./node.resolver";
+import { TicketEventResolver } from "./ticket-event.resolver";
+import { TicketFailureResolver, TicketResolver } from "./ticket.resolver";
+import { TopicResolver } from "./topic.resolver";
 import { ViewerResolver } from "./viewer.resolver";
 
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -11,4 +18,12 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   MemberResolver,
   ApiTokenResolver,
   NodeResolver,
+  TopicResolver,
+  ContactResolver,
+  FlowResolver,
+  TicketResolver,
+  TicketFailureResolver,
+  MessageResolver,
+  TicketEventResolver,
+  InboxResolver,
 ];

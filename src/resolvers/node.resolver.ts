@@ -3,7 +3,10 @@ import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { BadInputError, NotFoundError } from "../errors";
 import { parseGlobalId } from "../schema/global-id";
+import { Role } from "../entities";
 import { ApiTokenType, MemberType, UserType, WorkspaceType } from "../schema/types/identity.types";
+import { ContactType, FlowType, MessageType, TicketEventObject, TicketType, TopicType } from "../schema/types/ticket.types";
+import { canSeeTopic, visibleTopicIds } from "../services/visibility";
 import { Node } from "../schema/types/node";
 
 const MAX_NODES = 100;
@@ -12,8 +15,7 @@ type Fetcher = (ctx: AuthedContext, uuid: string) => Promise<Node | null>;
 
 /** How each type is found by id, within what the viewer may see. */
 const FETCHERS: Record<string, Fetcher> = {
-  Workspace: async (ctx, id) =>
-    id === ctx.actor.workspaceId ? WorkspaceType.from(await ctx.services.workspaces.workspace(id)) : null,
+  Workspace: async (ctx, id) => (id === ctx.actor.workspaceId ? WorkspaceType.from(await ctx.services.workspaces.workspace(id)) : null),
   User: async (ctx, id) => {
     const [member, user] = await Promise.all([ctx.services.workspaces.memberByUser(ctx, id), ctx.loaders.user.load(id)]);
     return member && user ? UserType.from(user) : null;
@@ -25,6 +27,31 @@ const FETCHERS: Record<string, Fetcher> = {
   ApiToken: async (ctx, id) => {
     const token = await ctx.services.tokens.findOwn(ctx, id);
     return token ? ApiTokenType.from(token.token, token.role) : null;
+  },
+  Topic: async (ctx, id) => {
+    const topic = await ctx.services.topics.find(ctx, id);
+    return topic && canSeeTopic(await visibleTopicIds(ctx), topic.id) ? TopicType.from(topic) : null;
+  },
+  Contact: async (ctx, id) => {
+    const contact = await ctx.loaders.contact.load(id);
+    return contact ? ContactType.from(contact) : null;
+  },
+  Flow: async (ctx, id) => {
+    if (ctx.actor.role === Role.AGENT) return null;
+    const flow = await ctx.loaders.flow.load(id);
+    return flow ? FlowType.from(flow) : null;
+  },
+  Ticket: async (ctx, id) => {
+    const ticket = await ctx.loaders.ticket.load(id);
+    return ticket && canSeeTopic(await visibleTopicIds(ctx), ticket.topicId) ? TicketType.from(ticket) : null;
+  },
+  Message: async (ctx, id) => {
+    const message = await ctx.loaders.message.load(id);
+    return message ? MessageType.from(message) : null;
+  },
+  TicketEvent: async (ctx, id) => {
+    const event = await ctx.services.inbox.event(ctx, id);
+    return event ? TicketEventObject.from(event) : null;
   },
 };
 

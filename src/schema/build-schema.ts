@@ -1,14 +1,7 @@
 import "reflect-metadata";
 import "./enums";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
-import {
-  type GraphQLEnumType,
-  type GraphQLField,
-  GraphQLSchema,
-  isObjectType,
-  lexicographicSortSchema,
-  Kind,
-} from "graphql";
+import { type GraphQLEnumType, type GraphQLField, GraphQLSchema, isObjectType, lexicographicSortSchema, Kind } from "graphql";
 import { DateTimeResolver } from "graphql-scalars";
 import { buildSchema, type NonEmptyArray } from "type-graphql";
 import { authChecker } from "../auth/auth-checker";
@@ -43,11 +36,7 @@ export async function buildHandoverSchema(resolvers: NonEmptyArray<Function>): P
   });
   const schema = new GraphQLSchema({
     ...built.toConfig(),
-    directives: [
-      ...built.getDirectives(),
-      authDirective(built.getType("Role") as GraphQLEnumType),
-      contactFieldAccessDirective,
-    ],
+    directives: [...built.getDirectives(), authDirective(built.getType("Role") as GraphQLEnumType), contactFieldAccessDirective],
   });
   describeRequirements(schema);
   return schema;

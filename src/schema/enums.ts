@@ -1,11 +1,30 @@
 import { registerEnumType } from "type-graphql";
+import { MessageDirection, MessageStatus, TicketEventType, TicketStatus } from "../entities";
 import { Role } from "../entities/role";
 import { UserErrorCode } from "../services/user-error";
+
+/** The folders of the inbox. */
+export enum TicketFolder {
+  MINE = "MINE",
+  UNASSIGNED = "UNASSIGNED",
+  ALL = "ALL",
+}
 
 registerEnumType(Role, { name: "Role", description: "A member's role in a workspace." });
 registerEnumType(UserErrorCode, {
   name: "UserErrorCode",
   description: "Stable codes of userErrors and per-ticket failures; clients switch on them.",
 });
+registerEnumType(TicketStatus, { name: "TicketStatus" });
+registerEnumType(TicketFolder, {
+  name: "TicketFolder",
+  description: "MINE: assigned to you; UNASSIGNED: assigned to nobody; ALL: every ticket you may see.",
+});
+registerEnumType(TicketEventType, { name: "TicketEventType" });
+registerEnumType(MessageDirection, { name: "MessageDirection" });
+registerEnumType(MessageStatus, {
+  name: "MessageStatus",
+  description: "INCOMING messages are RECEIVED; OUTGOING ones are QUEUED, then as the channel reports.",
+});
 
-export { Role, UserErrorCode };
+export { MessageDirection, MessageStatus, Role, TicketEventType, TicketStatus, UserErrorCode };

@@ -6,6 +6,7 @@ import type { AuthedContext, RequestContext } from "../context";
 import { unscoped } from "../db/sql-scope";
 import { uuidv7 } from "../db/uuid";
 import { ApiToken, Membership, Role, TokenKind, User, Workspace } from "../entities";
+import { SYSTEM_TOPIC_NAME } from "./topic.service";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 
 export interface Session {
@@ -98,9 +99,7 @@ export class IdentityService {
         where: { userId: user.id },
         order: { lastLoginAt: { direction: "DESC", nulls: "LAST" }, createdAt: "DESC" },
       });
-      const membership = input.workspaceId
-        ? memberships.find((m) => m.workspaceId === input.workspaceId)
-        : memberships[0];
+      const membership = input.workspaceId ? memberships.find((m) => m.workspaceId === input.workspaceId) : memberships[0];
       if (!membership) {
         return input.workspaceId
           ? fail(UserErrorCode.NOT_A_MEMBER, "You are not a member of this workspace.", ["workspaceId"])
@@ -141,11 +140,16 @@ export class IdentityService {
     return { email, generatedPassword };
   }
 
-  /** A workspace with its first administrator; later issues add its system records here. */
+  /** A workspace with its first administrator and its system topic. */
   private async createWorkspace(em: EntityManager, name: string, adminUserId: string): Promise<string> {
     const workspaceId = uuidv7();
     await em.insert(Workspace, { id: workspaceId, name });
     await em.insert(Membership, { id: uuidv7(), workspaceId, userId: adminUserId, role: Role.ADMINISTRATOR });
+    await em.query(`INSERT INTO topics (id, workspace_id, name, is_system) VALUES ($2, $1, $3, true)`, [
+      workspaceId,
+      uuidv7(),
+      SYSTEM_TOPIC_NAME,
+    ]);
     return workspaceId;
   }
 
@@ -159,11 +163,6 @@ export class IdentityService {
   }
 
   private findUserWithHash(email: string): Promise<(User & { passwordHash: string }) | null> {
-    return this.db
-      .getRepository(User)
-      .createQueryBuilder("u")
-      .addSelect("u.passwordHash")
-      .where("u.email = :email", { email })
-      .getOne();
+    return this.db.getRepository(User).createQueryBuilder("u").addSelect("u.passwordHash").where("u.email = :email", { email }).getOne();
   }
 }

@@ -1,7 +1,13 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
+import { ContactService } from "./contact.service";
+import { FlowService } from "./flow.service";
 import { IdentityService } from "./identity.service";
+import { InboxService } from "./inbox.service";
+import { MessageService } from "./message.service";
+import { TicketService } from "./ticket.service";
 import { TokenService } from "./token.service";
+import { TopicService } from "./topic.service";
 import { WorkspaceService } from "./workspace.service";
 
 /** The services of one server process, shared by all its requests. */
@@ -9,13 +15,26 @@ export interface Services {
   identity: IdentityService;
   tokens: TokenService;
   workspaces: WorkspaceService;
+  topics: TopicService;
+  contacts: ContactService;
+  flows: FlowService;
+  tickets: TicketService;
+  messages: MessageService;
+  inbox: InboxService;
 }
 
 export function createServices(db: DataSource, config: Config): Services {
   const identity = new IdentityService(db, config);
+  const contacts = new ContactService(db);
   return {
     identity,
     tokens: new TokenService(db, config, identity),
     workspaces: new WorkspaceService(db),
+    topics: new TopicService(db),
+    contacts,
+    flows: new FlowService(db),
+    tickets: new TicketService(db, contacts),
+    messages: new MessageService(db, contacts),
+    inbox: new InboxService(db),
   };
 }

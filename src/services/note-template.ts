@@ -160,9 +160,7 @@ function render(template: string, ctx: NoteContext): RenderedNote {
 }
 
 function isKeyChar(code: number): boolean {
-  return (
-    (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f
-  );
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f;
 }
 
 function skipKey(s: string, from: number): number {

@@ -39,12 +39,19 @@ let counter = 0;
 
 /** A real server on a random port over its own fresh database, as a client would meet it. */
 export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
-  const database = await createTestDatabase(expect.getState().testPath?.split("/").pop()?.replace(/\.test\.ts$/, "") ?? "t");
+  const database = await createTestDatabase(
+    expect
+      .getState()
+      .testPath?.split("/")
+      .pop()
+      ?.replace(/\.test\.ts$/, "") ?? "t",
+  );
   const logs: string[] = [];
   const announced: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
       logs.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+      if (process.env.TEST_LOG) process.stderr.write(chunk);
       done();
     },
   });

@@ -1,0 +1,34 @@
+import type { DataSource, EntityManager } from "typeorm";
+
+/** SQLSTATEs after which the whole transaction can simply be run again. */
+const RETRYABLE = new Set(["40001", "40P01"]);
+
+export function sqlState(error: unknown): string | undefined {
+  const code =
+    (error as { code?: unknown; driverError?: { code?: unknown } } | null)?.code ??
+    (error as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** The name of the constraint a unique violation (23505) hit, if that is what the error is. */
+export function uniqueViolation(error: unknown): string | undefined {
+  if (sqlState(error) !== "23505") return undefined;
+  const e = error as { constraint?: unknown; driverError?: { constraint?: unknown } };
+  const name = e.constraint ?? e.driverError?.constraint;
+  return typeof name === "string" ? name : "";
+}
+
+/**
+ * Runs `work` in one transaction, running it again (up to `attempts` times, with a short random
+ * pause) after a deadlock or serialization failure, so clients never see those.
+ */
+export async function inTransaction<T>(db: DataSource, work: (em: EntityManager) => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work);
+    } catch (error) {
+      if (attempt >= attempts || !RETRYABLE.has(sqlState(error) ?? "")) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Requires } from "../auth/requires";
+import type { AuthedContext } from "../context";
+import { Role } from "../entities";
+import { BadInputError } from "../errors";
+import { decodeCursor, encodeCursor, pageInfo, pageSize } from "../schema/connection";
+import { uuidOf } from "../schema/global-id";
+import { CreateContactInput, UpdateContactInput } from "../schema/inputs/ticket.inputs";
+import {
+  ContactConnection,
+  ContactPayload,
+  ContactType,
+  MessageConnection,
+  MessageType,
+  TicketConnection,
+  TicketType,
+} from "../schema/types/ticket.types";
+import type { ContactWithUrns } from "../services/contact.service";
+import { canSeeTopic, visibleTopicIds } from "../services/visibility";
+import type { Result } from "../services/user-error";
+
+function contactPayload(result: Result<ContactWithUrns>): ContactPayload {
+  return result.ok ? { contact: ContactType.from(result.value), userErrors: [] } : { contact: null, userErrors: result.errors };
+}
+
+@Resolver(() => ContactType)
+export class ContactResolver {
+  @Requires()
+  @Query(() => ContactConnection, { description: "Contacts, newest first; search (3+ characters) matches name or URN." })
+  async contacts(
+    @Ctx() ctx: AuthedContext,
+    @Arg("search", () => String, { nullable: true }) search?: string | null,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 25 }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ): Promise<ContactConnection> {
+    const size = pageSize(first, "first", 25);
+    const term = search?.trim();
+    if (term !== undefined && (term.length < 3 || term.length > 100))
+      throw new BadInputError("search", "search must be 3 to 100 characters.");
+    const cursor = after ? decodeCursor(after, "after", 2) : undefined;
+    const { contacts, totalCount } = await ctx.services.contacts.page(ctx, {
+      search: term,
+      first: size,
+      after: cursor && { createdAt: cursor[0], id: cursor[1] },
+    });
+    const page = contacts.slice(0, size);
+    const edges = page.map((c) => ({ node: ContactType.from(c), cursor: encodeCursor([c.sortKey, c.id]) }));
+    return {
+      edges,
+      nodes: edges.map((e) => e.node),
+      pageInfo: pageInfo({
+        hasNextPage: contacts.length > size,
+        hasPreviousPage: cursor !== undefined,
+        cursors: edges.map((e) => e.cursor),
+      }),
+      totalCount,
+    };
+  }
+
+  @Requires(Role.ADMINISTRATOR, Role.EDITOR)
+  @Mutation(() => ContactPayload, { description: "Creates a contact; each URN is normalised and must not belong to another contact." })
+  async createContact(
+    @Arg("input", () => CreateContactInput) input: CreateContactInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<ContactPayload> {
+    return contactPayload(await ctx.services.contacts.create(ctx, input));
+  }
+
+  @Requires(Role.ADMINISTRATOR, Role.EDITOR)
+  @Mutation(() => ContactPayload, { description: "Updates name and language: omitted is unchanged, explicit null clears." })
+  async updateContact(
+    @Arg("input", () => UpdateContactInput) input: UpdateContactInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<ContactPayload> {
+    return contactPayload(await ctx.services.contacts.update(ctx, uuidOf(input.id, "Contact", "id"), input));
+  }
+
+  @FieldResolver(() => TicketType, { nullable: true, description: "The contact's open ticket, if you may see its topic." })
+  async openTicket(@Root() contact: ContactType, @Ctx() ctx: AuthedContext): Promise<TicketType | null> {
+    const ticket = await ctx.loaders.openTicketOfContact.load(contact.uuid);
+    return ticket && canSeeTopic(await visibleTopicIds(ctx), ticket.topicId) ? TicketType.from(ticket) : null;
+  }
+
+  @FieldResolver(() => TicketConnection, { description: "The contact's tickets of the topics you may see, newest first." })
+  async tickets(
+    @Root() contact: ContactType,
+    @Ctx() ctx: AuthedContext,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ): Promise<TicketConnection> {
+    const size = pageSize(first, "first", 25);
+    const cursor = after ? decodeCursor(after, "after", 2) : undefined;
+    const rows = await ctx.services.inbox.contactTickets(ctx, contact.uuid, {
+      limit: size + 1,
+      after: cursor && { openedUs: cursor[0], id: cursor[1] },
+    });
+    const edges = rows.slice(0, size).map((t) => ({ node: TicketType.from(t), cursor: encodeCursor([t.sortKey, t.id]) }));
+    return {
+      edges,
+      nodes: edges.map((e) => e.node),
+      pageInfo: pageInfo({ hasNextPage: rows.length > size, hasPreviousPage: cursor !== undefined, cursors: edges.map((e) => e.cursor) }),
+      totalCount: null,
+      eventCursor: null,
+    };
+  }
+
+  @FieldResolver(() => MessageConnection, { description: "Messages with the contact, oldest first; last/before for the newest page." })
+  async messages(
+    @Root() contact: ContactType,
+    @Ctx() ctx: AuthedContext,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Arg("last", () => Int, { nullable: true }) last?: number | null,
+    @Arg("before", () => String, { nullable: true }) before?: string | null,
+  ): Promise<MessageConnection> {
+    if (first != null && last != null) throw new BadInputError("last", "Give first or last, not both.");
+    const fromEnd = last != null || (before != null && first == null);
+    const size = fromEnd ? pageSize(last, "last", 25) : pageSize(first, "first", 25);
+    const afterKey = after ? decodeCursor(after, "after", 2) : undefined;
+    const beforeKey = before ? decodeCursor(before, "before", 2) : undefined;
+    const rows = await ctx.services.messages.contactPage(ctx, contact.uuid, {
+      limit: size + 1,
+      after: afterKey && { at: afterKey[0], id: afterKey[1] },
+      before: beforeKey && { at: beforeKey[0], id: beforeKey[1] },
+      fromEnd,
+    });
+    const more = rows.length > size;
+    const page = fromEnd ? rows.slice(rows.length - Math.min(rows.length, size)) : rows.slice(0, size);
+    const edges = page.map((m) => ({ node: MessageType.from(m), cursor: encodeCursor([m.sortKey, m.id]) }));
+    return {
+      edges,
+      nodes: edges.map((e) => e.node),
+      pageInfo: pageInfo({
+        hasNextPage: fromEnd ? beforeKey !== undefined : more,
+        hasPreviousPage: fromEnd ? more : afterKey !== undefined,
+        cursors: edges.map((e) => e.cursor),
+      }),
+    };
+  }
+}

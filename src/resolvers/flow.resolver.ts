@@ -1,0 +1,21 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { Requires } from "../auth/requires";
+import type { AuthedContext } from "../context";
+import { Role } from "../entities";
+import { RegisterFlowInput } from "../schema/inputs/ticket.inputs";
+import { FlowPayload, FlowType } from "../schema/types/ticket.types";
+
+@Resolver(() => FlowType)
+export class FlowResolver {
+  @Requires(Role.ADMINISTRATOR, Role.EDITOR)
+  @Query(() => [FlowType], { description: "The registered flows, by name." })
+  async flows(@Ctx() ctx: AuthedContext): Promise<FlowType[]> {
+    return (await ctx.services.flows.list(ctx)).map(FlowType.from);
+  }
+
+  @Requires(Role.ADMINISTRATOR, Role.EDITOR)
+  @Mutation(() => FlowPayload, { description: "Registers a flow of the flow engine; an externalId already registered returns that flow." })
+  async registerFlow(@Arg("input", () => RegisterFlowInput) input: RegisterFlowInput, @Ctx() ctx: AuthedContext): Promise<FlowPayload> {
+    return { flow: FlowType.from(await ctx.services.flows.register(ctx, input.name.trim(), input.externalId)), userErrors: [] };
+  }
+}

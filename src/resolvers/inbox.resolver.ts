@@ -1,0 +1,118 @@
+import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
+import { Requires } from "../auth/requires";
+import type { AuthedContext } from "../context";
+import { TicketStatus } from "../entities";
+import { BadInputError } from "../errors";
+import { decodeCursor, encodeCursor, pageInfo, pageSize } from "../schema/connection";
+import { TicketFolder } from "../schema/enums";
+import { uuidOf } from "../schema/global-id";
+import { TicketEventFilter, TicketFilter } from "../schema/inputs/ticket.inputs";
+import {
+  TicketConnection,
+  TicketCounts,
+  TicketEventConnection,
+  TicketEventObject,
+  TicketType,
+  TopicType,
+} from "../schema/types/ticket.types";
+import { parseEventCursor } from "../services/event-log";
+import type { InboxCursor } from "../services/inbox.service";
+import { canSeeTopic, visibleTopicIds } from "../services/visibility";
+
+const STATUSES = new Set<string>([TicketStatus.OPEN, TicketStatus.CLOSED]);
+
+function inboxCursor(cursor: string): InboxCursor {
+  const [status, lastActivityUs, id, snapshot] = decodeCursor(cursor, "after", 4);
+  if (!STATUSES.has(status) || !/^\d{1,20}$/.test(lastActivityUs) || !/^[0-9a-f-]{36}$/.test(id) || !/^\d+:\d+:[\d,]*$/.test(snapshot)) {
+    throw new BadInputError("after", "after is not a cursor this list gave out.");
+  }
+  return { status: status as TicketStatus, lastActivityUs, id, snapshot };
+}
+
+@Resolver()
+export class InboxResolver {
+  @Requires()
+  @Query(() => TicketConnection, {
+    description: "The inbox: a folder's tickets, open first, then by lastActivityAt and id, newest first; keyset paged.",
+  })
+  async tickets(
+    @Ctx() ctx: AuthedContext,
+    @Arg("filter", () => TicketFilter, { nullable: true }) filter?: TicketFilter | null,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 25 }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ): Promise<TicketConnection> {
+    const size = pageSize(first, "first", 25);
+    const cursor = after ? inboxCursor(after) : undefined;
+    const status = filter ? (filter.status === undefined ? TicketStatus.OPEN : filter.status) : TicketStatus.OPEN;
+    const page = await ctx.services.inbox.page(
+      ctx,
+      {
+        folder: filter?.folder ?? TicketFolder.ALL,
+        status,
+        topicId: filter?.topicId ? uuidOf(filter.topicId, "Topic", "topicId") : undefined,
+        search: filter?.search?.trim() || undefined,
+      },
+      size,
+      cursor,
+    );
+    const edges = page.tickets.map((t) => ({
+      node: TicketType.from(t),
+      cursor: encodeCursor([t.status, t.sortKey, t.id, page.snapshot]),
+    }));
+    return {
+      edges,
+      nodes: edges.map((e) => e.node),
+      pageInfo: pageInfo({ hasNextPage: page.hasNextPage, hasPreviousPage: cursor !== undefined, cursors: edges.map((e) => e.cursor) }),
+      totalCount: page.totalCount,
+      eventCursor: page.eventCursor,
+    };
+  }
+
+  @Requires()
+  @Query(() => TicketCounts, { description: "Open and closed counts per folder, and the topics you may see with their open counts." })
+  async ticketCounts(@Ctx() ctx: AuthedContext): Promise<TicketCounts> {
+    const groups = await ctx.loaders.counts();
+    const folders = await ctx.services.inbox.folderCounts(ctx, groups);
+    const visible = await visibleTopicIds(ctx);
+    const topics = (await ctx.services.topics.list(ctx)).filter((t) => canSeeTopic(visible, t.id));
+    return { folders: folders.map((f) => ({ ...f, folder: f.folder as TicketFolder })), topics: topics.map(TopicType.from) };
+  }
+
+  @Requires()
+  @Query(() => TicketEventConnection, {
+    description:
+      "Catch-up for pollers and reconnecting subscribers: the events you may see after a cursor, oldest first, in commit order. " +
+      "Poll again with pageInfo.endCursor.",
+  })
+  async ticketEvents(
+    @Ctx() ctx: AuthedContext,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Arg("filter", () => TicketEventFilter, { nullable: true }) filter?: TicketEventFilter | null,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 100 }) first?: number | null,
+  ): Promise<TicketEventConnection> {
+    const size = pageSize(first, "first", 100);
+    const cursor = after ? parseEventCursor(after) : undefined;
+    if (after && !cursor) throw new BadInputError("after", "after is not an event cursor.");
+    const { events } = await ctx.services.inbox.events(ctx, {
+      after: cursor,
+      ticketId: filter?.ticketId ? uuidOf(filter.ticketId, "Ticket", "ticketId") : undefined,
+      topicIds: filter?.topicIds?.map((id, i) => uuidOf(id, "Topic", `topicIds.${i}`)),
+      types: filter?.types ?? undefined,
+      limit: size + 1,
+    });
+    const page = events.slice(0, size);
+    const edges = page.map((e) => ({ node: TicketEventObject.from(e), cursor: e.cursor }));
+    // An empty page keeps the caller's cursor, so polling goes on from where it stood.
+    const endCursor = edges.length > 0 ? edges[edges.length - 1].cursor : (after ?? null);
+    return {
+      edges,
+      nodes: edges.map((e) => e.node),
+      pageInfo: {
+        hasNextPage: events.length > size,
+        hasPreviousPage: cursor !== undefined,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor,
+      },
+    };
+  }
+}

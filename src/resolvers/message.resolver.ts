@@ -1,0 +1,66 @@
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Requires } from "../auth/requires";
+import type { AuthedContext } from "../context";
+import { type Message, Role } from "../entities";
+import { uuidOf } from "../schema/global-id";
+import { ReceiveMessageInput, SendMessageInput, UpdateMessageStatusInput } from "../schema/inputs/ticket.inputs";
+import { UserType } from "../schema/types/identity.types";
+import { ContactType, MessagePayload, MessageType, TicketType } from "../schema/types/ticket.types";
+import type { Result } from "../services/user-error";
+import { canSeeTopic, visibleTopicIds } from "../services/visibility";
+import { loadUser } from "./ticket.resolver";
+
+function messagePayload(result: Result<Message>): MessagePayload {
+  return result.ok ? { message: MessageType.from(result.value), userErrors: [] } : { message: null, userErrors: result.errors };
+}
+
+@Resolver(() => MessageType)
+export class MessageResolver {
+  @Requires()
+  @Mutation(() => MessagePayload, {
+    description: "Replies to the contact on an open ticket: queued on the URN of their last incoming message for a channel to deliver.",
+  })
+  async sendMessage(@Arg("input", () => SendMessageInput) input: SendMessageInput, @Ctx() ctx: AuthedContext): Promise<MessagePayload> {
+    return messagePayload(await ctx.services.messages.send(ctx, uuidOf(input.ticketId, "Ticket", "ticketId"), input.text.trim()));
+  }
+
+  @Requires(Role.ADMINISTRATOR, Role.EDITOR)
+  @Mutation(() => MessagePayload, {
+    description: "A message from a channel: creates the contact for an unknown URN and joins the contact's open ticket, if any.",
+  })
+  async receiveMessage(
+    @Arg("input", () => ReceiveMessageInput) input: ReceiveMessageInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<MessagePayload> {
+    return messagePayload(await ctx.services.messages.receive(ctx, input));
+  }
+
+  @Requires(Role.ADMINISTRATOR, Role.EDITOR)
+  @Mutation(() => MessagePayload, {
+    description: "A channel's delivery report: SENT, DELIVERED or FAILED; never moves a status backwards.",
+  })
+  async updateMessageStatus(
+    @Arg("input", () => UpdateMessageStatusInput) input: UpdateMessageStatusInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<MessagePayload> {
+    return messagePayload(await ctx.services.messages.updateStatus(ctx, uuidOf(input.id, "Message", "id"), input.status));
+  }
+
+  @FieldResolver(() => ContactType)
+  async contact(@Root() message: MessageType, @Ctx() ctx: AuthedContext): Promise<ContactType> {
+    const contact = await ctx.loaders.contact.load(message.row.contactId);
+    if (!contact) throw new Error("a message's contact is missing");
+    return ContactType.from(contact);
+  }
+
+  @FieldResolver(() => TicketType, { nullable: true })
+  async ticket(@Root() message: MessageType, @Ctx() ctx: AuthedContext): Promise<TicketType | null> {
+    const ticket = message.row.ticketId ? await ctx.loaders.ticket.load(message.row.ticketId) : null;
+    return ticket && canSeeTopic(await visibleTopicIds(ctx), ticket.topicId) ? TicketType.from(ticket) : null;
+  }
+
+  @FieldResolver(() => UserType, { nullable: true, description: "The member who sent an outgoing reply." })
+  async author(@Root() message: MessageType, @Ctx() ctx: AuthedContext): Promise<UserType | null> {
+    return loadUser(ctx, message.row.authorId);
+  }
+}

@@ -1,0 +1,228 @@
+import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from "type-graphql";
+import { Requires } from "../auth/requires";
+import type { AuthedContext } from "../context";
+import { Role } from "../entities";
+import { BadInputError } from "../errors";
+import { decodeCursor, encodeCursor, pageInfo, pageSize } from "../schema/connection";
+import { toGlobalId, uuidOf } from "../schema/global-id";
+import {
+  AddTicketNoteInput,
+  AssignTicketsInput,
+  ChangeTicketTopicInput,
+  CloseTicketsInput,
+  OpenTicketInput,
+  ReopenTicketsInput,
+} from "../schema/inputs/ticket.inputs";
+import { UserType } from "../schema/types/identity.types";
+import {
+  BulkTicketPayload,
+  ContactType,
+  FlowType,
+  MessageType,
+  OpenTicketPayload,
+  TicketEventConnection,
+  TicketEventObject,
+  TicketFailureType,
+  TicketType,
+  TopicType,
+} from "../schema/types/ticket.types";
+import type { BulkOutcome } from "../services/ticket.service";
+import { canSeeTopic, visibleTopicIds } from "../services/visibility";
+
+const ids = (list: string[], field: string) => list.map((id, i) => uuidOf(id, "Ticket", `${field}.${i}`));
+
+function bulkPayload(outcome: BulkOutcome): BulkTicketPayload {
+  return {
+    tickets: outcome.tickets.map(TicketType.from),
+    failures: outcome.failures.map((f) =>
+      Object.assign(new TicketFailureType(), {
+        ticketId: toGlobalId("Ticket", f.ticketId),
+        code: f.code,
+        message: f.message,
+        conflictingTicket: null,
+        conflictingTicketUuid: f.conflictingTicketId,
+      }),
+    ),
+    userErrors: outcome.userErrors,
+  };
+}
+
+@Resolver(() => TicketType)
+export class TicketResolver {
+  @Requires(Role.ADMINISTRATOR, Role.EDITOR)
+  @Mutation(() => OpenTicketPayload, {
+    description:
+      "Opens a ticket for a contact (by id, or by URN, created when new). Set flowId or flowExternalId when a flow opens it. " +
+      "ALREADY_OPEN returns the contact's open ticket as existingTicket.",
+  })
+  async openTicket(@Arg("input", () => OpenTicketInput) input: OpenTicketInput, @Ctx() ctx: AuthedContext): Promise<OpenTicketPayload> {
+    if ((input.contactId == null) === (input.contactUrn == null)) {
+      throw new BadInputError("contactId", "Give exactly one of contactId and contactUrn.");
+    }
+    if (input.flowId != null && input.flowExternalId != null) throw new BadInputError("flowId", "Give flowId or flowExternalId, not both.");
+    if (input.assigneeId != null && input.assigneeEmail != null) {
+      throw new BadInputError("assigneeId", "Give assigneeId or assigneeEmail, not both.");
+    }
+    const outcome = await ctx.services.tickets.open(ctx, {
+      contactId: input.contactId ? uuidOf(input.contactId, "Contact", "contactId") : undefined,
+      contactUrn: input.contactUrn ?? undefined,
+      topicId: input.topicId ? uuidOf(input.topicId, "Topic", "topicId") : undefined,
+      assigneeId: input.assigneeId ? uuidOf(input.assigneeId, "User", "assigneeId") : undefined,
+      assigneeEmail: input.assigneeEmail ?? undefined,
+      note: input.note ?? undefined,
+      results: input.results,
+      flowId: input.flowId ? uuidOf(input.flowId, "Flow", "flowId") : undefined,
+      flowExternalId: input.flowExternalId ?? undefined,
+      idempotencyKey: input.idempotencyKey ?? undefined,
+    });
+    return {
+      ticket: outcome.ticket && TicketType.from(outcome.ticket),
+      existingTicket: outcome.existingTicket && TicketType.from(outcome.existingTicket),
+      warnings: outcome.warnings,
+      userErrors: outcome.userErrors,
+    };
+  }
+
+  @Requires()
+  @Mutation(() => BulkTicketPayload, { description: "Assigns 1 to 100 tickets to a member (a User id), or unassigns them with null." })
+  async assignTickets(
+    @Arg("input", () => AssignTicketsInput) input: AssignTicketsInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<BulkTicketPayload> {
+    const assignee = input.assigneeId ? uuidOf(input.assigneeId, "User", "assigneeId") : null;
+    return bulkPayload(await ctx.services.tickets.assign(ctx, ids(input.ticketIds, "ticketIds"), assignee));
+  }
+
+  @Requires()
+  @Mutation(() => BulkTicketPayload, { description: "Moves 1 to 100 tickets to a topic." })
+  async changeTicketTopic(
+    @Arg("input", () => ChangeTicketTopicInput) input: ChangeTicketTopicInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<BulkTicketPayload> {
+    return bulkPayload(
+      await ctx.services.tickets.changeTopic(ctx, ids(input.ticketIds, "ticketIds"), uuidOf(input.topicId, "Topic", "topicId")),
+    );
+  }
+
+  @Requires()
+  @Mutation(() => BulkTicketPayload, { description: "Closes 1 to 100 tickets." })
+  async closeTickets(
+    @Arg("input", () => CloseTicketsInput) input: CloseTicketsInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<BulkTicketPayload> {
+    return bulkPayload(await ctx.services.tickets.close(ctx, ids(input.ticketIds, "ticketIds")));
+  }
+
+  @Requires()
+  @Mutation(() => BulkTicketPayload, {
+    description: "Reopens 1 to 100 tickets. A contact keeps one open ticket: of several of its tickets only the newest is reopened.",
+  })
+  async reopenTickets(
+    @Arg("input", () => ReopenTicketsInput) input: ReopenTicketsInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<BulkTicketPayload> {
+    return bulkPayload(await ctx.services.tickets.reopen(ctx, ids(input.ticketIds, "ticketIds")));
+  }
+
+  @Requires()
+  @Mutation(() => BulkTicketPayload, { description: "Adds an internal note, seen by the team only, to 1 to 100 tickets." })
+  async addTicketNote(
+    @Arg("input", () => AddTicketNoteInput) input: AddTicketNoteInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<BulkTicketPayload> {
+    return bulkPayload(await ctx.services.tickets.addNote(ctx, ids(input.ticketIds, "ticketIds"), input.note));
+  }
+
+  @FieldResolver(() => ContactType)
+  async contact(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<ContactType> {
+    const contact = await ctx.loaders.contact.load(ticket.row.contactId);
+    if (!contact) throw new Error("a ticket's contact is missing");
+    return ContactType.from(contact);
+  }
+
+  @FieldResolver(() => TopicType)
+  async topic(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<TopicType> {
+    const topic = await ctx.loaders.topic.load(ticket.row.topicId);
+    if (!topic) throw new Error("a ticket's topic is missing");
+    return TopicType.from(topic);
+  }
+
+  @FieldResolver(() => UserType, { nullable: true })
+  async assignee(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<UserType | null> {
+    return loadUser(ctx, ticket.row.assigneeId);
+  }
+
+  @FieldResolver(() => UserType, { nullable: true, description: "Null when opened by a flow." })
+  async openedBy(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<UserType | null> {
+    return loadUser(ctx, ticket.row.openedById);
+  }
+
+  @FieldResolver(() => FlowType, { nullable: true })
+  async openedIn(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<FlowType | null> {
+    const flow = ticket.row.openedInId ? await ctx.loaders.flow.load(ticket.row.openedInId) : null;
+    return flow && FlowType.from(flow);
+  }
+
+  @FieldResolver(() => MessageType, { nullable: true, description: "For inbox previews." })
+  async lastMessage(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<MessageType | null> {
+    const message = ticket.row.lastMessageId ? await ctx.loaders.message.load(ticket.row.lastMessageId) : null;
+    return message && MessageType.from(message);
+  }
+
+  @FieldResolver(() => [TicketEventObject], {
+    description: "Events that carry a note, oldest first: OPENED (when opened with one) and NOTE_ADDED.",
+  })
+  async notes(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<TicketEventObject[]> {
+    return (await ctx.loaders.notesOfTicket.load(ticket.row.id)).map(TicketEventObject.from);
+  }
+
+  @FieldResolver(() => TicketEventConnection, { description: "The thread, oldest first; last/before for the newest page." })
+  async events(
+    @Root() ticket: TicketType,
+    @Ctx() ctx: AuthedContext,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Arg("last", () => Int, { nullable: true }) last?: number | null,
+    @Arg("before", () => String, { nullable: true }) before?: string | null,
+  ): Promise<TicketEventConnection> {
+    if (first != null && last != null) throw new BadInputError("last", "Give first or last, not both.");
+    const fromEnd = last != null || (before != null && first == null);
+    const size = fromEnd ? pageSize(last, "last", 25) : pageSize(first, "first", 25);
+    const afterVersion = after ? versionOf(after, "after") : undefined;
+    const beforeVersion = before ? versionOf(before, "before") : undefined;
+    const rows = await ctx.services.inbox.thread(ctx, ticket.row.id, { limit: size + 1, afterVersion, beforeVersion, fromEnd });
+    const more = rows.length > size;
+    const page = fromEnd ? rows.slice(rows.length - Math.min(rows.length, size)) : rows.slice(0, size);
+    const edges = page.map((e) => ({ node: TicketEventObject.from(e), cursor: encodeCursor([e.ticketVersion]) }));
+    return {
+      edges,
+      nodes: edges.map((e) => e.node),
+      pageInfo: pageInfo({
+        hasNextPage: fromEnd ? beforeVersion !== undefined : more,
+        hasPreviousPage: fromEnd ? more : afterVersion !== undefined && afterVersion > 0,
+        cursors: edges.map((e) => e.cursor),
+      }),
+    };
+  }
+}
+
+@Resolver(() => TicketFailureType)
+export class TicketFailureResolver {
+  @FieldResolver(() => TicketType, { nullable: true, description: "With ALREADY_OPEN on reopen: the contact's ticket that stays open." })
+  async conflictingTicket(@Root() failure: TicketFailureType, @Ctx() ctx: AuthedContext): Promise<TicketType | null> {
+    if (!failure.conflictingTicketUuid) return null;
+    const ticket = await ctx.loaders.ticket.load(failure.conflictingTicketUuid);
+    return ticket && canSeeTopic(await visibleTopicIds(ctx), ticket.topicId) ? TicketType.from(ticket) : null;
+  }
+}
+
+function versionOf(cursor: string, name: string): number {
+  const version = Number(decodeCursor(cursor, name, 1)[0]);
+  if (!Number.isInteger(version) || version < 0) throw new BadInputError(name, `${name} is not a cursor this list gave out.`);
+  return version;
+}
+
+export async function loadUser(ctx: AuthedContext, id: string | null): Promise<UserType | null> {
+  const user = id ? await ctx.loaders.user.load(id) : null;
+  return user && UserType.from(user);
+}

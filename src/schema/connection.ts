@@ -1,0 +1,40 @@
+import { BadInputError } from "../errors";
+import type { PageInfo } from "./types/common.types";
+
+export const MAX_PAGE = 100;
+
+/** Checks first/last: 1..100 (BAD_USER_INPUT naming the argument otherwise). */
+export function pageSize(value: number | null | undefined, name: string, fallback: number): number {
+  const size = value ?? fallback;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE) {
+    throw new BadInputError(name, `${name} must be between 1 and ${MAX_PAGE}.`);
+  }
+  return size;
+}
+
+/** Opaque cursors: base64 of a JSON array. */
+export function encodeCursor(parts: ReadonlyArray<string | number>): string {
+  return Buffer.from(JSON.stringify(parts), "utf8").toString("base64");
+}
+
+/** Decodes a cursor made by encodeCursor with the given part count; BAD_USER_INPUT otherwise. */
+export function decodeCursor(cursor: string, name: string, arity: number): string[] {
+  try {
+    const parts: unknown = JSON.parse(Buffer.from(cursor, "base64").toString("utf8"));
+    if (Array.isArray(parts) && parts.length === arity && parts.every((p) => typeof p === "string" || typeof p === "number")) {
+      return parts.map(String);
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw new BadInputError(name, `${name} is not a cursor this list gave out.`);
+}
+
+export function pageInfo(opts: { hasNextPage: boolean; hasPreviousPage: boolean; cursors: string[] }): PageInfo {
+  return {
+    hasNextPage: opts.hasNextPage,
+    hasPreviousPage: opts.hasPreviousPage,
+    startCursor: opts.cursors[0] ?? null,
+    endCursor: opts.cursors[opts.cursors.length - 1] ?? null,
+  };
+}

@@ -1,0 +1,274 @@
+import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, Matches, MaxLength } from "class-validator";
+import { JSONResolver } from "graphql-scalars";
+import { Field, ID, InputType } from "type-graphql";
+import { MessageStatus, TicketEventType, TicketFolder, TicketStatus } from "../enums";
+import { IsGlobalId } from "../global-id";
+import { TrimmedLength } from "../validators";
+
+const NO_QUOTES = /^[^"\\]*$/;
+
+@InputType("CreateTopicInput")
+export class CreateTopicInput {
+  @Field()
+  @TrimmedLength(1, 64)
+  @Matches(NO_QUOTES, { message: 'name must not contain " or \\' })
+  name: string;
+}
+
+@InputType("UpdateTopicInput")
+export class UpdateTopicInput {
+  @Field(() => ID)
+  @IsGlobalId("Topic")
+  id: string;
+
+  @Field()
+  @TrimmedLength(1, 64)
+  @Matches(NO_QUOTES, { message: 'name must not contain " or \\' })
+  name: string;
+}
+
+@InputType("DeleteTopicInput")
+export class DeleteTopicInput {
+  @Field(() => ID)
+  @IsGlobalId("Topic")
+  id: string;
+}
+
+@InputType("CreateContactInput")
+export class CreateContactInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(100)
+  name?: string | null;
+
+  @Field(() => [String])
+  @ArrayMaxSize(10)
+  @MaxLength(255, { each: true })
+  urns: string[];
+
+  @Field(() => String, { nullable: true, description: "ISO 639 code, e.g. eng or fr." })
+  @IsOptional()
+  @Matches(/^[a-z]{2,3}$/, { message: "language must be an ISO 639 code of 2 or 3 lower-case letters" })
+  language?: string | null;
+}
+
+@InputType("UpdateContactInput", { description: "An omitted field is unchanged; an explicit null clears it." })
+export class UpdateContactInput {
+  @Field(() => ID)
+  @IsGlobalId("Contact")
+  id: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(100)
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(/^[a-z]{2,3}$/, { message: "language must be an ISO 639 code of 2 or 3 lower-case letters" })
+  language?: string | null;
+}
+
+@InputType("RegisterFlowInput")
+export class RegisterFlowInput {
+  @Field()
+  @TrimmedLength(1, 100)
+  name: string;
+
+  @Field({ description: "The flow engine's id of the flow." })
+  @Length(1, 255)
+  externalId: string;
+}
+
+@InputType("OpenTicketInput")
+export class OpenTicketInput {
+  @Field(() => ID, { nullable: true, description: "Exactly one of contactId and contactUrn." })
+  @IsOptional()
+  @IsGlobalId("Contact")
+  contactId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "As a flow knows the contact; creates the contact when new." })
+  @IsOptional()
+  @MaxLength(255)
+  contactUrn?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Default: General." })
+  @IsOptional()
+  @IsGlobalId("Topic")
+  topicId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "A member's User id." })
+  @IsOptional()
+  @IsGlobalId("User")
+  assigneeId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "As a flow would give it; an unknown email opens unassigned, with a warning." })
+  @IsOptional()
+  @MaxLength(254)
+  assigneeEmail?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Template: @results.x, @results.x.category, @contact.name, @fields.key, @@ for a literal @. Rendered, trimmed, cut at 10,000 characters.",
+  })
+  @IsOptional()
+  @MaxLength(100_000)
+  note?: string | null;
+
+  @Field(() => JSONResolver, { nullable: true, description: 'The flow\'s results, e.g. {"age": {"value": "32", "category": "adult"}}.' })
+  @IsOptional()
+  results?: unknown;
+
+  @Field(() => ID, { nullable: true, description: "The flow that opened it (set = opened by a flow)." })
+  @IsOptional()
+  @IsGlobalId("Flow")
+  flowId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The flow engine's id, instead of flowId." })
+  @IsOptional()
+  @Length(1, 255)
+  flowExternalId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "A retry with the same key returns the first result." })
+  @IsOptional()
+  @Length(1, 255)
+  idempotencyKey?: string | null;
+}
+
+@InputType("AssignTicketsInput")
+export class AssignTicketsInput {
+  @Field(() => [ID], { description: "1 to 100 ticket ids." })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsGlobalId("Ticket", { each: true })
+  ticketIds: string[];
+
+  @Field(() => ID, { nullable: true, description: "A member's User id; an explicit null unassigns." })
+  @IsOptional()
+  @IsGlobalId("User")
+  assigneeId?: string | null;
+}
+
+@InputType("ChangeTicketTopicInput")
+export class ChangeTicketTopicInput {
+  @Field(() => [ID])
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsGlobalId("Ticket", { each: true })
+  ticketIds: string[];
+
+  @Field(() => ID)
+  @IsGlobalId("Topic")
+  topicId: string;
+}
+
+@InputType("CloseTicketsInput")
+export class CloseTicketsInput {
+  @Field(() => [ID])
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsGlobalId("Ticket", { each: true })
+  ticketIds: string[];
+}
+
+@InputType("ReopenTicketsInput")
+export class ReopenTicketsInput {
+  @Field(() => [ID])
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsGlobalId("Ticket", { each: true })
+  ticketIds: string[];
+}
+
+@InputType("AddTicketNoteInput")
+export class AddTicketNoteInput {
+  @Field(() => [ID])
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsGlobalId("Ticket", { each: true })
+  ticketIds: string[];
+
+  @Field({ description: "An internal note, never sent to the contact; at most 10,000 characters." })
+  @MaxLength(10_000)
+  note: string;
+}
+
+@InputType("SendMessageInput")
+export class SendMessageInput {
+  @Field(() => ID)
+  @IsGlobalId("Ticket")
+  ticketId: string;
+
+  @Field()
+  @TrimmedLength(1, 10_000)
+  text: string;
+}
+
+@InputType("ReceiveMessageInput", { description: "From a channel; a repeated externalId returns the first message." })
+export class ReceiveMessageInput {
+  @Field()
+  @MaxLength(255)
+  urn: string;
+
+  @Field()
+  @MaxLength(10_000)
+  text: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(100)
+  contactName?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, 255)
+  externalId?: string | null;
+}
+
+@InputType("UpdateMessageStatusInput", { description: "The channel reports delivery." })
+export class UpdateMessageStatusInput {
+  @Field(() => ID)
+  @IsGlobalId("Message")
+  id: string;
+
+  @Field(() => MessageStatus)
+  status: MessageStatus;
+}
+
+@InputType("TicketFilter")
+export class TicketFilter {
+  @Field(() => TicketFolder, { nullable: true, defaultValue: TicketFolder.ALL })
+  folder?: TicketFolder | null;
+
+  @Field(() => TicketStatus, { nullable: true, defaultValue: TicketStatus.OPEN, description: "Explicit null: both, open ones first." })
+  status?: TicketStatus | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsGlobalId("Topic")
+  topicId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "At least 3 characters: contact name, URN or message text." })
+  @IsOptional()
+  @TrimmedLength(3, 100, { message: "search must be 3 to 100 characters" })
+  search?: string | null;
+}
+
+@InputType("TicketEventFilter")
+export class TicketEventFilter {
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsGlobalId("Ticket")
+  ticketId?: string | null;
+
+  @Field(() => [ID], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(100)
+  @IsGlobalId("Topic", { each: true })
+  topicIds?: string[] | null;
+
+  @Field(() => [TicketEventType], { nullable: true })
+  @IsOptional()
+  types?: TicketEventType[] | null;
+}

@@ -1,0 +1,374 @@
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import type { Flow, Message, Topic } from "../../entities";
+import type { ContactWithUrns } from "../../services/contact.service";
+import type { EventRow } from "../../services/event-log";
+import type { TicketRow } from "../../services/ticket-store";
+import { MessageDirection, MessageStatus, TicketEventType, TicketFolder, TicketStatus, UserErrorCode } from "../enums";
+import { toGlobalId } from "../global-id";
+import { PageInfo, UserErrorType } from "./common.types";
+import { Node } from "./node";
+
+@ObjectType("Topic", { implements: Node })
+export class TopicType extends Node {
+  uuid: string;
+
+  @Field()
+  name: string;
+
+  @Field({ description: 'The default "General" topic.' })
+  isSystem: boolean;
+
+  @Field()
+  createdAt: Date;
+
+  static from(t: Topic): TopicType {
+    return Object.assign(new TopicType(), {
+      id: toGlobalId("Topic", t.id),
+      uuid: t.id,
+      name: t.name,
+      isSystem: t.isSystem,
+      createdAt: t.createdAt,
+    });
+  }
+}
+
+@ObjectType("Contact", { implements: Node })
+export class ContactType extends Node {
+  uuid: string;
+
+  @Field(() => String, { nullable: true })
+  name: string | null;
+
+  @Field(() => [String], { description: 'e.g. "tel:+250788123123", "whatsapp:250788123123"' })
+  urns: string[];
+
+  @Field(() => String, { nullable: true })
+  language: string | null;
+
+  @Field()
+  createdAt: Date;
+
+  static from(c: ContactWithUrns): ContactType {
+    return Object.assign(new ContactType(), {
+      id: toGlobalId("Contact", c.id),
+      uuid: c.id,
+      name: c.name,
+      urns: c.urns,
+      language: c.language,
+      createdAt: c.createdAt,
+    });
+  }
+}
+
+@ObjectType("Flow", { implements: Node })
+export class FlowType extends Node {
+  uuid: string;
+
+  @Field()
+  name: string;
+
+  @Field()
+  externalId: string;
+
+  static from(f: Flow): FlowType {
+    return Object.assign(new FlowType(), { id: toGlobalId("Flow", f.id), uuid: f.id, name: f.name, externalId: f.externalId });
+  }
+}
+
+@ObjectType("Ticket", { implements: Node })
+export class TicketType extends Node {
+  row: TicketRow;
+
+  @Field(() => TicketStatus)
+  status: TicketStatus;
+
+  @Field()
+  openedAt: Date;
+
+  @Field(() => Date, { nullable: true, description: "The first member reply." })
+  repliedAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  closedAt: Date | null;
+
+  @Field()
+  lastActivityAt: Date;
+
+  @Field(() => Int, { description: "Increases by one on every change; events carry it." })
+  version: number;
+
+  static from(t: TicketRow): TicketType {
+    return Object.assign(new TicketType(), {
+      id: toGlobalId("Ticket", t.id),
+      row: t,
+      status: t.status,
+      openedAt: t.openedAt,
+      repliedAt: t.repliedAt,
+      closedAt: t.closedAt,
+      lastActivityAt: t.lastActivityAt,
+      version: t.version,
+    });
+  }
+}
+
+@ObjectType("Message", { implements: Node })
+export class MessageType extends Node {
+  row: Message;
+
+  @Field(() => MessageDirection)
+  direction: MessageDirection;
+
+  @Field({ description: "The contact URN it came from or goes to." })
+  urn: string;
+
+  @Field()
+  text: string;
+
+  @Field(() => MessageStatus)
+  status: MessageStatus;
+
+  @Field(() => String, { nullable: true, description: "The channel's id, unique per workspace." })
+  externalId: string | null;
+
+  @Field()
+  createdAt: Date;
+
+  static from(m: Message): MessageType {
+    return Object.assign(new MessageType(), {
+      id: toGlobalId("Message", m.id),
+      row: m,
+      direction: m.direction,
+      urn: m.urn,
+      text: m.text,
+      status: m.status,
+      externalId: m.externalId,
+      createdAt: m.createdAt,
+    });
+  }
+}
+
+@ObjectType("TicketEvent", { implements: Node })
+export class TicketEventObject extends Node {
+  row: EventRow;
+
+  @Field({ description: "Resume point: monotonic within the workspace, in commit order." })
+  cursor: string;
+
+  @Field(() => TicketEventType)
+  type: TicketEventType;
+
+  @Field(() => Int)
+  ticketVersion: number;
+
+  @Field(() => String, { nullable: true, description: "NOTE_ADDED, and OPENED when opened with a note." })
+  note: string | null;
+
+  @Field()
+  createdAt: Date;
+
+  static from(e: EventRow): TicketEventObject {
+    return Object.assign(new TicketEventObject(), {
+      id: toGlobalId("TicketEvent", e.id),
+      row: e,
+      cursor: e.cursor,
+      type: e.type,
+      ticketVersion: e.ticketVersion,
+      note: e.note,
+      createdAt: e.createdAt,
+    });
+  }
+}
+
+@ObjectType("TicketEdge")
+export class TicketEdge {
+  @Field(() => TicketType)
+  node: TicketType;
+
+  @Field()
+  cursor: string;
+}
+
+@ObjectType("TicketConnection")
+export class TicketConnection {
+  @Field(() => [TicketEdge])
+  edges: TicketEdge[];
+
+  @Field(() => [TicketType])
+  nodes: TicketType[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+
+  @Field(() => Int, { nullable: true, description: "Exact and O(1) for folder lists; null when it cannot be (search)." })
+  totalCount: number | null;
+
+  @Field(() => String, { nullable: true, description: "The event cursor as of this list: subscribe with after: eventCursor." })
+  eventCursor: string | null;
+}
+
+@ObjectType("ContactEdge")
+export class ContactEdge {
+  @Field(() => ContactType)
+  node: ContactType;
+
+  @Field()
+  cursor: string;
+}
+
+@ObjectType("ContactConnection")
+export class ContactConnection {
+  @Field(() => [ContactEdge])
+  edges: ContactEdge[];
+
+  @Field(() => [ContactType])
+  nodes: ContactType[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+
+  @Field(() => Int, { nullable: true })
+  totalCount: number | null;
+}
+
+@ObjectType("MessageEdge")
+export class MessageEdge {
+  @Field(() => MessageType)
+  node: MessageType;
+
+  @Field()
+  cursor: string;
+}
+
+@ObjectType("MessageConnection")
+export class MessageConnection {
+  @Field(() => [MessageEdge])
+  edges: MessageEdge[];
+
+  @Field(() => [MessageType])
+  nodes: MessageType[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+}
+
+@ObjectType("TicketEventEdge")
+export class TicketEventEdge {
+  @Field(() => TicketEventObject)
+  node: TicketEventObject;
+
+  @Field()
+  cursor: string;
+}
+
+@ObjectType("TicketEventConnection")
+export class TicketEventConnection {
+  @Field(() => [TicketEventEdge])
+  edges: TicketEventEdge[];
+
+  @Field(() => [TicketEventObject])
+  nodes: TicketEventObject[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+}
+
+@ObjectType("FolderCount")
+export class FolderCount {
+  @Field(() => TicketFolder)
+  folder: TicketFolder;
+
+  @Field(() => Int)
+  open: number;
+
+  @Field(() => Int)
+  closed: number;
+}
+
+@ObjectType("TicketCounts")
+export class TicketCounts {
+  @Field(() => [FolderCount])
+  folders: FolderCount[];
+
+  @Field(() => [TopicType], { description: "The topics you may see, each with its openCount." })
+  topics: TopicType[];
+}
+
+@ObjectType("TopicPayload")
+export class TopicPayload {
+  @Field(() => TopicType, { nullable: true })
+  topic: TopicType | null;
+
+  @Field(() => [UserErrorType])
+  userErrors: UserErrorType[];
+}
+
+@ObjectType("ContactPayload")
+export class ContactPayload {
+  @Field(() => ContactType, { nullable: true })
+  contact: ContactType | null;
+
+  @Field(() => [UserErrorType])
+  userErrors: UserErrorType[];
+}
+
+@ObjectType("FlowPayload")
+export class FlowPayload {
+  @Field(() => FlowType, { nullable: true })
+  flow: FlowType | null;
+
+  @Field(() => [UserErrorType])
+  userErrors: UserErrorType[];
+}
+
+@ObjectType("OpenTicketPayload")
+export class OpenTicketPayload {
+  @Field(() => TicketType, { nullable: true })
+  ticket: TicketType | null;
+
+  @Field(() => TicketType, { nullable: true, description: "With ALREADY_OPEN: the contact's open ticket." })
+  existingTicket: TicketType | null;
+
+  @Field(() => [String])
+  warnings: string[];
+
+  @Field(() => [UserErrorType])
+  userErrors: UserErrorType[];
+}
+
+@ObjectType("TicketFailure", { description: "Why one ticket of a bulk change was left as it was." })
+export class TicketFailureType {
+  @Field(() => ID)
+  ticketId: string;
+
+  @Field(() => UserErrorCode)
+  code: UserErrorCode;
+
+  @Field()
+  message: string;
+
+  @Field(() => TicketType, { nullable: true })
+  conflictingTicket: TicketType | null;
+
+  conflictingTicketUuid?: string;
+}
+
+@ObjectType("BulkTicketPayload")
+export class BulkTicketPayload {
+  @Field(() => [TicketType], { description: "The tickets changed, in input order." })
+  tickets: TicketType[];
+
+  @Field(() => [TicketFailureType])
+  failures: TicketFailureType[];
+
+  @Field(() => [UserErrorType])
+  userErrors: UserErrorType[];
+}
+
+@ObjectType("MessagePayload")
+export class MessagePayload {
+  @Field(() => MessageType, { nullable: true })
+  message: MessageType | null;
+
+  @Field(() => [UserErrorType])
+  userErrors: UserErrorType[];
+}

@@ -1,0 +1,115 @@
+import type { DataSource, EntityManager } from "typeorm";
+import type { TicketEvent, TicketEventType } from "../entities";
+
+/**
+ * The ticket event log. An event's cursor is "txId.seq": the id of the transaction that wrote it
+ * and a sequence number. Readers only take events of transactions older than every transaction
+ * still running (the snapshot's xmin, "the horizon"), so a reader that has seen cursor c never
+ * later finds a committed event below c: cursor order is commit order for every reader, without
+ * a counter row that would serialise a busy workspace's writers.
+ */
+
+export interface NewEvent {
+  ticketId: string;
+  ticketVersion: number;
+  type: TicketEventType;
+  actorId: string | null;
+  topicId: string;
+  previousTopicId?: string | null;
+  assigneeId?: string | null;
+  previousAssigneeId?: string | null;
+  note?: string | null;
+  messageId?: string | null;
+}
+
+export const EVENT_COLUMNS = `e.id, e.workspace_id AS "workspaceId", e.tx_id::text || '.' || e.seq::text AS cursor,
+  e.ticket_id AS "ticketId", e.ticket_version AS "ticketVersion", e.type, e.actor_id AS "actorId",
+  e.topic_id AS "topicId", e.previous_topic_id AS "previousTopicId", e.assignee_id AS "assigneeId",
+  e.previous_assignee_id AS "previousAssigneeId", e.note, e.message_id AS "messageId", e.created_at AS "createdAt"`;
+
+/** An event row as read with EVENT_COLUMNS. */
+export type EventRow = Omit<TicketEvent, "txId" | "seq"> & { cursor: string };
+
+export interface ParsedCursor {
+  txId: string;
+  seq: string;
+}
+
+const CURSOR = /^(\d{1,19})\.(\d{1,19})$/;
+
+export function parseEventCursor(cursor: string): ParsedCursor | undefined {
+  const match = CURSOR.exec(cursor);
+  return match ? { txId: match[1], seq: match[2] } : undefined;
+}
+
+/** Writes events in the caller's transaction, in one statement. */
+export async function appendEvents(em: EntityManager, workspaceId: string, events: NewEvent[], ids: string[]): Promise<void> {
+  if (events.length === 0) return;
+  await em.query(
+    `INSERT INTO ticket_events (id, workspace_id, ticket_id, ticket_version, type, actor_id, topic_id, previous_topic_id,
+                                assignee_id, previous_assignee_id, note, message_id)
+     SELECT id, $1, ticket_id, v, type, actor, topic, prev_topic, assignee, prev_assignee, note, message
+       FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::uuid[], $7::uuid[], $8::uuid[], $9::uuid[], $10::uuid[],
+                   $11::text[], $12::uuid[])
+         AS x(id, ticket_id, v, type, actor, topic, prev_topic, assignee, prev_assignee, note, message)`,
+    [
+      workspaceId,
+      ids,
+      events.map((e) => e.ticketId),
+      events.map((e) => e.ticketVersion),
+      events.map((e) => e.type),
+      events.map((e) => e.actorId),
+      events.map((e) => e.topicId),
+      events.map((e) => e.previousTopicId ?? null),
+      events.map((e) => e.assigneeId ?? null),
+      events.map((e) => e.previousAssigneeId ?? null),
+      events.map((e) => e.note ?? null),
+      events.map((e) => e.messageId ?? null),
+    ],
+  );
+}
+
+export interface EventQuery {
+  after: ParsedCursor | undefined;
+  ticketId?: string;
+  /** Only events whose topic or previous topic is one of these. */
+  topicIds?: string[];
+  types?: TicketEventType[];
+  limit: number;
+}
+
+/**
+ * Events after a cursor, oldest first, up to the horizon. Also returns the horizon as a cursor:
+ * every event below it has been offered (a caller may resume from there).
+ */
+export async function readEventsAfter(
+  db: DataSource | EntityManager,
+  workspaceId: string,
+  q: EventQuery,
+): Promise<{ events: EventRow[]; horizon: string }> {
+  const rows = await db.query<Array<EventRow & { horizon: string }>>(
+    `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
+     SELECT ${EVENT_COLUMNS}, h.xmin::text || '.0' AS horizon
+       FROM h LEFT JOIN LATERAL (
+         SELECT * FROM ticket_events e
+          WHERE e.workspace_id = $1
+            AND e.tx_id < h.xmin
+            AND ($2::bigint IS NULL OR (e.tx_id, e.seq) > ($2::bigint, $3::bigint))
+            AND ($4::uuid IS NULL OR e.ticket_id = $4)
+            AND ($5::uuid[] IS NULL OR e.topic_id = ANY($5) OR e.previous_topic_id = ANY($5))
+            AND ($6::text[] IS NULL OR e.type = ANY($6))
+          ORDER BY e.tx_id, e.seq
+          LIMIT $7
+       ) e ON true
+      ORDER BY e.tx_id, e.seq`,
+    [workspaceId, q.after?.txId ?? null, q.after?.seq ?? null, q.ticketId ?? null, q.topicIds ?? null, q.types ?? null, q.limit],
+  );
+  const horizon = rows[0]?.horizon ?? "0.0";
+  return { events: rows.filter((r) => r.id !== null).map(({ horizon: _h, ...e }) => e), horizon };
+}
+
+/** The horizon alone: the cursor a client may subscribe from after reading a list. */
+export async function currentHorizon(db: DataSource | EntityManager): Promise<string> {
+  const rows = await db.query<Array<{ h: string }>>(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text || '.0' AS h`);
+  return rows[0].h;
+}

@@ -1,0 +1,185 @@
+import type { DataSource } from "typeorm";
+import type { AuthedContext } from "../context";
+import { TicketStatus } from "../entities";
+import { escapeLike } from "./contact.service";
+import { EVENT_COLUMNS, type EventRow, type ParsedCursor, readEventsAfter } from "./event-log";
+import { type CountGroup, countGroups } from "./ticket-counts";
+import { TICKET_COLUMNS, type TicketRow } from "./ticket-store";
+import { canSeeTopic, visibleTopicIds } from "./visibility";
+import type { TicketEventType } from "../entities";
+
+export type Folder = "MINE" | "UNASSIGNED" | "ALL";
+
+export interface InboxFilter {
+  folder: Folder;
+  /** null: both, open first. */
+  status: TicketStatus | null;
+  topicId?: string;
+  /** At least 3 characters; checked by the caller. */
+  search?: string;
+}
+
+/** Where a page ended: the last ticket's sort key, and the snapshot of the list's first page. */
+export interface InboxCursor {
+  status: TicketStatus;
+  lastActivityUs: string;
+  id: string;
+  snapshot: string;
+}
+
+export type InboxTicket = TicketRow & { sortKey: string };
+
+export interface InboxPage {
+  tickets: InboxTicket[];
+  hasNextPage: boolean;
+  snapshot: string;
+  eventCursor: string;
+  totalCount: number | null;
+}
+
+function matchesFolder(g: CountGroup, filter: InboxFilter, userId: string, visible: string[] | null): boolean {
+  if (visible !== null && !visible.includes(g.topicId)) return false;
+  if (filter.topicId !== undefined && g.topicId !== filter.topicId) return false;
+  if (filter.status !== null && g.status !== filter.status) return false;
+  if (filter.folder === "MINE") return g.assigneeId === userId;
+  if (filter.folder === "UNASSIGNED") return g.assigneeId === null;
+  return true;
+}
+
+/** The inbox and everything read from tickets: folders, counts, threads and the event feed. */
+export class InboxService {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * One page of a folder, ordered open first, then by lastActivityAt and id, newest first. Pages
+   * after the first only return tickets unchanged since the first page was read (its snapshot),
+   * so a ticket moved by a change while a client pages is never returned twice, and every
+   * ticket left alone is returned exactly once.
+   */
+  async page(ctx: AuthedContext, filter: InboxFilter, first: number, after: InboxCursor | undefined): Promise<InboxPage> {
+    const { workspaceId, userId } = ctx.actor;
+    const visible = await visibleTopicIds(ctx);
+    const params: unknown[] = [workspaceId];
+    const where: string[] = ["t.workspace_id = $1"];
+    const bind = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.folder === "MINE") where.push(`t.assignee_id = ${bind(userId)}`);
+    if (filter.folder === "UNASSIGNED") where.push("t.assignee_id IS NULL");
+    if (filter.topicId) where.push(`t.topic_id = ${bind(filter.topicId)}`);
+    if (visible) where.push(`t.topic_id = ANY(${bind(visible)}::uuid[])`);
+    if (filter.status) where.push(`t.status = ${bind(filter.status)}`);
+    if (filter.search) {
+      const pattern = bind(`%${escapeLike(filter.search)}%`);
+      where.push(`(t.contact_id IN (SELECT id FROM contacts WHERE workspace_id = $1 AND name ILIKE ${pattern}
+                    UNION SELECT contact_id FROM contact_urns WHERE workspace_id = $1 AND urn ILIKE ${pattern})
+                 OR t.id IN (SELECT ticket_id FROM messages WHERE workspace_id = $1 AND text ILIKE ${pattern}))`);
+    }
+    if (after) {
+      where.push(
+        `(t.status, t.last_activity_at, t.id) < (${bind(after.status)}, 'epoch'::timestamptz + ${bind(after.lastActivityUs)}::bigint * interval '1 microsecond', ${bind(after.id)}::uuid)`,
+      );
+      where.push(`pg_visible_in_snapshot(t.changed_tx::text::xid8, ${bind(after.snapshot)}::pg_snapshot)`);
+    }
+    const limit = bind(first + 1);
+    const rows = await this.db.query<Array<InboxTicket & { snapshot: string; horizon: string }>>(
+      `WITH s AS (SELECT pg_current_snapshot() AS snap)
+       SELECT p.*, s.snap::text AS snapshot, pg_snapshot_xmin(s.snap)::text || '.0' AS horizon
+         FROM s LEFT JOIN LATERAL (
+           SELECT ${TICKET_COLUMNS}, (extract(epoch FROM t.last_activity_at) * 1000000)::bigint::text AS "sortKey"
+             FROM tickets t
+            WHERE ${where.join(" AND ")}
+            ORDER BY t.status DESC, t.last_activity_at DESC, t.id DESC
+            LIMIT ${limit}
+         ) p ON true`,
+      params,
+    );
+    const tickets = rows.filter((r) => r.id !== null).map(({ snapshot: _s, horizon: _h, ...t }) => t as InboxTicket);
+    let totalCount: number | null = null;
+    if (!filter.search) {
+      const groups = await countGroups(this.db, workspaceId);
+      totalCount = groups.filter((g) => matchesFolder(g, filter, userId, visible)).reduce((sum, g) => sum + g.count, 0);
+    }
+    return {
+      tickets: tickets.slice(0, first),
+      hasNextPage: tickets.length > first,
+      snapshot: after?.snapshot ?? rows[0].snapshot,
+      eventCursor: rows[0].horizon,
+      totalCount,
+    };
+  }
+
+  /** Open and closed counts of each folder, and the count groups they come from. */
+  async folderCounts(ctx: AuthedContext, groups: CountGroup[]): Promise<Array<{ folder: Folder; open: number; closed: number }>> {
+    const visible = await visibleTopicIds(ctx);
+    return (["MINE", "UNASSIGNED", "ALL"] as const).map((folder) => {
+      const sum = (status: TicketStatus) =>
+        groups.filter((g) => matchesFolder(g, { folder, status }, ctx.actor.userId, visible)).reduce((total, g) => total + g.count, 0);
+      return { folder, open: sum(TicketStatus.OPEN), closed: sum(TicketStatus.CLOSED) };
+    });
+  }
+
+  countGroups(ctx: AuthedContext): Promise<CountGroup[]> {
+    return countGroups(this.db, ctx.actor.workspaceId);
+  }
+
+  /** A ticket's thread by version: the first or last `limit` events after/before a version. */
+  async thread(
+    ctx: AuthedContext,
+    ticketId: string,
+    opts: { limit: number; afterVersion?: number; beforeVersion?: number; fromEnd: boolean },
+  ): Promise<EventRow[]> {
+    const rows = await this.db.query<EventRow[]>(
+      `SELECT ${EVENT_COLUMNS} FROM ticket_events e
+        WHERE e.workspace_id = $1 AND e.ticket_id = $2
+          AND ($3::int IS NULL OR e.ticket_version > $3) AND ($4::int IS NULL OR e.ticket_version < $4)
+        ORDER BY e.ticket_version ${opts.fromEnd ? "DESC" : "ASC"}
+        LIMIT $5`,
+      [ctx.actor.workspaceId, ticketId, opts.afterVersion ?? null, opts.beforeVersion ?? null, opts.limit],
+    );
+    return opts.fromEnd ? rows.reverse() : rows;
+  }
+
+  /** One event, if the actor may see its ticket's topic (now or before a topic change). */
+  async event(ctx: AuthedContext, id: string): Promise<EventRow | undefined> {
+    const [event] = await this.db.query<EventRow[]>(
+      `SELECT ${EVENT_COLUMNS} FROM ticket_events e WHERE e.workspace_id = $1 AND e.id = $2`,
+      [ctx.actor.workspaceId, id],
+    );
+    if (!event) return undefined;
+    const visible = await visibleTopicIds(ctx);
+    return canSeeTopic(visible, event.topicId) || (event.previousTopicId !== null && canSeeTopic(visible, event.previousTopicId))
+      ? event
+      : undefined;
+  }
+
+  /** Events after a cursor that the actor may see, oldest first (the catch-up feed). */
+  async events(
+    ctx: AuthedContext,
+    opts: { after: ParsedCursor | undefined; ticketId?: string; topicIds?: string[]; types?: TicketEventType[]; limit: number },
+  ): Promise<{ events: EventRow[]; horizon: string }> {
+    const visible = await visibleTopicIds(ctx);
+    const topicIds = visible === null ? opts.topicIds : (opts.topicIds ?? visible).filter((id) => visible.includes(id));
+    return readEventsAfter(this.db, ctx.actor.workspaceId, { ...opts, topicIds });
+  }
+
+  /** A contact's tickets the actor may see, newest first. */
+  async contactTickets(
+    ctx: AuthedContext,
+    contactId: string,
+    opts: { limit: number; after?: { openedUs: string; id: string } },
+  ): Promise<Array<TicketRow & { sortKey: string }>> {
+    const visible = await visibleTopicIds(ctx);
+    return this.db.query(
+      `SELECT ${TICKET_COLUMNS}, (extract(epoch FROM t.opened_at) * 1000000)::bigint::text AS "sortKey"
+         FROM tickets t
+        WHERE t.workspace_id = $1 AND t.contact_id = $2
+          AND ($3::uuid[] IS NULL OR t.topic_id = ANY($3))
+          AND ($4::bigint IS NULL OR (t.opened_at, t.id) < ('epoch'::timestamptz + $4::bigint * interval '1 microsecond', $5::uuid))
+        ORDER BY t.opened_at DESC, t.id DESC
+        LIMIT $6`,
+      [ctx.actor.workspaceId, contactId, visible, opts.after?.openedUs ?? null, opts.after?.id ?? null, opts.limit],
+    );
+  }
+}

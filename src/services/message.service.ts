@@ -1,0 +1,210 @@
+import type { DataSource, EntityManager } from "typeorm";
+import type { AuthedContext } from "../context";
+import { returningRows } from "../db/returning";
+import { inTransaction, uniqueViolation } from "../db/transaction";
+import { uuidv7 } from "../db/uuid";
+import { type Message, MessageDirection, MessageStatus, TicketEventType, TicketStatus } from "../entities";
+import type { ContactService } from "./contact.service";
+import { applyTicketChanges, lockTickets } from "./ticket-store";
+import { parseUrn } from "./urn";
+import { fail, ok, type Result, UserErrorCode } from "./user-error";
+import { canSeeTopic, visibleTopicIds } from "./visibility";
+
+export const MESSAGE_COLUMNS = `m.id, m.workspace_id AS "workspaceId", m.contact_id AS "contactId", m.ticket_id AS "ticketId",
+  m.direction, m.urn, m.text, m.status, m.external_id AS "externalId", m.author_id AS "authorId", m.created_at AS "createdAt"`;
+
+/** How far along delivery a status is: a report never moves a message backwards. */
+const PROGRESS: Record<MessageStatus, number> = {
+  [MessageStatus.RECEIVED]: 0,
+  [MessageStatus.QUEUED]: 0,
+  [MessageStatus.SENT]: 1,
+  [MessageStatus.DELIVERED]: 2,
+  [MessageStatus.FAILED]: 2,
+};
+
+/** Messages between contacts and the team: member replies out, channel messages in. */
+export class MessageService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly contacts: ContactService,
+  ) {}
+
+  async byIds(workspaceId: string, ids: readonly string[]): Promise<Message[]> {
+    return this.db.query(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.id = ANY($2)`, [workspaceId, ids]);
+  }
+
+  /**
+   * A member's reply on an open ticket: queued on the URN of the contact's last incoming message
+   * (else its first URN) for a channel connector to deliver. Sets repliedAt once.
+   */
+  async send(ctx: AuthedContext, ticketId: string, text: string): Promise<Result<Message>> {
+    const workspaceId = ctx.actor.workspaceId;
+    const visible = await visibleTopicIds(ctx);
+    return inTransaction(this.db, async (em) => {
+      const ticket = (await lockTickets(em, workspaceId, [ticketId])).get(ticketId);
+      if (!ticket || !canSeeTopic(visible, ticket.topicId)) return fail<Message>(UserErrorCode.NOT_FOUND, "No such ticket.", ["ticketId"]);
+      if (ticket.status === TicketStatus.CLOSED) {
+        return fail<Message>(UserErrorCode.TICKET_CLOSED, "The ticket is closed: reopen it to reply.", ["ticketId"]);
+      }
+      const [target] = await em.query<Array<{ urn: string }>>(
+        `SELECT coalesce(
+           (SELECT m.urn FROM messages m WHERE m.workspace_id = $1 AND m.contact_id = $2 AND m.direction = 'INCOMING'
+             ORDER BY m.created_at DESC, m.id DESC LIMIT 1),
+           (SELECT u.urn FROM contact_urns u WHERE u.workspace_id = $1 AND u.contact_id = $2 ORDER BY u.priority, u.urn LIMIT 1)) AS urn`,
+        [workspaceId, ticket.contactId],
+      );
+      if (!target?.urn) return fail<Message>(UserErrorCode.INVALID_URN, "The contact has no URN to reply on.", ["ticketId"]);
+      const message = await this.insert(em, workspaceId, {
+        contactId: ticket.contactId,
+        ticketId,
+        direction: MessageDirection.OUTGOING,
+        urn: target.urn,
+        text,
+        status: MessageStatus.QUEUED,
+        externalId: null,
+        authorId: ctx.actor.userId,
+      });
+      await applyTicketChanges(em, workspaceId, [
+        {
+          ticket,
+          touch: true,
+          repliedAt: "set-once",
+          lastMessageId: message.id,
+          event: { type: TicketEventType.MESSAGE_SENT, actorId: ctx.actor.userId, messageId: message.id },
+        },
+      ]);
+      return ok(message);
+    });
+  }
+
+  /**
+   * A message from a channel. An unknown URN creates the contact; the message joins the
+   * contact's open ticket, if any (it never reopens one). A repeated externalId returns the
+   * first message and changes nothing.
+   */
+  async receive(
+    ctx: AuthedContext,
+    input: { urn: string; text: string; contactName?: string | null; externalId?: string | null },
+  ): Promise<Result<Message>> {
+    const workspaceId = ctx.actor.workspaceId;
+    const urn = parseUrn(input.urn);
+    if ("error" in urn) return fail(UserErrorCode.INVALID_URN, `${urn.error}.`, ["urn"]);
+    if (input.externalId) {
+      const first = await this.byExternalId(workspaceId, input.externalId);
+      if (first) return ok(first);
+    }
+    try {
+      return await inTransaction(this.db, async (em) => {
+        const { contactId, created } = await this.contacts.findOrCreateByUrn(em, workspaceId, urn.urn, input.contactName ?? null);
+        if (!created && input.contactName?.trim()) {
+          await em.query(`UPDATE contacts SET name = $3 WHERE workspace_id = $1 AND id = $2 AND name IS NULL`, [
+            workspaceId,
+            contactId,
+            input.contactName.trim(),
+          ]);
+        }
+        const [open] = await em.query<Array<{ id: string }>>(
+          `SELECT id FROM tickets WHERE workspace_id = $1 AND contact_id = $2 AND status = 'OPEN'`,
+          [workspaceId, contactId],
+        );
+        const ticket = open ? (await lockTickets(em, workspaceId, [open.id])).get(open.id) : undefined;
+        const linked = ticket && ticket.status === TicketStatus.OPEN ? ticket : undefined;
+        const message = await this.insert(em, workspaceId, {
+          contactId,
+          ticketId: linked?.id ?? null,
+          direction: MessageDirection.INCOMING,
+          urn: urn.urn,
+          text: input.text,
+          status: MessageStatus.RECEIVED,
+          externalId: input.externalId ?? null,
+          authorId: null,
+        });
+        if (linked) {
+          await applyTicketChanges(em, workspaceId, [
+            {
+              ticket: linked,
+              touch: true,
+              lastMessageId: message.id,
+              event: { type: TicketEventType.MESSAGE_RECEIVED, actorId: null, messageId: message.id },
+            },
+          ]);
+        }
+        return ok(message);
+      });
+    } catch (error) {
+      if (uniqueViolation(error) === "messages_external_id_key" && input.externalId) {
+        const first = await this.byExternalId(workspaceId, input.externalId);
+        if (first) return ok(first);
+      }
+      throw error;
+    }
+  }
+
+  /** A channel's delivery report for an outgoing message; it never moves a status backwards. */
+  async updateStatus(ctx: AuthedContext, id: string, status: MessageStatus): Promise<Result<Message>> {
+    const workspaceId = ctx.actor.workspaceId;
+    const [message] = await this.byIds(workspaceId, [id]);
+    if (!message) return fail(UserErrorCode.NOT_FOUND, "No such message.", ["id"]);
+    if (message.direction !== MessageDirection.OUTGOING) {
+      return fail(UserErrorCode.INVALID_VALUE, "Only outgoing messages have a delivery status.", ["id"]);
+    }
+    if (status === MessageStatus.RECEIVED || status === MessageStatus.QUEUED) {
+      return fail(UserErrorCode.INVALID_VALUE, "A channel reports SENT, DELIVERED or FAILED.", ["status"]);
+    }
+    const [updated] = returningRows<Message>(
+      await this.db.query(
+        `UPDATE messages m SET status = $3
+        WHERE m.workspace_id = $1 AND m.id = $2
+          AND (CASE m.status WHEN 'QUEUED' THEN 0 WHEN 'SENT' THEN 1 ELSE 2 END) < $4
+      RETURNING ${MESSAGE_COLUMNS}`,
+        [workspaceId, id, status, PROGRESS[status]],
+      ),
+    );
+    return ok(updated ?? (await this.byIds(workspaceId, [id]))[0]);
+  }
+
+  /** A page of a contact's messages, oldest first, by (createdAt, id). */
+  async contactPage(
+    ctx: AuthedContext,
+    contactId: string,
+    opts: { limit: number; after?: { at: string; id: string }; before?: { at: string; id: string }; fromEnd: boolean },
+  ): Promise<Array<Message & { sortKey: string }>> {
+    const rows = await this.db.query<Array<Message & { sortKey: string }>>(
+      `SELECT ${MESSAGE_COLUMNS}, (extract(epoch FROM m.created_at) * 1000000)::bigint::text AS "sortKey"
+         FROM messages m
+        WHERE m.workspace_id = $1 AND m.contact_id = $2
+          AND ($3::bigint IS NULL OR (m.created_at, m.id) > ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::uuid))
+          AND ($5::bigint IS NULL OR (m.created_at, m.id) < ('epoch'::timestamptz + $5::bigint * interval '1 microsecond', $6::uuid))
+        ORDER BY m.created_at ${opts.fromEnd ? "DESC" : "ASC"}, m.id ${opts.fromEnd ? "DESC" : "ASC"}
+        LIMIT $7`,
+      [
+        ctx.actor.workspaceId,
+        contactId,
+        opts.after?.at ?? null,
+        opts.after?.id ?? null,
+        opts.before?.at ?? null,
+        opts.before?.id ?? null,
+        opts.limit,
+      ],
+    );
+    return opts.fromEnd ? rows.reverse() : rows;
+  }
+
+  private async byExternalId(workspaceId: string, externalId: string): Promise<Message | undefined> {
+    const [message] = await this.db.query<Message[]>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.external_id = $2`,
+      [workspaceId, externalId],
+    );
+    return message;
+  }
+
+  private async insert(em: EntityManager, workspaceId: string, m: Omit<Message, "id" | "workspaceId" | "createdAt">): Promise<Message> {
+    const [message] = await em.query<Message[]>(
+      `INSERT INTO messages AS m (id, workspace_id, contact_id, ticket_id, direction, urn, text, status, external_id, author_id, created_at)
+       VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9, $10, clock_timestamp())
+       RETURNING ${MESSAGE_COLUMNS}`,
+      [workspaceId, uuidv7(), m.contactId, m.ticketId, m.direction, m.urn, m.text, m.status, m.externalId, m.authorId],
+    );
+    return message;
+  }
+}

@@ -1,0 +1,98 @@
+import type { EntityManager } from "typeorm";
+import { returningRows } from "../db/returning";
+import { uuidv7 } from "../db/uuid";
+import type { Ticket, TicketStatus } from "../entities";
+import { appendEvents, type NewEvent } from "./event-log";
+import { type CountChange, recordCountChanges } from "./ticket-counts";
+
+/** The columns of `tickets` as a Ticket, for raw SQL on alias `t`. */
+export const TICKET_COLUMNS = `t.id, t.workspace_id AS "workspaceId", t.contact_id AS "contactId", t.topic_id AS "topicId",
+  t.assignee_id AS "assigneeId", t.status, t.opened_by_id AS "openedById", t.opened_in_id AS "openedInId",
+  t.opened_at AS "openedAt", t.replied_at AS "repliedAt", t.closed_at AS "closedAt",
+  t.last_activity_at AS "lastActivityAt", t.version, t.last_message_id AS "lastMessageId"`;
+
+export type TicketRow = Omit<Ticket, "idempotencyKey" | "openWarnings" | "changedTx">;
+
+/** Locks tickets in id order (the one lock order every writer follows) and returns them by id. */
+export async function lockTickets(em: EntityManager, workspaceId: string, ids: string[]): Promise<Map<string, TicketRow>> {
+  const rows = await em.query<TicketRow[]>(
+    `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.workspace_id = $1 AND t.id = ANY($2) ORDER BY t.id FOR UPDATE`,
+    [workspaceId, ids],
+  );
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** A change to one locked ticket: its new state and the event that records it. */
+export interface TicketChange {
+  ticket: TicketRow;
+  status?: TicketStatus;
+  topicId?: string;
+  assigneeId?: string | null;
+  /** "set" = now, "clear" = null. */
+  closedAt?: "set" | "clear";
+  /** Moves lastActivityAt (everything but assignment and delivery reports does). */
+  touch: boolean;
+  repliedAt?: "set-once";
+  lastMessageId?: string;
+  event: Omit<NewEvent, "ticketId" | "ticketVersion" | "topicId"> & { topicId?: string };
+}
+
+/**
+ * Applies changes to locked tickets in one statement, writes one event per ticket at its new
+ * version and the count deltas, all in the caller's transaction. Returns the new rows by id.
+ * lastActivityAt never goes backwards, so a ticket touched while a client pages only moves up.
+ */
+export async function applyTicketChanges(em: EntityManager, workspaceId: string, changes: TicketChange[]): Promise<Map<string, TicketRow>> {
+  if (changes.length === 0) return new Map();
+  const rows = returningRows<TicketRow>(
+    await em.query(
+      `UPDATE tickets t SET
+        status = x.status,
+        topic_id = x.topic_id,
+        assignee_id = x.assignee_id,
+        closed_at = CASE x.closed WHEN 'set' THEN now() WHEN 'clear' THEN NULL ELSE t.closed_at END,
+        replied_at = CASE WHEN x.replied THEN coalesce(t.replied_at, now()) ELSE t.replied_at END,
+        last_activity_at = CASE WHEN x.touch THEN greatest(clock_timestamp(), t.last_activity_at + interval '1 microsecond')
+                                ELSE t.last_activity_at END,
+        last_message_id = coalesce(x.message_id, t.last_message_id),
+        version = t.version + 1,
+        changed_tx = pg_current_xact_id()::text::bigint
+       FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::text[], $7::boolean[], $8::boolean[], $9::uuid[])
+         AS x(id, status, topic_id, assignee_id, closed, replied, touch, message_id)
+      WHERE t.workspace_id = $1 AND t.id = x.id
+      RETURNING ${TICKET_COLUMNS}`,
+      [
+        workspaceId,
+        changes.map((c) => c.ticket.id),
+        changes.map((c) => c.status ?? c.ticket.status),
+        changes.map((c) => c.topicId ?? c.ticket.topicId),
+        changes.map((c) => (c.assigneeId === undefined ? c.ticket.assigneeId : c.assigneeId)),
+        changes.map((c) => c.closedAt ?? "keep"),
+        changes.map((c) => c.repliedAt === "set-once"),
+        changes.map((c) => c.touch),
+        changes.map((c) => c.lastMessageId ?? null),
+      ],
+    ),
+  );
+  const updated = new Map(rows.map((r) => [r.id, r]));
+  const events: NewEvent[] = [];
+  const counts: CountChange[] = [];
+  for (const change of changes) {
+    const after = updated.get(change.ticket.id);
+    if (!after) throw new Error(`ticket ${change.ticket.id} was not updated`);
+    events.push({ ...change.event, topicId: change.event.topicId ?? after.topicId, ticketId: after.id, ticketVersion: after.version });
+    const before = change.ticket;
+    if (before.status !== after.status || before.topicId !== after.topicId || before.assigneeId !== after.assigneeId) {
+      counts.push({ status: before.status, topicId: before.topicId, assigneeId: before.assigneeId, delta: -1 });
+      counts.push({ status: after.status, topicId: after.topicId, assigneeId: after.assigneeId, delta: 1 });
+    }
+  }
+  await appendEvents(
+    em,
+    workspaceId,
+    events,
+    events.map(() => uuidv7()),
+  );
+  await recordCountChanges(em, workspaceId, counts);
+  return updated;
+}

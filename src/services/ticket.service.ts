@@ -1,0 +1,457 @@
+import type { DataSource, EntityManager } from "typeorm";
+import type { AuthedContext } from "../context";
+import { inTransaction, uniqueViolation } from "../db/transaction";
+import { uuidv7 } from "../db/uuid";
+import { TicketEventType, TicketStatus } from "../entities";
+import type { ContactService } from "./contact.service";
+import { appendEvents } from "./event-log";
+import { renderNote } from "./note-template";
+import { recordCountChanges } from "./ticket-counts";
+import { applyTicketChanges, lockTickets, TICKET_COLUMNS, type TicketChange, type TicketRow } from "./ticket-store";
+import { parseUrn } from "./urn";
+import { type UserError, UserErrorCode } from "./user-error";
+import { canSeeTopic, visibleTopicIds } from "./visibility";
+
+export interface OpenTicketCommand {
+  contactId?: string;
+  contactUrn?: string;
+  topicId?: string;
+  assigneeId?: string;
+  assigneeEmail?: string;
+  note?: string;
+  results?: unknown;
+  flowId?: string;
+  flowExternalId?: string;
+  idempotencyKey?: string;
+}
+
+export interface OpenTicketOutcome {
+  ticket: TicketRow | null;
+  existingTicket: TicketRow | null;
+  warnings: string[];
+  userErrors: UserError[];
+}
+
+export interface TicketFailure {
+  ticketId: string;
+  code: UserErrorCode;
+  message: string;
+  conflictingTicketId?: string;
+}
+
+export interface BulkOutcome {
+  tickets: TicketRow[];
+  failures: TicketFailure[];
+  userErrors: UserError[];
+}
+
+type Decision = TicketChange | Omit<TicketFailure, "ticketId">;
+
+const refused = (code: UserErrorCode, message: string, conflictingTicketId?: string): Omit<TicketFailure, "ticketId"> => ({
+  code,
+  message,
+  conflictingTicketId,
+});
+
+function outcomeError(code: UserErrorCode, message: string, field?: string[]): OpenTicketOutcome {
+  return { ticket: null, existingTicket: null, warnings: [], userErrors: [{ code, message, field }] };
+}
+
+class OpenTicketRefusal extends Error {
+  constructor(readonly outcome: OpenTicketOutcome) {
+    super("openTicket refused");
+  }
+}
+
+/** The ticket lifecycle: open, assign, change topic, note, close, reopen. */
+export class TicketService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly contacts: ContactService,
+  ) {}
+
+  async find(ctx: AuthedContext, id: string): Promise<TicketRow | undefined> {
+    const [row] = await this.db.query<TicketRow[]>(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.workspace_id = $1 AND t.id = $2`, [
+      ctx.actor.workspaceId,
+      id,
+    ]);
+    return row && canSeeTopic(await visibleTopicIds(ctx), row.topicId) ? row : undefined;
+  }
+
+  /**
+   * Opens a ticket for a contact (found or created by URN). Opened by a flow when flowId or
+   * flowExternalId is given: openedBy and the OPENED event's actor are then null. A retry with
+   * the same idempotencyKey returns the first result and creates nothing.
+   */
+  async open(ctx: AuthedContext, cmd: OpenTicketCommand): Promise<OpenTicketOutcome> {
+    if (cmd.idempotencyKey) {
+      const repeat = await this.repeatOf(ctx, cmd);
+      if (repeat) return repeat;
+    }
+    try {
+      return await inTransaction(this.db, (em) => this.openIn(em, ctx, cmd));
+    } catch (error) {
+      if (error instanceof OpenTicketRefusal) return error.outcome;
+      const constraint = uniqueViolation(error);
+      if (constraint === "tickets_idempotency_key" && cmd.idempotencyKey) {
+        const repeat = await this.repeatOf(ctx, cmd);
+        if (repeat) return repeat;
+      }
+      if (constraint === "tickets_one_open_key") return this.alreadyOpen(ctx, cmd);
+      throw error;
+    }
+  }
+
+  private async openIn(em: EntityManager, ctx: AuthedContext, cmd: OpenTicketCommand): Promise<OpenTicketOutcome> {
+    const workspaceId = ctx.actor.workspaceId;
+    const warnings: string[] = [];
+    const refuse = (code: UserErrorCode, message: string, field?: string[]): never => {
+      throw new OpenTicketRefusal(outcomeError(code, message, field));
+    };
+
+    let flowId: string | null = null;
+    if (cmd.flowId || cmd.flowExternalId) {
+      const [flow] = await em.query<Array<{ id: string }>>(
+        `SELECT id FROM flows WHERE workspace_id = $1 AND (id = $2 OR external_id = $3)`,
+        [workspaceId, cmd.flowId ?? null, cmd.flowExternalId ?? null],
+      );
+      if (!flow) {
+        refuse(UserErrorCode.NOT_FOUND, "No such flow: register it with registerFlow first.", [cmd.flowId ? "flowId" : "flowExternalId"]);
+      }
+      flowId = flow.id;
+    }
+
+    let assigneeId: string | null = null;
+    if (cmd.assigneeId) {
+      const [member] = await em.query(`SELECT 1 FROM memberships WHERE workspace_id = $1 AND user_id = $2`, [workspaceId, cmd.assigneeId]);
+      if (!member) refuse(UserErrorCode.NOT_A_MEMBER, "The assignee is not a member of this workspace.", ["assigneeId"]);
+      assigneeId = cmd.assigneeId;
+    } else if (cmd.assigneeEmail) {
+      const [member] = await em.query<Array<{ user_id: string }>>(
+        `SELECT m.user_id FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND u.email = $2`,
+        [workspaceId, cmd.assigneeEmail.trim().toLowerCase()],
+      );
+      if (member) assigneeId = member.user_id;
+      else warnings.push(`no member has the email ${cmd.assigneeEmail.trim()}; the ticket was opened unassigned`);
+    }
+
+    const [topic] = cmd.topicId
+      ? await em.query<Array<{ id: string }>>(
+          `SELECT id FROM topics WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL FOR KEY SHARE`,
+          [workspaceId, cmd.topicId],
+        )
+      : await em.query<Array<{ id: string }>>(`SELECT id FROM topics WHERE workspace_id = $1 AND is_system FOR KEY SHARE`, [workspaceId]);
+    if (!topic) refuse(UserErrorCode.NOT_FOUND, "No such topic.", ["topicId"]);
+
+    let contactId: string;
+    if (cmd.contactId) {
+      contactId = cmd.contactId;
+    } else {
+      const urn = parseUrn(cmd.contactUrn ?? "");
+      if ("error" in urn) return refuse(UserErrorCode.INVALID_URN, `${urn.error}.`, ["contactUrn"]);
+      contactId = (await this.contacts.findOrCreateByUrn(em, workspaceId, urn.urn, null)).contactId;
+    }
+    // The contact row is the lock that serialises openings and reopenings for one contact.
+    const [contact] = await em.query<Array<{ name: string | null }>>(
+      `SELECT name FROM contacts WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
+      [workspaceId, contactId],
+    );
+    if (!contact) refuse(UserErrorCode.NOT_FOUND, "No such contact.", ["contactId"]);
+
+    const [open] = await em.query<TicketRow[]>(
+      `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.workspace_id = $1 AND t.contact_id = $2 AND t.status = 'OPEN'`,
+      [workspaceId, contactId],
+    );
+    if (open) {
+      const visible = canSeeTopic(await visibleTopicIds(ctx), open.topicId);
+      throw new OpenTicketRefusal({
+        ...outcomeError(
+          UserErrorCode.ALREADY_OPEN,
+          "The contact already has an open ticket.",
+          cmd.contactId ? ["contactId"] : ["contactUrn"],
+        ),
+        existingTicket: visible ? open : null,
+      });
+    }
+
+    let note: string | null = null;
+    if (cmd.note !== undefined) {
+      const rendered = renderNote(cmd.note, { results: cmd.results, contactName: contact.name, field: () => undefined });
+      note = rendered.note;
+      warnings.push(...rendered.warnings);
+    }
+
+    const ticketId = uuidv7();
+    const [ticket] = await em.query<TicketRow[]>(
+      `INSERT INTO tickets AS t (id, workspace_id, contact_id, topic_id, assignee_id, status, opened_by_id, opened_in_id,
+                            last_activity_at, idempotency_key, open_warnings)
+       VALUES ($2, $1, $3, $4, $5, 'OPEN', $6, $7, clock_timestamp(), $8, $9)
+       RETURNING ${TICKET_COLUMNS}`,
+      [
+        workspaceId,
+        ticketId,
+        contactId,
+        topic.id,
+        assigneeId,
+        flowId ? null : ctx.actor.userId,
+        flowId,
+        cmd.idempotencyKey ?? null,
+        JSON.stringify(warnings),
+      ],
+    );
+    await appendEvents(
+      em,
+      workspaceId,
+      [
+        {
+          ticketId,
+          ticketVersion: 1,
+          type: TicketEventType.OPENED,
+          actorId: flowId ? null : ctx.actor.userId,
+          topicId: topic.id,
+          assigneeId,
+          note,
+        },
+      ],
+      [uuidv7()],
+    );
+    await recordCountChanges(em, workspaceId, [{ status: TicketStatus.OPEN, topicId: topic.id, assigneeId, delta: 1 }]);
+    return { ticket, existingTicket: null, warnings, userErrors: [] };
+  }
+
+  /** The first result of an earlier call with the same idempotency key, if there was one. */
+  private async repeatOf(ctx: AuthedContext, cmd: OpenTicketCommand): Promise<OpenTicketOutcome | undefined> {
+    const workspaceId = ctx.actor.workspaceId;
+    const [first] = await this.db.query<Array<TicketRow & { openWarnings: string[]; contactUrns: string[] }>>(
+      `SELECT ${TICKET_COLUMNS}, t.open_warnings AS "openWarnings",
+              array(SELECT u.urn FROM contact_urns u WHERE u.contact_id = t.contact_id) AS "contactUrns"
+         FROM tickets t WHERE t.workspace_id = $1 AND t.idempotency_key = $2`,
+      [workspaceId, cmd.idempotencyKey],
+    );
+    if (!first) return undefined;
+    const parsed = cmd.contactUrn ? parseUrn(cmd.contactUrn) : undefined;
+    const sameContact = cmd.contactId
+      ? cmd.contactId === first.contactId
+      : parsed !== undefined && !("error" in parsed) && first.contactUrns.includes(parsed.urn);
+    if (!sameContact) {
+      return outcomeError(UserErrorCode.IDEMPOTENCY_KEY_REUSED, "This idempotencyKey was used for another contact.", ["idempotencyKey"]);
+    }
+    const { openWarnings, contactUrns: _urns, ...ticket } = first;
+    return { ticket, existingTicket: null, warnings: openWarnings, userErrors: [] };
+  }
+
+  private async alreadyOpen(ctx: AuthedContext, cmd: OpenTicketCommand): Promise<OpenTicketOutcome> {
+    const outcome = outcomeError(UserErrorCode.ALREADY_OPEN, "The contact already has an open ticket.", [
+      cmd.contactId ? "contactId" : "contactUrn",
+    ]);
+    const urn = cmd.contactUrn ? parseUrn(cmd.contactUrn) : undefined;
+    const [open] = await this.db.query<TicketRow[]>(
+      `SELECT ${TICKET_COLUMNS} FROM tickets t
+        WHERE t.workspace_id = $1 AND t.status = 'OPEN'
+          AND t.contact_id = coalesce($2::uuid, (SELECT contact_id FROM contact_urns WHERE workspace_id = $1 AND urn = $3))`,
+      [ctx.actor.workspaceId, cmd.contactId ?? null, urn && !("error" in urn) ? urn.urn : null],
+    );
+    const visible = open && canSeeTopic(await visibleTopicIds(ctx), open.topicId);
+    return { ...outcome, existingTicket: visible ? open : null };
+  }
+
+  /**
+   * Runs one bulk change: one transaction; tickets locked in id order; each business-rule failure
+   * becomes a TicketFailure with no write for that ticket; the rest commit together. Answers in
+   * input order, duplicates removed.
+   */
+  private async bulk(
+    ctx: AuthedContext,
+    ticketIds: string[],
+    decide: (tickets: Map<string, TicketRow>, em: EntityManager) => Promise<Map<string, Decision>> | Map<string, Decision>,
+    prepare?: (em: EntityManager, ids: string[]) => Promise<void>,
+  ): Promise<BulkOutcome> {
+    const ids = [...new Set(ticketIds)];
+    const workspaceId = ctx.actor.workspaceId;
+    const visible = await visibleTopicIds(ctx);
+    return inTransaction(this.db, async (em) => {
+      await prepare?.(em, ids);
+      const locked = await lockTickets(em, workspaceId, ids);
+      for (const [id, ticket] of locked) if (!canSeeTopic(visible, ticket.topicId)) locked.delete(id);
+      const decisions = await decide(locked, em);
+      const changes: TicketChange[] = [];
+      const failures: TicketFailure[] = [];
+      for (const id of ids) {
+        const decision = locked.has(id) ? decisions.get(id) : refused(UserErrorCode.NOT_FOUND, "No such ticket.");
+        if (!decision) continue;
+        if ("code" in decision) failures.push({ ticketId: id, ...decision });
+        else changes.push(decision);
+      }
+      const updated = await applyTicketChanges(em, workspaceId, changes);
+      const tickets = ids.flatMap((id) => updated.get(id) ?? []);
+      return { tickets, failures, userErrors: [] };
+    });
+  }
+
+  private each(tickets: Map<string, TicketRow>, rule: (t: TicketRow) => Decision): Map<string, Decision> {
+    return new Map([...tickets.values()].map((t) => [t.id, rule(t)]));
+  }
+
+  /** Assigns to a member (by User id) or, with null, unassigns. Does not move lastActivityAt. */
+  async assign(ctx: AuthedContext, ticketIds: string[], assigneeId: string | null): Promise<BulkOutcome> {
+    if (assigneeId !== null) {
+      const member = await this.db.query(`SELECT 1 FROM memberships WHERE workspace_id = $1 AND user_id = $2`, [
+        ctx.actor.workspaceId,
+        assigneeId,
+      ]);
+      if (member.length === 0) {
+        return {
+          tickets: [],
+          failures: [],
+          userErrors: [
+            { code: UserErrorCode.NOT_A_MEMBER, message: "The assignee is not a member of this workspace.", field: ["assigneeId"] },
+          ],
+        };
+      }
+    }
+    return this.bulk(ctx, ticketIds, (tickets) =>
+      this.each(tickets, (t) =>
+        t.assigneeId === assigneeId
+          ? refused(
+              UserErrorCode.ALREADY_ASSIGNED,
+              assigneeId ? "The ticket is already assigned to this member." : "The ticket is already unassigned.",
+            )
+          : {
+              ticket: t,
+              assigneeId,
+              touch: false,
+              event: { type: TicketEventType.ASSIGNED, actorId: ctx.actor.userId, assigneeId, previousAssigneeId: t.assigneeId },
+            },
+      ),
+    );
+  }
+
+  async changeTopic(ctx: AuthedContext, ticketIds: string[], topicId: string): Promise<BulkOutcome> {
+    const visible = await visibleTopicIds(ctx);
+    return this.bulk(
+      ctx,
+      ticketIds,
+      (tickets) =>
+        this.each(tickets, (t) =>
+          t.topicId === topicId
+            ? refused(UserErrorCode.SAME_TOPIC, "The ticket is already under this topic.")
+            : {
+                ticket: t,
+                topicId,
+                touch: true,
+                event: { type: TicketEventType.TOPIC_CHANGED, actorId: ctx.actor.userId, topicId, previousTopicId: t.topicId },
+              },
+        ),
+      async (em) => {
+        const [topic] = await em.query(`SELECT id FROM topics WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL FOR KEY SHARE`, [
+          ctx.actor.workspaceId,
+          topicId,
+        ]);
+        if (!topic || !canSeeTopic(visible, topicId))
+          throw new BulkRefusal([{ code: UserErrorCode.NOT_FOUND, message: "No such topic.", field: ["topicId"] }]);
+      },
+    ).catch(refusalToOutcome);
+  }
+
+  async close(ctx: AuthedContext, ticketIds: string[]): Promise<BulkOutcome> {
+    return this.bulk(ctx, ticketIds, (tickets) =>
+      this.each(tickets, (t) =>
+        t.status === TicketStatus.CLOSED
+          ? refused(UserErrorCode.ALREADY_CLOSED, "The ticket is already closed.")
+          : {
+              ticket: t,
+              status: TicketStatus.CLOSED,
+              closedAt: "set",
+              touch: true,
+              event: { type: TicketEventType.CLOSED, actorId: ctx.actor.userId },
+            },
+      ),
+    );
+  }
+
+  /**
+   * Reopens closed tickets. A contact keeps at most one open ticket: when it already has one,
+   * or when several of its tickets are asked for, only its newest is reopened and the others
+   * fail ALREADY_OPEN naming the conflicting ticket.
+   */
+  async reopen(ctx: AuthedContext, ticketIds: string[]): Promise<BulkOutcome> {
+    const workspaceId = ctx.actor.workspaceId;
+    let openByContact = new Map<string, string>();
+    return this.bulk(
+      ctx,
+      ticketIds,
+      (tickets) => {
+        const decisions = new Map<string, Decision>();
+        const candidates = [...tickets.values()]
+          .filter((t) => t.status === TicketStatus.CLOSED)
+          .sort((a, b) => b.openedAt.getTime() - a.openedAt.getTime() || (a.id < b.id ? 1 : -1));
+        for (const t of tickets.values()) {
+          if (t.status === TicketStatus.OPEN) decisions.set(t.id, refused(UserErrorCode.ALREADY_OPEN, "The ticket is already open."));
+        }
+        for (const t of candidates) {
+          const open = openByContact.get(t.contactId);
+          if (open) {
+            decisions.set(t.id, refused(UserErrorCode.ALREADY_OPEN, "The contact has another open ticket.", open));
+            continue;
+          }
+          openByContact.set(t.contactId, t.id);
+          decisions.set(t.id, {
+            ticket: t,
+            status: TicketStatus.OPEN,
+            closedAt: "clear",
+            touch: true,
+            event: { type: TicketEventType.REOPENED, actorId: ctx.actor.userId },
+          });
+        }
+        return decisions;
+      },
+      async (em, ids) => {
+        // Lock the contacts first (in id order), as openTicket does, then read their open tickets.
+        const contactIds = await em.query<Array<{ contact_id: string }>>(
+          `SELECT DISTINCT contact_id FROM tickets WHERE workspace_id = $1 AND id = ANY($2)`,
+          [workspaceId, ids],
+        );
+        await em.query(`SELECT id FROM contacts WHERE workspace_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE`, [
+          workspaceId,
+          contactIds.map((c) => c.contact_id),
+        ]);
+        const open = await em.query<Array<{ id: string; contact_id: string }>>(
+          `SELECT id, contact_id FROM tickets WHERE workspace_id = $1 AND status = 'OPEN' AND contact_id = ANY($2)`,
+          [workspaceId, contactIds.map((c) => c.contact_id)],
+        );
+        openByContact = new Map(open.map((o) => [o.contact_id, o.id]));
+      },
+    );
+  }
+
+  /** Adds an internal note (never sent to the contact). A blank note is EMPTY_NOTE. */
+  async addNote(ctx: AuthedContext, ticketIds: string[], note: string): Promise<BulkOutcome> {
+    const text = note.trim();
+    if (text === "") {
+      return {
+        tickets: [],
+        failures: [],
+        userErrors: [{ code: UserErrorCode.EMPTY_NOTE, message: "The note is blank.", field: ["note"] }],
+      };
+    }
+    return this.bulk(ctx, ticketIds, (tickets) =>
+      this.each(tickets, (t) => ({
+        ticket: t,
+        touch: true,
+        event: { type: TicketEventType.NOTE_ADDED, actorId: ctx.actor.userId, note: text },
+      })),
+    );
+  }
+}
+
+/** A refusal of a whole bulk call (a bad topic, say): the transaction rolls back, nothing changes. */
+class BulkRefusal extends Error {
+  constructor(readonly userErrors: UserError[]) {
+    super("bulk change refused");
+  }
+}
+
+function refusalToOutcome(error: unknown): BulkOutcome {
+  if (error instanceof BulkRefusal) return { tickets: [], failures: [], userErrors: error.userErrors };
+  throw error;
+}
