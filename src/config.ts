@@ -19,6 +19,8 @@ export interface Config {
   /** Adds an `x-sql-statements` response header (tests and benchmarks). */
   exposeSqlCount: boolean;
   shutdownGraceMs: number;
+  /** How often ticket count deltas are folded together. */
+  countSquashIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -103,5 +105,6 @@ export function loadConfig(env: Env = process.env): Config {
     sessionIdleDays: int(env, "SESSION_IDLE_DAYS", 30, 1, 3650),
     exposeSqlCount: bool(env, "EXPOSE_SQL_COUNT", false),
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10000, 0, 600000),
+    countSquashIntervalMs: int(env, "COUNT_SQUASH_INTERVAL_MS", 10000, 100, 3600000),
   };
 }

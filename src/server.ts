@@ -25,6 +25,7 @@ import { createLoaders } from "./loaders";
 import { RESOLVERS } from "./resolvers";
 import { buildHandoverSchema } from "./schema/build-schema";
 import { createServices, type Services } from "./services";
+import { squashCounts } from "./services/ticket-counts";
 import { attachWebSocketServer, type WebSocketServerHandle } from "./subscriptions/ws-server";
 
 export interface RunningServer {
@@ -195,6 +196,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     context: (actor, token) => contextFor(token, undefined, actor),
   });
 
+  // Folds ticket count deltas in the background; counts are exact whether or not it has run.
+  const squasher = setInterval(() => {
+    squashCounts(db).catch((error: unknown) => log.warn({ err: error }, "squashing ticket counts failed"));
+  }, config.countSquashIntervalMs);
+  squasher.unref();
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(config.port, config.host, () => resolve());
@@ -207,6 +214,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      clearInterval(squasher);
       await ws.close();
       await apollo.stop();
       await db.destroy();
