@@ -157,6 +157,11 @@ export class TicketService {
       [workspaceId, contactId],
     );
     if (!contact) refuse(UserErrorCode.NOT_FOUND, "No such contact.", ["contactId"]);
+    // A concurrent retry with the same key held this lock until it committed: answer as it did.
+    if (cmd.idempotencyKey) {
+      const repeat = await this.repeatOf(ctx, cmd, em);
+      if (repeat) throw new OpenTicketRefusal(repeat);
+    }
 
     const [open] = await em.query<TicketRow[]>(
       `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.workspace_id = $1 AND t.contact_id = $2 AND t.status = 'OPEN'`,
@@ -220,9 +225,13 @@ export class TicketService {
   }
 
   /** The first result of an earlier call with the same idempotency key, if there was one. */
-  private async repeatOf(ctx: AuthedContext, cmd: OpenTicketCommand): Promise<OpenTicketOutcome | undefined> {
+  private async repeatOf(
+    ctx: AuthedContext,
+    cmd: OpenTicketCommand,
+    em: EntityManager = this.db.manager,
+  ): Promise<OpenTicketOutcome | undefined> {
     const workspaceId = ctx.actor.workspaceId;
-    const [first] = await this.db.query<Array<TicketRow & { openWarnings: string[]; contactUrns: string[] }>>(
+    const [first] = await em.query<Array<TicketRow & { openWarnings: string[]; contactUrns: string[] }>>(
       `SELECT ${TICKET_COLUMNS}, t.open_warnings AS "openWarnings",
               array(SELECT u.urn FROM contact_urns u WHERE u.contact_id = t.contact_id) AS "contactUrns"
          FROM tickets t WHERE t.workspace_id = $1 AND t.idempotency_key = $2`,
