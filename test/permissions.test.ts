@@ -1,5 +1,6 @@
 import { getDirective } from "@graphql-tools/utils";
 import { isObjectType } from "graphql";
+import { addMember } from "./support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "./support/harness";
 
 let srv: TestServer;
@@ -14,22 +15,85 @@ afterAll(async () => {
   await srv?.close();
 });
 
-const ZERO_ID = Buffer.from("ApiToken:00000000-0000-7000-8000-000000000000").toString("base64");
+const T = (type: string) => Buffer.from(`${type}:00000000-0000-7000-8000-000000000000`).toString("base64");
+const ZERO_ID = T("ApiToken");
 
-/** One request per restricted operation, as an anonymous client would send it. */
+/** One request per restricted operation, with input of the right shape. */
 const OPERATIONS: Record<string, { query: string; variables?: Record<string, unknown> }> = {
   "Query.viewer": { query: `{ viewer { role } }` },
   "Query.members": { query: `{ members { id } }` },
   "Query.apiTokens": { query: `{ apiTokens { id } }` },
   "Query.node": { query: `query($id: ID!) { node(id: $id) { id } }`, variables: { id: ZERO_ID } },
   "Query.nodes": { query: `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, variables: { ids: [ZERO_ID] } },
+  "Query.topics": { query: `{ topics { id } }` },
+  "Query.contacts": { query: `{ contacts { totalCount } }` },
+  "Query.flows": { query: `{ flows { id } }` },
+  "Query.tickets": { query: `{ tickets { totalCount } }` },
+  "Query.ticketCounts": { query: `{ ticketCounts { folders { open } } }` },
+  "Query.ticketEvents": { query: `{ ticketEvents { nodes { id } } }` },
   "Mutation.logOut": { query: `mutation { logOut }` },
   "Mutation.createApiToken": { query: `mutation { createApiToken(input: { name: "x" }) { token } }` },
   "Mutation.revokeApiToken": {
     query: `mutation($id: ID!) { revokeApiToken(input: { id: $id }) { deletedId } }`,
     variables: { id: ZERO_ID },
   },
+  "Mutation.createTopic": { query: `mutation { createTopic(input: { name: "x" }) { topic { id } } }` },
+  "Mutation.updateTopic": {
+    query: `mutation($id: ID!) { updateTopic(input: { id: $id, name: "x" }) { topic { id } } }`,
+    variables: { id: T("Topic") },
+  },
+  "Mutation.deleteTopic": { query: `mutation($id: ID!) { deleteTopic(input: { id: $id }) { deletedId } }`, variables: { id: T("Topic") } },
+  "Mutation.createContact": { query: `mutation { createContact(input: { urns: [] }) { contact { id } } }` },
+  "Mutation.updateContact": {
+    query: `mutation($id: ID!) { updateContact(input: { id: $id, name: "x" }) { contact { id } } }`,
+    variables: { id: T("Contact") },
+  },
+  "Mutation.registerFlow": { query: `mutation { registerFlow(input: { name: "x", externalId: "x" }) { flow { id } } }` },
+  "Mutation.openTicket": { query: `mutation { openTicket(input: { contactUrn: "tel:+250788000000" }) { ticket { id } } }` },
+  "Mutation.assignTickets": {
+    query: `mutation($id: ID!) { assignTickets(input: { ticketIds: [$id] }) { tickets { id } } }`,
+    variables: { id: T("Ticket") },
+  },
+  "Mutation.changeTicketTopic": {
+    query: `mutation($id: ID!, $t: ID!) { changeTicketTopic(input: { ticketIds: [$id], topicId: $t }) { tickets { id } } }`,
+    variables: { id: T("Ticket"), t: T("Topic") },
+  },
+  "Mutation.closeTickets": {
+    query: `mutation($id: ID!) { closeTickets(input: { ticketIds: [$id] }) { tickets { id } } }`,
+    variables: { id: T("Ticket") },
+  },
+  "Mutation.reopenTickets": {
+    query: `mutation($id: ID!) { reopenTickets(input: { ticketIds: [$id] }) { tickets { id } } }`,
+    variables: { id: T("Ticket") },
+  },
+  "Mutation.addTicketNote": {
+    query: `mutation($id: ID!) { addTicketNote(input: { ticketIds: [$id], note: "x" }) { tickets { id } } }`,
+    variables: { id: T("Ticket") },
+  },
+  "Mutation.sendMessage": {
+    query: `mutation($id: ID!) { sendMessage(input: { ticketId: $id, text: "x" }) { message { id } } }`,
+    variables: { id: T("Ticket") },
+  },
+  "Mutation.receiveMessage": { query: `mutation { receiveMessage(input: { urn: "tel:+250788000000", text: "x" }) { message { id } } }` },
+  "Mutation.updateMessageStatus": {
+    query: `mutation($id: ID!) { updateMessageStatus(input: { id: $id, status: SENT }) { message { id } } }`,
+    variables: { id: T("Message") },
+  },
 };
+
+/** DESIGN.md's permission table: what an agent may not do (administrators and editors may). */
+const AGENT_DENIED = new Set([
+  "Query.flows",
+  "Mutation.createTopic",
+  "Mutation.updateTopic",
+  "Mutation.deleteTopic",
+  "Mutation.createContact",
+  "Mutation.updateContact",
+  "Mutation.registerFlow",
+  "Mutation.openTicket",
+  "Mutation.receiveMessage",
+  "Mutation.updateMessageStatus",
+]);
 
 describe("anonymous clients", () => {
   it("every operation declared with @auth is listed here", () => {
@@ -48,6 +112,20 @@ describe("anonymous clients", () => {
       const res = await srv.gql(op.query, op.variables, token);
       expect(res.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
     }
+  });
+});
+
+describe("roles", () => {
+  it.each(Object.entries(OPERATIONS))("%s follows the permission table for agents, editors and administrators", async (name, op) => {
+    const boss = await srv.signUp();
+    const agent = await addMember(srv, boss.workspaceId, "AGENT");
+    const editor = await addMember(srv, boss.workspaceId, "EDITOR");
+    const codes = async (token: string) => (await srv.gql(op.query, op.variables, token)).errors?.map((e) => e.extensions?.code) ?? [];
+    const agentCodes = await codes(agent.token);
+    if (AGENT_DENIED.has(name)) expect(agentCodes).toEqual(["FORBIDDEN"]);
+    else expect(agentCodes).not.toContain("FORBIDDEN");
+    expect(await codes(editor.token)).not.toContain("FORBIDDEN");
+    expect(await codes(boss.token)).not.toContain("FORBIDDEN");
   });
 });
 
