@@ -72,7 +72,7 @@ describe("under concurrent clients", () => {
             continue;
           }
           const ids = Array.from({ length: 1 + Math.floor(next() * 3) }, () => pick(ticketIds));
-          const op = pick(["assign", "topic", "close", "reopen", "note"]);
+          const op = pick(["assign", "topic", "close", "reopen", "note"] as const);
           const query = {
             assign: `mutation($i: AssignTicketsInput!) { assignTickets(input: $i) { ${BULK_FIELDS} } }`,
             topic: `mutation($i: ChangeTicketTopicInput!) { changeTicketTopic(input: $i) { ${BULK_FIELDS} } }`,
