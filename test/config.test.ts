@@ -1,0 +1,44 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { ConfigError, loadConfig } from "../src/config";
+
+describe("configuration", () => {
+  it("has a default for everything", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 4000,
+      databaseUrl: undefined,
+      dbPoolSize: 10,
+      signupDisabled: false,
+      sessionIdleDays: 30,
+      workspaceName: "Handover",
+    });
+    expect(config.publicUrl).toBe("http://localhost:4000");
+  });
+
+  it.each([
+    ["PORT", "eighty", /PORT must be a whole number/],
+    ["PORT", "70000", /PORT must be between 0 and 65535/],
+    ["DATABASE_URL", "mysql://x", /DATABASE_URL must start with postgres:\/\/ or postgresql:\/\//],
+    ["DATABASE_URL", "::", /DATABASE_URL is not a valid URL/],
+    ["SIGNUP_DISABLED", "maybe", /SIGNUP_DISABLED must be true or false/],
+    ["LOG_LEVEL", "loud", /LOG_LEVEL must be one of/],
+    ["HANDOVER_ADMIN_EMAIL", "nobody", /HANDOVER_ADMIN_EMAIL is not an email address/],
+    ["HANDOVER_ADMIN_PASSWORD", "short", /HANDOVER_ADMIN_PASSWORD must be at least 8 characters/],
+    ["DB_POOL_SIZE", "0", /DB_POOL_SIZE must be between 1 and 500/],
+  ])("names the bad variable: %s=%s", (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it("stops the server at start with the message, before touching any database", () => {
+    const result = spawnSync(process.execPath, ["-r", "@swc-node/register", "src/main.ts"], {
+      cwd: path.resolve(__dirname, ".."),
+      env: { ...process.env, PORT: "not-a-port" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe('Invalid configuration: PORT must be a whole number, got "not-a-port"');
+  });
+});
