@@ -28,6 +28,10 @@ export const TENANT_TABLES: ReadonlySet<string> = new Set([
   "tickets",
   "ticket_events",
   "ticket_count_deltas",
+  "contact_fields",
+  "contact_field_values",
+  "contact_notes",
+  "contact_groups",
 ]);
 
 export class TenantScopeError extends Error {

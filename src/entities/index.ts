@@ -1,5 +1,6 @@
 import { ApiToken } from "./api-token.entity";
 import { Contact, ContactUrn } from "./contact.entity";
+import { ContactField, ContactFieldValueRow, ContactGroup, ContactNote } from "./contact-field.entity";
 import { Flow } from "./flow.entity";
 import { Membership } from "./membership.entity";
 import { Message } from "./message.entity";
@@ -12,6 +13,7 @@ import { Workspace } from "./workspace.entity";
 
 export { ApiToken, TokenKind } from "./api-token.entity";
 export { Contact, ContactUrn } from "./contact.entity";
+export { ContactField, ContactFieldType, ContactFieldValueRow, ContactGroup, ContactNote, FieldAccess } from "./contact-field.entity";
 export { Flow } from "./flow.entity";
 export { Membership } from "./membership.entity";
 export { Message, MessageDirection, MessageStatus } from "./message.entity";
@@ -36,4 +38,8 @@ export const ENTITIES = [
   Ticket,
   TicketEvent,
   TicketCountDelta,
+  ContactField,
+  ContactFieldValueRow,
+  ContactNote,
+  ContactGroup,
 ];

@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import { type DataSource, In } from "typeorm";
-import { Flow, type Message, Topic, User } from "../entities";
+import { type ContactField, type ContactNote, Flow, type Message, Topic, User } from "../entities";
+import { ContactFieldService } from "../services/contact-field.service";
 import { CONTACT_COLUMNS, type ContactWithUrns } from "../services/contact.service";
 import { EVENT_COLUMNS, type EventRow } from "../services/event-log";
 import { MESSAGE_COLUMNS } from "../services/message.service";
@@ -23,6 +24,12 @@ export interface Loaders {
   notesOfTicket: DataLoader<string, EventRow[]>;
   /** The workspace's count groups, read once per request. */
   counts: () => Promise<CountGroup[]>;
+  /** Every contact field of the workspace, in display order, read once per request. */
+  fields: () => Promise<ContactField[]>;
+  /** A contact's stored values by field id. */
+  fieldValues: DataLoader<string, Map<string, string>>;
+  /** A contact's notepad versions, newest first. */
+  notepad: DataLoader<string, ContactNote[]>;
 }
 
 function byId<T extends { id: string }>(rows: T[], ids: readonly string[]): Array<T | null> {
@@ -37,6 +44,8 @@ function tenantOnly(workspaceId: string | undefined): string {
 
 export function createLoaders(db: DataSource, workspaceId: string | undefined): Loaders {
   let counts: Promise<CountGroup[]> | undefined;
+  let fields: Promise<ContactField[]> | undefined;
+  const fieldService = new ContactFieldService(db);
   return {
     user: new DataLoader(async (ids) => byId(await db.getRepository(User).findBy({ id: In([...ids]) }), ids)),
     topic: new DataLoader(async (ids) =>
@@ -90,5 +99,19 @@ export function createLoaders(db: DataSource, workspaceId: string | undefined): 
       return ticketIds.map((id) => rows.filter((r) => r.ticketId === id));
     }),
     counts: () => (counts ??= countGroups(db, tenantOnly(workspaceId))),
+    fields: () => (fields ??= fieldService.all(tenantOnly(workspaceId))),
+    fieldValues: new DataLoader(async (contactIds) => {
+      const values = await fieldService.valuesOf(tenantOnly(workspaceId), contactIds);
+      return contactIds.map((id) => values.get(id) ?? new Map<string, string>());
+    }),
+    notepad: new DataLoader(async (contactIds) => {
+      const rows = await db.query<ContactNote[]>(
+        `SELECT id, workspace_id AS "workspaceId", contact_id AS "contactId", text, author_id AS "authorId", created_at AS "createdAt"
+           FROM contact_notes WHERE workspace_id = $1 AND contact_id = ANY($2)
+          ORDER BY created_at DESC, id DESC`,
+        [tenantOnly(workspaceId), contactIds],
+      );
+      return contactIds.map((id) => rows.filter((r) => r.contactId === id));
+    }),
   };
 }

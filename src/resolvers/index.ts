@@ -1,5 +1,7 @@
 import type { NonEmptyArray } from "type-graphql";
 import { ApiTokenResolver } from "./api-token.resolver";
+import { ContactFieldResolver, ContactFieldsOfContactResolver, ContactNoteResolver } from "./contact-field.resolver";
+import { ContactGroupResolver } from "./contact-group.resolver";
 import { ContactResolver } from "./contact.resolver";
 import { FlowResolver } from "./flow.resolver";
 import { IdentityResolver } from "./identity.resolver";
@@ -26,4 +28,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   MessageResolver,
   TicketEventResolver,
   InboxResolver,
+  ContactFieldResolver,
+  ContactFieldsOfContactResolver,
+  ContactNoteResolver,
+  ContactGroupResolver,
 ];

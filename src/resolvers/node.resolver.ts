@@ -8,6 +8,7 @@ import { ApiTokenType, MemberType, UserType, WorkspaceType } from "../schema/typ
 import { ContactType, FlowType, MessageType, TicketEventObject, TicketType, TopicType } from "../schema/types/ticket.types";
 import { canSeeTopic, visibleTopicIds } from "../services/visibility";
 import { Node } from "../schema/types/node";
+import { ContactFieldObject, ContactGroupObject } from "../schema/types/contact-field.types";
 
 const MAX_NODES = 100;
 
@@ -48,6 +49,14 @@ const FETCHERS: Record<string, Fetcher> = {
   Message: async (ctx, id) => {
     const message = await ctx.loaders.message.load(id);
     return message ? MessageType.from(message) : null;
+  },
+  ContactField: async (ctx, id) => {
+    const visible = (await ctx.services.fields.visible(ctx)).find((v) => v.field.id === id);
+    return visible ? ContactFieldObject.from(visible.field) : null;
+  },
+  ContactGroup: async (ctx, id) => {
+    const group = await ctx.services.groups.find(ctx, id);
+    return group ? ContactGroupObject.from(group) : null;
   },
   TicketEvent: async (ctx, id) => {
     const event = await ctx.services.inbox.event(ctx, id);

@@ -1,5 +1,5 @@
 import { registerEnumType } from "type-graphql";
-import { MessageDirection, MessageStatus, TicketEventType, TicketStatus } from "../entities";
+import { ContactFieldType, FieldAccess, MessageDirection, MessageStatus, TicketEventType, TicketStatus } from "../entities";
 import { Role } from "../entities/role";
 import { UserErrorCode } from "../services/user-error";
 
@@ -27,4 +27,10 @@ registerEnumType(MessageStatus, {
   description: "INCOMING messages are RECEIVED; OUTGOING ones are QUEUED, then as the channel reports.",
 });
 
-export { MessageDirection, MessageStatus, Role, TicketEventType, TicketStatus, UserErrorCode };
+registerEnumType(ContactFieldType, { name: "ContactFieldType", description: "NUMBER: a decimal; DATETIME: RFC 3339 with an offset." });
+registerEnumType(FieldAccess, {
+  name: "FieldAccess",
+  description: "What agents may do with a field's values: NONE (the field does not exist for them), VIEW or EDIT.",
+});
+
+export { ContactFieldType, FieldAccess, MessageDirection, MessageStatus, Role, TicketEventType, TicketStatus, UserErrorCode };

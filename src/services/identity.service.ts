@@ -140,7 +140,7 @@ export class IdentityService {
     return { email, generatedPassword };
   }
 
-  /** A workspace with its first administrator and its system topic. */
+  /** A workspace with its first administrator, its system topic and its system group. */
   private async createWorkspace(em: EntityManager, name: string, adminUserId: string): Promise<string> {
     const workspaceId = uuidv7();
     await em.insert(Workspace, { id: workspaceId, name });

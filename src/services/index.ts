@@ -1,10 +1,13 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
+import { ContactFieldService } from "./contact-field.service";
+import { ContactGroupService } from "./contact-group.service";
 import { ContactService } from "./contact.service";
 import { FlowService } from "./flow.service";
 import { IdentityService } from "./identity.service";
 import { InboxService } from "./inbox.service";
 import { MessageService } from "./message.service";
+import { NotepadService } from "./notepad.service";
 import { TicketService } from "./ticket.service";
 import { TokenService } from "./token.service";
 import { TopicService } from "./topic.service";
@@ -21,6 +24,9 @@ export interface Services {
   tickets: TicketService;
   messages: MessageService;
   inbox: InboxService;
+  fields: ContactFieldService;
+  notepad: NotepadService;
+  groups: ContactGroupService;
 }
 
 export function createServices(db: DataSource, config: Config): Services {
@@ -36,5 +42,8 @@ export function createServices(db: DataSource, config: Config): Services {
     tickets: new TicketService(db, contacts),
     messages: new MessageService(db, contacts),
     inbox: new InboxService(db),
+    fields: new ContactFieldService(db),
+    notepad: new NotepadService(db),
+    groups: new ContactGroupService(db),
   };
 }

@@ -2,10 +2,11 @@ import type { DataSource, EntityManager } from "typeorm";
 import type { AuthedContext } from "../context";
 import { inTransaction, uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
-import { TicketEventType, TicketStatus } from "../entities";
+import { Role, TicketEventType, TicketStatus } from "../entities";
 import type { ContactService } from "./contact.service";
 import { appendEvents } from "./event-log";
-import { renderNote } from "./note-template";
+import { fieldsVisibleTo } from "./contact-field.service";
+import { type NoteContext, renderNote } from "./note-template";
 import { recordCountChanges } from "./ticket-counts";
 import { applyTicketChanges, lockTickets, TICKET_COLUMNS, type TicketChange, type TicketRow } from "./ticket-store";
 import { parseUrn } from "./urn";
@@ -181,7 +182,8 @@ export class TicketService {
 
     let note: string | null = null;
     if (cmd.note !== undefined) {
-      const rendered = renderNote(cmd.note, { results: cmd.results, contactName: contact.name, field: () => undefined });
+      const field = await this.noteFields(ctx, em, contactId);
+      const rendered = renderNote(cmd.note, { results: cmd.results, contactName: contact.name, field });
       note = rendered.note;
       warnings.push(...rendered.warnings);
     }
@@ -222,6 +224,26 @@ export class TicketService {
     );
     await recordCountChanges(em, workspaceId, [{ status: TicketStatus.OPEN, topicId: topic.id, assigneeId, delta: 1 }]);
     return { ticket, existingTicket: null, warnings, userErrors: [] };
+  }
+
+  /**
+   * How `@fields.key` resolves in a note. Notes are read by agents, so whoever opens the ticket,
+   * a field agents may not see renders empty with a warning (the rule of `fieldsVisibleTo`).
+   */
+  private async noteFields(ctx: AuthedContext, em: EntityManager, contactId: string): Promise<NoteContext["field"]> {
+    const fields = await ctx.loaders.fields();
+    const forAgents = new Set(fieldsVisibleTo(Role.AGENT, fields).map((v) => v.field.id));
+    const rows = await em.query<Array<{ field_id: string; value: string }>>(
+      `SELECT field_id, value FROM contact_field_values WHERE workspace_id = $1 AND contact_id = $2`,
+      [ctx.actor.workspaceId, contactId],
+    );
+    const values = new Map(rows.map((r) => [r.field_id, r.value]));
+    return (key) => {
+      const field = fields.find((f) => f.key === key);
+      if (!field) return undefined;
+      if (!forAgents.has(field.id)) return { visible: false };
+      return { visible: true, value: values.get(field.id) ?? null };
+    };
   }
 
   /** The first result of an earlier call with the same idempotency key, if there was one. */

@@ -95,7 +95,8 @@ export function newUrn(): string {
 }
 
 export async function openTicket(srv: TestServer, token: string, input: Record<string, unknown> = {}): Promise<OpenedTicket> {
-  const data = await ok<OpenResult>(srv, OPEN, { i: { contactUrn: newUrn(), ...input } }, token);
+  const contact = input.contactId || input.contactUrn ? {} : { contactUrn: newUrn() };
+  const data = await ok<OpenResult>(srv, OPEN, { i: { ...contact, ...input } }, token);
   if (!data.openTicket.ticket) throw new Error(`openTicket failed: ${JSON.stringify(data.openTicket)}`);
   return data.openTicket.ticket;
 }

@@ -1,0 +1,42 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { Requires } from "../auth/requires";
+import type { AuthedContext } from "../context";
+import { decodeCursor, encodeCursor, pageInfo, pageSize } from "../schema/connection";
+import { ContactGroupObject } from "../schema/types/contact-field.types";
+import { ContactConnection, ContactType } from "../schema/types/ticket.types";
+
+@Resolver(() => ContactGroupObject)
+export class ContactGroupResolver {
+  @Requires()
+  @Query(() => [ContactGroupObject], { description: 'Contact groups, starting with the system group "Open Tickets".' })
+  async contactGroups(@Ctx() ctx: AuthedContext): Promise<ContactGroupObject[]> {
+    return (await ctx.services.groups.list(ctx)).map(ContactGroupObject.from);
+  }
+
+  @FieldResolver(() => Int, { description: "Exact: the contacts with an open ticket of a topic you may see." })
+  count(@Root() _group: ContactGroupObject, @Ctx() ctx: AuthedContext): Promise<number> {
+    return ctx.services.groups.openTicketsCount(ctx);
+  }
+
+  @FieldResolver(() => ContactConnection, { description: "The contacts with an open ticket, by their ticket's latest activity." })
+  async contacts(
+    @Root() _group: ContactGroupObject,
+    @Ctx() ctx: AuthedContext,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ): Promise<ContactConnection> {
+    const size = pageSize(first, "first", 25);
+    const cursor = after ? decodeCursor(after, "after", 2) : undefined;
+    const rows = await ctx.services.groups.openTicketsContacts(ctx, {
+      limit: size + 1,
+      after: cursor && { lastActivityUs: cursor[0], ticketId: cursor[1] },
+    });
+    const edges = rows.slice(0, size).map((c) => ({ node: ContactType.from(c), cursor: encodeCursor([c.sortKey, c.ticketId]) }));
+    return {
+      edges,
+      nodes: edges.map((e) => e.node),
+      pageInfo: pageInfo({ hasNextPage: rows.length > size, hasPreviousPage: cursor !== undefined, cursors: edges.map((e) => e.cursor) }),
+      totalCount: await ctx.services.groups.openTicketsCount(ctx),
+    };
+  }
+}
