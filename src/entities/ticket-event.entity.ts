@@ -25,7 +25,10 @@ export class TicketEvent {
   @Column("uuid")
   workspaceId: string;
 
-  /** The writing transaction's id (xid8 as bigint), assigned by the database. */
+  /**
+   * The event's transaction position (xid8 as bigint): the writing transaction's id raised to the
+   * newest transaction id assigned when the event was written; see `event-log.ts`.
+   */
   @Column("bigint", { default: () => "(pg_current_xact_id()::text::bigint)" })
   txId: string;
 

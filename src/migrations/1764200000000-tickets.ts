@@ -110,8 +110,9 @@ export class Tickets1764200000000 implements MigrationInterface {
       `CREATE INDEX tickets_inbox_assignee_topic_idx ON tickets (workspace_id, assignee_id, topic_id, status DESC, last_activity_at DESC, id DESC)`,
     );
 
-    // The event log. Its cursor is (tx_id, seq): readers only take events of transactions older
-    // than every transaction still running, so cursor order is commit order for them.
+    // The event log. Its cursor is (tx_id, seq): tx_id is at least the writer's transaction id
+    // (the server raises it to the newest id assigned when the event is written), and readers only
+    // take positions below every transaction still running, so cursor order is commit order.
     await db.query(`CREATE SEQUENCE ticket_events_seq`);
     await db.query(`
       CREATE TABLE ticket_events (

@@ -21,11 +21,31 @@ import { canSeeTopic, visibleTopicIds } from "../services/visibility";
 
 const STATUSES = new Set<string>([TicketStatus.OPEN, TicketStatus.CLOSED]);
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Microseconds since 1970 before the year 10000: what PostgreSQL can add to 'epoch'. */
+const MAX_ACTIVITY_US = 253402300800000000n;
+const MAX_XID8 = 9223372036854775807n;
+
+/** A pg_snapshot's text as PostgreSQL accepts it: 0 < xmin <= xip... < xmax, in 63 bits. */
+function isSnapshot(text: string): boolean {
+  const match = /^(\d{1,19}):(\d{1,19}):((?:\d{1,19})(?:,\d{1,19})*)?$/.exec(text);
+  if (!match) return false;
+  const [xmin, xmax] = [BigInt(match[1]), BigInt(match[2])];
+  const xip = match[3] ? match[3].split(",").map(BigInt) : [];
+  if (xmin < 1n || xmax < xmin || xmax > MAX_XID8) return false;
+  return xip.every((x, i) => x >= xmin && x < xmax && (i === 0 || x >= xip[i - 1]));
+}
+
+/** Decodes an inbox cursor; anything this list did not give out is BAD_USER_INPUT, never a SQL error. */
 function inboxCursor(cursor: string): InboxCursor {
   const [status, lastActivityUs, id, snapshot] = decodeCursor(cursor, "after", 4);
-  if (!STATUSES.has(status) || !/^\d{1,20}$/.test(lastActivityUs) || !/^[0-9a-f-]{36}$/.test(id) || !/^\d+:\d+:[\d,]*$/.test(snapshot)) {
-    throw new BadInputError("after", "after is not a cursor this list gave out.");
-  }
+  const valid =
+    STATUSES.has(status) &&
+    /^\d{1,18}$/.test(lastActivityUs) &&
+    BigInt(lastActivityUs) < MAX_ACTIVITY_US &&
+    UUID.test(id) &&
+    isSnapshot(snapshot);
+  if (!valid) throw new BadInputError("after", "after is not a cursor this list gave out.");
   return { status: status as TicketStatus, lastActivityUs, id, snapshot };
 }
 

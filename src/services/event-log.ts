@@ -2,11 +2,15 @@ import type { DataSource, EntityManager } from "typeorm";
 import type { TicketEvent, TicketEventType } from "../entities";
 
 /**
- * The ticket event log. An event's cursor is "txId.seq": the id of the transaction that wrote it
- * and a sequence number. Readers only take events of transactions older than every transaction
- * still running (the snapshot's xmin, "the horizon"), so a reader that has seen cursor c never
- * later finds a committed event below c: cursor order is commit order for every reader, without
- * a counter row that would serialise a busy workspace's writers.
+ * The ticket event log. An event's cursor is "txId.seq": a transaction position and a sequence
+ * number. The position is the writing transaction's id, raised to the newest transaction id
+ * completed when the event is written, so an event written after another transaction committed
+ * (a change that waited for that transaction's ticket lock, say) sorts after that transaction's
+ * events, even when its own transaction id is older. A position is never below its transaction's
+ * id, so readers that only take positions below every transaction still running (the snapshot's
+ * xmin, "the horizon") never later find a committed event below a cursor they have seen: cursor
+ * order is commit order for every reader, without a counter row that would serialise a busy
+ * workspace's writers.
  */
 
 export interface NewEvent {
@@ -36,20 +40,27 @@ export interface ParsedCursor {
 }
 
 const CURSOR = /^(\d{1,19})\.(\d{1,19})$/;
+const MAX_BIGINT = 9223372036854775807n;
 
+/** Parses "txId.seq"; undefined for anything else, including parts beyond a bigint. */
 export function parseEventCursor(cursor: string): ParsedCursor | undefined {
   const match = CURSOR.exec(cursor);
-  return match ? { txId: match[1], seq: match[2] } : undefined;
+  if (!match || BigInt(match[1]) > MAX_BIGINT || BigInt(match[2]) > MAX_BIGINT) return undefined;
+  return { txId: match[1], seq: match[2] };
 }
 
-/** Writes events in the caller's transaction, in one statement. */
+/**
+ * Writes events in the caller's transaction, in one statement. Their position (tx_id) is taken
+ * from this statement's snapshot: every transaction that committed before it sorts before it.
+ */
 export async function appendEvents(em: EntityManager, workspaceId: string, events: NewEvent[], ids: string[]): Promise<void> {
   if (events.length === 0) return;
   await em.query(
-    `INSERT INTO ticket_events (id, workspace_id, ticket_id, ticket_version, type, actor_id, topic_id, previous_topic_id,
+    `INSERT INTO ticket_events (id, workspace_id, tx_id, ticket_id, ticket_version, type, actor_id, topic_id, previous_topic_id,
                                 assignee_id, previous_assignee_id, note, message_id)
-     SELECT id, $1, ticket_id, v, type, actor, topic, prev_topic, assignee, prev_assignee, note, message
-       FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::uuid[], $7::uuid[], $8::uuid[], $9::uuid[], $10::uuid[],
+     SELECT id, $1, pos.tx, ticket_id, v, type, actor, topic, prev_topic, assignee, prev_assignee, note, message
+       FROM (SELECT greatest(pg_current_xact_id()::text::bigint, pg_snapshot_xmax(pg_current_snapshot())::text::bigint - 1) AS tx) pos,
+            unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::uuid[], $7::uuid[], $8::uuid[], $9::uuid[], $10::uuid[],
                    $11::text[], $12::uuid[])
          AS x(id, ticket_id, v, type, actor, topic, prev_topic, assignee, prev_assignee, note, message)`,
     [

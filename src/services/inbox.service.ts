@@ -60,16 +60,24 @@ export class InboxService {
     const { workspaceId, userId } = ctx.actor;
     const visible = await visibleTopicIds(ctx);
     const params: unknown[] = [workspaceId];
-    const where: string[] = ["t.workspace_id = $1"];
     const bind = (value: unknown) => {
       params.push(value);
       return `$${params.length}`;
     };
-    if (filter.folder === "MINE") where.push(`t.assignee_id = ${bind(userId)}`);
-    if (filter.folder === "UNASSIGNED") where.push("t.assignee_id IS NULL");
-    if (filter.topicId) where.push(`t.topic_id = ${bind(filter.topicId)}`);
-    if (visible) where.push(`t.topic_id = ANY(${bind(visible)}::uuid[])`);
-    if (filter.status) where.push(`t.status = ${bind(filter.status)}`);
+    // The folder's conditions, shared by the tickets (alias t) and their count rows (alias d).
+    const user = filter.folder === "MINE" ? bind(userId) : undefined;
+    const topic = filter.topicId ? bind(filter.topicId) : undefined;
+    const topics = visible ? bind(visible) : undefined;
+    const status = filter.status ? bind(filter.status) : undefined;
+    const folderOf = (alias: string): string[] => [
+      `${alias}.workspace_id = $1`,
+      ...(user ? [`${alias}.assignee_id = ${user}`] : []),
+      ...(filter.folder === "UNASSIGNED" ? [`${alias}.assignee_id IS NULL`] : []),
+      ...(topic ? [`${alias}.topic_id = ${topic}`] : []),
+      ...(topics ? [`${alias}.topic_id = ANY(${topics}::uuid[])`] : []),
+      ...(status ? [`${alias}.status = ${status}`] : []),
+    ];
+    const where = folderOf("t");
     if (filter.search) {
       const pattern = bind(`%${escapeLike(filter.search)}%`);
       where.push(`(t.contact_id IN (SELECT id FROM contacts WHERE workspace_id = $1 AND name ILIKE ${pattern}
@@ -82,10 +90,15 @@ export class InboxService {
       );
       where.push(`pg_visible_in_snapshot(t.changed_tx::text::xid8, ${bind(after.snapshot)}::pg_snapshot)`);
     }
+    // The exact count comes from the count rows in the same statement (and snapshot) as the page;
+    // search has none.
+    const totalCount = filter.search
+      ? "NULL::text"
+      : `(SELECT coalesce(sum(d.delta), 0) FROM ticket_count_deltas d WHERE ${folderOf("d").join(" AND ")})::text`;
     const limit = bind(first + 1);
-    const rows = await this.db.query<Array<InboxTicket & { snapshot: string; horizon: string }>>(
+    const rows = await this.db.query<Array<InboxTicket & { snapshot: string; horizon: string; totalCount: string | null }>>(
       `WITH s AS (SELECT pg_current_snapshot() AS snap)
-       SELECT p.*, s.snap::text AS snapshot, pg_snapshot_xmin(s.snap)::text || '.0' AS horizon
+       SELECT p.*, s.snap::text AS snapshot, pg_snapshot_xmin(s.snap)::text || '.0' AS horizon, ${totalCount} AS "totalCount"
          FROM s LEFT JOIN LATERAL (
            SELECT ${TICKET_COLUMNS}, (extract(epoch FROM t.last_activity_at) * 1000000)::bigint::text AS "sortKey"
              FROM tickets t
@@ -95,18 +108,14 @@ export class InboxService {
          ) p ON true`,
       params,
     );
-    const tickets = rows.filter((r) => r.id !== null).map(({ snapshot: _s, horizon: _h, ...t }) => t as InboxTicket);
-    let totalCount: number | null = null;
-    if (!filter.search) {
-      const groups = await countGroups(this.db, workspaceId);
-      totalCount = groups.filter((g) => matchesFolder(g, filter, userId, visible)).reduce((sum, g) => sum + g.count, 0);
-    }
+    const tickets = rows.filter((r) => r.id !== null).map(({ snapshot: _s, horizon: _h, totalCount: _c, ...t }) => t as InboxTicket);
+    const counted = rows[0].totalCount;
     return {
       tickets: tickets.slice(0, first),
       hasNextPage: tickets.length > first,
       snapshot: after?.snapshot ?? rows[0].snapshot,
       eventCursor: rows[0].horizon,
-      totalCount,
+      totalCount: counted === null ? null : Number(counted),
     };
   }
 
