@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
+import { isUuid } from "../db/uuid";
 import { Role } from "../entities";
 import { BadInputError } from "../errors";
 import { decodeCursor, encodeCursor, pageInfo, pageSize } from "../schema/connection";
@@ -19,6 +20,21 @@ import type { ContactWithUrns } from "../services/contact.service";
 import { canSeeTopic, visibleTopicIds } from "../services/visibility";
 import type { Result } from "../services/user-error";
 
+/** Microseconds since 1970 of 10000-01-01: no stored time reaches it. */
+const MAX_TIME_US = 253402300800000000n;
+
+/**
+ * Decodes a keyset cursor of these lists, [time in microseconds, uuid]; anything this list did
+ * not give out is BAD_USER_INPUT, never a SQL error.
+ */
+function keysetCursor(cursor: string, name: string): { us: string; id: string } {
+  const [us, id] = decodeCursor(cursor, name, 2);
+  if (!/^\d{1,18}$/.test(us) || BigInt(us) >= MAX_TIME_US || !isUuid(id)) {
+    throw new BadInputError(name, `${name} is not a cursor this list gave out.`);
+  }
+  return { us, id };
+}
+
 function contactPayload(result: Result<ContactWithUrns>): ContactPayload {
   return result.ok ? { contact: ContactType.from(result.value), userErrors: [] } : { contact: null, userErrors: result.errors };
 }
@@ -26,7 +42,9 @@ function contactPayload(result: Result<ContactWithUrns>): ContactPayload {
 @Resolver(() => ContactType)
 export class ContactResolver {
   @Requires()
-  @Query(() => ContactConnection, { description: "Contacts, newest first; search (3+ characters) matches name or URN." })
+  @Query(() => ContactConnection, {
+    description: "Contacts, newest first; search (3 to 100 characters) matches name, URN or the value of a field you may see.",
+  })
   async contacts(
     @Ctx() ctx: AuthedContext,
     @Arg("search", () => String, { nullable: true }) search?: string | null,
@@ -37,11 +55,13 @@ export class ContactResolver {
     const term = search?.trim();
     if (term !== undefined && (term.length < 3 || term.length > 100))
       throw new BadInputError("search", "search must be 3 to 100 characters.");
-    const cursor = after ? decodeCursor(after, "after", 2) : undefined;
+    const cursor = after ? keysetCursor(after, "after") : undefined;
+    const searchable = term === undefined ? [] : await ctx.services.fields.visible(ctx);
     const { contacts, totalCount } = await ctx.services.contacts.page(ctx, {
       search: term,
+      searchFieldIds: searchable.map((v) => v.field.id),
       first: size,
-      after: cursor && { createdAt: cursor[0], id: cursor[1] },
+      after: cursor && { createdAt: cursor.us, id: cursor.id },
     });
     const page = contacts.slice(0, size);
     const edges = page.map((c) => ({ node: ContactType.from(c), cursor: encodeCursor([c.sortKey, c.id]) }));
@@ -89,10 +109,10 @@ export class ContactResolver {
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ): Promise<TicketConnection> {
     const size = pageSize(first, "first", 25);
-    const cursor = after ? decodeCursor(after, "after", 2) : undefined;
+    const cursor = after ? keysetCursor(after, "after") : undefined;
     const rows = await ctx.services.inbox.contactTickets(ctx, contact.uuid, {
       limit: size + 1,
-      after: cursor && { openedUs: cursor[0], id: cursor[1] },
+      after: cursor && { openedUs: cursor.us, id: cursor.id },
     });
     const edges = rows.slice(0, size).map((t) => ({ node: TicketType.from(t), cursor: encodeCursor([t.sortKey, t.id]) }));
     return {
@@ -116,12 +136,12 @@ export class ContactResolver {
     if (first != null && last != null) throw new BadInputError("last", "Give first or last, not both.");
     const fromEnd = last != null || (before != null && first == null);
     const size = fromEnd ? pageSize(last, "last", 25) : pageSize(first, "first", 25);
-    const afterKey = after ? decodeCursor(after, "after", 2) : undefined;
-    const beforeKey = before ? decodeCursor(before, "before", 2) : undefined;
+    const afterKey = after ? keysetCursor(after, "after") : undefined;
+    const beforeKey = before ? keysetCursor(before, "before") : undefined;
     const rows = await ctx.services.messages.contactPage(ctx, contact.uuid, {
       limit: size + 1,
-      after: afterKey && { at: afterKey[0], id: afterKey[1] },
-      before: beforeKey && { at: beforeKey[0], id: beforeKey[1] },
+      after: afterKey && { at: afterKey.us, id: afterKey.id },
+      before: beforeKey && { at: beforeKey.us, id: beforeKey.id },
       fromEnd,
     });
     const more = rows.length > size;

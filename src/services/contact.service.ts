@@ -54,11 +54,8 @@ export class ContactService {
     const workspaceId = ctx.actor.workspaceId;
     try {
       const id = await inTransaction(this.db, async (em): Promise<{ taken: string } | { contactId: string }> => {
-        const taken = await em.query<Array<{ urn: string }>>(`SELECT urn FROM contact_urns WHERE workspace_id = $1 AND urn = ANY($2)`, [
-          workspaceId,
-          urns.value,
-        ]);
-        if (taken.length > 0) return { taken: taken[0].urn };
+        const taken = await this.firstTaken(em, workspaceId, urns.value);
+        if (taken !== undefined) return { taken };
         const contactId = uuidv7();
         await em.query(`INSERT INTO contacts (id, workspace_id, name, language) VALUES ($2, $1, $3, $4)`, [
           workspaceId,
@@ -69,12 +66,15 @@ export class ContactService {
         await this.insertUrns(em, workspaceId, contactId, urns.value);
         return { contactId };
       });
-      if ("taken" in id) return this.urnTaken(urns.value.indexOf(id.taken), id.taken);
+      if ("taken" in id) return this.urnTaken(input.urns, id.taken);
       return ok((await this.find(ctx, id.contactId)) as ContactWithUrns);
     } catch (error) {
-      if (uniqueViolation(error) === "contact_urns_urn_key")
-        return fail(UserErrorCode.URN_TAKEN, "A URN belongs to another contact.", ["urns"]);
-      throw error;
+      if (uniqueViolation(error) !== "contact_urns_urn_key") throw error;
+      // A concurrent create claimed a URN first and has committed: name the one it took.
+      const taken = await this.firstTaken(this.db.manager, workspaceId, urns.value);
+      return taken === undefined
+        ? fail(UserErrorCode.URN_TAKEN, "A URN belongs to another contact.", ["urns"])
+        : this.urnTaken(input.urns, taken);
     }
   }
 
@@ -132,11 +132,18 @@ export class ContactService {
 
   /**
    * A page of contacts, newest first, optionally matching `search` (at least 3 characters) in
-   * their name or a URN. Each arm of the search uses its trigram index.
+   * their name, a URN or the value of a field the viewer may see. Each arm of the search uses
+   * its trigram index.
    */
   async page(
     ctx: AuthedContext,
-    opts: { search: string | undefined; first: number; after: { createdAt: string; id: string } | undefined },
+    opts: {
+      search: string | undefined;
+      /** The fields whose values a search may match: those the viewer may see. */
+      searchFieldIds: string[];
+      first: number;
+      after: { createdAt: string; id: string } | undefined;
+    },
   ): Promise<{ contacts: Array<ContactWithUrns & { sortKey: string }>; totalCount: number | null }> {
     const workspaceId = ctx.actor.workspaceId;
     const pattern = opts.search === undefined ? null : `%${escapeLike(opts.search)}%`;
@@ -146,11 +153,12 @@ export class ContactService {
         WHERE c.workspace_id = $1
           AND ($2::text IS NULL OR c.id IN (
                 SELECT id FROM contacts WHERE workspace_id = $1 AND name ILIKE $2
-                UNION SELECT contact_id FROM contact_urns WHERE workspace_id = $1 AND urn ILIKE $2))
+                UNION SELECT contact_id FROM contact_urns WHERE workspace_id = $1 AND urn ILIKE $2
+                UNION SELECT contact_id FROM contact_field_values WHERE workspace_id = $1 AND field_id = ANY($6) AND value ILIKE $2))
           AND ($3::bigint IS NULL OR (c.created_at, c.id) < ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::uuid))
         ORDER BY c.created_at DESC, c.id DESC
         LIMIT $5`,
-      [workspaceId, pattern, opts.after?.createdAt ?? null, opts.after?.id ?? null, opts.first + 1],
+      [workspaceId, pattern, opts.after?.createdAt ?? null, opts.after?.id ?? null, opts.first + 1, opts.searchFieldIds],
     );
     let totalCount: number | null = null;
     if (pattern === null) {
@@ -171,7 +179,22 @@ export class ContactService {
     );
   }
 
-  private urnTaken(index: number, urn: string): Result<ContactWithUrns> {
+  /** Of normalised URNs, the first (in the given order) that already belongs to a contact. */
+  private async firstTaken(em: EntityManager, workspaceId: string, urns: string[]): Promise<string | undefined> {
+    const rows = await em.query<Array<{ urn: string }>>(`SELECT urn FROM contact_urns WHERE workspace_id = $1 AND urn = ANY($2)`, [
+      workspaceId,
+      urns,
+    ]);
+    const taken = new Set(rows.map((r) => r.urn));
+    return urns.find((urn) => taken.has(urn));
+  }
+
+  /** URN_TAKEN at ["urns", i], i being the place in the input of the first spelling of `urn`. */
+  private urnTaken(raw: string[], urn: string): Result<ContactWithUrns> {
+    const index = raw.findIndex((r) => {
+      const parsed = parseUrn(r);
+      return "urn" in parsed && parsed.urn === urn;
+    });
     return fail(UserErrorCode.URN_TAKEN, `${urn} belongs to another contact.`, ["urns", String(Math.max(index, 0))]);
   }
 }
