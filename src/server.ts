@@ -18,6 +18,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
 import { migrate, migrationsApplied, withMigrationLock } from "./db/migrate";
 import { bindSqlScope, currentSqlScope, runInSqlScope } from "./db/sql-scope";
 import { createErrorFormatter } from "./http/format-error";
+import { noNulLiterals, nulGuard } from "./http/nul-guard";
 import { graphiqlAssets, graphiqlPage, wantsGraphiql } from "./http/graphiql";
 import { createLogger } from "./http/logger";
 import { Metrics } from "./http/metrics";
@@ -120,10 +121,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(log),
+    validationRules: [noNulLiterals],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       metrics.plugin(schema),
+      nulGuard,
       {
         async requestDidStart() {
           return {

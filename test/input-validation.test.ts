@@ -70,6 +70,27 @@ describe("bad input is BAD_USER_INPUT naming the field, and changes nothing", ()
     expectBadInput(badWorkspace, "workspaceId");
   });
 
+  it("a NUL character anywhere, in variables or in the query text, is BAD_USER_INPUT naming the field", async () => {
+    const me = await srv.signUp();
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      [`mutation($i: CreateTopicInput!) { createTopic(input: $i) { topic { id } } }`, { i: { name: "a\u0000b" } }, "name"],
+      [`mutation($i: LogInInput!) { logIn(input: $i) { token } }`, { i: { email: "x\u0000@example.com", password: "whatever" } }, "email"],
+      [`query($f: TicketFilter) { tickets(filter: $f) { totalCount } }`, { f: { search: "abc\u0000" } }, "search"],
+      [
+        `mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } } }`,
+        { i: { contactUrn: "tel:+250788000001", idempotencyKey: "k\u0000" } },
+        "idempotencyKey",
+      ],
+      [`mutation { createTopic(input: { name: "a\\u0000b" }) { topic { id } } }`, {}, "name"],
+    ];
+    for (const [query, variables, field] of cases) {
+      const res = await srv.gql(query, variables, me.token);
+      expectBadInput(res, field);
+    }
+    const topics = await srv.gql<{ topics: unknown[] }>(`{ topics { id } }`, {}, me.token);
+    expect(topics.data?.topics).toHaveLength(1);
+  });
+
   it("an overlong API token name leaves the token list as it was", async () => {
     const me = await srv.signUp();
     const res = await srv.gql(

@@ -79,6 +79,25 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
     query: `mutation($id: ID!) { updateMessageStatus(input: { id: $id, status: SENT }) { message { id } } }`,
     variables: { id: T("Message") },
   },
+  "Query.contactFields": { query: `{ contactFields { id } }` },
+  "Query.contactGroups": { query: `{ contactGroups { count } }` },
+  "Mutation.createContactField": { query: `mutation { createContactField(input: { name: "x", type: TEXT }) { contactField { id } } }` },
+  "Mutation.updateContactField": {
+    query: `mutation($id: ID!) { updateContactField(input: { id: $id, name: "x" }) { contactField { id } } }`,
+    variables: { id: T("ContactField") },
+  },
+  "Mutation.deleteContactField": {
+    query: `mutation($id: ID!) { deleteContactField(input: { id: $id }) { deletedId } }`,
+    variables: { id: T("ContactField") },
+  },
+  "Mutation.setContactFields": {
+    query: `mutation($id: ID!) { setContactFields(input: { contactId: $id, values: [] }) { contact { id } } }`,
+    variables: { id: T("Contact") },
+  },
+  "Mutation.updateNotepad": {
+    query: `mutation($id: ID!) { updateNotepad(input: { contactId: $id, text: "x" }) { contact { id } } }`,
+    variables: { id: T("Contact") },
+  },
 };
 
 /** DESIGN.md's permission table: what an agent may not do (administrators and editors may). */
@@ -93,6 +112,9 @@ const AGENT_DENIED = new Set([
   "Mutation.openTicket",
   "Mutation.receiveMessage",
   "Mutation.updateMessageStatus",
+  "Mutation.createContactField",
+  "Mutation.updateContactField",
+  "Mutation.deleteContactField",
 ]);
 
 describe("anonymous clients", () => {

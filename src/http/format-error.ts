@@ -63,12 +63,15 @@ export function createErrorFormatter(log: Logger) {
         extensions: { code: "BAD_USER_INPUT", field: violation?.field },
       };
     }
-    if (original instanceof GraphQLError && typeof code === "string" && DOMAIN_CODES.has(code)) {
-      const field = original.extensions.field ?? (code === "BAD_USER_INPUT" ? fieldOfMessage(formatted.message) : undefined);
-      return { ...base, extensions: field === undefined ? { code } : { code, field } };
+    // Apollo wraps errors of validation rules, keeping ours as originalError.
+    const own = original instanceof GraphQLError && original.originalError instanceof GraphQLError ? original.originalError : original;
+    const ownCode = own instanceof GraphQLError ? own.extensions.code : undefined;
+    if (own instanceof GraphQLError && typeof ownCode === "string" && DOMAIN_CODES.has(ownCode)) {
+      const field = own.extensions.field ?? (ownCode === "BAD_USER_INPUT" ? fieldOfMessage(formatted.message) : undefined);
+      return { ...base, message: own.message, extensions: field === undefined ? { code: ownCode } : { code: ownCode, field } };
     }
-    const fromResolver = original !== error || (original instanceof GraphQLError && original.originalError);
-    if (!fromResolver && typeof code === "string" && REQUEST_CODES.has(code)) {
+    // Errors about the request itself, raised before any resolver ran (no path).
+    if (formatted.path === undefined && typeof code === "string" && REQUEST_CODES.has(code)) {
       if (code === "BAD_USER_INPUT") {
         return { ...base, extensions: { code, field: fieldOfMessage(formatted.message) } };
       }

@@ -217,8 +217,9 @@ export class TicketFailureResolver {
 }
 
 function versionOf(cursor: string, name: string): number {
-  const version = Number(decodeCursor(cursor, name, 1)[0]);
-  if (!Number.isInteger(version) || version < 0) throw new BadInputError(name, `${name} is not a cursor this list gave out.`);
+  const [text] = decodeCursor(cursor, name, 1);
+  const version = Number(text);
+  if (!/^\d{1,10}$/.test(text) || version > 2_147_483_647) throw new BadInputError(name, `${name} is not a cursor this list gave out.`);
   return version;
 }
 
