@@ -112,6 +112,10 @@ async function main(): Promise<void> {
     for (const [i, name] of TOPICS.entries()) {
       await db.query(`INSERT INTO topics (id, workspace_id, name) VALUES ($1, $2, $3)`, [topicIds[i + 1], ws, name]);
     }
+    await db.query(`INSERT INTO contact_groups (id, workspace_id, name, is_system) VALUES ($1, $2, 'Open Tickets', true)`, [
+      randomUUID(),
+      ws,
+    ]);
     const flowId = randomUUID();
     await db.query(`INSERT INTO flows (id, workspace_id, name, external_id) VALUES ($1, $2, 'Support bot', 'demo-support-bot')`, [
       flowId,

@@ -56,4 +56,11 @@ it("seeds tickets in every state with consistent events and counts, ready to log
   expect(inbox.errors).toBeUndefined();
   expect(inbox.data?.tickets.totalCount).toBeGreaterThan(0);
   expect(inbox.data?.tickets.nodes[0].contact.urns[0]).toMatch(/^tel:\+250/);
+  const groups = await srv.gql<{ contactGroups: Array<{ name: string; count: number }> }>(
+    `{ contactGroups { name count } }`,
+    {},
+    login.data?.logIn.token,
+  );
+  expect(groups.data?.contactGroups).toEqual([{ name: "Open Tickets", count: expect.any(Number) }]);
+  expect(groups.data?.contactGroups[0].count).toBeGreaterThan(0);
 }, 120_000);

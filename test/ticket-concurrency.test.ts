@@ -117,6 +117,34 @@ describe("under concurrent clients", () => {
       `SELECT count(*) FILTER (WHERE status = 'OPEN')::int AS open, count(*) FILTER (WHERE status = 'CLOSED')::int AS closed FROM tickets`,
     );
     expect(counts.ticketCounts.folders.find((f) => f.folder === "ALL")).toEqual({ folder: "ALL", open, closed });
+
+    // The Open Tickets group is exactly the contacts with an open ticket.
+    const withOpen = await srv.server.db.query<Array<{ contact_id: string }>>(
+      `SELECT DISTINCT contact_id FROM tickets WHERE status = 'OPEN'`,
+    );
+    const { contactGroups } = await ok<{ contactGroups: Array<{ name: string; isSystem: boolean; count: number }> }>(
+      srv,
+      `{ contactGroups { name isSystem count } }`,
+      {},
+      admin.token,
+    );
+    expect(contactGroups).toEqual([{ name: "Open Tickets", isSystem: true, count: withOpen.length }]);
+    const groupMembers: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: {
+        contactGroups: Array<{ contacts: { nodes: Array<{ id: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>;
+      } = await ok(
+        srv,
+        `query($after: String) { contactGroups { contacts(first: 7, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } }`,
+        { after },
+        admin.token,
+      );
+      const contacts = page.contactGroups[0].contacts;
+      groupMembers.push(...contacts.nodes.map((n) => uuid(n.id)));
+      after = contacts.pageInfo.hasNextPage ? contacts.pageInfo.endCursor : null;
+    } while (after);
+    expect(groupMembers.sort()).toEqual(withOpen.map((r) => r.contact_id).sort());
   }, 120_000);
 
   it("many concurrent opens into one topic neither deadlock nor queue on one counts row", async () => {

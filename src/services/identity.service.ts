@@ -150,6 +150,10 @@ export class IdentityService {
       uuidv7(),
       SYSTEM_TOPIC_NAME,
     ]);
+    await em.query(`INSERT INTO contact_groups (id, workspace_id, name, is_system) VALUES ($2, $1, 'Open Tickets', true)`, [
+      workspaceId,
+      uuidv7(),
+    ]);
     return workspaceId;
   }
 
