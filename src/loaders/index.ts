@@ -1,12 +1,20 @@
 import DataLoader from "dataloader";
 import { type DataSource, In } from "typeorm";
 import { type ContactField, type ContactNote, Flow, type Message, Topic, User } from "../entities";
-import { ContactFieldService } from "../services/contact-field.service";
-import { CONTACT_COLUMNS, type ContactWithUrns } from "../services/contact.service";
-import { EVENT_COLUMNS, type EventRow } from "../services/event-log";
-import { MESSAGE_COLUMNS } from "../services/message.service";
-import { type CountGroup, countGroups } from "../services/ticket-counts";
-import { TICKET_COLUMNS, type TicketRow } from "../services/ticket-store";
+import {
+  byDisplayOrder,
+  CONTACT_COLUMNS,
+  type ContactWithUrns,
+  type CountGroup,
+  countGroups,
+  EVENT_COLUMNS,
+  type EventRow,
+  fieldsOf,
+  fieldValuesOf,
+  MESSAGE_COLUMNS,
+  TICKET_COLUMNS,
+  type TicketRow,
+} from "../db/rows";
 
 /**
  * Batches per request: each loader issues one statement per tick, whatever the page size.
@@ -45,7 +53,6 @@ function tenantOnly(workspaceId: string | undefined): string {
 export function createLoaders(db: DataSource, workspaceId: string | undefined): Loaders {
   let counts: Promise<CountGroup[]> | undefined;
   let fields: Promise<ContactField[]> | undefined;
-  const fieldService = new ContactFieldService(db);
   return {
     user: new DataLoader(async (ids) => byId(await db.getRepository(User).findBy({ id: In([...ids]) }), ids)),
     topic: new DataLoader(async (ids) =>
@@ -99,9 +106,9 @@ export function createLoaders(db: DataSource, workspaceId: string | undefined): 
       return ticketIds.map((id) => rows.filter((r) => r.ticketId === id));
     }),
     counts: () => (counts ??= countGroups(db, tenantOnly(workspaceId))),
-    fields: () => (fields ??= fieldService.all(tenantOnly(workspaceId))),
+    fields: () => (fields ??= fieldsOf(db, tenantOnly(workspaceId)).then((rows) => rows.sort(byDisplayOrder))),
     fieldValues: new DataLoader(async (contactIds) => {
-      const values = await fieldService.valuesOf(tenantOnly(workspaceId), contactIds);
+      const values = await fieldValuesOf(db, tenantOnly(workspaceId), contactIds);
       return contactIds.map((id) => values.get(id) ?? new Map<string, string>());
     }),
     notepad: new DataLoader(async (contactIds) => {

@@ -16,9 +16,9 @@ import {
   TicketConnection,
   TicketType,
 } from "../schema/types/ticket.types";
-import type { ContactWithUrns } from "../services/contact.service";
 import { canSeeTopic, visibleTopicIds } from "../services/visibility";
 import type { Result } from "../services/user-error";
+import { type ContactWithUrns } from "../db/rows";
 
 /** Microseconds since 1970 of 10000-01-01: no stored time reaches it. */
 const MAX_TIME_US = 253402300800000000n;

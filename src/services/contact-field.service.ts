@@ -3,6 +3,7 @@ import type { AuthedContext } from "../context";
 import { returningRows } from "../db/returning";
 import { inTransaction, uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
+import { byDisplayOrder, fieldsOf } from "../db/rows";
 import { type ContactField, ContactFieldType, FieldAccess, Role } from "../entities";
 import { fail, ok, type Result, type UserError, UserErrorCode } from "./user-error";
 
@@ -26,13 +27,6 @@ export function fieldsVisibleTo(role: Role, fields: ContactField[]): VisibleFiel
   return fields
     .filter((field) => field.agentAccess !== FieldAccess.NONE)
     .map((field) => ({ field, editable: field.agentAccess === FieldAccess.EDIT }));
-}
-
-/** Featured fields first, higher priority first, then the rest by name. */
-export function byDisplayOrder(a: ContactField, b: ContactField): number {
-  if (a.featured !== b.featured) return a.featured ? -1 : 1;
-  if (a.featured && a.priority !== b.priority) return b.priority - a.priority;
-  return a.name.localeCompare(b.name, undefined, { sensitivity: "base" }) || a.key.localeCompare(b.key);
 }
 
 /** The key of a field name: lower snake case, fixed once the field exists. */
@@ -96,12 +90,7 @@ export class ContactFieldService {
 
   /** Every field of the workspace, in display order. */
   async all(workspaceId: string): Promise<ContactField[]> {
-    const rows = await this.db.query<ContactField[]>(
-      `SELECT id, workspace_id AS "workspaceId", key, name, type, featured, priority, agent_access AS "agentAccess", created_at AS "createdAt"
-         FROM contact_fields WHERE workspace_id = $1`,
-      [workspaceId],
-    );
-    return rows.sort(byDisplayOrder);
+    return (await fieldsOf(this.db, workspaceId)).sort(byDisplayOrder);
   }
 
   /** The fields the actor may see, in display order (the rule is `fieldsVisibleTo`). */
@@ -250,20 +239,5 @@ export class ContactFieldService {
       }
       return ok<true>(true);
     });
-  }
-
-  /** Stored values of some contacts, by contact then field id. */
-  async valuesOf(workspaceId: string, contactIds: readonly string[]): Promise<Map<string, Map<string, string>>> {
-    const rows = await this.db.query<Array<{ contact_id: string; field_id: string; value: string }>>(
-      `SELECT contact_id, field_id, value FROM contact_field_values WHERE workspace_id = $1 AND contact_id = ANY($2)`,
-      [workspaceId, contactIds],
-    );
-    const byContact = new Map<string, Map<string, string>>();
-    for (const row of rows) {
-      let values = byContact.get(row.contact_id);
-      if (!values) byContact.set(row.contact_id, (values = new Map()));
-      values.set(row.field_id, row.value);
-    }
-    return byContact;
   }
 }

@@ -1,8 +1,8 @@
 import type { DataSource } from "typeorm";
 import type { AuthedContext } from "../context";
 import { type ContactGroup, TicketStatus } from "../entities";
-import { CONTACT_COLUMNS, type ContactWithUrns } from "./contact.service";
 import { visibleTopicIds } from "./visibility";
+import { CONTACT_COLUMNS, type ContactWithUrns } from "../db/rows";
 
 /**
  * Contact groups. The system group "Open Tickets" has no stored members: its members are the

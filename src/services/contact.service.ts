@@ -2,17 +2,9 @@ import type { DataSource, EntityManager } from "typeorm";
 import type { AuthedContext } from "../context";
 import { inTransaction, uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
-import type { Contact } from "../entities";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 import { parseUrn } from "./urn";
-
-/** A contact with its URNs, highest priority first. */
-export interface ContactWithUrns extends Contact {
-  urns: string[];
-}
-
-export const CONTACT_COLUMNS = `c.id, c.workspace_id AS "workspaceId", c.name, c.language, c.created_at AS "createdAt",
-  array(SELECT u.urn FROM contact_urns u WHERE u.contact_id = c.id ORDER BY u.priority, u.urn) AS urns`;
+import { CONTACT_COLUMNS, type ContactWithUrns } from "../db/rows";
 
 export interface CreateContactInput {
   name?: string | null;

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from "typeorm";
-import type { TicketEvent, TicketEventType } from "../entities";
+import type { TicketEventType } from "../entities";
+import { EVENT_COLUMNS, type EventRow } from "../db/rows";
 
 /**
  * The ticket event log. An event's cursor is "txId.seq": a transaction position and a sequence
@@ -25,14 +26,6 @@ export interface NewEvent {
   note?: string | null;
   messageId?: string | null;
 }
-
-export const EVENT_COLUMNS = `e.id, e.workspace_id AS "workspaceId", e.tx_id::text || '.' || e.seq::text AS cursor,
-  e.ticket_id AS "ticketId", e.ticket_version AS "ticketVersion", e.type, e.actor_id AS "actorId",
-  e.topic_id AS "topicId", e.previous_topic_id AS "previousTopicId", e.assignee_id AS "assigneeId",
-  e.previous_assignee_id AS "previousAssigneeId", e.note, e.message_id AS "messageId", e.created_at AS "createdAt"`;
-
-/** An event row as read with EVENT_COLUMNS. */
-export type EventRow = Omit<TicketEvent, "txId" | "seq"> & { cursor: string };
 
 export interface ParsedCursor {
   txId: string;

@@ -2,11 +2,10 @@ import type { DataSource } from "typeorm";
 import type { AuthedContext } from "../context";
 import { TicketStatus } from "../entities";
 import { escapeLike } from "./contact.service";
-import { EVENT_COLUMNS, type EventRow, type ParsedCursor, readEventsAfter } from "./event-log";
-import { type CountGroup, countGroups } from "./ticket-counts";
-import { TICKET_COLUMNS, type TicketRow } from "./ticket-store";
+import { type ParsedCursor, readEventsAfter } from "./event-log";
 import { canSeeTopic, visibleTopicIds } from "./visibility";
 import type { TicketEventType } from "../entities";
+import { EVENT_COLUMNS, type EventRow, type CountGroup, countGroups, TICKET_COLUMNS, type TicketRow } from "../db/rows";
 
 export type Folder = "MINE" | "UNASSIGNED" | "ALL";
 

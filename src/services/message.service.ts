@@ -9,9 +9,7 @@ import { applyTicketChanges, lockTickets } from "./ticket-store";
 import { parseUrn } from "./urn";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 import { canSeeTopic, visibleTopicIds } from "./visibility";
-
-export const MESSAGE_COLUMNS = `m.id, m.workspace_id AS "workspaceId", m.contact_id AS "contactId", m.ticket_id AS "ticketId",
-  m.direction, m.urn, m.text, m.status, m.external_id AS "externalId", m.author_id AS "authorId", m.created_at AS "createdAt"`;
+import { MESSAGE_COLUMNS } from "../db/rows";
 
 /** How far along delivery a status is: a report never moves a message backwards. */
 const PROGRESS: Record<MessageStatus, number> = {

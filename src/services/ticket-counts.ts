@@ -9,14 +9,6 @@ export interface CountChange {
   delta: number;
 }
 
-/** The current count of one key, as summed from its delta rows. */
-export interface CountGroup {
-  status: TicketStatus;
-  topicId: string;
-  assigneeId: string | null;
-  count: number;
-}
-
 const keyOf = (c: Omit<CountChange, "delta">) => `${c.status}|${c.topicId}|${c.assigneeId ?? ""}`;
 
 /**
@@ -38,17 +30,6 @@ export async function recordCountChanges(em: EntityManager, workspaceId: string,
      SELECT $1, s, t, a, d FROM unnest($2::text[], $3::uuid[], $4::uuid[], $5::int[]) AS x(s, t, a, d)`,
     [workspaceId, rows.map((r) => r.status), rows.map((r) => r.topicId), rows.map((r) => r.assigneeId), rows.map((r) => r.delta)],
   );
-}
-
-/** Every non-zero count of a workspace: one row per (status, topic, assignee) once squashed. */
-export async function countGroups(db: DataSource | EntityManager, workspaceId: string): Promise<CountGroup[]> {
-  const rows = await db.query<Array<{ status: TicketStatus; topic_id: string; assignee_id: string | null; count: string }>>(
-    `SELECT status, topic_id, assignee_id, sum(delta) AS count
-       FROM ticket_count_deltas WHERE workspace_id = $1
-      GROUP BY status, topic_id, assignee_id HAVING sum(delta) <> 0`,
-    [workspaceId],
-  );
-  return rows.map((r) => ({ status: r.status, topicId: r.topic_id, assigneeId: r.assignee_id, count: Number(r.count) }));
 }
 
 /**

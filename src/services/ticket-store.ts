@@ -1,17 +1,10 @@
 import type { EntityManager } from "typeorm";
 import { returningRows } from "../db/returning";
 import { uuidv7 } from "../db/uuid";
-import type { Ticket, TicketStatus } from "../entities";
+import type { TicketStatus } from "../entities";
 import { appendEvents, type NewEvent } from "./event-log";
 import { type CountChange, recordCountChanges } from "./ticket-counts";
-
-/** The columns of `tickets` as a Ticket, for raw SQL on alias `t`. */
-export const TICKET_COLUMNS = `t.id, t.workspace_id AS "workspaceId", t.contact_id AS "contactId", t.topic_id AS "topicId",
-  t.assignee_id AS "assigneeId", t.status, t.opened_by_id AS "openedById", t.opened_in_id AS "openedInId",
-  t.opened_at AS "openedAt", t.replied_at AS "repliedAt", t.closed_at AS "closedAt",
-  t.last_activity_at AS "lastActivityAt", t.version, t.last_message_id AS "lastMessageId"`;
-
-export type TicketRow = Omit<Ticket, "idempotencyKey" | "openWarnings" | "changedTx">;
+import { TICKET_COLUMNS, type TicketRow } from "../db/rows";
 
 /** Locks tickets in id order (the one lock order every writer follows) and returns them by id. */
 export async function lockTickets(em: EntityManager, workspaceId: string, ids: string[]): Promise<Map<string, TicketRow>> {

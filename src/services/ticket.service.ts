@@ -8,10 +8,11 @@ import { appendEvents } from "./event-log";
 import { fieldsVisibleTo } from "./contact-field.service";
 import { type NoteContext, renderNote } from "./note-template";
 import { recordCountChanges } from "./ticket-counts";
-import { applyTicketChanges, lockTickets, TICKET_COLUMNS, type TicketChange, type TicketRow } from "./ticket-store";
+import { applyTicketChanges, lockTickets, type TicketChange } from "./ticket-store";
 import { parseUrn } from "./urn";
 import { type UserError, UserErrorCode } from "./user-error";
 import { canSeeTopic, visibleTopicIds } from "./visibility";
+import { TICKET_COLUMNS, type TicketRow } from "../db/rows";
 
 export interface OpenTicketCommand {
   contactId?: string;

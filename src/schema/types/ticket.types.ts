@@ -1,12 +1,10 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import type { Flow, Message, Topic } from "../../entities";
-import type { ContactWithUrns } from "../../services/contact.service";
-import type { EventRow } from "../../services/event-log";
-import type { TicketRow } from "../../services/ticket-store";
 import { MessageDirection, MessageStatus, TicketEventType, TicketFolder, TicketStatus, UserErrorCode } from "../enums";
 import { toGlobalId } from "../global-id";
 import { PageInfo, UserErrorType } from "./common.types";
 import { Node } from "./node";
+import { type ContactWithUrns, type EventRow, type TicketRow } from "../../db/rows";
 
 @ObjectType("Topic", { implements: Node })
 export class TopicType extends Node {

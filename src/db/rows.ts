@@ -1,0 +1,89 @@
+import type { DataSource, EntityManager } from "typeorm";
+import type { Contact, ContactField, Ticket, TicketEvent, TicketStatus } from "../entities";
+
+/**
+ * How the services, the loaders and the schema read rows: column lists for raw SQL (snake_case
+ * columns to camelCase properties) and the shapes they produce. Reads only; rules live in the
+ * services.
+ */
+
+/** A contact with its URNs, highest priority first. */
+export interface ContactWithUrns extends Contact {
+  urns: string[];
+}
+
+export const CONTACT_COLUMNS = `c.id, c.workspace_id AS "workspaceId", c.name, c.language, c.created_at AS "createdAt",
+  array(SELECT u.urn FROM contact_urns u WHERE u.contact_id = c.id ORDER BY u.priority, u.urn) AS urns`;
+
+export const EVENT_COLUMNS = `e.id, e.workspace_id AS "workspaceId", e.tx_id::text || '.' || e.seq::text AS cursor,
+  e.ticket_id AS "ticketId", e.ticket_version AS "ticketVersion", e.type, e.actor_id AS "actorId",
+  e.topic_id AS "topicId", e.previous_topic_id AS "previousTopicId", e.assignee_id AS "assigneeId",
+  e.previous_assignee_id AS "previousAssigneeId", e.note, e.message_id AS "messageId", e.created_at AS "createdAt"`;
+
+/** An event row as read with EVENT_COLUMNS. */
+export type EventRow = Omit<TicketEvent, "txId" | "seq"> & { cursor: string };
+
+export const MESSAGE_COLUMNS = `m.id, m.workspace_id AS "workspaceId", m.contact_id AS "contactId", m.ticket_id AS "ticketId",
+  m.direction, m.urn, m.text, m.status, m.external_id AS "externalId", m.author_id AS "authorId", m.created_at AS "createdAt"`;
+
+/** The columns of `tickets` as a Ticket, for raw SQL on alias `t`. */
+export const TICKET_COLUMNS = `t.id, t.workspace_id AS "workspaceId", t.contact_id AS "contactId", t.topic_id AS "topicId",
+  t.assignee_id AS "assigneeId", t.status, t.opened_by_id AS "openedById", t.opened_in_id AS "openedInId",
+  t.opened_at AS "openedAt", t.replied_at AS "repliedAt", t.closed_at AS "closedAt",
+  t.last_activity_at AS "lastActivityAt", t.version, t.last_message_id AS "lastMessageId"`;
+
+export type TicketRow = Omit<Ticket, "idempotencyKey" | "openWarnings" | "changedTx">;
+
+/** The current count of one key, as summed from its delta rows. */
+export interface CountGroup {
+  status: TicketStatus;
+  topicId: string;
+  assigneeId: string | null;
+  count: number;
+}
+
+/** Every non-zero count of a workspace: one row per (status, topic, assignee) once squashed. */
+export async function countGroups(db: DataSource | EntityManager, workspaceId: string): Promise<CountGroup[]> {
+  const rows = await db.query<Array<{ status: TicketStatus; topic_id: string; assignee_id: string | null; count: string }>>(
+    `SELECT status, topic_id, assignee_id, sum(delta) AS count
+       FROM ticket_count_deltas WHERE workspace_id = $1
+      GROUP BY status, topic_id, assignee_id HAVING sum(delta) <> 0`,
+    [workspaceId],
+  );
+  return rows.map((r) => ({ status: r.status, topicId: r.topic_id, assigneeId: r.assignee_id, count: Number(r.count) }));
+}
+
+/** Featured fields first, higher priority first, then the rest by name. */
+export function byDisplayOrder(a: ContactField, b: ContactField): number {
+  if (a.featured !== b.featured) return a.featured ? -1 : 1;
+  if (a.featured && a.priority !== b.priority) return b.priority - a.priority;
+  return a.name.localeCompare(b.name, undefined, { sensitivity: "base" }) || a.key.localeCompare(b.key);
+}
+
+/** Every contact field of a workspace (unordered). */
+export function fieldsOf(db: DataSource | EntityManager, workspaceId: string): Promise<ContactField[]> {
+  return db.query<ContactField[]>(
+    `SELECT id, workspace_id AS "workspaceId", key, name, type, featured, priority, agent_access AS "agentAccess", created_at AS "createdAt"
+       FROM contact_fields WHERE workspace_id = $1`,
+    [workspaceId],
+  );
+}
+
+/** Stored field values of some contacts, by contact then field id. */
+export async function fieldValuesOf(
+  db: DataSource | EntityManager,
+  workspaceId: string,
+  contactIds: readonly string[],
+): Promise<Map<string, Map<string, string>>> {
+  const rows = await db.query<Array<{ contact_id: string; field_id: string; value: string }>>(
+    `SELECT contact_id, field_id, value FROM contact_field_values WHERE workspace_id = $1 AND contact_id = ANY($2)`,
+    [workspaceId, contactIds],
+  );
+  const byContact = new Map<string, Map<string, string>>();
+  for (const row of rows) {
+    let values = byContact.get(row.contact_id);
+    if (!values) byContact.set(row.contact_id, (values = new Map()));
+    values.set(row.field_id, row.value);
+  }
+  return byContact;
+}
