@@ -53,6 +53,8 @@ function tenantOnly(workspaceId: string | undefined): string {
 export function createLoaders(db: DataSource, workspaceId: string | undefined): Loaders {
   let counts: Promise<CountGroup[]> | undefined;
   let fields: Promise<ContactField[]> | undefined;
+  const rowsById = async <T extends { id: string }>(sql: string, ids: readonly string[]) =>
+    byId(await db.query<T[]>(sql, [tenantOnly(workspaceId), ids]), ids);
   return {
     user: new DataLoader(async (ids) => byId(await db.getRepository(User).findBy({ id: In([...ids]) }), ids)),
     topic: new DataLoader(async (ids) =>
@@ -61,32 +63,14 @@ export function createLoaders(db: DataSource, workspaceId: string | undefined): 
     flow: new DataLoader(async (ids) =>
       byId(await db.getRepository(Flow).findBy({ workspaceId: tenantOnly(workspaceId), id: In([...ids]) }), ids),
     ),
-    contact: new DataLoader(async (ids) =>
-      byId(
-        await db.query<ContactWithUrns[]>(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = $1 AND c.id = ANY($2)`, [
-          tenantOnly(workspaceId),
-          ids,
-        ]),
-        ids,
-      ),
+    contact: new DataLoader((ids) =>
+      rowsById<ContactWithUrns>(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = $1 AND c.id = ANY($2)`, ids),
     ),
-    message: new DataLoader(async (ids) =>
-      byId(
-        await db.query<Message[]>(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.id = ANY($2)`, [
-          tenantOnly(workspaceId),
-          ids,
-        ]),
-        ids,
-      ),
+    message: new DataLoader((ids) =>
+      rowsById<Message>(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.id = ANY($2)`, ids),
     ),
-    ticket: new DataLoader(async (ids) =>
-      byId(
-        await db.query<TicketRow[]>(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.workspace_id = $1 AND t.id = ANY($2)`, [
-          tenantOnly(workspaceId),
-          ids,
-        ]),
-        ids,
-      ),
+    ticket: new DataLoader((ids) =>
+      rowsById<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.workspace_id = $1 AND t.id = ANY($2)`, ids),
     ),
     openTicketOfContact: new DataLoader(async (contactIds) => {
       const rows = await db.query<TicketRow[]>(

@@ -4,7 +4,7 @@ import type { AuthedContext } from "../context";
 import { isUuid } from "../db/uuid";
 import { Role } from "../entities";
 import { BadInputError } from "../errors";
-import { decodeCursor, encodeCursor, pageInfo, pageSize } from "../schema/connection";
+import { decodeCursor, encodeCursor, pageInfo, pageSize, pageWindow, trimPage } from "../schema/connection";
 import { uuidOf } from "../schema/global-id";
 import { CreateContactInput, UpdateContactInput } from "../schema/inputs/ticket.inputs";
 import {
@@ -133,28 +133,24 @@ export class ContactResolver {
     @Arg("last", () => Int, { nullable: true }) last?: number | null,
     @Arg("before", () => String, { nullable: true }) before?: string | null,
   ): Promise<MessageConnection> {
-    if (first != null && last != null) throw new BadInputError("last", "Give first or last, not both.");
-    const fromEnd = last != null || (before != null && first == null);
-    const size = fromEnd ? pageSize(last, "last", 25) : pageSize(first, "first", 25);
+    const window = pageWindow(first, last, before);
     const afterKey = after ? keysetCursor(after, "after") : undefined;
     const beforeKey = before ? keysetCursor(before, "before") : undefined;
     const rows = await ctx.services.messages.contactPage(ctx, contact.uuid, {
-      limit: size + 1,
+      limit: window.size + 1,
       after: afterKey && { at: afterKey.us, id: afterKey.id },
       before: beforeKey && { at: beforeKey.us, id: beforeKey.id },
-      fromEnd,
+      fromEnd: window.fromEnd,
     });
-    const more = rows.length > size;
-    const page = fromEnd ? rows.slice(rows.length - Math.min(rows.length, size)) : rows.slice(0, size);
+    const { page, hasNextPage, hasPreviousPage } = trimPage(rows, window, {
+      after: afterKey !== undefined,
+      before: beforeKey !== undefined,
+    });
     const edges = page.map((m) => ({ node: MessageType.from(m), cursor: encodeCursor([m.sortKey, m.id]) }));
     return {
       edges,
       nodes: edges.map((e) => e.node),
-      pageInfo: pageInfo({
-        hasNextPage: fromEnd ? beforeKey !== undefined : more,
-        hasPreviousPage: fromEnd ? more : afterKey !== undefined,
-        cursors: edges.map((e) => e.cursor),
-      }),
+      pageInfo: pageInfo({ hasNextPage, hasPreviousPage, cursors: edges.map((e) => e.cursor) }),
     };
   }
 }

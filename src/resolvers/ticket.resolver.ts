@@ -3,7 +3,7 @@ import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { Role } from "../entities";
 import { BadInputError } from "../errors";
-import { decodeCursor, encodeCursor, pageInfo, pageSize } from "../schema/connection";
+import { decodeCursor, encodeCursor, pageInfo, pageWindow, trimPage } from "../schema/connection";
 import { toGlobalId, uuidOf } from "../schema/global-id";
 import {
   AddTicketNoteInput,
@@ -185,23 +185,24 @@ export class TicketResolver {
     @Arg("last", () => Int, { nullable: true }) last?: number | null,
     @Arg("before", () => String, { nullable: true }) before?: string | null,
   ): Promise<TicketEventConnection> {
-    if (first != null && last != null) throw new BadInputError("last", "Give first or last, not both.");
-    const fromEnd = last != null || (before != null && first == null);
-    const size = fromEnd ? pageSize(last, "last", 25) : pageSize(first, "first", 25);
+    const window = pageWindow(first, last, before);
     const afterVersion = after ? versionOf(after, "after") : undefined;
     const beforeVersion = before ? versionOf(before, "before") : undefined;
-    const rows = await ctx.services.inbox.thread(ctx, ticket.row.id, { limit: size + 1, afterVersion, beforeVersion, fromEnd });
-    const more = rows.length > size;
-    const page = fromEnd ? rows.slice(rows.length - Math.min(rows.length, size)) : rows.slice(0, size);
+    const rows = await ctx.services.inbox.thread(ctx, ticket.row.id, {
+      limit: window.size + 1,
+      afterVersion,
+      beforeVersion,
+      fromEnd: window.fromEnd,
+    });
+    const { page, hasNextPage, hasPreviousPage } = trimPage(rows, window, {
+      after: afterVersion !== undefined && afterVersion > 0,
+      before: beforeVersion !== undefined,
+    });
     const edges = page.map((e) => ({ node: TicketEventObject.from(e), cursor: encodeCursor([e.ticketVersion]) }));
     return {
       edges,
       nodes: edges.map((e) => e.node),
-      pageInfo: pageInfo({
-        hasNextPage: fromEnd ? beforeVersion !== undefined : more,
-        hasPreviousPage: fromEnd ? more : afterVersion !== undefined && afterVersion > 0,
-        cursors: edges.map((e) => e.cursor),
-      }),
+      pageInfo: pageInfo({ hasNextPage, hasPreviousPage, cursors: edges.map((e) => e.cursor) }),
     };
   }
 }
