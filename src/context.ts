@@ -13,6 +13,8 @@ export interface Actor {
   role: Role;
   tokenId: string;
   tokenKind: TokenKind;
+  /** Agents with a team: the team's topics, the only ones whose tickets they see. null = every topic. */
+  topicIds: string[] | null;
 }
 
 /**

@@ -32,6 +32,12 @@ export const TENANT_TABLES: ReadonlySet<string> = new Set([
   "contact_field_values",
   "contact_notes",
   "contact_groups",
+  "teams",
+  "team_topics",
+  "invitations",
+  "shortcuts",
+  "triggers",
+  "flow_starts",
 ]);
 
 export class TenantScopeError extends Error {

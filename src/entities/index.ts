@@ -7,6 +7,7 @@ import { Message } from "./message.entity";
 import { TicketCountDelta } from "./ticket-count.entity";
 import { TicketEvent } from "./ticket-event.entity";
 import { Ticket } from "./ticket.entity";
+import { FlowStart, Invitation, Shortcut, Team, TeamTopic, Trigger } from "./team.entity";
 import { Topic } from "./topic.entity";
 import { User } from "./user.entity";
 import { Workspace } from "./workspace.entity";
@@ -21,6 +22,7 @@ export { Role, ALL_ROLES } from "./role";
 export { TicketCountDelta } from "./ticket-count.entity";
 export { TicketEvent, TicketEventType } from "./ticket-event.entity";
 export { Ticket, TicketStatus } from "./ticket.entity";
+export { FlowStart, Invitation, Shortcut, Team, TeamTopic, Trigger, TriggerType } from "./team.entity";
 export { Topic } from "./topic.entity";
 export { User } from "./user.entity";
 export { Workspace } from "./workspace.entity";
@@ -42,4 +44,10 @@ export const ENTITIES = [
   ContactFieldValueRow,
   ContactNote,
   ContactGroup,
+  Team,
+  TeamTopic,
+  Invitation,
+  Shortcut,
+  Trigger,
+  FlowStart,
 ];

@@ -8,6 +8,7 @@ import { Workspace } from "./workspace.entity";
 @Check("memberships_role_check", "role = ANY (ARRAY['ADMINISTRATOR'::text, 'EDITOR'::text, 'AGENT'::text])")
 @Index("memberships_workspace_user_key", ["workspaceId", "userId"], { unique: true })
 @Index("memberships_user_idx", ["userId"])
+@Index("memberships_team_idx", { synchronize: false })
 export class Membership {
   @PrimaryColumn("uuid")
   id: string;
@@ -28,6 +29,10 @@ export class Membership {
 
   @Column("text")
   role: Role;
+
+  /** Agents only: the team that limits them to its topics; null = every topic. */
+  @Column("uuid", { nullable: true })
+  teamId: string | null;
 
   /** When the user last logged in to this workspace: logIn without a workspaceId picks the latest. */
   @Column("timestamptz", { nullable: true })

@@ -6,6 +6,7 @@ import { Role, TicketEventType, TicketStatus } from "../entities";
 import type { ContactService } from "./contact.service";
 import { appendEvents } from "./event-log";
 import { fieldsVisibleTo } from "./contact-field.service";
+import { recordFlowStarts } from "./flow-starts";
 import { type NoteContext, renderNote } from "./note-template";
 import { recordCountChanges } from "./ticket-counts";
 import { applyTicketChanges, lockTickets, type TicketChange } from "./ticket-store";
@@ -297,6 +298,7 @@ export class TicketService {
     ticketIds: string[],
     decide: (tickets: Map<string, TicketRow>, em: EntityManager) => Promise<Map<string, Decision>> | Map<string, Decision>,
     prepare?: (em: EntityManager, ids: string[]) => Promise<void>,
+    afterChanges?: (em: EntityManager, changed: TicketRow[]) => Promise<void>,
   ): Promise<BulkOutcome> {
     const ids = [...new Set(ticketIds)];
     const workspaceId = ctx.actor.workspaceId;
@@ -316,6 +318,7 @@ export class TicketService {
       }
       const updated = await applyTicketChanges(em, workspaceId, changes);
       const tickets = ids.flatMap((id) => updated.get(id) ?? []);
+      await afterChanges?.(em, tickets);
       return { tickets, failures, userErrors: [] };
     });
   }
@@ -386,18 +389,23 @@ export class TicketService {
   }
 
   async close(ctx: AuthedContext, ticketIds: string[]): Promise<BulkOutcome> {
-    return this.bulk(ctx, ticketIds, (tickets) =>
-      this.each(tickets, (t) =>
-        t.status === TicketStatus.CLOSED
-          ? refused(UserErrorCode.ALREADY_CLOSED, "The ticket is already closed.")
-          : {
-              ticket: t,
-              status: TicketStatus.CLOSED,
-              closedAt: "set",
-              touch: true,
-              event: { type: TicketEventType.CLOSED, actorId: ctx.actor.userId },
-            },
-      ),
+    return this.bulk(
+      ctx,
+      ticketIds,
+      (tickets) =>
+        this.each(tickets, (t) =>
+          t.status === TicketStatus.CLOSED
+            ? refused(UserErrorCode.ALREADY_CLOSED, "The ticket is already closed.")
+            : {
+                ticket: t,
+                status: TicketStatus.CLOSED,
+                closedAt: "set",
+                touch: true,
+                event: { type: TicketEventType.CLOSED, actorId: ctx.actor.userId },
+              },
+        ),
+      undefined,
+      (em, closed) => recordFlowStarts(em, ctx.actor.workspaceId, closed),
     );
   }
 

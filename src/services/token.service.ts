@@ -18,6 +18,7 @@ interface TokenRow {
   user_id: string;
   membership_id: string;
   role: Role;
+  topic_ids: string[] | null;
 }
 
 export interface ApiTokenView {
@@ -34,8 +35,9 @@ export class TokenService {
   ) {}
 
   /**
-   * Resolves a bearer token to the member it acts for, in one statement: a revoked token, an
-   * idle session or a removed membership finds nothing. Also records when it was last used.
+   * Resolves a bearer token to the member it acts for, with the topics of their team, in one
+   * statement: a revoked token, an idle session or a removed membership finds nothing. Also
+   * records when it was last used.
    */
   async authenticate(token: string): Promise<Actor | undefined> {
     if (token.length < 8 || token.length > 200) return undefined;
@@ -53,8 +55,11 @@ export class TokenService {
               AND (t.last_used_at IS NULL OR t.last_used_at < now() - make_interval(secs => $3))
            RETURNING api_tokens.id
          )
-         SELECT t.id, t.kind, t.workspace_id, t.user_id, m.id AS membership_id, m.role
-           FROM t JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id`,
+         SELECT t.id, t.kind, t.workspace_id, t.user_id, m.id AS membership_id, m.role,
+                CASE WHEN m.role = 'AGENT' AND tm.id IS NOT NULL AND NOT tm.all_topics
+                     THEN array(SELECT tt.topic_id FROM team_topics tt WHERE tt.team_id = tm.id) END AS topic_ids
+           FROM t JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id
+           LEFT JOIN teams tm ON tm.id = m.team_id`,
         [hashToken(token), this.config.sessionIdleDays, TOUCH_INTERVAL_SECONDS],
       ),
     );
@@ -67,6 +72,7 @@ export class TokenService {
       userId: row.user_id,
       membershipId: row.membership_id,
       role: row.role,
+      topicIds: row.topic_ids,
     };
   }
 
