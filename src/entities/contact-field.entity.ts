@@ -1,4 +1,7 @@
-import { Column, Entity, Index, PrimaryColumn } from "typeorm";
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { Contact } from "./contact.entity";
+import { User } from "./user.entity";
+import { Workspace } from "./workspace.entity";
 
 export enum ContactFieldType {
   TEXT = "TEXT",
@@ -15,6 +18,8 @@ export enum FieldAccess {
 
 /** A field contacts carry, defined per workspace. Its key is fixed at creation. */
 @Entity({ name: "contact_fields" })
+@Check("contact_fields_type_check", "type = ANY (ARRAY['TEXT'::text, 'NUMBER'::text, 'DATETIME'::text])")
+@Check("contact_fields_agent_access_check", "agent_access = ANY (ARRAY['NONE'::text, 'VIEW'::text, 'EDIT'::text])")
 @Index("contact_fields_key_key", ["workspaceId", "key"], { unique: true })
 @Index("contact_fields_name_key", { synchronize: false })
 export class ContactField {
@@ -23,6 +28,10 @@ export class ContactField {
 
   @Column("uuid")
   workspaceId: string;
+
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id", foreignKeyConstraintName: "contact_fields_workspace_id_fkey" })
+  workspace?: Workspace;
 
   @Column("text")
   key: string;
@@ -54,11 +63,23 @@ export class ContactFieldValueRow {
   @Column("uuid")
   workspaceId: string;
 
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id", foreignKeyConstraintName: "contact_field_values_workspace_id_fkey" })
+  workspace?: Workspace;
+
   @PrimaryColumn("uuid")
   contactId: string;
 
+  @ManyToOne(() => Contact, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "contact_id", foreignKeyConstraintName: "contact_field_values_contact_id_fkey" })
+  contact?: Contact;
+
   @PrimaryColumn("uuid")
   fieldId: string;
+
+  @ManyToOne(() => ContactField, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "field_id", foreignKeyConstraintName: "contact_field_values_field_id_fkey" })
+  field?: ContactField;
 
   @Column("text")
   value: string;
@@ -74,14 +95,26 @@ export class ContactNote {
   @Column("uuid")
   workspaceId: string;
 
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id", foreignKeyConstraintName: "contact_notes_workspace_id_fkey" })
+  workspace?: Workspace;
+
   @Column("uuid")
   contactId: string;
+
+  @ManyToOne(() => Contact, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "contact_id", foreignKeyConstraintName: "contact_notes_contact_id_fkey" })
+  contact?: Contact;
 
   @Column("text")
   text: string;
 
   @Column("uuid")
   authorId: string;
+
+  @ManyToOne(() => User)
+  @JoinColumn({ name: "author_id", foreignKeyConstraintName: "contact_notes_author_id_fkey" })
+  author?: User;
 
   @Column("timestamptz", { default: () => "now()" })
   createdAt: Date;
@@ -96,6 +129,10 @@ export class ContactGroup {
 
   @Column("uuid")
   workspaceId: string;
+
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id", foreignKeyConstraintName: "contact_groups_workspace_id_fkey" })
+  workspace?: Workspace;
 
   @Column("text")
   name: string;

@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
 import { Role } from "./role";
+import { Team } from "./team.entity";
 import { User } from "./user.entity";
 import { Workspace } from "./workspace.entity";
 
@@ -33,6 +34,10 @@ export class Membership {
   /** Agents only: the team that limits them to its topics; null = every topic. */
   @Column("uuid", { nullable: true })
   teamId: string | null;
+
+  @ManyToOne(() => Team)
+  @JoinColumn({ name: "team_id", foreignKeyConstraintName: "memberships_team_id_fkey" })
+  team?: Team;
 
   /** When the user last logged in to this workspace: logIn without a workspaceId picks the latest. */
   @Column("timestamptz", { nullable: true })

@@ -1,4 +1,8 @@
-import { Column, Entity, Index, PrimaryColumn } from "typeorm";
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from "typeorm";
+import { Contact } from "./contact.entity";
+import { Ticket } from "./ticket.entity";
+import { User } from "./user.entity";
+import { Workspace } from "./workspace.entity";
 
 export enum MessageDirection {
   INCOMING = "INCOMING",
@@ -15,6 +19,11 @@ export enum MessageStatus {
 
 /** A message to or from a contact over a channel. Internal notes are never messages. */
 @Entity({ name: "messages" })
+@Check("messages_direction_check", "direction = ANY (ARRAY['INCOMING'::text, 'OUTGOING'::text])")
+@Check(
+  "messages_status_check",
+  "status = ANY (ARRAY['RECEIVED'::text, 'QUEUED'::text, 'SENT'::text, 'DELIVERED'::text, 'FAILED'::text])",
+)
 @Index("messages_external_id_key", { synchronize: false })
 @Index("messages_contact_idx", ["contactId", "createdAt", "id"])
 @Index("messages_ticket_idx", { synchronize: false })
@@ -26,11 +35,24 @@ export class Message {
   @Column("uuid")
   workspaceId: string;
 
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id", foreignKeyConstraintName: "messages_workspace_id_fkey" })
+  workspace?: Workspace;
+
   @Column("uuid")
   contactId: string;
 
+  @ManyToOne(() => Contact, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "contact_id", foreignKeyConstraintName: "messages_contact_id_fkey" })
+  contact?: Contact;
+
   @Column("uuid", { nullable: true })
   ticketId: string | null;
+
+  @ManyToOne(() => Ticket, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "ticket_id", foreignKeyConstraintName: "messages_ticket_id_fkey" })
+  // Relation<>: tickets and messages refer to each other, so the type must not be read at load time.
+  ticket?: Relation<Ticket>;
 
   @Column("text")
   direction: MessageDirection;
@@ -49,6 +71,10 @@ export class Message {
 
   @Column("uuid", { nullable: true })
   authorId: string | null;
+
+  @ManyToOne(() => User)
+  @JoinColumn({ name: "author_id", foreignKeyConstraintName: "messages_author_id_fkey" })
+  author?: User;
 
   @Column("timestamptz", { default: () => "now()" })
   createdAt: Date;

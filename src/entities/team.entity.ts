@@ -1,5 +1,12 @@
-import { Column, Entity, Index, PrimaryColumn } from "typeorm";
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { TX_POSITION_DEFAULT } from "./column-defaults";
+import { Contact } from "./contact.entity";
+import { Flow } from "./flow.entity";
 import { Role } from "./role";
+import { Ticket } from "./ticket.entity";
+import { Topic } from "./topic.entity";
+import { User } from "./user.entity";
+import { Workspace } from "./workspace.entity";
 
 /** A team of agents: it limits them to its topics, or to none when allTopics. */
 @Entity({ name: "teams" })
@@ -10,6 +17,10 @@ export class Team {
 
   @Column("uuid")
   workspaceId: string;
+
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id", foreignKeyConstraintName: "teams_workspace_id_fkey" })
+  workspace?: Workspace;
 
   @Column("text")
   name: string;
@@ -27,15 +38,29 @@ export class TeamTopic {
   @Column("uuid")
   workspaceId: string;
 
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id", foreignKeyConstraintName: "team_topics_workspace_id_fkey" })
+  workspace?: Workspace;
+
   @PrimaryColumn("uuid")
   teamId: string;
 
+  @ManyToOne(() => Team, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "team_id", foreignKeyConstraintName: "team_topics_team_id_fkey" })
+  team?: Team;
+
   @PrimaryColumn("uuid")
   topicId: string;
+
+  @ManyToOne(() => Topic)
+  @JoinColumn({ name: "topic_id", foreignKeyConstraintName: "team_topics_topic_id_fkey" })
+  topic?: Topic;
 }
 
 /** An invitation to join a workspace, by email, with a single-use token stored as a hash. */
 @Entity({ name: "invitations" })
+@Check("invitations_email_check", "email = lower(email)")
+@Check("invitations_role_check", "role = ANY (ARRAY['ADMINISTRATOR'::text, 'EDITOR'::text, 'AGENT'::text])")
 @Index("invitations_token_key", { synchronize: false })
 @Index("invitations_workspace_email_idx", ["workspaceId", "email"])
 @Index("invitations_team_idx", { synchronize: false })
@@ -46,6 +71,10 @@ export class Invitation {
   @Column("uuid")
   workspaceId: string;
 
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id", foreignKeyConstraintName: "invitations_workspace_id_fkey" })
+  workspace?: Workspace;
+
   @Column("text")
   email: string;
 
@@ -55,11 +84,19 @@ export class Invitation {
   @Column("uuid", { nullable: true })
   teamId: string | null;
 
+  @ManyToOne(() => Team)
+  @JoinColumn({ name: "team_id", foreignKeyConstraintName: "invitations_team_id_fkey" })
+  team?: Team;
+
   @Column("bytea", { select: false })
   tokenHash: Buffer;
 
   @Column("uuid")
   invitedById: string;
+
+  @ManyToOne(() => User)
+  @JoinColumn({ name: "invited_by_id", foreignKeyConstraintName: "invitations_invited_by_id_fkey" })
+  invitedBy?: User;
 
   @Column("timestamptz", { default: () => "now()" })
   createdAt: Date;
@@ -72,6 +109,10 @@ export class Invitation {
 
   @Column("uuid", { nullable: true })
   acceptedById: string | null;
+
+  @ManyToOne(() => User)
+  @JoinColumn({ name: "accepted_by_id", foreignKeyConstraintName: "invitations_accepted_by_id_fkey" })
+  acceptedBy?: User;
 
   @Column("timestamptz", { nullable: true })
   revokedAt: Date | null;
@@ -87,6 +128,10 @@ export class Shortcut {
 
   @Column("uuid")
   workspaceId: string;
+
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id", foreignKeyConstraintName: "shortcuts_workspace_id_fkey" })
+  workspace?: Workspace;
 
   @Column("text")
   name: string;
@@ -104,6 +149,7 @@ export enum TriggerType {
 
 /** Starts a flow when something happens to a ticket; at most one per type per workspace. */
 @Entity({ name: "triggers" })
+@Check("triggers_type_check", "type = 'TICKET_CLOSED'::text")
 @Index("triggers_type_key", ["workspaceId", "type"], { unique: true })
 export class Trigger {
   @PrimaryColumn("uuid")
@@ -112,11 +158,19 @@ export class Trigger {
   @Column("uuid")
   workspaceId: string;
 
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id", foreignKeyConstraintName: "triggers_workspace_id_fkey" })
+  workspace?: Workspace;
+
   @Column("text")
   type: TriggerType;
 
   @Column("uuid")
   flowId: string;
+
+  @ManyToOne(() => Flow)
+  @JoinColumn({ name: "flow_id", foreignKeyConstraintName: "triggers_flow_id_fkey" })
+  flow?: Flow;
 
   @Column("timestamptz", { default: () => "now()" })
   createdAt: Date;
@@ -132,7 +186,11 @@ export class FlowStart {
   @Column("uuid")
   workspaceId: string;
 
-  @Column("bigint", { default: () => "(pg_current_xact_id()::text::bigint)" })
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id", foreignKeyConstraintName: "flow_starts_workspace_id_fkey" })
+  workspace?: Workspace;
+
+  @Column("bigint", { default: TX_POSITION_DEFAULT })
   txId: string;
 
   @Column("bigint", { default: () => "nextval('flow_starts_seq')" })
@@ -141,14 +199,30 @@ export class FlowStart {
   @Column("uuid")
   flowId: string;
 
+  @ManyToOne(() => Flow)
+  @JoinColumn({ name: "flow_id", foreignKeyConstraintName: "flow_starts_flow_id_fkey" })
+  flow?: Flow;
+
   @Column("uuid")
   contactId: string;
+
+  @ManyToOne(() => Contact, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "contact_id", foreignKeyConstraintName: "flow_starts_contact_id_fkey" })
+  contact?: Contact;
 
   @Column("uuid", { nullable: true })
   ticketId: string | null;
 
+  @ManyToOne(() => Ticket, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "ticket_id", foreignKeyConstraintName: "flow_starts_ticket_id_fkey" })
+  ticket?: Ticket;
+
   @Column("uuid", { nullable: true })
   triggerId: string | null;
+
+  @ManyToOne(() => Trigger, { onDelete: "SET NULL" })
+  @JoinColumn({ name: "trigger_id", foreignKeyConstraintName: "flow_starts_trigger_id_fkey" })
+  trigger?: Trigger;
 
   @Column("timestamptz", { default: () => "now()" })
   createdAt: Date;

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
+import { Workspace } from "./workspace.entity";
 
 /**
  * Ticket counts as insert-only deltas per (status, topic, assignee): a change adds rows, never
@@ -13,6 +14,10 @@ export class TicketCountDelta {
 
   @Column("uuid")
   workspaceId: string;
+
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id", foreignKeyConstraintName: "ticket_count_deltas_workspace_id_fkey" })
+  workspace?: Workspace;
 
   @Column("text")
   status: string;

@@ -1,4 +1,10 @@
-import { Column, Entity, Index, PrimaryColumn } from "typeorm";
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { TX_POSITION_DEFAULT } from "./column-defaults";
+import { Message } from "./message.entity";
+import { Ticket } from "./ticket.entity";
+import { Topic } from "./topic.entity";
+import { User } from "./user.entity";
+import { Workspace } from "./workspace.entity";
 
 export enum TicketEventType {
   OPENED = "OPENED",
@@ -16,6 +22,10 @@ export enum TicketEventType {
  * Its cursor is (txId, seq), see `event-cursor.ts`.
  */
 @Entity({ name: "ticket_events" })
+@Check(
+  "ticket_events_type_check",
+  "type = ANY (ARRAY['OPENED'::text, 'ASSIGNED'::text, 'NOTE_ADDED'::text, 'TOPIC_CHANGED'::text, 'CLOSED'::text, 'REOPENED'::text, 'MESSAGE_RECEIVED'::text, 'MESSAGE_SENT'::text])",
+)
 @Index("ticket_events_version_key", ["ticketId", "ticketVersion"], { unique: true })
 @Index("ticket_events_cursor_idx", ["workspaceId", "txId", "seq"])
 export class TicketEvent {
@@ -25,11 +35,15 @@ export class TicketEvent {
   @Column("uuid")
   workspaceId: string;
 
+  @ManyToOne(() => Workspace, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "workspace_id", foreignKeyConstraintName: "ticket_events_workspace_id_fkey" })
+  workspace?: Workspace;
+
   /**
    * The event's transaction position (xid8 as bigint): the writing transaction's id raised to the
    * newest transaction id assigned when the event was written; see `event-log.ts`.
    */
-  @Column("bigint", { default: () => "(pg_current_xact_id()::text::bigint)" })
+  @Column("bigint", { default: TX_POSITION_DEFAULT })
   txId: string;
 
   @Column("bigint", { default: () => "nextval('ticket_events_seq')" })
@@ -37,6 +51,10 @@ export class TicketEvent {
 
   @Column("uuid")
   ticketId: string;
+
+  @ManyToOne(() => Ticket, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "ticket_id", foreignKeyConstraintName: "ticket_events_ticket_id_fkey" })
+  ticket?: Ticket;
 
   @Column("integer")
   ticketVersion: number;
@@ -47,24 +65,48 @@ export class TicketEvent {
   @Column("uuid", { nullable: true })
   actorId: string | null;
 
+  @ManyToOne(() => User)
+  @JoinColumn({ name: "actor_id", foreignKeyConstraintName: "ticket_events_actor_id_fkey" })
+  actor?: User;
+
   /** The ticket's topic when the event happened: who may see the event follows from it. */
   @Column("uuid")
   topicId: string;
 
+  @ManyToOne(() => Topic)
+  @JoinColumn({ name: "topic_id", foreignKeyConstraintName: "ticket_events_topic_id_fkey" })
+  topic?: Topic;
+
   @Column("uuid", { nullable: true })
   previousTopicId: string | null;
+
+  @ManyToOne(() => Topic)
+  @JoinColumn({ name: "previous_topic_id", foreignKeyConstraintName: "ticket_events_previous_topic_id_fkey" })
+  previousTopic?: Topic;
 
   @Column("uuid", { nullable: true })
   assigneeId: string | null;
 
+  @ManyToOne(() => User)
+  @JoinColumn({ name: "assignee_id", foreignKeyConstraintName: "ticket_events_assignee_id_fkey" })
+  assignee?: User;
+
   @Column("uuid", { nullable: true })
   previousAssigneeId: string | null;
+
+  @ManyToOne(() => User)
+  @JoinColumn({ name: "previous_assignee_id", foreignKeyConstraintName: "ticket_events_previous_assignee_id_fkey" })
+  previousAssignee?: User;
 
   @Column("text", { nullable: true })
   note: string | null;
 
   @Column("uuid", { nullable: true })
   messageId: string | null;
+
+  @ManyToOne(() => Message)
+  @JoinColumn({ name: "message_id", foreignKeyConstraintName: "ticket_events_message_id_fkey" })
+  message?: Message;
 
   @Column("timestamptz", { default: () => "now()" })
   createdAt: Date;
