@@ -21,6 +21,14 @@ export interface Config {
   shutdownGraceMs: number;
   /** How often ticket count deltas are folded together. */
   countSquashIntervalMs: number;
+  /** smtp:// or smtps:// URL of the mail server; undefined writes emails as .eml files under dataDir/mail. */
+  smtpUrl: string | undefined;
+  /** The From of every email the server sends. */
+  mailFrom: string;
+  /** Redis for fanning commits out to every process; unset = PostgreSQL LISTEN/NOTIFY. */
+  redisUrl: string | undefined;
+  /** How often every subscription feed reads anyway, in case a notification was lost. */
+  feedSweepIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +97,10 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const workspaceName = str(env, "HANDOVER_WORKSPACE_NAME") ?? "Handover";
   if (workspaceName.length > 64) throw new ConfigError("HANDOVER_WORKSPACE_NAME", "must be at most 64 characters");
+  const mailFrom = str(env, "MAIL_FROM") ?? "Handover <no-reply@localhost>";
+  if (!/^[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>$|^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom)) {
+    throw new ConfigError("MAIL_FROM", `must be an address such as "Handover <no-reply@example.com>", got "${mailFrom}"`);
+  }
   return {
     port,
     host: str(env, "HOST") ?? "0.0.0.0",
@@ -106,5 +118,9 @@ export function loadConfig(env: Env = process.env): Config {
     exposeSqlCount: bool(env, "EXPOSE_SQL_COUNT", false),
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10000, 0, 600000),
     countSquashIntervalMs: int(env, "COUNT_SQUASH_INTERVAL_MS", 10000, 100, 3600000),
+    redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
+    feedSweepIntervalMs: int(env, "FEED_SWEEP_INTERVAL_MS", 2000, 50, 600000),
+    smtpUrl: url(env, "SMTP_URL", ["smtp:", "smtps:"]),
+    mailFrom,
   };
 }

@@ -4,6 +4,7 @@ import type { TokenKind } from "./entities/api-token.entity";
 import type { Role } from "./entities/role";
 import type { Loaders } from "./loaders";
 import type { Services } from "./services";
+import type { FeedRelay } from "./subscriptions/feed";
 
 /** Who is acting: a member of one workspace, through one token. */
 export interface Actor {
@@ -13,6 +14,8 @@ export interface Actor {
   role: Role;
   tokenId: string;
   tokenKind: TokenKind;
+  /** The agent's team, if any. */
+  teamId: string | null;
   /** Agents with a team: the team's topics, the only ones whose tickets they see. null = every topic. */
   topicIds: string[] | null;
 }
@@ -29,8 +32,20 @@ export interface RequestContext {
   clientAddress: string | undefined;
   db: DataSource;
   loaders: Loaders;
+  /** Fresh loaders: a subscription resolves each event with its own, never with stale ones. */
+  renewLoaders(): void;
   services: Services;
+  /** The subscription feeds of this process. */
+  feeds: FeedRelay;
+  /** Over WebSocket: the connection, for backpressure and close codes. */
+  connection?: Connection;
   log: Logger;
+}
+
+/** What a subscription may know of its WebSocket connection. */
+export interface Connection {
+  bufferedAmount(): number;
+  close(code: number, reason: string): void;
 }
 
 /** A context whose actor is known: what services receive once the auth checker has run. */

@@ -27,3 +27,14 @@ export class NotFoundError extends GraphQLError {
     super(message, { extensions: { code: "NOT_FOUND" } });
   }
 }
+
+/**
+ * Something the server depends on outside the database failed (the mail server), so nothing was
+ * changed. Still INTERNAL_SERVER_ERROR with a request id, but its message, written for the
+ * client, says what failed; the cause goes to the log only.
+ */
+export class DependencyFailedError extends GraphQLError {
+  constructor(message: string, cause: unknown) {
+    super(message, { extensions: { code: "INTERNAL_SERVER_ERROR" }, originalError: cause instanceof Error ? cause : undefined });
+  }
+}

@@ -13,7 +13,7 @@ import type { DataSource } from "typeorm";
 import { createDataSource } from "../ormconfig";
 import { bearerToken } from "./auth/tokens";
 import type { Config } from "./config";
-import type { Actor, RequestContext } from "./context";
+import type { Actor, Connection, RequestContext } from "./context";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
 import { migrate, migrationsApplied, withMigrationLock } from "./db/migrate";
 import { bindSqlScope, currentSqlScope, runInSqlScope } from "./db/sql-scope";
@@ -26,8 +26,12 @@ import { createLoaders } from "./loaders";
 import { RESOLVERS } from "./resolvers";
 import { buildHandoverSchema } from "./schema/build-schema";
 import { createServices, type Services } from "./services";
+import { createMailer, type Mailer } from "./services/mailer";
 import { squashCounts } from "./services/ticket-counts";
-import { attachWebSocketServer, type WebSocketServerHandle } from "./subscriptions/ws-server";
+import { FeedClosed, FeedRelay } from "./subscriptions/feed";
+import { eventSource, flowStartSource } from "./subscriptions/sources";
+import { localWaker, pgListener, redisWaker } from "./subscriptions/wakers";
+import { attachWebSocketServer, CloseCode, type WebSocketServerHandle } from "./subscriptions/ws-server";
 
 export interface RunningServer {
   url: string;
@@ -43,6 +47,8 @@ export interface StartOptions {
   /** Called with the bootstrap administrator's login on a brand-new database (the terminal). */
   announce?: (lines: string[]) => void;
   log?: Logger;
+  /** Sends the server's emails; default: SMTP when SMTP_URL is set, else .eml files under DATA_DIR/mail. */
+  mailer?: Mailer;
 }
 
 interface PoolLike {
@@ -71,7 +77,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const db = createDataSource({ url: databaseUrl, poolSize: config.dbPoolSize });
   await db.initialize();
-  const services = createServices(db, config);
+  const services = createServices(db, config, options.mailer ?? createMailer(config, log));
   const firstAdmin = await withMigrationLock(db, async () => {
     const applied = await migrate(db);
     if (applied.length > 0) log.info({ migrations: applied }, "migrations applied");
@@ -98,20 +104,44 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   app.set("trust proxy", "loopback");
   const httpServer = createServer(app);
 
-  const contextFor = async (token: string | undefined, clientAddress: string | undefined, actor?: Actor): Promise<RequestContext> => {
+  const feeds = new FeedRelay(
+    { events: eventSource(db), flowStarts: flowStartSource(db, services.flowStarts) },
+    { maxQueued: 1000, maxQueuedBytes: 1024 * 1024 },
+    (error) => log.warn({ err: error }, "reading a subscription feed failed"),
+  );
+  const redis = config.redisUrl ? redisWaker(config.redisUrl, feeds, log) : undefined;
+  const wakers = [localWaker(feeds, redis?.publish)];
+  if (redis) wakers.push(redis.waker);
+  else if (!embedded) wakers.push(pgListener(databaseUrl, feeds, log));
+  // The safety net: a notification lost on the way costs at most this delay.
+  const sweeper = setInterval(() => feeds.sweep(), config.feedSweepIntervalMs);
+  sweeper.unref();
+
+  const contextFor = async (
+    token: string | undefined,
+    clientAddress: string | undefined,
+    actor?: Actor,
+    connection?: Connection,
+  ): Promise<RequestContext> => {
     const resolved = actor ?? (token ? await services.tokens.authenticate(token) : undefined);
     if (resolved) bindSqlScope(resolved.workspaceId);
     const requestId = currentSqlScope()?.requestId ?? randomUUID();
-    return {
+    const ctx: RequestContext = {
       requestId,
       actor: resolved,
       token,
       clientAddress,
       db,
       loaders: createLoaders(db, resolved?.workspaceId),
+      renewLoaders: () => {
+        ctx.loaders = createLoaders(db, resolved?.workspaceId);
+      },
       services,
+      feeds,
+      connection,
       log: log.child({ requestId }),
     };
+    return ctx;
   };
 
   const apollo = new ApolloServer<RequestContext>({
@@ -196,7 +226,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     schema,
     log,
     authenticate: (token) => services.tokens.authenticate(token),
-    context: (actor, token) => contextFor(token, undefined, actor),
+    sessions: services.sessions,
+    context: (actor, token, connection) => contextFor(token, undefined, actor, connection),
   });
 
   // Folds ticket count deltas in the background; counts are exact whether or not it has run.
@@ -218,7 +249,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const close = (): Promise<void> => {
     closing ??= (async () => {
       clearInterval(squasher);
+      clearInterval(sweeper);
+      feeds.closeAll(new FeedClosed(CloseCode.ServiceRestart, "Server shutting down"));
       await ws.close();
+      await Promise.all(wakers.map((w) => w.close()));
       await apollo.stop();
       await db.destroy();
       await embedded?.stop();

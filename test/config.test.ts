@@ -26,6 +26,8 @@ describe("configuration", () => {
     ["HANDOVER_ADMIN_EMAIL", "nobody", /HANDOVER_ADMIN_EMAIL is not an email address/],
     ["HANDOVER_ADMIN_PASSWORD", "short", /HANDOVER_ADMIN_PASSWORD must be at least 8 characters/],
     ["DB_POOL_SIZE", "0", /DB_POOL_SIZE must be between 1 and 500/],
+    ["SMTP_URL", "http://mail.example.com", /SMTP_URL must start with smtp:\/\/ or smtps:\/\//],
+    ["MAIL_FROM", "nobody", /MAIL_FROM must be an address/],
   ])("names the bad variable: %s=%s", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -155,3 +155,17 @@ describe("workspaces", () => {
     expect(notMine.data?.logIn.userErrors[0].code).toBe("NOT_A_MEMBER");
   });
 });
+
+describe("the session a payload answers for", () => {
+  it("logIn's viewer reads the new session's workspace, also when sent with another workspace's token", async () => {
+    const me = await srv.signUp({ workspaceName: "Home" });
+    const other = await srv.signUp({ workspaceName: "Elsewhere" });
+    const res = await srv.gql<{ logIn: { viewer: { team: null; workspace: { name: string }; user: { email: string } } } }>(
+      `mutation($input: LogInInput!) { logIn(input: $input) { viewer { team { id } workspace { name } user { email } } } }`,
+      { input: { email: me.email, password: me.password } },
+      other.token,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.logIn.viewer).toEqual({ team: null, workspace: { name: "Home" }, user: { email: me.email } });
+  });
+});

@@ -98,7 +98,63 @@ const OPERATIONS: Record<string, { query: string; variables?: Record<string, unk
     query: `mutation($id: ID!) { updateNotepad(input: { contactId: $id, text: "x" }) { contact { id } } }`,
     variables: { id: T("Contact") },
   },
+  "Query.shortcuts": { query: `{ shortcuts { id } }` },
+  "Mutation.createShortcut": { query: `mutation { createShortcut(input: { name: "x", text: "x" }) { shortcut { id } } }` },
+  "Mutation.updateShortcut": {
+    query: `mutation($id: ID!) { updateShortcut(input: { id: $id, text: "x" }) { shortcut { id } } }`,
+    variables: { id: T("Shortcut") },
+  },
+  "Mutation.deleteShortcut": {
+    query: `mutation($id: ID!) { deleteShortcut(input: { id: $id }) { deletedId } }`,
+    variables: { id: T("Shortcut") },
+  },
+  "Query.triggers": { query: `{ triggers { id } }` },
+  "Query.flowStarts": { query: `{ flowStarts { id } }` },
+  "Mutation.createTrigger": {
+    query: `mutation { createTrigger(input: { type: TICKET_CLOSED, flowExternalId: "x" }) { trigger { id } } }`,
+  },
+  "Mutation.deleteTrigger": {
+    query: `mutation($id: ID!) { deleteTrigger(input: { id: $id }) { deletedId } }`,
+    variables: { id: T("Trigger") },
+  },
+  "Query.teams": { query: `{ teams { id topics { id } } }` },
+  "Mutation.createTeam": { query: `mutation { createTeam(input: { name: "x", allTopics: true }) { team { id } } }` },
+  "Mutation.updateTeam": {
+    query: `mutation($id: ID!) { updateTeam(input: { id: $id, name: "y" }) { team { id } } }`,
+    variables: { id: T("Team") },
+  },
+  "Mutation.deleteTeam": { query: `mutation($id: ID!) { deleteTeam(input: { id: $id }) { deletedId } }`, variables: { id: T("Team") } },
+  "Mutation.updateMember": {
+    query: `mutation($id: ID!) { updateMember(input: { id: $id, role: AGENT }) { member { id } } }`,
+    variables: { id: T("Member") },
+  },
+  "Mutation.removeMember": {
+    query: `mutation($id: ID!) { removeMember(input: { id: $id }) { deletedId } }`,
+    variables: { id: T("Member") },
+  },
+  "Query.invitations": { query: `{ invitations { id } }` },
+  // A team for an editor is TEAM_NOT_FOR_ROLE before anything is stored or emailed.
+  "Mutation.inviteMember": {
+    query: `mutation($t: ID!) { inviteMember(input: { email: "x@example.com", role: EDITOR, teamId: $t }) { invitation { id } } }`,
+    variables: { t: T("Team") },
+  },
+  "Mutation.revokeInvitation": {
+    query: `mutation($id: ID!) { revokeInvitation(input: { id: $id }) { deletedId } }`,
+    variables: { id: T("Invitation") },
+  },
 };
+
+/** What only administrators may do: editors and agents are FORBIDDEN. */
+const EDITOR_DENIED = new Set([
+  "Mutation.createTeam",
+  "Mutation.updateTeam",
+  "Mutation.deleteTeam",
+  "Mutation.updateMember",
+  "Mutation.removeMember",
+  "Query.invitations",
+  "Mutation.inviteMember",
+  "Mutation.revokeInvitation",
+]);
 
 /** DESIGN.md's permission table: what an agent may not do (administrators and editors may). */
 const AGENT_DENIED = new Set([
@@ -115,6 +171,13 @@ const AGENT_DENIED = new Set([
   "Mutation.createContactField",
   "Mutation.updateContactField",
   "Mutation.deleteContactField",
+  "Mutation.createShortcut",
+  "Mutation.updateShortcut",
+  "Mutation.deleteShortcut",
+  "Query.triggers",
+  "Query.flowStarts",
+  "Mutation.createTrigger",
+  "Mutation.deleteTrigger",
 ]);
 
 describe("anonymous clients", () => {
@@ -144,9 +207,10 @@ describe("roles", () => {
     const editor = await addMember(srv, boss.workspaceId, "EDITOR");
     const codes = async (token: string) => (await srv.gql(op.query, op.variables, token)).errors?.map((e) => e.extensions?.code) ?? [];
     const agentCodes = await codes(agent.token);
-    if (AGENT_DENIED.has(name)) expect(agentCodes).toEqual(["FORBIDDEN"]);
+    if (AGENT_DENIED.has(name) || EDITOR_DENIED.has(name)) expect(agentCodes).toEqual(["FORBIDDEN"]);
     else expect(agentCodes).not.toContain("FORBIDDEN");
-    expect(await codes(editor.token)).not.toContain("FORBIDDEN");
+    if (EDITOR_DENIED.has(name)) expect(await codes(editor.token)).toEqual(["FORBIDDEN"]);
+    else expect(await codes(editor.token)).not.toContain("FORBIDDEN");
     expect(await codes(boss.token)).not.toContain("FORBIDDEN");
   });
 });

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { checkStatement } from "./sql-scope";
+import { checkStatement, transactionEnded } from "./sql-scope";
 
 type QueryText = string | { text: string; values?: unknown[] };
 
@@ -14,7 +14,8 @@ function textOf(config: unknown): { text: string; values: unknown[] | undefined 
 
 /**
  * A pg client whose every statement passes the tenant guard and the per-request statement
- * counter before it is sent. Given to the pool as its `Client`.
+ * counter before it is sent, and which tells the request scope when a transaction ends (so the
+ * feeds it wrote can wake their subscribers after commit). Given to the pool as its `Client`.
  */
 export class InstrumentedClient extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {
@@ -35,7 +36,22 @@ export class InstrumentedClient extends pg.Client {
           return Promise.reject(error);
         }
       }
-      return send(...args);
+      const result = send(...args);
+      const ending = query && /^\s*(COMMIT|ROLLBACK)\b/i.exec(query.text);
+      if (ending && result instanceof Promise) {
+        const committed = ending[1].toUpperCase() === "COMMIT";
+        return result.then(
+          (value: unknown) => {
+            transactionEnded(committed);
+            return value;
+          },
+          (error: unknown) => {
+            transactionEnded(false);
+            throw error;
+          },
+        );
+      }
+      return result;
     };
     this.query = guarded as typeof this.query;
   }

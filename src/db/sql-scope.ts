@@ -11,6 +11,43 @@ export interface SqlScope {
   /** Set only around identity lookups that precede or span workspaces (authentication, logIn). */
   unscoped: boolean;
   readonly counter: { statements: number };
+  /** Feed rows written by the open transaction, announced once it commits. */
+  writes?: FeedWrite[];
+}
+
+export type FeedName = "events" | "flowStarts";
+
+/** A transaction wrote rows of a feed up to this cursor. */
+export interface FeedWrite {
+  feed: FeedName;
+  workspaceId: string;
+  cursor: string;
+}
+
+type CommitListener = (writes: FeedWrite[]) => void;
+const commitListeners = new Set<CommitListener>();
+
+/** Called after each commit that wrote feed rows, in this process. Returns an unsubscribe. */
+export function onCommittedWrites(listener: CommitListener): () => void {
+  commitListeners.add(listener);
+  return () => commitListeners.delete(listener);
+}
+
+/** Records, in the current scope, that the open transaction wrote feed rows. */
+export function noteWrite(feed: FeedName, workspaceId: string, cursor: string): void {
+  const scope = storage.getStore();
+  if (!scope) return;
+  scope.writes ??= [];
+  scope.writes.push({ feed, workspaceId, cursor });
+}
+
+/** Ends a transaction in the current scope: announces its writes on commit, forgets them either way. */
+export function transactionEnded(committed: boolean): void {
+  const scope = storage.getStore();
+  const writes = scope?.writes;
+  if (!scope || !writes) return;
+  scope.writes = undefined;
+  if (committed) for (const listener of commitListeners) listener(writes);
 }
 
 const storage = new AsyncLocalStorage<SqlScope>();
@@ -96,4 +133,9 @@ export function checkStatement(sql: string, values: readonly unknown[] | undefin
   const bound = values?.some((v) => v === scope.workspaceId) ?? false;
   const mentions = /workspace_id/i.test(sql) || tables.every((t) => t === "workspaces");
   if (!bound || !mentions) throw new TenantScopeError(tables[0]);
+}
+
+/** Runs `fn` as its own unit of work bound to one workspace (background reads, not requests). */
+export function inWorkspaceScope<T>(label: string, workspaceId: string, fn: () => T): T {
+  return storage.run({ requestId: label, workspaceId, unscoped: false, counter: { statements: 0 } }, fn);
 }

@@ -4,6 +4,7 @@ import { GraphQLError } from "graphql";
 import type { Logger } from "pino";
 import type { ValidationError } from "class-validator";
 import { currentSqlScope } from "../db/sql-scope";
+import { DependencyFailedError } from "../errors";
 
 /** Codes a client may see besides INTERNAL_SERVER_ERROR; anything else is masked. */
 const DOMAIN_CODES = new Set(["BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "RATE_LIMITED"]);
@@ -78,9 +79,13 @@ export function createErrorFormatter(log: Logger) {
       return { ...base, extensions: { code } };
     }
     const requestId = currentSqlScope()?.requestId;
-    log.error({ err: original, requestId, path: formatted.path }, "internal error");
+    log.error(
+      { err: own instanceof DependencyFailedError ? own.originalError : original, requestId, path: formatted.path },
+      "internal error",
+    );
+    const what = own instanceof DependencyFailedError ? own.message : "Internal server error.";
     return {
-      message: `Internal server error. Quote request id ${requestId ?? "unknown"} when reporting it.`,
+      message: `${what} Quote request id ${requestId ?? "unknown"} when reporting it.`,
       path: formatted.path,
       locations: formatted.locations,
       extensions: { code: "INTERNAL_SERVER_ERROR", requestId },

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import { type DataSource, In } from "typeorm";
-import { type ContactField, type ContactNote, Flow, type Message, Topic, User } from "../entities";
+import { type ContactField, type ContactNote, Flow, type Message, type Team, Topic, User } from "../entities";
 import {
   byDisplayOrder,
   CONTACT_COLUMNS,
@@ -30,6 +30,9 @@ export interface Loaders {
   ticket: DataLoader<string, TicketRow | null>;
   openTicketOfContact: DataLoader<string, TicketRow | null>;
   notesOfTicket: DataLoader<string, EventRow[]>;
+  team: DataLoader<string, Team | null>;
+  /** A team's topics, in name order (none when allTopics). */
+  topicsOfTeam: DataLoader<string, Topic[]>;
   /** The workspace's count groups, read once per request. */
   counts: () => Promise<CountGroup[]>;
   /** Every contact field of the workspace, in display order, read once per request. */
@@ -72,6 +75,22 @@ export function createLoaders(db: DataSource, workspaceId: string | undefined): 
     ticket: new DataLoader((ids) =>
       rowsById<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.workspace_id = $1 AND t.id = ANY($2)`, ids),
     ),
+    team: new DataLoader((ids) =>
+      rowsById<Team>(
+        `SELECT id, workspace_id AS "workspaceId", name, all_topics AS "allTopics", created_at AS "createdAt" FROM teams WHERE workspace_id = $1 AND id = ANY($2)`,
+        ids,
+      ),
+    ),
+    topicsOfTeam: new DataLoader(async (teamIds) => {
+      const rows = await db.query<Array<Topic & { teamId: string }>>(
+        `SELECT t.id, t.workspace_id AS "workspaceId", t.name, t.is_system AS "isSystem", t.created_at AS "createdAt", t.deleted_at AS "deletedAt",
+                tt.team_id AS "teamId"
+           FROM team_topics tt JOIN topics t ON t.id = tt.topic_id
+          WHERE tt.workspace_id = $1 AND tt.team_id = ANY($2) ORDER BY lower(t.name)`,
+        [tenantOnly(workspaceId), teamIds],
+      );
+      return teamIds.map((id) => rows.filter((r) => r.teamId === id));
+    }),
     openTicketOfContact: new DataLoader(async (contactIds) => {
       const rows = await db.query<TicketRow[]>(
         `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.workspace_id = $1 AND t.contact_id = ANY($2) AND t.status = 'OPEN'`,

@@ -8,10 +8,11 @@ import { ViewerType } from "../schema/types/identity.types";
 import type { Result } from "../services/user-error";
 import type { Session } from "../services/identity.service";
 
-function authPayload(result: Result<Session>): AuthPayload {
+/** A session as AuthPayload: logIn, signUp and acceptInvitation answer alike. */
+export function authPayload(result: Result<Session>): AuthPayload {
   if (!result.ok) return { token: null, viewer: null, userErrors: result.errors };
-  const { token, userId, workspaceId, role } = result.value;
-  return { token, viewer: Object.assign(new ViewerType(), { userId, workspaceId, role }), userErrors: [] };
+  const { token, userId, workspaceId, role, teamId } = result.value;
+  return { token, viewer: Object.assign(new ViewerType(), { userId, workspaceId, role, teamId }), userErrors: [] };
 }
 
 @Resolver()

@@ -4,14 +4,20 @@ import { ContactFieldResolver, ContactFieldsOfContactResolver, ContactNoteResolv
 import { ContactGroupResolver } from "./contact-group.resolver";
 import { ContactResolver } from "./contact.resolver";
 import { FlowResolver } from "./flow.resolver";
+import { FlowStartResolver } from "./flow-start.resolver";
 import { IdentityResolver } from "./identity.resolver";
 import { InboxResolver } from "./inbox.resolver";
+import { InvitationResolver } from "./invitation.resolver";
 import { MemberResolver } from "./member.resolver";
 import { MessageResolver } from "./message.resolver";
 import { NodeResolver } from "./node.resolver";
+import { ShortcutResolver } from "./shortcut.resolver";
 import { TicketEventResolver } from "./ticket-event.resolver";
 import { TicketFailureResolver, TicketResolver } from "./ticket.resolver";
+import { SubscriptionResolver } from "./subscription.resolver";
+import { TeamResolver } from "./team.resolver";
 import { TopicResolver } from "./topic.resolver";
+import { TriggerResolver } from "./trigger.resolver";
 import { ViewerResolver } from "./viewer.resolver";
 
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -32,4 +38,10 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ContactFieldsOfContactResolver,
   ContactNoteResolver,
   ContactGroupResolver,
+  ShortcutResolver,
+  TriggerResolver,
+  FlowStartResolver,
+  TeamResolver,
+  SubscriptionResolver,
+  InvitationResolver,
 ];

@@ -1,7 +1,12 @@
-import { Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
+import { Role } from "../entities";
+import { toGlobalId, uuidOf } from "../schema/global-id";
+import { RemoveMemberInput, UpdateMemberInput } from "../schema/inputs/team.inputs";
+import { DeletePayload } from "../schema/types/common.types";
 import { MemberType, UserType } from "../schema/types/identity.types";
+import { MemberPayload, TeamType } from "../schema/types/team.types";
 
 @Resolver(() => MemberType)
 export class MemberResolver {
@@ -11,10 +16,37 @@ export class MemberResolver {
     return (await ctx.services.workspaces.members(ctx)).map(MemberType.from);
   }
 
+  @Requires(Role.ADMINISTRATOR)
+  @Mutation(() => MemberPayload, {
+    description: "Changes a member's role or team. Only agents have teams; the last administrator cannot be demoted.",
+  })
+  async updateMember(@Arg("input", () => UpdateMemberInput) input: UpdateMemberInput, @Ctx() ctx: AuthedContext): Promise<MemberPayload> {
+    const result = await ctx.services.members.update(ctx, uuidOf(input.id, "Member", "id"), {
+      role: input.role ?? undefined,
+      teamId: input.teamId === undefined ? undefined : input.teamId === null ? null : uuidOf(input.teamId, "Team", "teamId"),
+    });
+    return result.ok ? { member: MemberType.from(result.value), userErrors: [] } : { member: null, userErrors: result.errors };
+  }
+
+  @Requires(Role.ADMINISTRATOR)
+  @Mutation(() => DeletePayload, {
+    description: "Removes a member: revokes their tokens here, unassigns their open tickets and ends their subscriptions.",
+  })
+  async removeMember(@Arg("input", () => RemoveMemberInput) input: RemoveMemberInput, @Ctx() ctx: AuthedContext): Promise<DeletePayload> {
+    const result = await ctx.services.members.remove(ctx, uuidOf(input.id, "Member", "id"));
+    return result.ok ? { deletedId: toGlobalId("Member", result.value), userErrors: [] } : { deletedId: null, userErrors: result.errors };
+  }
+
   @FieldResolver(() => UserType)
   async user(@Root() member: MemberType, @Ctx() ctx: AuthedContext): Promise<UserType> {
     const user = await ctx.loaders.user.load(member.userId);
     if (!user) throw new Error("a member's user no longer exists");
     return UserType.from(user);
+  }
+
+  @FieldResolver(() => TeamType, { nullable: true, description: "Agents only; null = all topics." })
+  async team(@Root() member: MemberType, @Ctx() ctx: AuthedContext): Promise<TeamType | null> {
+    const team = member.teamId ? await ctx.loaders.team.load(member.teamId) : null;
+    return team && TeamType.from(team);
   }
 }

@@ -8,6 +8,10 @@ import { ApiTokenType, MemberType, UserType, WorkspaceType } from "../schema/typ
 import { ContactType, FlowType, MessageType, TicketEventObject, TicketType, TopicType } from "../schema/types/ticket.types";
 import { canSeeTopic, visibleTopicIds } from "../services/visibility";
 import { Node } from "../schema/types/node";
+import { ShortcutType } from "../schema/types/shortcut.types";
+import { FlowStartObject, TriggerObject } from "../schema/types/trigger.types";
+import { TeamType } from "../schema/types/team.types";
+import { InvitationType } from "../schema/types/invitation.types";
 import { ContactFieldObject, ContactGroupObject } from "../schema/types/contact-field.types";
 
 const MAX_NODES = 100;
@@ -57,6 +61,29 @@ const FETCHERS: Record<string, Fetcher> = {
   ContactGroup: async (ctx, id) => {
     const group = await ctx.services.groups.find(ctx, id);
     return group ? ContactGroupObject.from(group) : null;
+  },
+  Team: async (ctx, id) => {
+    const team = await ctx.loaders.team.load(id);
+    return team ? TeamType.from(team) : null;
+  },
+  Invitation: async (ctx, id) => {
+    if (ctx.actor.role !== Role.ADMINISTRATOR) return null;
+    const invitation = await ctx.services.invitations.find(ctx, id);
+    return invitation ? InvitationType.from(invitation) : null;
+  },
+  Shortcut: async (ctx, id) => {
+    const shortcut = await ctx.services.shortcuts.find(ctx, id);
+    return shortcut ? ShortcutType.from(shortcut) : null;
+  },
+  Trigger: async (ctx, id) => {
+    if (ctx.actor.role === Role.AGENT) return null;
+    const trigger = await ctx.services.triggers.find(ctx, id);
+    return trigger ? TriggerObject.from(trigger) : null;
+  },
+  FlowStart: async (ctx, id) => {
+    if (ctx.actor.role === Role.AGENT) return null;
+    const start = await ctx.services.flowStarts.find(ctx, id);
+    return start ? FlowStartObject.from(start) : null;
   },
   TicketEvent: async (ctx, id) => {
     const event = await ctx.services.inbox.event(ctx, id);

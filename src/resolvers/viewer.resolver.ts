@@ -2,14 +2,15 @@ import { Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext, RequestContext } from "../context";
 import { UserType, ViewerType, WorkspaceType } from "../schema/types/identity.types";
+import { TeamType } from "../schema/types/team.types";
 
 @Resolver(() => ViewerType)
 export class ViewerResolver {
   @Requires()
   @Query(() => ViewerType, { description: "Who is asking: the user and the workspace of the token." })
   viewer(@Ctx() ctx: AuthedContext): ViewerType {
-    const { userId, workspaceId, role } = ctx.actor;
-    return Object.assign(new ViewerType(), { userId, workspaceId, role });
+    const { userId, workspaceId, role, teamId } = ctx.actor;
+    return Object.assign(new ViewerType(), { userId, workspaceId, role, teamId });
   }
 
   @FieldResolver(() => UserType)
@@ -22,6 +23,12 @@ export class ViewerResolver {
   @FieldResolver(() => WorkspaceType)
   async workspace(@Root() viewer: ViewerType, @Ctx() ctx: RequestContext): Promise<WorkspaceType> {
     return WorkspaceType.from(await ctx.services.workspaces.workspace(viewer.workspaceId));
+  }
+
+  @FieldResolver(() => TeamType, { nullable: true, description: "Agents only: the team that limits you to its topics." })
+  async team(@Root() viewer: ViewerType, @Ctx() ctx: RequestContext): Promise<TeamType | null> {
+    const team = viewer.teamId ? await ctx.services.teams.findIn(viewer.workspaceId, viewer.teamId) : undefined;
+    return team ? TeamType.from(team) : null;
   }
 
   @FieldResolver(() => [WorkspaceType], { description: "Every workspace the user belongs to; logIn with workspaceId to switch." })

@@ -3,7 +3,7 @@ import "./enums";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { type GraphQLEnumType, type GraphQLField, GraphQLSchema, isObjectType, lexicographicSortSchema, Kind } from "graphql";
 import { DateTimeResolver } from "graphql-scalars";
-import { buildSchema, type NonEmptyArray } from "type-graphql";
+import { buildSchema, type NonEmptyArray, type PubSub } from "type-graphql";
 import { authChecker } from "../auth/auth-checker";
 import { AUTH_DIRECTIVE } from "../auth/requires";
 import { authDirective, contactFieldAccessDirective } from "./directives";
@@ -26,6 +26,20 @@ function describeRequirements(schema: GraphQLSchema): void {
   }
 }
 
+/**
+ * Subscriptions here read the event log (src/subscriptions/feed.ts) through their own
+ * `subscribe` functions; type-graphql asks for a topic-based PubSub all the same, which is never
+ * used.
+ */
+const noTopics: PubSub = {
+  publish() {
+    throw new Error("subscriptions read feeds, not topics");
+  },
+  subscribe() {
+    throw new Error("subscriptions read feeds, not topics");
+  },
+};
+
 /** Builds the executable schema from the resolver classes: the one source of the API. */
 export async function buildHandoverSchema(resolvers: NonEmptyArray<Function>): Promise<GraphQLSchema> {
   const built = await buildSchema({
@@ -33,6 +47,7 @@ export async function buildHandoverSchema(resolvers: NonEmptyArray<Function>): P
     authChecker,
     validate: { forbidUnknownValues: false, stopAtFirstError: true },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    pubSub: noTopics,
   });
   const schema = new GraphQLSchema({
     ...built.toConfig(),

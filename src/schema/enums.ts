@@ -1,5 +1,5 @@
 import { registerEnumType } from "type-graphql";
-import { ContactFieldType, FieldAccess, MessageDirection, MessageStatus, TicketEventType, TicketStatus } from "../entities";
+import { ContactFieldType, FieldAccess, MessageDirection, MessageStatus, TicketEventType, TicketStatus, TriggerType } from "../entities";
 import { Role } from "../entities/role";
 import { UserErrorCode } from "../services/user-error";
 
@@ -33,4 +33,6 @@ registerEnumType(FieldAccess, {
   description: "What agents may do with a field's values: NONE (the field does not exist for them), VIEW or EDIT.",
 });
 
-export { ContactFieldType, FieldAccess, MessageDirection, MessageStatus, Role, TicketEventType, TicketStatus, UserErrorCode };
+registerEnumType(TriggerType, { name: "TriggerType", description: "TICKET_CLOSED: a ticket was closed." });
+
+export { ContactFieldType, FieldAccess, MessageDirection, MessageStatus, Role, TicketEventType, TicketStatus, TriggerType, UserErrorCode };

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
+import { noteWrite } from "../db/sql-scope";
 import type { TicketEventType } from "../entities";
 import { EVENT_COLUMNS, type EventRow } from "../db/rows";
 
@@ -42,20 +43,29 @@ export function parseEventCursor(cursor: string): ParsedCursor | undefined {
   return { txId: match[1], seq: match[2] };
 }
 
+/** The channel on which commits that wrote events or flow starts wake listening processes. */
+export const FEED_CHANNEL = "handover_feed";
+
 /**
- * Writes events in the caller's transaction, in one statement. Their position (tx_id) is taken
+ * Writes events in the caller's transaction, in one statement, which also notifies listening
+ * processes (PostgreSQL delivers the notification at commit, and never for a rollback) and
+ * records the write so this process wakes its own subscribers once the transaction commits. Their position (tx_id) is taken
  * from this statement's snapshot: every transaction that committed before it sorts before it.
  */
 export async function appendEvents(em: EntityManager, workspaceId: string, events: NewEvent[], ids: string[]): Promise<void> {
   if (events.length === 0) return;
-  await em.query(
-    `INSERT INTO ticket_events (id, workspace_id, tx_id, ticket_id, ticket_version, type, actor_id, topic_id, previous_topic_id,
-                                assignee_id, previous_assignee_id, note, message_id)
-     SELECT id, $1, pos.tx, ticket_id, v, type, actor, topic, prev_topic, assignee, prev_assignee, note, message
-       FROM (SELECT greatest(pg_current_xact_id()::text::bigint, pg_snapshot_xmax(pg_current_snapshot())::text::bigint - 1) AS tx) pos,
-            unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::uuid[], $7::uuid[], $8::uuid[], $9::uuid[], $10::uuid[],
-                   $11::text[], $12::uuid[])
-         AS x(id, ticket_id, v, type, actor, topic, prev_topic, assignee, prev_assignee, note, message)`,
+  const [written] = await em.query<Array<{ cursor: string }>>(
+    `WITH ins AS (
+       INSERT INTO ticket_events (id, workspace_id, tx_id, ticket_id, ticket_version, type, actor_id, topic_id, previous_topic_id,
+                                  assignee_id, previous_assignee_id, note, message_id)
+       SELECT id, $1, pos.tx, ticket_id, v, type, actor, topic, prev_topic, assignee, prev_assignee, note, message
+         FROM (SELECT greatest(pg_current_xact_id()::text::bigint, pg_snapshot_xmax(pg_current_snapshot())::text::bigint - 1) AS tx) pos,
+              unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::uuid[], $7::uuid[], $8::uuid[], $9::uuid[], $10::uuid[],
+                     $11::text[], $12::uuid[])
+           AS x(id, ticket_id, v, type, actor, topic, prev_topic, assignee, prev_assignee, note, message)
+       RETURNING tx_id, seq
+     ), last AS (SELECT max(tx_id)::text || '.' || max(seq)::text AS cursor FROM ins)
+     SELECT cursor, pg_notify('${FEED_CHANNEL}', 'events ' || $1::text || ' ' || cursor) FROM last`,
     [
       workspaceId,
       ids,
@@ -71,6 +81,7 @@ export async function appendEvents(em: EntityManager, workspaceId: string, event
       events.map((e) => e.messageId ?? null),
     ],
   );
+  noteWrite("events", workspaceId, written.cursor);
 }
 
 export interface EventQuery {

@@ -3,9 +3,10 @@ import { decoyHash, generatePassword, hashPassword, verifyPassword } from "../au
 import { generateToken, hashToken } from "../auth/tokens";
 import type { Config } from "../config";
 import type { AuthedContext, RequestContext } from "../context";
-import { unscoped } from "../db/sql-scope";
+import { bindSqlScope, unscoped } from "../db/sql-scope";
 import { uuidv7 } from "../db/uuid";
 import { ApiToken, Membership, Role, TokenKind, User, Workspace } from "../entities";
+import type { SessionEnd } from "./session-events";
 import { SYSTEM_TOPIC_NAME } from "./topic.service";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 
@@ -14,6 +15,7 @@ export interface Session {
   userId: string;
   workspaceId: string;
   role: Role;
+  teamId: string | null;
 }
 
 export interface SignUpInput {
@@ -39,11 +41,21 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
 }
 
+/**
+ * A session's answer reads the session's workspace, not the caller's (a token of another
+ * workspace may have been sent along): bind the request to it.
+ */
+function answerFor(result: Result<Session>): Result<Session> {
+  if (result.ok) bindSqlScope(result.value.workspaceId);
+  return result;
+}
+
 /** Sign-up, logIn and logOut, and the first administrator of a brand-new database. */
 export class IdentityService {
   constructor(
     private readonly db: DataSource,
     private readonly config: Config,
+    private readonly sessions: SessionEnd,
   ) {}
 
   /**
@@ -55,32 +67,34 @@ export class IdentityService {
       return fail(UserErrorCode.SIGNUP_DISABLED, "Signing up is turned off on this server; ask an administrator for an invitation.");
     }
     const email = normalizeEmail(input.email);
-    return unscoped(async () => {
-      const existing = await this.findUserWithHash(email);
-      if (existing && !(await verifyPassword(input.password, existing.passwordHash))) {
-        return fail(UserErrorCode.EMAIL_TAKEN, "An account with this email already exists.", ["email"]);
-      }
-      const passwordHash = existing ? undefined : await hashPassword(input.password);
-      try {
-        return ok(
-          await this.db.transaction(async (em) => {
-            const userId = existing?.id ?? uuidv7();
-            if (!existing && passwordHash) {
-              await em.insert(User, { id: userId, email, name: input.name.trim(), passwordHash });
-            }
-            const workspaceId = await this.createWorkspace(em, input.workspaceName.trim(), userId);
-            const token = await this.issueToken(em, { userId, workspaceId, kind: TokenKind.SESSION, name: null });
-            await em.update(Membership, { workspaceId, userId }, { lastLoginAt: new Date() });
-            return { token, userId, workspaceId, role: Role.ADMINISTRATOR };
-          }),
-        );
-      } catch (error) {
-        if (isUniqueViolation(error)) {
+    return answerFor(
+      await unscoped(async () => {
+        const existing = await this.findUserWithHash(email);
+        if (existing && !(await verifyPassword(input.password, existing.passwordHash))) {
           return fail(UserErrorCode.EMAIL_TAKEN, "An account with this email already exists.", ["email"]);
         }
-        throw error;
-      }
-    });
+        const passwordHash = existing ? undefined : await hashPassword(input.password);
+        try {
+          return ok(
+            await this.db.transaction(async (em) => {
+              const userId = existing?.id ?? uuidv7();
+              if (!existing && passwordHash) {
+                await em.insert(User, { id: userId, email, name: input.name.trim(), passwordHash });
+              }
+              const workspaceId = await this.createWorkspace(em, input.workspaceName.trim(), userId);
+              const token = await this.issueToken(em, { userId, workspaceId, kind: TokenKind.SESSION, name: null });
+              await em.update(Membership, { workspaceId, userId }, { lastLoginAt: new Date() });
+              return { token, userId, workspaceId, role: Role.ADMINISTRATOR, teamId: null };
+            }),
+          );
+        } catch (error) {
+          if (isUniqueViolation(error)) {
+            return fail(UserErrorCode.EMAIL_TAKEN, "An account with this email already exists.", ["email"]);
+          }
+          throw error;
+        }
+      }),
+    );
   }
 
   /**
@@ -89,28 +103,30 @@ export class IdentityService {
    */
   async logIn(_ctx: RequestContext, input: LogInInput): Promise<Result<Session>> {
     const email = normalizeEmail(input.email);
-    return unscoped(async () => {
-      const user = await this.findUserWithHash(email);
-      const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash()));
-      if (!user || !valid) {
-        return fail(UserErrorCode.INVALID_CREDENTIALS, "Wrong email or password.");
-      }
-      const memberships = await this.db.getRepository(Membership).find({
-        where: { userId: user.id },
-        order: { lastLoginAt: { direction: "DESC", nulls: "LAST" }, createdAt: "DESC" },
-      });
-      const membership = input.workspaceId ? memberships.find((m) => m.workspaceId === input.workspaceId) : memberships[0];
-      if (!membership) {
-        return input.workspaceId
-          ? fail(UserErrorCode.NOT_A_MEMBER, "You are not a member of this workspace.", ["workspaceId"])
-          : fail(UserErrorCode.NOT_A_MEMBER, "You are not a member of any workspace.");
-      }
-      const token = await this.db.transaction(async (em) => {
-        await em.update(Membership, { id: membership.id, workspaceId: membership.workspaceId }, { lastLoginAt: new Date() });
-        return this.issueToken(em, { userId: user.id, workspaceId: membership.workspaceId, kind: TokenKind.SESSION, name: null });
-      });
-      return ok({ token, userId: user.id, workspaceId: membership.workspaceId, role: membership.role });
-    });
+    return answerFor(
+      await unscoped(async () => {
+        const user = await this.findUserWithHash(email);
+        const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash()));
+        if (!user || !valid) {
+          return fail(UserErrorCode.INVALID_CREDENTIALS, "Wrong email or password.");
+        }
+        const memberships = await this.db.getRepository(Membership).find({
+          where: { userId: user.id },
+          order: { lastLoginAt: { direction: "DESC", nulls: "LAST" }, createdAt: "DESC" },
+        });
+        const membership = input.workspaceId ? memberships.find((m) => m.workspaceId === input.workspaceId) : memberships[0];
+        if (!membership) {
+          return input.workspaceId
+            ? fail(UserErrorCode.NOT_A_MEMBER, "You are not a member of this workspace.", ["workspaceId"])
+            : fail(UserErrorCode.NOT_A_MEMBER, "You are not a member of any workspace.");
+        }
+        const token = await this.db.transaction(async (em) => {
+          await em.update(Membership, { id: membership.id, workspaceId: membership.workspaceId }, { lastLoginAt: new Date() });
+          return this.issueToken(em, { userId: user.id, workspaceId: membership.workspaceId, kind: TokenKind.SESSION, name: null });
+        });
+        return ok({ token, userId: user.id, workspaceId: membership.workspaceId, role: membership.role, teamId: membership.teamId });
+      }),
+    );
   }
 
   /** Revokes the token the request came with. */
@@ -119,6 +135,7 @@ export class IdentityService {
     await this.db
       .getRepository(ApiToken)
       .update({ id: actor.tokenId, workspaceId: actor.workspaceId, userId: actor.userId }, { revokedAt: new Date() });
+    this.sessions.tokenRevoked(actor.tokenId);
     return true;
   }
 

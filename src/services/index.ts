@@ -4,13 +4,21 @@ import { ContactFieldService } from "./contact-field.service";
 import { ContactGroupService } from "./contact-group.service";
 import { ContactService } from "./contact.service";
 import { FlowService } from "./flow.service";
+import { FlowStartService } from "./flow-start.service";
 import { IdentityService } from "./identity.service";
 import { InboxService } from "./inbox.service";
+import { InvitationService } from "./invitation.service";
+import type { Mailer } from "./mailer";
+import { MemberService } from "./member.service";
 import { MessageService } from "./message.service";
 import { NotepadService } from "./notepad.service";
+import { ShortcutService } from "./shortcut.service";
+import { SessionEvents } from "./session-events";
+import { TeamService } from "./team.service";
 import { TicketService } from "./ticket.service";
 import { TokenService } from "./token.service";
 import { TopicService } from "./topic.service";
+import { TriggerService } from "./trigger.service";
 import { WorkspaceService } from "./workspace.service";
 
 /** The services of one server process, shared by all its requests. */
@@ -27,14 +35,23 @@ export interface Services {
   fields: ContactFieldService;
   notepad: NotepadService;
   groups: ContactGroupService;
+  shortcuts: ShortcutService;
+  triggers: TriggerService;
+  flowStarts: FlowStartService;
+  teams: TeamService;
+  members: MemberService;
+  sessions: SessionEvents;
+  invitations: InvitationService;
 }
 
-export function createServices(db: DataSource, config: Config): Services {
-  const identity = new IdentityService(db, config);
+/** `mailer` sends the emails (invitations): see createMailer. */
+export function createServices(db: DataSource, config: Config, mailer: Mailer): Services {
+  const sessions = new SessionEvents();
+  const identity = new IdentityService(db, config, sessions);
   const contacts = new ContactService(db);
   return {
     identity,
-    tokens: new TokenService(db, config, identity),
+    tokens: new TokenService(db, config, identity, sessions),
     workspaces: new WorkspaceService(db),
     topics: new TopicService(db),
     contacts,
@@ -45,5 +62,12 @@ export function createServices(db: DataSource, config: Config): Services {
     fields: new ContactFieldService(db),
     notepad: new NotepadService(db),
     groups: new ContactGroupService(db),
+    shortcuts: new ShortcutService(db),
+    triggers: new TriggerService(db),
+    flowStarts: new FlowStartService(db),
+    teams: new TeamService(db),
+    members: new MemberService(db, sessions),
+    sessions,
+    invitations: new InvitationService(db, config, mailer, identity),
   };
 }

@@ -161,7 +161,10 @@ export class MessageService {
     return ok(updated ?? (await this.byIds(workspaceId, [id]))[0]);
   }
 
-  /** A page of a contact's messages, oldest first, by (createdAt, id). */
+  /**
+   * A page of a contact's messages, oldest first, by (createdAt, id). A team agent does not get
+   * the messages of tickets outside their topics.
+   */
   async contactPage(
     ctx: AuthedContext,
     contactId: string,
@@ -173,6 +176,8 @@ export class MessageService {
         WHERE m.workspace_id = $1 AND m.contact_id = $2
           AND ($3::bigint IS NULL OR (m.created_at, m.id) > ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::uuid))
           AND ($5::bigint IS NULL OR (m.created_at, m.id) < ('epoch'::timestamptz + $5::bigint * interval '1 microsecond', $6::uuid))
+          AND ($8::uuid[] IS NULL OR m.ticket_id IS NULL
+               OR m.ticket_id IN (SELECT id FROM tickets WHERE workspace_id = $1 AND contact_id = $2 AND topic_id = ANY($8)))
         ORDER BY m.created_at ${opts.fromEnd ? "DESC" : "ASC"}, m.id ${opts.fromEnd ? "DESC" : "ASC"}
         LIMIT $7`,
       [
@@ -183,6 +188,7 @@ export class MessageService {
         opts.before?.at ?? null,
         opts.before?.id ?? null,
         opts.limit,
+        await visibleTopicIds(ctx),
       ],
     );
     return opts.fromEnd ? rows.reverse() : rows;

@@ -12,7 +12,7 @@ import { recordCountChanges } from "./ticket-counts";
 import { applyTicketChanges, lockTickets, type TicketChange } from "./ticket-store";
 import { parseUrn } from "./urn";
 import { type UserError, UserErrorCode } from "./user-error";
-import { canSeeTopic, visibleTopicIds } from "./visibility";
+import { canSeeTopic, memberTopicScope, visibleTopicIds } from "./visibility";
 import { TICKET_COLUMNS, type TicketRow } from "../db/rows";
 
 export interface OpenTicketCommand {
@@ -126,8 +126,8 @@ export class TicketService {
 
     let assigneeId: string | null = null;
     if (cmd.assigneeId) {
-      const [member] = await em.query(`SELECT 1 FROM memberships WHERE workspace_id = $1 AND user_id = $2`, [workspaceId, cmd.assigneeId]);
-      if (!member) refuse(UserErrorCode.NOT_A_MEMBER, "The assignee is not a member of this workspace.", ["assigneeId"]);
+      const scope = await memberTopicScope(em, workspaceId, cmd.assigneeId);
+      if (!scope.member) refuse(UserErrorCode.NOT_A_MEMBER, "The assignee is not a member of this workspace.", ["assigneeId"]);
       assigneeId = cmd.assigneeId;
     } else if (cmd.assigneeEmail) {
       const [member] = await em.query<Array<{ user_id: string }>>(
@@ -145,6 +145,10 @@ export class TicketService {
         )
       : await em.query<Array<{ id: string }>>(`SELECT id FROM topics WHERE workspace_id = $1 AND is_system FOR KEY SHARE`, [workspaceId]);
     if (!topic) refuse(UserErrorCode.NOT_FOUND, "No such topic.", ["topicId"]);
+    if (assigneeId && !canSeeTopic((await memberTopicScope(em, workspaceId, assigneeId)).topicIds, topic.id)) {
+      warnings.push("the assignee's team cannot see this topic; the ticket was opened unassigned");
+      assigneeId = null;
+    }
 
     let contactId: string;
     if (cmd.contactId) {
@@ -329,35 +333,35 @@ export class TicketService {
 
   /** Assigns to a member (by User id) or, with null, unassigns. Does not move lastActivityAt. */
   async assign(ctx: AuthedContext, ticketIds: string[], assigneeId: string | null): Promise<BulkOutcome> {
-    if (assigneeId !== null) {
-      const member = await this.db.query(`SELECT 1 FROM memberships WHERE workspace_id = $1 AND user_id = $2`, [
-        ctx.actor.workspaceId,
-        assigneeId,
-      ]);
-      if (member.length === 0) {
-        return {
-          tickets: [],
-          failures: [],
-          userErrors: [
-            { code: UserErrorCode.NOT_A_MEMBER, message: "The assignee is not a member of this workspace.", field: ["assigneeId"] },
-          ],
-        };
-      }
+    const scope =
+      assigneeId === null ? { member: true, topicIds: null } : await memberTopicScope(this.db, ctx.actor.workspaceId, assigneeId);
+    if (!scope.member) {
+      return {
+        tickets: [],
+        failures: [],
+        userErrors: [
+          { code: UserErrorCode.NOT_A_MEMBER, message: "The assignee is not a member of this workspace.", field: ["assigneeId"] },
+        ],
+      };
     }
     return this.bulk(ctx, ticketIds, (tickets) =>
-      this.each(tickets, (t) =>
-        t.assigneeId === assigneeId
-          ? refused(
-              UserErrorCode.ALREADY_ASSIGNED,
-              assigneeId ? "The ticket is already assigned to this member." : "The ticket is already unassigned.",
-            )
-          : {
-              ticket: t,
-              assigneeId,
-              touch: false,
-              event: { type: TicketEventType.ASSIGNED, actorId: ctx.actor.userId, assigneeId, previousAssigneeId: t.assigneeId },
-            },
-      ),
+      this.each(tickets, (t) => {
+        if (t.assigneeId === assigneeId) {
+          return refused(
+            UserErrorCode.ALREADY_ASSIGNED,
+            assigneeId ? "The ticket is already assigned to this member." : "The ticket is already unassigned.",
+          );
+        }
+        if (!canSeeTopic(scope.topicIds, t.topicId)) {
+          return refused(UserErrorCode.ASSIGNEE_CANNOT_SEE, "The assignee's team does not cover this ticket's topic.");
+        }
+        return {
+          ticket: t,
+          assigneeId,
+          touch: false,
+          event: { type: TicketEventType.ASSIGNED, actorId: ctx.actor.userId, assigneeId, previousAssigneeId: t.assigneeId },
+        };
+      }),
     );
   }
 
@@ -382,8 +386,12 @@ export class TicketService {
           ctx.actor.workspaceId,
           topicId,
         ]);
-        if (!topic || !canSeeTopic(visible, topicId))
-          throw new BulkRefusal([{ code: UserErrorCode.NOT_FOUND, message: "No such topic.", field: ["topicId"] }]);
+        if (topic && !canSeeTopic(visible, topicId)) {
+          throw new BulkRefusal([
+            { code: UserErrorCode.TOPIC_NOT_ALLOWED, message: "The topic is outside your team.", field: ["topicId"] },
+          ]);
+        }
+        if (!topic) throw new BulkRefusal([{ code: UserErrorCode.NOT_FOUND, message: "No such topic.", field: ["topicId"] }]);
       },
     ).catch(refusalToOutcome);
   }

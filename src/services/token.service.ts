@@ -6,6 +6,7 @@ import { unscoped } from "../db/sql-scope";
 import { TenantStore } from "../db/tenant";
 import { ApiToken, Role, TokenKind } from "../entities";
 import type { IdentityService } from "./identity.service";
+import type { SessionEnd } from "./session-events";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 
 /** How often lastUsedAt is written: at most once a minute per token, not on every request. */
@@ -18,6 +19,7 @@ interface TokenRow {
   user_id: string;
   membership_id: string;
   role: Role;
+  team_id: string | null;
   topic_ids: string[] | null;
 }
 
@@ -32,6 +34,7 @@ export class TokenService {
     private readonly db: DataSource,
     private readonly config: Config,
     private readonly identity: IdentityService,
+    private readonly sessions: SessionEnd,
   ) {}
 
   /**
@@ -55,7 +58,7 @@ export class TokenService {
               AND (t.last_used_at IS NULL OR t.last_used_at < now() - make_interval(secs => $3))
            RETURNING api_tokens.id
          )
-         SELECT t.id, t.kind, t.workspace_id, t.user_id, m.id AS membership_id, m.role,
+         SELECT t.id, t.kind, t.workspace_id, t.user_id, m.id AS membership_id, m.role, m.team_id,
                 CASE WHEN m.role = 'AGENT' AND tm.id IS NOT NULL AND NOT tm.all_topics
                      THEN array(SELECT tt.topic_id FROM team_topics tt WHERE tt.team_id = tm.id) END AS topic_ids
            FROM t JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id
@@ -72,6 +75,7 @@ export class TokenService {
       userId: row.user_id,
       membershipId: row.membership_id,
       role: row.role,
+      teamId: row.team_id,
       topicIds: row.topic_ids,
     };
   }
@@ -99,7 +103,9 @@ export class TokenService {
       { id, userId: actor.userId, kind: TokenKind.API, revokedAt: IsNull() },
       { revokedAt: new Date() },
     );
-    return changed === 1 ? ok(id) : fail(UserErrorCode.NOT_FOUND, "No such API token.", ["id"]);
+    if (changed !== 1) return fail(UserErrorCode.NOT_FOUND, "No such API token.", ["id"]);
+    this.sessions.tokenRevoked(id);
+    return ok(id);
   }
 
   /** The caller's API tokens in this workspace that still work, newest first. */

@@ -5,6 +5,7 @@ import { inTransaction, uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import { Topic } from "../entities";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
+import { canSeeTopic, visibleTopicIds } from "./visibility";
 
 /** Topics other than General a workspace may have. */
 export const MAX_TOPICS = 50;
@@ -18,9 +19,10 @@ export class TopicService {
     return new TenantStore(this.db.manager, ctx.actor.workspaceId);
   }
 
-  /** The live topics, General first, then by name. */
+  /** The live topics the actor may see, General first, then by name. */
   async list(ctx: AuthedContext): Promise<Topic[]> {
-    const topics = await this.store(ctx).find(Topic, { deletedAt: IsNull() });
+    const visible = await visibleTopicIds(ctx);
+    const topics = (await this.store(ctx).find(Topic, { deletedAt: IsNull() })).filter((t) => canSeeTopic(visible, t.id));
     return topics.sort(
       (a, b) => Number(b.isSystem) - Number(a.isSystem) || a.name.localeCompare(b.name, undefined, { sensitivity: "base" }),
     );
@@ -91,6 +93,14 @@ export class TopicService {
       // then excludes: a ticket is either seen here or refused the deleted topic.
       const used = await em.query(`SELECT 1 FROM tickets WHERE workspace_id = $1 AND topic_id = $2 LIMIT 1`, [workspaceId, id]);
       if (used.length > 0) return fail<string>(UserErrorCode.TOPIC_IN_USE, "Tickets are filed under this topic.", ["id"]);
+      const [sole] = await em.query(
+        `SELECT tt.team_id FROM team_topics tt WHERE tt.workspace_id = $1 AND tt.topic_id = $2
+            AND NOT EXISTS (SELECT 1 FROM team_topics o WHERE o.team_id = tt.team_id AND o.topic_id <> $2) LIMIT 1`,
+        [workspaceId, id],
+      );
+      if (sole)
+        return fail<string>(UserErrorCode.TOPIC_IN_TEAM, "It is the only topic of a team: give the team another topic first.", ["id"]);
+      await em.query(`DELETE FROM team_topics WHERE workspace_id = $1 AND topic_id = $2`, [workspaceId, id]);
       await em.query(`UPDATE topics SET deleted_at = now() WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
       return ok(id);
     });

@@ -1,3 +1,4 @@
+import type { DataSource, EntityManager } from "typeorm";
 import type { AuthedContext } from "../context";
 
 /**
@@ -11,4 +12,23 @@ export async function visibleTopicIds(ctx: AuthedContext): Promise<string[] | nu
 
 export function canSeeTopic(visible: string[] | null, topicId: string): boolean {
   return visible === null || visible.includes(topicId);
+}
+
+/**
+ * What a member (say, an assignee) may see: whether they are a member at all, and their topics
+ * as `visibleTopicIds` would give them (null = every topic).
+ */
+export async function memberTopicScope(
+  db: DataSource | EntityManager,
+  workspaceId: string,
+  userId: string,
+): Promise<{ member: boolean; topicIds: string[] | null }> {
+  const [row] = await db.query<Array<{ topic_ids: string[] | null }>>(
+    `SELECT CASE WHEN m.role = 'AGENT' AND tm.id IS NOT NULL AND NOT tm.all_topics
+                 THEN array(SELECT tt.topic_id FROM team_topics tt WHERE tt.team_id = tm.id) END AS topic_ids
+       FROM memberships m LEFT JOIN teams tm ON tm.id = m.team_id
+      WHERE m.workspace_id = $1 AND m.user_id = $2`,
+    [workspaceId, userId],
+  );
+  return row ? { member: true, topicIds: row.topic_ids } : { member: false, topicIds: [] };
 }

@@ -3,9 +3,10 @@ import type { Server as HttpServer } from "node:http";
 import { execute, subscribe, type ExecutionArgs, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
+import type { SessionEvents } from "../services/session-events";
 import { bearerToken } from "../auth/tokens";
-import type { Actor, RequestContext } from "../context";
+import type { Actor, Connection, RequestContext } from "../context";
 import { bindSqlScope, runInSqlScope } from "../db/sql-scope";
 
 /** Close codes of the contract. */
@@ -47,9 +48,18 @@ export function attachWebSocketServer(opts: {
   schema: GraphQLSchema;
   log: Logger;
   authenticate(token: string): Promise<Actor | undefined>;
-  context(actor: Actor, token: string): Promise<RequestContext>;
+  sessions: SessionEvents;
+  context(actor: Actor, token: string, connection: Connection): Promise<RequestContext>;
 }): WebSocketServerHandle {
   const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path, maxPayload: 1024 * 1024 });
+  const actors = new Map<WebSocket, Actor>();
+  const closeWhere = (match: (actor: Actor) => boolean, reason: string) => {
+    for (const [socket, actor] of actors) if (match(actor)) socket.close(CloseCode.Forbidden, reason);
+  };
+  opts.sessions.listen({
+    memberRemoved: (workspaceId, userId) => closeWhere((a) => a.workspaceId === workspaceId && a.userId === userId, "Member removed"),
+    tokenRevoked: (tokenId) => closeWhere((a) => a.tokenId === tokenId, "Token revoked"),
+  });
   const disposable = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       schema: opts.schema,
@@ -63,12 +73,19 @@ export function attachWebSocketServer(opts: {
         if (!actor) return false;
         ctx.extra.actor = actor;
         ctx.extra.token = token;
+        const socket = ctx.extra.socket;
+        actors.set(socket, actor);
+        socket.once("close", () => actors.delete(socket));
         return true;
       },
       context: async (ctx) => {
         const { actor, token } = ctx.extra;
         if (!actor || !token) throw new Error("an unauthenticated socket reached execution");
-        return opts.context(actor, token);
+        const socket = ctx.extra.socket;
+        return opts.context(actor, token, {
+          bufferedAmount: () => socket.bufferedAmount,
+          close: (code, reason) => socket.close(code, reason),
+        });
       },
     },
     wss,

@@ -34,6 +34,7 @@ export class UserType extends Node {
 export class MemberType extends Node {
   /** The user's uuid, for the user field. */
   userId: string;
+  teamId: string | null;
 
   @Field(() => Role)
   role: Role;
@@ -45,6 +46,7 @@ export class MemberType extends Node {
     return Object.assign(new MemberType(), {
       id: toGlobalId("Member", m.id),
       userId: m.userId,
+      teamId: m.teamId ?? null,
       role: m.role,
       createdAt: m.createdAt,
     });
@@ -55,6 +57,7 @@ export class MemberType extends Node {
 export class ViewerType {
   userId: string;
   workspaceId: string;
+  teamId: string | null;
 
   @Field(() => Role)
   role: Role;

@@ -1,0 +1,79 @@
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Requires } from "../auth/requires";
+import type { AuthedContext, RequestContext } from "../context";
+import { Role } from "../entities";
+import { toGlobalId, uuidOf } from "../schema/global-id";
+import { AcceptInvitationInput, InviteMemberInput, RevokeInvitationInput } from "../schema/inputs/invitation.inputs";
+import { DeletePayload } from "../schema/types/common.types";
+import { AuthPayload } from "../schema/types/identity.payloads";
+import { UserType } from "../schema/types/identity.types";
+import { InvitationPayload, InvitationType } from "../schema/types/invitation.types";
+import { TeamType } from "../schema/types/team.types";
+import { authPayload } from "./identity.resolver";
+
+@Resolver(() => InvitationType)
+export class InvitationResolver {
+  @Requires(Role.ADMINISTRATOR)
+  @Query(() => [InvitationType], { description: "Pending invitations (not accepted, revoked or expired), newest first." })
+  async invitations(@Ctx() ctx: AuthedContext): Promise<InvitationType[]> {
+    return (await ctx.services.invitations.list(ctx)).map(InvitationType.from);
+  }
+
+  @FieldResolver(() => TeamType, { nullable: true, description: "Agents only: the team they join." })
+  async team(@Root() invitation: InvitationType, @Ctx() ctx: AuthedContext): Promise<TeamType | null> {
+    const team = invitation.teamId ? await ctx.loaders.team.load(invitation.teamId) : null;
+    return team && TeamType.from(team);
+  }
+
+  @FieldResolver(() => UserType)
+  async invitedBy(@Root() invitation: InvitationType, @Ctx() ctx: AuthedContext): Promise<UserType> {
+    const user = await ctx.loaders.user.load(invitation.invitedById);
+    if (!user) throw new Error("an invitation's inviter no longer exists");
+    return UserType.from(user);
+  }
+
+  @Requires(Role.ADMINISTRATOR)
+  @Mutation(() => InvitationPayload, {
+    description:
+      "Emails a single-use link, valid 30 days, to join this workspace with a role (and a team, for agents). " +
+      "userErrors: ALREADY_MEMBER, ALREADY_INVITED, TEAM_NOT_FOR_ROLE, NOT_FOUND (teamId). " +
+      "When the email cannot be sent, no invitation is made (INTERNAL_SERVER_ERROR saying so).",
+  })
+  async inviteMember(
+    @Arg("input", () => InviteMemberInput) input: InviteMemberInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<InvitationPayload> {
+    const result = await ctx.services.invitations.invite(ctx, {
+      email: input.email,
+      role: input.role,
+      teamId: input.teamId ? uuidOf(input.teamId, "Team", "teamId") : null,
+    });
+    return result.ok ? { invitation: InvitationType.from(result.value), userErrors: [] } : { invitation: null, userErrors: result.errors };
+  }
+
+  @Requires(Role.ADMINISTRATOR)
+  @Mutation(() => DeletePayload, { description: "Revokes a pending invitation: its link stops working." })
+  async revokeInvitation(
+    @Arg("input", () => RevokeInvitationInput) input: RevokeInvitationInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<DeletePayload> {
+    const result = await ctx.services.invitations.revoke(ctx, uuidOf(input.id, "Invitation", "id"));
+    return result.ok
+      ? { deletedId: toGlobalId("Invitation", result.value), userErrors: [] }
+      : { deletedId: null, userErrors: result.errors };
+  }
+
+  // No @Requires: invitees usually have no token yet. When one is sent, it must be the invited email's.
+  @Mutation(() => AuthPayload, {
+    description:
+      "Joins the workspace of an invitation link and logs in there, as the invited email: logged in as it, " +
+      "or with its password, or as a new user with name and password. " +
+      "userErrors: INVITATION_INVALID (expired, used, revoked or unknown), EMAIL_MISMATCH, INVALID_CREDENTIALS.",
+  })
+  async acceptInvitation(
+    @Arg("input", () => AcceptInvitationInput) input: AcceptInvitationInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AuthPayload> {
+    return authPayload(await ctx.services.invitations.accept(ctx, input));
+  }
+}

@@ -1,0 +1,125 @@
+import { GraphQLError } from "graphql";
+import { Arg, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
+import { Requires } from "../auth/requires";
+import type { AuthedContext, RequestContext } from "../context";
+import type { EventRow } from "../db/rows";
+import type { FeedName } from "../db/sql-scope";
+import { Role, type TicketEventType } from "../entities";
+import { BadInputError, UnauthenticatedError } from "../errors";
+import { uuidOf } from "../schema/global-id";
+import { TicketEventFilter } from "../schema/inputs/ticket.inputs";
+import { TicketEventObject } from "../schema/types/ticket.types";
+import { FlowStartObject } from "../schema/types/trigger.types";
+import { parseEventCursor } from "../services/event-log";
+import type { FlowStartRow } from "../services/flow-start.service";
+import { canSeeTopic } from "../services/visibility";
+import { FeedClosed, type FeedRow } from "../subscriptions/feed";
+
+/** Past this many bytes waiting in a socket's send buffer, its subscriber is too slow (1013). */
+const MAX_SOCKET_BUFFER = 1024 * 1024;
+
+function authed(ctx: RequestContext): AuthedContext {
+  if (!ctx.actor) throw new UnauthenticatedError();
+  return ctx as AuthedContext;
+}
+
+function cursorArg(after: unknown): ReturnType<typeof parseEventCursor> {
+  if (after === undefined || after === null || after === "") return undefined;
+  const cursor = typeof after === "string" ? parseEventCursor(after) : undefined;
+  if (!cursor) throw new BadInputError("after", "after is not a cursor this feed gave out.");
+  return cursor;
+}
+
+/**
+ * Streams a feed to one subscriber, closing the socket with the feed's code when it ends it
+ * (1013 too slow, 1012 shutdown) so that the client resumes from its last cursor.
+ */
+async function* deliver<T extends FeedRow>(
+  ctx: AuthedContext,
+  feed: FeedName,
+  after: ReturnType<typeof parseEventCursor>,
+  accepts: (row: T) => boolean,
+): AsyncGenerator<T> {
+  // The feed fails a subscriber that falls behind while its consumer may be stuck writing to a
+  // full socket: close that socket right away rather than when the client reads again.
+  const closeOnFail = (error: FeedClosed) => ctx.connection?.close(error.code, error.message);
+  try {
+    for await (const row of ctx.feeds.subscribe<T>(
+      feed,
+      ctx.actor.workspaceId,
+      after,
+      accepts,
+      (r) => JSON.stringify(r).length,
+      closeOnFail,
+    )) {
+      if ((ctx.connection?.bufferedAmount() ?? 0) > MAX_SOCKET_BUFFER)
+        throw new FeedClosed(1013, "Subscriber too slow: resume from your last cursor");
+      ctx.renewLoaders();
+      yield row;
+    }
+  } catch (error) {
+    if (error instanceof FeedClosed) {
+      ctx.connection?.close(error.code, error.message);
+      return;
+    }
+    throw error;
+  }
+}
+
+function subscribeTicketEvents({
+  context,
+  args,
+}: SubscribeResolverData<unknown, Record<string, unknown>, RequestContext>): AsyncIterable<EventRow> {
+  const ctx = authed(context);
+  const after = cursorArg(args.after);
+  const filter = (args.filter ?? {}) as TicketEventFilter;
+  const ticketId = filter.ticketId ? uuidOf(filter.ticketId, "Ticket", "ticketId") : undefined;
+  const topicIds = filter.topicIds?.map((id, i) => uuidOf(id, "Topic", `topicIds.${i}`));
+  const types = filter.types ? new Set<TicketEventType>(filter.types) : undefined;
+  const visible = ctx.actor.topicIds;
+  // Authorization first (the subscriber's workspace is the feed's), then the filter.
+  const accepts = (e: EventRow) =>
+    (canSeeTopic(visible, e.topicId) || (e.previousTopicId !== null && canSeeTopic(visible, e.previousTopicId))) &&
+    (ticketId === undefined || e.ticketId === ticketId) &&
+    (topicIds === undefined || topicIds.includes(e.topicId) || (e.previousTopicId !== null && topicIds.includes(e.previousTopicId))) &&
+    (types === undefined || types.has(e.type));
+  return deliver(ctx, "events", after, accepts);
+}
+
+function subscribeFlowStarts({
+  context,
+  args,
+}: SubscribeResolverData<unknown, Record<string, unknown>, RequestContext>): AsyncIterable<FlowStartRow> {
+  const ctx = authed(context);
+  if (ctx.actor.role === Role.AGENT)
+    throw new GraphQLError("This requires the role ADMINISTRATOR or EDITOR.", { extensions: { code: "FORBIDDEN" } });
+  return deliver<FlowStartRow>(ctx, "flowStarts", cursorArg(args.after), () => true);
+}
+
+@Resolver()
+export class SubscriptionResolver {
+  @Requires()
+  @Subscription(() => TicketEventObject, {
+    subscribe: subscribeTicketEvents,
+    description:
+      "Live ticket events you may see. With `after`, first replays every event after that cursor in order, then continues live: " +
+      "no gap, no duplicate; cursor order is commit order. Close codes: 4403 token invalid or revoked, or member removed; " +
+      "1013 subscriber too slow (resume from the last cursor); 1012 server shutting down.",
+  })
+  ticketEvents(
+    @Root() event: EventRow,
+    @Arg("after", () => String, { nullable: true }) _after?: string | null,
+    @Arg("filter", () => TicketEventFilter, { nullable: true }) _filter?: TicketEventFilter | null,
+  ): TicketEventObject {
+    return TicketEventObject.from(event);
+  }
+
+  @Requires(Role.ADMINISTRATOR, Role.EDITOR)
+  @Subscription(() => FlowStartObject, {
+    subscribe: subscribeFlowStarts,
+    description: "Flow starts asked by triggers, for the flow engine; resumable from a cursor like ticketEvents.",
+  })
+  flowStarts(@Root() start: FlowStartRow, @Arg("after", () => String, { nullable: true }) _after?: string | null): FlowStartObject {
+    return FlowStartObject.from(start);
+  }
+}

@@ -1,0 +1,70 @@
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Requires } from "../auth/requires";
+import type { AuthedContext } from "../context";
+import { Role, type Team } from "../entities";
+import { BadInputError } from "../errors";
+import { toGlobalId, uuidOf } from "../schema/global-id";
+import { CreateTeamInput, DeleteTeamInput, UpdateTeamInput } from "../schema/inputs/team.inputs";
+import { DeletePayload } from "../schema/types/common.types";
+import { TeamPayload, TeamType } from "../schema/types/team.types";
+import { TopicType } from "../schema/types/ticket.types";
+import type { Result } from "../services/user-error";
+
+function teamPayload(result: Result<Team>): TeamPayload {
+  return result.ok ? { team: TeamType.from(result.value), userErrors: [] } : { team: null, userErrors: result.errors };
+}
+
+const topicIds = (ids: string[]) => ids.map((id, i) => uuidOf(id, "Topic", `topicIds.${i}`));
+
+@Resolver(() => TeamType)
+export class TeamResolver {
+  @Requires()
+  @Query(() => [TeamType], { description: "The teams of the workspace, by name." })
+  async teams(@Ctx() ctx: AuthedContext): Promise<TeamType[]> {
+    return (await ctx.services.teams.list(ctx)).map(TeamType.from);
+  }
+
+  @FieldResolver(() => [TopicType], { description: "The team's topics; empty when allTopics." })
+  async topics(@Root() team: TeamType, @Ctx() ctx: AuthedContext): Promise<TopicType[]> {
+    return (await ctx.loaders.topicsOfTeam.load(team.uuid)).map(TopicType.from);
+  }
+
+  @Requires(Role.ADMINISTRATOR)
+  @Mutation(() => TeamPayload, { description: "A team has exactly one of allTopics: true and 1 to 10 topics." })
+  async createTeam(@Arg("input", () => CreateTeamInput) input: CreateTeamInput, @Ctx() ctx: AuthedContext): Promise<TeamPayload> {
+    if ((input.allTopics === true) === (input.topicIds != null)) {
+      throw new BadInputError("topicIds", "Give exactly one of allTopics: true and topicIds.");
+    }
+    return teamPayload(
+      await ctx.services.teams.create(ctx, {
+        name: input.name.trim(),
+        allTopics: input.allTopics === true,
+        topicIds: input.topicIds ? topicIds(input.topicIds) : undefined,
+      }),
+    );
+  }
+
+  @Requires(Role.ADMINISTRATOR)
+  @Mutation(() => TeamPayload, {
+    description: "Renames a team or replaces its topics (topicIds) with all topics (allTopics: true), or back.",
+  })
+  async updateTeam(@Arg("input", () => UpdateTeamInput) input: UpdateTeamInput, @Ctx() ctx: AuthedContext): Promise<TeamPayload> {
+    if (input.allTopics === true && input.topicIds != null)
+      throw new BadInputError("topicIds", "Give allTopics: true or topicIds, not both.");
+    if (input.allTopics === false && input.topicIds == null) throw new BadInputError("topicIds", "allTopics: false needs topicIds.");
+    return teamPayload(
+      await ctx.services.teams.update(ctx, uuidOf(input.id, "Team", "id"), {
+        name: input.name?.trim() ?? undefined,
+        allTopics: input.allTopics === true ? true : undefined,
+        topicIds: input.topicIds ? topicIds(input.topicIds) : undefined,
+      }),
+    );
+  }
+
+  @Requires(Role.ADMINISTRATOR)
+  @Mutation(() => DeletePayload, { description: "Deletes a team with no member and no pending invitation." })
+  async deleteTeam(@Arg("input", () => DeleteTeamInput) input: DeleteTeamInput, @Ctx() ctx: AuthedContext): Promise<DeletePayload> {
+    const result = await ctx.services.teams.delete(ctx, uuidOf(input.id, "Team", "id"));
+    return result.ok ? { deletedId: toGlobalId("Team", result.value), userErrors: [] } : { deletedId: null, userErrors: result.errors };
+  }
+}

@@ -1,0 +1,73 @@
+import { ArrayMaxSize, ArrayMinSize, IsOptional } from "class-validator";
+import { Field, ID, InputType } from "type-graphql";
+import { Role } from "../enums";
+import { IsGlobalId } from "../global-id";
+import { TrimmedLength } from "../validators";
+
+@InputType("CreateTeamInput", { description: "Exactly one of allTopics: true and 1 to 10 topicIds." })
+export class CreateTeamInput {
+  @Field()
+  @TrimmedLength(1, 64)
+  name: string;
+
+  @Field(() => [ID], { nullable: true })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @IsGlobalId("Topic", { each: true })
+  topicIds?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  allTopics?: boolean | null;
+}
+
+@InputType("UpdateTeamInput", { description: "Omitted fields are unchanged; topicIds and allTopics: true replace each other." })
+export class UpdateTeamInput {
+  @Field(() => ID)
+  @IsGlobalId("Team")
+  id: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @TrimmedLength(1, 64)
+  name?: string | null;
+
+  @Field(() => [ID], { nullable: true })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @IsGlobalId("Topic", { each: true })
+  topicIds?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  allTopics?: boolean | null;
+}
+
+@InputType("DeleteTeamInput")
+export class DeleteTeamInput {
+  @Field(() => ID)
+  @IsGlobalId("Team")
+  id: string;
+}
+
+@InputType("UpdateMemberInput", { description: "Omitted fields are unchanged; teamId: null takes an agent out of their team." })
+export class UpdateMemberInput {
+  @Field(() => ID, { description: "The Member id." })
+  @IsGlobalId("Member")
+  id: string;
+
+  @Field(() => Role, { nullable: true })
+  role?: Role | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsGlobalId("Team")
+  teamId?: string | null;
+}
+
+@InputType("RemoveMemberInput")
+export class RemoveMemberInput {
+  @Field(() => ID, { description: "The Member id." })
+  @IsGlobalId("Member")
+  id: string;
+}

@@ -1,0 +1,49 @@
+import { Field, ObjectType } from "type-graphql";
+import type { InvitationRow } from "../../services/invitation.service";
+import { Role } from "../enums";
+import { toGlobalId } from "../global-id";
+import { UserErrorType } from "./common.types";
+import { Node } from "./node";
+
+@ObjectType("Invitation", {
+  implements: Node,
+  description: "A pending invitation to join the workspace: not yet accepted, revoked or expired.",
+})
+export class InvitationType extends Node {
+  /** For the team and invitedBy fields. */
+  teamId: string | null;
+  invitedById: string;
+
+  @Field({ description: "Lower-cased." })
+  email: string;
+
+  @Field(() => Role, { description: "The role the invitee gets on accepting." })
+  role: Role;
+
+  @Field({ description: "The link stops working then: 30 days after the invitation." })
+  expiresAt: Date;
+
+  @Field()
+  createdAt: Date;
+
+  static from(i: InvitationRow): InvitationType {
+    return Object.assign(new InvitationType(), {
+      id: toGlobalId("Invitation", i.id),
+      teamId: i.teamId,
+      invitedById: i.invitedById,
+      email: i.email,
+      role: i.role,
+      expiresAt: i.expiresAt,
+      createdAt: i.createdAt,
+    });
+  }
+}
+
+@ObjectType("InvitationPayload")
+export class InvitationPayload {
+  @Field(() => InvitationType, { nullable: true })
+  invitation: InvitationType | null;
+
+  @Field(() => [UserErrorType])
+  userErrors: UserErrorType[];
+}

@@ -1,0 +1,76 @@
+import type { DataSource } from "typeorm";
+import type { AuthedContext } from "../context";
+import type { Trigger, TriggerType } from "../entities";
+import type { ParsedCursor } from "./event-log";
+
+/** A flow start as read: its cursor "txId.seq", and the trigger that asked for it while it exists. */
+export interface FlowStartRow {
+  id: string;
+  workspaceId: string;
+  cursor: string;
+  flowId: string;
+  contactId: string;
+  ticketId: string | null;
+  trigger: Trigger | null;
+  createdAt: Date;
+}
+
+interface RawRow extends Omit<FlowStartRow, "trigger"> {
+  triggerId: string | null;
+  triggerType: TriggerType | null;
+  triggerFlowId: string | null;
+  triggerCreatedAt: Date | null;
+}
+
+const COLUMNS = `s.id, s.workspace_id AS "workspaceId", s.tx_id::text || '.' || s.seq::text AS cursor, s.flow_id AS "flowId",
+  s.contact_id AS "contactId", s.ticket_id AS "ticketId", s.created_at AS "createdAt",
+  tr.id AS "triggerId", tr.type AS "triggerType", tr.flow_id AS "triggerFlowId", tr.created_at AS "triggerCreatedAt"`;
+
+function toRow({ triggerId, triggerType, triggerFlowId, triggerCreatedAt, ...start }: RawRow): FlowStartRow {
+  const trigger =
+    triggerId && triggerType && triggerFlowId && triggerCreatedAt
+      ? { id: triggerId, workspaceId: start.workspaceId, type: triggerType, flowId: triggerFlowId, createdAt: triggerCreatedAt }
+      : null;
+  return { ...start, trigger };
+}
+
+/**
+ * The flow starts triggers asked for, read as an outbox by the flow engine. They are written by
+ * the change that fires them, in its transaction (flow-starts.ts), with a cursor positioned as the
+ * event log's (event-log.ts): reading only positions below the horizon, the oldest transaction
+ * still running, makes cursor order commit order, so a poller that resumes from the last cursor
+ * it saw never misses a start and never gets one twice.
+ */
+export class FlowStartService {
+  constructor(private readonly db: DataSource) {}
+
+  /** Up to `limit` flow starts after a cursor (from the beginning without one), oldest first. */
+  after(ctx: AuthedContext, after: ParsedCursor | undefined, limit: number): Promise<FlowStartRow[]> {
+    return this.read(ctx.actor.workspaceId, after, limit);
+  }
+
+  /** The same read for a workspace, as the subscription feed makes it. */
+  async read(workspaceId: string, after: ParsedCursor | undefined, limit: number): Promise<FlowStartRow[]> {
+    const rows = await this.db.query<RawRow[]>(
+      `SELECT ${COLUMNS}
+         FROM flow_starts s LEFT JOIN triggers tr ON tr.workspace_id = s.workspace_id AND tr.id = s.trigger_id
+        WHERE s.workspace_id = $1
+          AND s.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+          AND ($2::bigint IS NULL OR (s.tx_id, s.seq) > ($2::bigint, $3::bigint))
+        ORDER BY s.tx_id, s.seq
+        LIMIT $4`,
+      [workspaceId, after?.txId ?? null, after?.seq ?? null, limit],
+    );
+    return rows.map(toRow);
+  }
+
+  async find(ctx: AuthedContext, id: string): Promise<FlowStartRow | null> {
+    const [row] = await this.db.query<RawRow[]>(
+      `SELECT ${COLUMNS}
+         FROM flow_starts s LEFT JOIN triggers tr ON tr.workspace_id = s.workspace_id AND tr.id = s.trigger_id
+        WHERE s.workspace_id = $1 AND s.id = $2`,
+      [ctx.actor.workspaceId, id],
+    );
+    return row ? toRow(row) : null;
+  }
+}

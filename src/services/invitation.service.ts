@@ -1,0 +1,256 @@
+import type { DataSource, EntityManager } from "typeorm";
+import { hashPassword, verifyPassword } from "../auth/password";
+import { generateToken, hashToken } from "../auth/tokens";
+import type { Config } from "../config";
+import type { AuthedContext, RequestContext } from "../context";
+import { returningRows } from "../db/returning";
+import { bindSqlScope, unscoped } from "../db/sql-scope";
+import { TenantStore } from "../db/tenant";
+import { inTransaction, uniqueViolation } from "../db/transaction";
+import { uuidv7 } from "../db/uuid";
+import { type Invitation, Role, TokenKind } from "../entities";
+import { BadInputError, DependencyFailedError } from "../errors";
+import { type IdentityService, normalizeEmail, type Session } from "./identity.service";
+import { invitationEmail } from "./invitation-email";
+import type { Mailer } from "./mailer";
+import { fail, ok, type Result, UserErrorCode } from "./user-error";
+
+/** How long an invitation link works. */
+export const INVITATION_VALID_DAYS = 30;
+/** The shortest password a new account may have (as signUp's). */
+const MIN_PASSWORD_LENGTH = 8;
+
+/** An invitation as the API shows it: never its token hash. */
+export type InvitationRow = Omit<Invitation, "tokenHash">;
+
+export interface InviteInput {
+  email: string;
+  role: Role;
+  teamId: string | null;
+}
+
+export interface AcceptInput {
+  token: string;
+  name?: string | null;
+  password?: string | null;
+}
+
+const COLUMNS = `id, workspace_id AS "workspaceId", email, role, team_id AS "teamId", invited_by_id AS "invitedById",
+  created_at AS "createdAt", expires_at AS "expiresAt", accepted_at AS "acceptedAt", accepted_by_id AS "acceptedById",
+  revoked_at AS "revokedAt"`;
+
+/** Pending: not accepted, not revoked, not expired. Only pending invitations exist for the API. */
+const PENDING = `accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()`;
+
+const invalid = (): Result<Session> =>
+  fail(
+    UserErrorCode.INVITATION_INVALID,
+    "This invitation link does not work: it has expired, been used or been revoked. Ask for a new one.",
+    ["token"],
+  );
+
+/**
+ * Invitations: an administrator invites an email address with a role (and a team for agents);
+ * the address receives a single-use link; whoever opens it joins as that address, a new user
+ * or an existing one, and is logged in.
+ */
+export class InvitationService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: Config,
+    private readonly mailer: Mailer,
+    private readonly identity: IdentityService,
+  ) {}
+
+  private store(ctx: AuthedContext, em: EntityManager = this.db.manager): TenantStore {
+    return new TenantStore(em, ctx.actor.workspaceId);
+  }
+
+  /** Pending invitations, newest first. */
+  list(ctx: AuthedContext): Promise<InvitationRow[]> {
+    return this.store(ctx).query<InvitationRow>(
+      `SELECT ${COLUMNS} FROM invitations WHERE workspace_id = $1 AND ${PENDING} ORDER BY created_at DESC, id DESC`,
+    );
+  }
+
+  async find(ctx: AuthedContext, id: string): Promise<InvitationRow | undefined> {
+    const [invitation] = await this.store(ctx).query<InvitationRow>(
+      `SELECT ${COLUMNS} FROM invitations WHERE workspace_id = $1 AND id = $2 AND ${PENDING}`,
+      [id],
+    );
+    return invitation;
+  }
+
+  /**
+   * Creates an invitation and emails its link. The token is random, shown only in the email, and
+   * stored as a hash. When the email cannot be sent the invitation is not kept, and the caller
+   * gets an INTERNAL_SERVER_ERROR saying so.
+   */
+  async invite(ctx: AuthedContext, input: InviteInput): Promise<Result<InvitationRow>> {
+    const { userId } = ctx.actor;
+    const email = normalizeEmail(input.email);
+    if (input.teamId && input.role !== Role.AGENT) {
+      return fail(UserErrorCode.TEAM_NOT_FOR_ROLE, "Only agents belong to teams: leave teamId out for this role.", ["teamId"]);
+    }
+    return inTransaction(this.db, async (em) => {
+      const store = this.store(ctx, em);
+      // One invitation of an address at a time per workspace, so that two concurrent ones cannot
+      // both find none pending. A lock on the address rather than on the workspace row: the email
+      // is sent before commit, and no other change of the workspace should wait for the mail server.
+      await store.query(`SELECT pg_advisory_xact_lock(hashtextextended('invitation:' || $1::text || ':' || $2, 0))`, [email]);
+      let teamName: string | null = null;
+      if (input.teamId) {
+        // FOR KEY SHARE: deleteTeam, which locks the team FOR UPDATE, then sees this invitation.
+        const [team] = await store.query<{ name: string }>(`SELECT name FROM teams WHERE workspace_id = $1 AND id = $2 FOR KEY SHARE`, [
+          input.teamId,
+        ]);
+        if (!team) return fail<InvitationRow>(UserErrorCode.NOT_FOUND, "No such team.", ["teamId"]);
+        teamName = team.name;
+      }
+      const member = await store.query(
+        `SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND u.email = $2`,
+        [email],
+      );
+      if (member.length > 0) {
+        return fail<InvitationRow>(UserErrorCode.ALREADY_MEMBER, `${email} is already a member of this workspace.`, ["email"]);
+      }
+      const pending = await store.query(`SELECT 1 FROM invitations WHERE workspace_id = $1 AND email = $2 AND ${PENDING}`, [email]);
+      if (pending.length > 0) {
+        return fail<InvitationRow>(
+          UserErrorCode.ALREADY_INVITED,
+          `${email} already has a pending invitation; revoke it to send a new one.`,
+          ["email"],
+        );
+      }
+      const token = generateToken();
+      const [invitation] = await store.query<InvitationRow>(
+        `INSERT INTO invitations (id, workspace_id, email, role, team_id, token_hash, invited_by_id, expires_at)
+         VALUES ($2, $1, $3, $4, $5, $6, $7, now() + make_interval(days => $8))
+         RETURNING ${COLUMNS}`,
+        [uuidv7(), email, input.role, input.teamId, hashToken(token), userId, INVITATION_VALID_DAYS],
+      );
+      const [names] = await store.query<{ workspace_name: string; inviter_name: string; inviter_email: string }>(
+        `SELECT w.name AS workspace_name, u.name AS inviter_name, u.email AS inviter_email
+           FROM workspaces w, users u WHERE w.id = $1 AND u.id = $2`,
+        [userId],
+      );
+      const message = invitationEmail({
+        to: email,
+        link: `${this.config.publicUrl}/invitations/accept?token=${encodeURIComponent(token)}`,
+        workspaceName: names.workspace_name,
+        inviter: { name: names.inviter_name, email: names.inviter_email },
+        role: input.role,
+        teamName,
+        expiresAt: invitation.expiresAt,
+      });
+      // Sent last, before commit: when the mail server refuses, the invitation is rolled back, so
+      // there is never a pending invitation that nobody received. (Should the commit fail after
+      // sending, the link is simply INVITATION_INVALID.)
+      try {
+        await this.mailer.send(message);
+      } catch (error) {
+        throw new DependencyFailedError("The invitation email could not be sent, so no invitation was made. Try again later.", error);
+      }
+      return ok(invitation);
+    });
+  }
+
+  /** Revokes a pending invitation; any other id is NOT_FOUND. */
+  async revoke(ctx: AuthedContext, id: string): Promise<Result<string>> {
+    const rows = returningRows<{ id: string }>(
+      await this.store(ctx).query(
+        `UPDATE invitations SET revoked_at = now() WHERE workspace_id = $1 AND id = $2 AND ${PENDING} RETURNING id`,
+        [id],
+      ),
+    );
+    return rows.length === 1 ? ok(id) : fail(UserErrorCode.NOT_FOUND, "No such pending invitation.", ["id"]);
+  }
+
+  /**
+   * Joins the invitation's workspace with its role and team, and logs in there. The joining user
+   * is the one logged in (whose email must be the invited one: EMAIL_MISMATCH), else the existing
+   * user of that email with their password, else a new user with the given name and password.
+   * An expired, revoked, used or unknown token is INVITATION_INVALID, whichever it is; of two
+   * concurrent accepts of one token, exactly one succeeds.
+   */
+  async accept(ctx: RequestContext, input: AcceptInput): Promise<Result<Session>> {
+    const tokenHash = hashToken(input.token);
+    let result: Result<Session>;
+    try {
+      // Found by its token, before its workspace is known: a lookup across workspaces.
+      result = await unscoped(() => inTransaction(this.db, (em) => this.acceptIn(em, ctx, tokenHash, input)));
+    } catch (error) {
+      if (uniqueViolation(error) === "memberships_workspace_user_key") {
+        return fail(UserErrorCode.ALREADY_MEMBER, "You are already a member of this workspace.");
+      }
+      throw error;
+    }
+    // The rest of the request (the payload's viewer) reads the workspace just joined.
+    if (result.ok) bindSqlScope(result.value.workspaceId);
+    return result;
+  }
+
+  private async acceptIn(em: EntityManager, ctx: RequestContext, tokenHash: Buffer, input: AcceptInput): Promise<Result<Session>> {
+    // FOR UPDATE: a concurrent accept of the same token waits here, then finds it used.
+    const [invitation] = await em.query<InvitationRow[]>(
+      `SELECT ${COLUMNS} FROM invitations WHERE token_hash = $1 AND ${PENDING} FOR UPDATE`,
+      [tokenHash],
+    );
+    if (!invitation) return invalid();
+    const joining = await this.joiningUser(em, ctx, invitation.email, input);
+    if (!joining.ok) return joining;
+    const userId = joining.value;
+    const { workspaceId } = invitation;
+    const member = await em.query(`SELECT 1 FROM memberships WHERE workspace_id = $1 AND user_id = $2`, [workspaceId, userId]);
+    if (member.length > 0) return fail(UserErrorCode.ALREADY_MEMBER, "You are already a member of this workspace.");
+    await em.query(`INSERT INTO memberships (id, workspace_id, user_id, role, team_id, last_login_at) VALUES ($2, $1, $3, $4, $5, now())`, [
+      workspaceId,
+      uuidv7(),
+      userId,
+      invitation.role,
+      invitation.teamId,
+    ]);
+    await em.query(`UPDATE invitations SET accepted_at = now(), accepted_by_id = $3 WHERE workspace_id = $1 AND id = $2`, [
+      workspaceId,
+      invitation.id,
+      userId,
+    ]);
+    const token = await this.identity.issueToken(em, { userId, workspaceId, kind: TokenKind.SESSION, name: null });
+    return ok({ token, userId, workspaceId, role: invitation.role, teamId: invitation.teamId });
+  }
+
+  /** Who joins: the logged-in user, the existing user of the email by password, or a new user. */
+  private async joiningUser(em: EntityManager, ctx: RequestContext, email: string, input: AcceptInput): Promise<Result<string>> {
+    if (ctx.actor) {
+      const [me] = await em.query<Array<{ email: string }>>(`SELECT email FROM users WHERE id = $1`, [ctx.actor.userId]);
+      if (me?.email !== email) {
+        return fail(UserErrorCode.EMAIL_MISMATCH, "This invitation is for another email address than the one you are logged in with.");
+      }
+      return ok(ctx.actor.userId);
+    }
+    const [existing] = await em.query<Array<{ id: string; password_hash: string }>>(
+      `SELECT id, password_hash FROM users WHERE email = $1`,
+      [email],
+    );
+    if (existing) {
+      if (!input.password) throw new BadInputError("password", "You already have an account: give its password, or log in first.");
+      if (!(await verifyPassword(input.password, existing.password_hash))) {
+        return fail(UserErrorCode.INVALID_CREDENTIALS, "Wrong password.", ["password"]);
+      }
+      return ok(existing.id);
+    }
+    const name = input.name?.trim();
+    if (!name) throw new BadInputError("name", "A new account needs a name and a password.");
+    if (!input.password || input.password.length < MIN_PASSWORD_LENGTH) {
+      throw new BadInputError("password", `A new account needs a password of at least ${MIN_PASSWORD_LENGTH} characters.`);
+    }
+    const id = uuidv7();
+    const created = await em.query<Array<{ id: string }>>(
+      `INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING RETURNING id`,
+      [id, email, name, await hashPassword(input.password)],
+    );
+    if (created.length === 1) return ok(id);
+    // Created meanwhile (accepting another workspace's invitation): join as that user, by password.
+    return this.joiningUser(em, ctx, email, input);
+  }
+}

@@ -1,0 +1,109 @@
+import type { DataSource, EntityManager } from "typeorm";
+import type { AuthedContext } from "../context";
+import type { TicketRow } from "../db/rows";
+import { inTransaction } from "../db/transaction";
+import { type Membership, Role, TicketEventType } from "../entities";
+import type { SessionEnd } from "./session-events";
+import { applyTicketChanges, lockTickets } from "./ticket-store";
+import { fail, ok, type Result, UserErrorCode } from "./user-error";
+
+const MEMBER_COLUMNS = `id, workspace_id AS "workspaceId", user_id AS "userId", role, team_id AS "teamId",
+  last_login_at AS "lastLoginAt", created_at AS "createdAt"`;
+
+/** Members: roles, teams, removal. The last administrator always stays. */
+export class MemberService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly sessions: SessionEnd,
+  ) {}
+
+  /**
+   * Changes a member's role and team. Only agents have teams (TEAM_NOT_FOR_ROLE), so promoting
+   * an agent takes them out of theirs; the last administrator cannot be demoted.
+   */
+  async update(ctx: AuthedContext, id: string, input: { role?: Role | null; teamId?: string | null }): Promise<Result<Membership>> {
+    const workspaceId = ctx.actor.workspaceId;
+    return inTransaction(this.db, async (em) => {
+      const member = await this.lockMember(em, workspaceId, id);
+      if (!member) return fail<Membership>(UserErrorCode.NOT_FOUND, "No such member.", ["id"]);
+      const role = input.role ?? member.role;
+      let teamId = input.teamId === undefined ? member.teamId : input.teamId;
+      if (role !== Role.AGENT) {
+        if (input.teamId) return fail<Membership>(UserErrorCode.TEAM_NOT_FOR_ROLE, "Only agents belong to teams.", ["teamId"]);
+        teamId = null;
+      }
+      if (teamId && teamId !== member.teamId) {
+        const [team] = await em.query(`SELECT id FROM teams WHERE workspace_id = $1 AND id = $2 FOR KEY SHARE`, [workspaceId, teamId]);
+        if (!team) return fail<Membership>(UserErrorCode.NOT_FOUND, "No such team.", ["teamId"]);
+      }
+      if (member.role === Role.ADMINISTRATOR && role !== Role.ADMINISTRATOR && (await this.isLastAdministrator(em, workspaceId))) {
+        return fail<Membership>(UserErrorCode.LAST_ADMINISTRATOR, "The workspace's last administrator keeps that role.", ["role"]);
+      }
+      await em.query(`UPDATE memberships SET role = $3, team_id = $4 WHERE workspace_id = $1 AND id = $2`, [workspaceId, id, role, teamId]);
+      return ok({ ...member, role, teamId });
+    });
+  }
+
+  /**
+   * Removes a member: their tokens in this workspace are revoked and their open tickets are
+   * unassigned (each with its ASSIGNED event), in one transaction; then their live connections
+   * are told. The last administrator cannot be removed.
+   */
+  async remove(ctx: AuthedContext, id: string): Promise<Result<string>> {
+    const workspaceId = ctx.actor.workspaceId;
+    const result = await inTransaction(this.db, async (em) => {
+      const member = await this.lockMember(em, workspaceId, id);
+      if (!member) return fail<Membership>(UserErrorCode.NOT_FOUND, "No such member.", ["id"]);
+      if (member.role === Role.ADMINISTRATOR && (await this.isLastAdministrator(em, workspaceId))) {
+        return fail<Membership>(UserErrorCode.LAST_ADMINISTRATOR, "The workspace's last administrator cannot be removed.", ["id"]);
+      }
+      const assigned = await em.query<Array<{ id: string }>>(
+        `SELECT id FROM tickets WHERE workspace_id = $1 AND assignee_id = $2 AND status = 'OPEN' ORDER BY id`,
+        [workspaceId, member.userId],
+      );
+      const tickets = await lockTickets(
+        em,
+        workspaceId,
+        assigned.map((t) => t.id),
+      );
+      const stillAssigned = [...tickets.values()].filter((t: TicketRow) => t.assigneeId === member.userId && t.status === "OPEN");
+      await applyTicketChanges(
+        em,
+        workspaceId,
+        stillAssigned.map((ticket) => ({
+          ticket,
+          assigneeId: null,
+          touch: false,
+          event: { type: TicketEventType.ASSIGNED, actorId: ctx.actor.userId, assigneeId: null, previousAssigneeId: member.userId },
+        })),
+      );
+      await em.query(`UPDATE api_tokens SET revoked_at = now() WHERE workspace_id = $1 AND user_id = $2 AND revoked_at IS NULL`, [
+        workspaceId,
+        member.userId,
+      ]);
+      await em.query(`DELETE FROM memberships WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
+      return ok(member);
+    });
+    if (!result.ok) return result;
+    this.sessions.memberRemoved(workspaceId, result.value.userId);
+    return ok(id);
+  }
+
+  private async lockMember(em: EntityManager, workspaceId: string, id: string): Promise<Membership | undefined> {
+    // The workspace row serialises changes of roles, so the last-administrator rule holds under concurrency.
+    await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR UPDATE`, [workspaceId]);
+    const [member] = await em.query<Membership[]>(`SELECT ${MEMBER_COLUMNS} FROM memberships WHERE workspace_id = $1 AND id = $2`, [
+      workspaceId,
+      id,
+    ]);
+    return member;
+  }
+
+  private async isLastAdministrator(em: EntityManager, workspaceId: string): Promise<boolean> {
+    const [{ n }] = await em.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM memberships WHERE workspace_id = $1 AND role = 'ADMINISTRATOR'`,
+      [workspaceId],
+    );
+    return n <= 1;
+  }
+}

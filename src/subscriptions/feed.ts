@@ -1,0 +1,281 @@
+import type { FeedName } from "../db/sql-scope";
+import { type ParsedCursor, parseEventCursor } from "../services/event-log";
+
+/** A row of a feed: anything with a cursor "txId.seq". */
+export interface FeedRow {
+  cursor: string;
+}
+
+/** Reads a feed's rows of one workspace after a cursor, oldest first, below the horizon. */
+export interface FeedSource<T extends FeedRow> {
+  read(workspaceId: string, after: ParsedCursor | undefined, limit: number): Promise<{ rows: T[]; horizon: string }>;
+}
+
+type Position = readonly [bigint, bigint];
+
+export function position(cursor: string): Position {
+  const parsed = parseEventCursor(cursor);
+  if (!parsed) throw new Error(`not a feed cursor: ${cursor}`);
+  return [BigInt(parsed.txId), BigInt(parsed.seq)];
+}
+
+function after(a: Position, b: Position): boolean {
+  return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+}
+
+const toParsed = (p: Position): ParsedCursor => ({ txId: p[0].toString(), seq: p[1].toString() });
+
+/** Why a subscription ended on the server's side. */
+export class FeedClosed extends Error {
+  constructor(
+    readonly code: number,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export interface SubscriberLimits {
+  maxQueued: number;
+  maxQueuedBytes: number;
+}
+
+/**
+ * One subscription's view of a feed: what it has seen, what waits to be delivered, and which
+ * rows it wants (its authorization and filter, applied to every row at delivery).
+ */
+export class Subscriber<T extends FeedRow> {
+  seen: Position;
+  private queue: T[] = [];
+  private queuedBytes = 0;
+  private pending: T[] | undefined = [];
+  private waiting: (() => void) | undefined;
+  private failure: FeedClosed | undefined;
+
+  constructor(
+    start: Position,
+    private readonly accepts: (row: T) => boolean,
+    private readonly limits: SubscriberLimits,
+    private readonly size: (row: T) => number,
+    private readonly onFail?: (error: FeedClosed) => void,
+  ) {
+    this.seen = start;
+  }
+
+  /**
+   * A row read by the shared feed. Held back while this subscriber replays its history. Once the
+   * subscriber has failed it takes nothing more: a client that stopped reading holds no more
+   * than the limits until its socket is gone.
+   */
+  offer(row: T): void {
+    if (this.failure) return;
+    if (!this.pending) return this.take(row);
+    this.pending.push(row);
+    if (this.pending.length > this.limits.maxQueued) {
+      this.fail(new FeedClosed(1013, "Subscriber too far behind: resume from your last cursor"));
+    }
+  }
+
+  /** A row of this subscriber's own replay, in order: whether to deliver it now. */
+  admit(row: T): boolean {
+    const at = position(row.cursor);
+    if (!after(at, this.seen)) return false;
+    this.seen = at;
+    return this.accepts(row);
+  }
+
+  /** The replay has caught up: rows the feed offered meanwhile follow, without duplicates. */
+  live(): void {
+    const pending = this.pending ?? [];
+    this.pending = undefined;
+    for (const row of pending) this.take(row);
+  }
+
+  /**
+   * Ends the subscription. `onFail` runs at once (it closes the socket), since a subscriber whose
+   * consumer is stuck on a full socket would not notice the failure in `next()` until it reads.
+   */
+  fail(error: FeedClosed): void {
+    if (this.failure) return;
+    this.failure = error;
+    this.onFail?.(error);
+    this.waiting?.();
+  }
+
+  /** The next rows to deliver, waiting for some when there are none. */
+  async next(): Promise<T[]> {
+    while (this.queue.length === 0 && !this.failure) {
+      await new Promise<void>((resolve) => (this.waiting = resolve));
+      this.waiting = undefined;
+    }
+    if (this.failure) throw this.failure;
+    const rows = this.queue;
+    this.queue = [];
+    this.queuedBytes = 0;
+    return rows;
+  }
+
+  private take(row: T): void {
+    const at = position(row.cursor);
+    if (!after(at, this.seen)) return;
+    this.seen = at;
+    if (!this.accepts(row)) return;
+    this.queue.push(row);
+    this.queuedBytes += this.size(row);
+    if (this.queue.length > this.limits.maxQueued || this.queuedBytes > this.limits.maxQueuedBytes) {
+      this.fail(new FeedClosed(1013, "Subscriber too slow: resume from your last cursor"));
+      return;
+    }
+    this.waiting?.();
+  }
+}
+
+const READ_BATCH = 500;
+
+/**
+ * The tail of one feed of one workspace, shared by every subscriber of it in this process: a
+ * wake-up reads the new rows once and offers them to each subscriber.
+ */
+class WorkspaceFeed<T extends FeedRow> {
+  readonly subscribers = new Set<Subscriber<T>>();
+  private tail: Position | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private retry: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly workspaceId: string,
+    private readonly source: FeedSource<T>,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Where the feed stands; read once, at the horizon, when the feed starts. */
+  async start(): Promise<Position> {
+    if (!this.tail) {
+      const { horizon } = await this.source.read(this.workspaceId, { txId: "0", seq: "0" }, 0);
+      this.tail ??= position(horizon);
+    }
+    return this.tail;
+  }
+
+  /** Reads what is new, unless a read is running (then it runs once more after it). */
+  wake(target?: Position): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain(target).finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  private async drain(target: Position | undefined): Promise<void> {
+    try {
+      const from = await this.start();
+      let tail = from;
+      for (;;) {
+        const { rows } = await this.source.read(this.workspaceId, toParsed(tail), READ_BATCH);
+        for (const row of rows) for (const sub of this.subscribers) sub.offer(row);
+        if (rows.length > 0) tail = position(rows[rows.length - 1].cursor);
+        this.tail = tail;
+        if (rows.length < READ_BATCH) break;
+      }
+      // A commit announced rows that an older, still running transaction keeps below the
+      // horizon: look again shortly, until they show.
+      if (target && !after(tail, target) && !(tail[0] === target[0] && tail[1] === target[1])) {
+        clearTimeout(this.retry);
+        this.retry = setTimeout(() => this.wake(target), 20);
+        this.retry.unref();
+      }
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  stop(): void {
+    clearTimeout(this.retry);
+  }
+}
+
+/**
+ * Every feed tail of this process, by feed and workspace. Subscriptions attach here; wake-ups
+ * (commits in this process, notifications from others, the periodic sweep) arrive here.
+ */
+export class FeedRelay {
+  private readonly feeds = new Map<string, WorkspaceFeed<FeedRow>>();
+
+  constructor(
+    private readonly sources: Record<FeedName, FeedSource<FeedRow>>,
+    private readonly limits: SubscriberLimits,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  wake(feed: FeedName, workspaceId: string, cursor?: string): void {
+    const tail = this.feeds.get(`${feed}:${workspaceId}`);
+    if (!tail) return;
+    let target: Position | undefined;
+    try {
+      target = cursor ? position(cursor) : undefined;
+    } catch {
+      target = undefined;
+    }
+    tail.wake(target);
+  }
+
+  /** Reads every active feed: the safety net for a lost notification. */
+  sweep(): void {
+    for (const feed of this.feeds.values()) feed.wake();
+  }
+
+  /** Ends every subscription with a close code (shutdown). */
+  closeAll(error: FeedClosed): void {
+    for (const feed of this.feeds.values()) for (const sub of feed.subscribers) sub.fail(error);
+  }
+
+  /**
+   * Subscribes: replays rows after `from` (when given) from the log, then continues with the
+   * shared tail, in cursor order, with no gap and no duplicate.
+   */
+  async *subscribe<T extends FeedRow>(
+    feedName: FeedName,
+    workspaceId: string,
+    from: ParsedCursor | undefined,
+    accepts: (row: T) => boolean,
+    size: (row: T) => number,
+    onFail?: (error: FeedClosed) => void,
+  ): AsyncGenerator<T> {
+    const key = `${feedName}:${workspaceId}`;
+    let feed = this.feeds.get(key) as WorkspaceFeed<T> | undefined;
+    if (!feed) {
+      feed = new WorkspaceFeed<T>(workspaceId, this.sources[feedName] as FeedSource<T>, this.onError);
+      this.feeds.set(key, feed as unknown as WorkspaceFeed<FeedRow>);
+    }
+    const tail = await feed.start();
+    const start: Position = from ? [BigInt(from.txId), BigInt(from.seq)] : tail;
+    const sub = new Subscriber<T>(start, accepts, this.limits, size, onFail);
+    feed.subscribers.add(sub);
+    try {
+      if (from) {
+        const source = this.sources[feedName] as FeedSource<T>;
+        for (;;) {
+          const { rows } = await source.read(workspaceId, toParsed(sub.seen), READ_BATCH);
+          for (const row of rows) if (sub.admit(row)) yield row;
+          if (rows.length < READ_BATCH) break;
+        }
+      }
+      sub.live();
+      feed.wake();
+      for (;;) for (const row of await sub.next()) yield row;
+    } finally {
+      feed.subscribers.delete(sub);
+      if (feed.subscribers.size === 0) {
+        feed.stop();
+        this.feeds.delete(key);
+      }
+    }
+  }
+}

@@ -1,0 +1,271 @@
+import { type Client, createClient } from "graphql-ws";
+import WebSocket from "ws";
+import { addMember, ok, openTicket, team, uuid } from "./support/fixtures";
+import { startTestServer, type SignedUp, type TestServer } from "./support/harness";
+
+let srv: TestServer;
+let admin: SignedUp;
+beforeAll(async () => {
+  srv = await startTestServer({ FEED_SWEEP_INTERVAL_MS: "500" });
+  ({ admin } = await team(srv));
+});
+afterAll(async () => {
+  await srv?.close();
+});
+
+interface Received {
+  cursor: string;
+  type: string;
+  ticketVersion: number;
+  ticket: { id: string };
+  note: string | null;
+}
+
+const SUBSCRIBE = `subscription($after: String, $filter: TicketEventFilter) {
+  ticketEvents(after: $after, filter: $filter) { cursor type ticketVersion ticket { id } note }
+}`;
+
+/** A subscriber with the stock client; collects events and the close code. */
+function subscriber(token: string, variables: Record<string, unknown> = {}) {
+  const events: Received[] = [];
+  const errors: unknown[] = [];
+  let closeCode: number | undefined;
+  const client: Client = createClient({
+    url: srv.wsUrl,
+    webSocketImpl: WebSocket,
+    connectionParams: { Authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+    lazy: false,
+    on: { closed: (e) => (closeCode = (e as { code: number }).code) },
+    onNonLazyError: () => undefined,
+  });
+  const dispose = client.subscribe<{ ticketEvents: Received }>(
+    { query: SUBSCRIBE, variables },
+    {
+      next: (v) => (v.data ? events.push(v.data.ticketEvents) : errors.push(v.errors)),
+      error: (e) => errors.push(e),
+      complete: () => undefined,
+    },
+  );
+  return {
+    events,
+    errors,
+    closeCode: () => closeCode,
+    async stop() {
+      dispose();
+      await client.dispose();
+    },
+  };
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2000 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!check()) throw new Error(`gave up waiting for ${what}`);
+}
+
+const note = (ticketId: string, text: string, token = admin.token) =>
+  ok(
+    srv,
+    `mutation($i: AddTicketNoteInput!) { addTicketNote(input: $i) { tickets { id } } }`,
+    { i: { ticketIds: [ticketId], note: text } },
+    token,
+  );
+
+/** Every event of the log after a cursor, as ticketEvents polls it. */
+async function logAfter(token: string, after: string | null): Promise<Received[]> {
+  const all: Received[] = [];
+  let cursor = after;
+  for (;;) {
+    const page = await ok<{ ticketEvents: { nodes: Received[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+      srv,
+      `query($after: String) { ticketEvents(after: $after, first: 100) { nodes { cursor type ticketVersion ticket { id } note } pageInfo { hasNextPage endCursor } } }`,
+      { after: cursor },
+      token,
+    );
+    all.push(...page.ticketEvents.nodes);
+    cursor = page.ticketEvents.pageInfo.endCursor;
+    if (!page.ticketEvents.pageInfo.hasNextPage) return all;
+  }
+}
+
+describe("ticketEvents subscription", () => {
+  it("delivers a committed event to its workspace's subscribers, never to another workspace's", async () => {
+    const ticket = await openTicket(srv, admin.token);
+    const stranger = await srv.signUp();
+    const mine = subscriber(admin.token);
+    const theirs = subscriber(stranger.token);
+    await new Promise((r) => setTimeout(r, 300));
+    await note(ticket.id, "hello live");
+    await until(() => mine.events.some((e) => e.note === "hello live"), "the live event");
+    await note((await openTicket(srv, stranger.token)).id, "their own", stranger.token);
+    await until(() => theirs.events.some((e) => e.note === "their own"), "their event");
+    expect(theirs.events.map((e) => e.note)).not.toContain("hello live");
+    expect(mine.events.map((e) => e.note)).not.toContain("their own");
+    await Promise.all([mine.stop(), theirs.stop()]);
+  });
+
+  it("an agent of a team never receives events of other topics; a topic change reaches both sides", async () => {
+    const mk = async (name: string) =>
+      (
+        await ok<{ createTopic: { topic: { id: string } } }>(
+          srv,
+          `mutation($n: String!) { createTopic(input: { name: $n }) { topic { id } } }`,
+          { n: name },
+          admin.token,
+        )
+      ).createTopic.topic.id;
+    const inside = await mk("Inside");
+    const outside = await mk("Outside");
+    const t = await ok<{ createTeam: { team: { id: string } } }>(
+      srv,
+      `mutation($t: ID!) { createTeam(input: { name: "Insiders", topicIds: [$t] }) { team { id } } }`,
+      { t: inside },
+      admin.token,
+    );
+    const agent = await addMember(srv, admin.workspaceId, "AGENT");
+    const members = await ok<{ members: Array<{ id: string; user: { id: string } }> }>(
+      srv,
+      `{ members { id user { id } } }`,
+      {},
+      admin.token,
+    );
+    const memberId = members.members.find((m) => m.user.id === agent.userId)!.id;
+    await ok(
+      srv,
+      `mutation($i: UpdateMemberInput!) { updateMember(input: $i) { member { id } } }`,
+      { i: { id: memberId, teamId: t.createTeam.team.id } },
+      admin.token,
+    );
+    const relogin = await ok<{ logIn: { token: string } }>(
+      srv,
+      `mutation($i: LogInInput!) { logIn(input: $i) { token } }`,
+      { i: { email: agent.email, password: agent.password } },
+      "",
+    );
+    const sub = subscriber(relogin.logIn.token);
+    await new Promise((r) => setTimeout(r, 300));
+    const secret = await openTicket(srv, admin.token, { topicId: outside });
+    await note(secret.id, "outside note");
+    const visible = await openTicket(srv, admin.token, { topicId: inside });
+    await note(visible.id, "inside note");
+    await ok(
+      srv,
+      `mutation($i: ChangeTicketTopicInput!) { changeTicketTopic(input: $i) { tickets { id } } }`,
+      { i: { ticketIds: [secret.id], topicId: inside } },
+      admin.token,
+    );
+    await until(() => sub.events.some((e) => e.type === "TOPIC_CHANGED"), "the topic change");
+    expect(sub.events.map((e) => e.note)).not.toContain("outside note");
+    expect(sub.events.some((e) => e.note === "inside note")).toBe(true);
+    await sub.stop();
+  });
+
+  it("delivers nothing for a rolled-back change", async () => {
+    const ticket = await openTicket(srv, admin.token);
+    const sub = subscriber(admin.token, { filter: { ticketId: ticket.id } });
+    await new Promise((r) => setTimeout(r, 300));
+    await srv.server.db.query(`
+      CREATE OR REPLACE FUNCTION refuse_note() RETURNS trigger AS $$
+      BEGIN IF NEW.note = 'doomed' THEN RAISE EXCEPTION 'refused by test'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await srv.server.db.query(`CREATE TRIGGER refuse_note AFTER INSERT ON ticket_events FOR EACH ROW EXECUTE FUNCTION refuse_note()`);
+    try {
+      const failed = await srv.gql(
+        `mutation($i: AddTicketNoteInput!) { addTicketNote(input: $i) { tickets { id } } }`,
+        { i: { ticketIds: [ticket.id], note: "doomed" } },
+        admin.token,
+      );
+      expect(failed.errors?.[0].extensions?.code).toBe("INTERNAL_SERVER_ERROR");
+    } finally {
+      await srv.server.db.query(`DROP TRIGGER refuse_note ON ticket_events`);
+    }
+    await note(ticket.id, "after the failure");
+    await until(() => sub.events.some((e) => e.note === "after the failure"), "the next event");
+    expect(sub.events.map((e) => e.note)).toEqual(["after the failure"]);
+    await sub.stop();
+  });
+
+  it("resumes: every missed event once, in order, then live ones", async () => {
+    const ticket = await openTicket(srv, admin.token);
+    const first = subscriber(admin.token, { filter: { ticketId: ticket.id } });
+    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 3; i++) await note(ticket.id, `before ${i}`);
+    await until(() => first.events.length === 3, "three events");
+    const last = first.events[2].cursor;
+    await first.stop();
+    for (let i = 0; i < 100; i++) await note(ticket.id, `missed ${i}`);
+    const second = subscriber(admin.token, { after: last, filter: { ticketId: ticket.id } });
+    await until(() => second.events.length >= 100, "the missed events");
+    await note(ticket.id, "live again");
+    await until(() => second.events.length === 101, "the live event");
+    expect(second.events.map((e) => e.note)).toEqual([...Array.from({ length: 100 }, (_, i) => `missed ${i}`), "live again"]);
+    expect(second.events.map((e) => e.ticketVersion)).toEqual(Array.from({ length: 101 }, (_, i) => 5 + i));
+    await second.stop();
+  });
+
+  it("replay racing live writes gives a gapless, duplicate-free sequence", async () => {
+    const tickets = await Promise.all([1, 2, 3].map(() => openTicket(srv, admin.token)));
+    const start = (await logAfter(admin.token, null)).pop()!.cursor;
+    let writing = true;
+    let written = 0;
+    const writer = (async () => {
+      while (writing) {
+        await Promise.all(tickets.map((t) => note(t.id, `w${written++}`)));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 300));
+    const sub = subscriber(admin.token, { after: start });
+    await new Promise((r) => setTimeout(r, 700));
+    writing = false;
+    await writer;
+    const expected = await logAfter(admin.token, start);
+    await until(() => sub.events.length >= expected.length, "every event");
+    expect(sub.events.map((e) => e.cursor)).toEqual(expected.map((e) => e.cursor));
+    expect(new Set(sub.events.map((e) => e.cursor)).size).toBe(sub.events.length);
+    expect(written).toBeGreaterThan(10);
+    await sub.stop();
+  });
+
+  it("closes with 4403 when its token is revoked", async () => {
+    const me = await addMember(srv, admin.workspaceId, "EDITOR");
+    const sub = subscriber(me.token);
+    await new Promise((r) => setTimeout(r, 300));
+    await ok(srv, `mutation { logOut }`, {}, me.token);
+    await until(() => sub.closeCode() !== undefined, "the close");
+    expect(sub.closeCode()).toBe(4403);
+    await sub.stop();
+  });
+
+  it("a bad cursor is a BAD_USER_INPUT subscription error; agents cannot subscribe to flow starts", async () => {
+    const sub = subscriber(admin.token, { after: "not-a-cursor" });
+    await until(() => sub.errors.length > 0, "the error");
+    expect(JSON.stringify(sub.errors)).toContain("BAD_USER_INPUT");
+    await sub.stop();
+    const agent = await addMember(srv, admin.workspaceId, "AGENT");
+    const errors: unknown[] = [];
+    const client = createClient({
+      url: srv.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { Authorization: `Bearer ${agent.token}` },
+      retryAttempts: 0,
+    });
+    await new Promise<void>((resolve) =>
+      client.subscribe(
+        { query: `subscription { flowStarts { cursor } }` },
+        { next: (v) => errors.push(v.errors), error: (e) => (errors.push(e), resolve()), complete: () => resolve() },
+      ),
+    );
+    expect(JSON.stringify(errors)).toContain("FORBIDDEN");
+    await client.dispose();
+  });
+
+  it("TicketConnection.eventCursor: subscribing from it misses nothing after the list", async () => {
+    const page = await ok<{ tickets: { eventCursor: string } }>(srv, `{ tickets(first: 1) { eventCursor } }`, {}, admin.token);
+    const ticket = await openTicket(srv, admin.token);
+    await note(ticket.id, "after the list");
+    const sub = subscriber(admin.token, { after: page.tickets.eventCursor, filter: { ticketId: ticket.id } });
+    await until(() => sub.events.length === 2, "both events");
+    expect(sub.events.map((e) => e.type)).toEqual(["OPENED", "NOTE_ADDED"]);
+    expect(uuid(sub.events[0].ticket.id)).toBe(uuid(ticket.id));
+    await sub.stop();
+  });
+});
