@@ -162,7 +162,9 @@ describe("ticketEvents subscription", () => {
 
   it("delivers nothing for a rolled-back change", async () => {
     const ticket = await openTicket(srv, admin.token);
-    const sub = subscriber(admin.token, { filter: { ticketId: ticket.id } });
+    // NOTE_ADDED only: a subscription without `after` starts at the horizon, which a writing
+    // transaction elsewhere on the server (another test file's) can hold below this ticket's OPENED.
+    const sub = subscriber(admin.token, { filter: { ticketId: ticket.id, types: ["NOTE_ADDED"] } });
     await new Promise((r) => setTimeout(r, 300));
     await srv.server.db.query(`
       CREATE OR REPLACE FUNCTION refuse_note() RETURNS trigger AS $$
@@ -186,7 +188,7 @@ describe("ticketEvents subscription", () => {
 
   it("resumes: every missed event once, in order, then live ones", async () => {
     const ticket = await openTicket(srv, admin.token);
-    const first = subscriber(admin.token, { filter: { ticketId: ticket.id } });
+    const first = subscriber(admin.token, { filter: { ticketId: ticket.id, types: ["NOTE_ADDED"] } });
     await new Promise((r) => setTimeout(r, 300));
     for (let i = 0; i < 3; i++) await note(ticket.id, `before ${i}`);
     await until(() => first.events.length === 3, "three events");

@@ -116,13 +116,17 @@ export class Subscriber<T extends FeedRow> {
   }
 
   private take(row: T): void {
+    if (this.failure) return;
     const at = position(row.cursor);
     if (!after(at, this.seen)) return;
     this.seen = at;
     if (!this.accepts(row)) return;
     this.queue.push(row);
     this.queuedBytes += this.size(row);
-    if (this.queue.length > this.limits.maxQueued || this.queuedBytes > this.limits.maxQueuedBytes) {
+    // One read hands over up to READ_BATCH rows at once, before the consumer can take any: a
+    // subscriber is too slow for its bytes only once it holds more than that.
+    const tooManyBytes = this.queue.length > READ_BATCH && this.queuedBytes > this.limits.maxQueuedBytes;
+    if (this.queue.length > this.limits.maxQueued || tooManyBytes) {
       this.fail(new FeedClosed(1013, "Subscriber too slow: resume from your last cursor"));
       return;
     }
@@ -141,6 +145,8 @@ class WorkspaceFeed<T extends FeedRow> {
   private tail: Position | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  /** The newest cursor a commit announced that no read has reached yet. */
+  private wanted: Position | undefined;
   private retry: NodeJS.Timeout | undefined;
 
   constructor(
@@ -158,13 +164,17 @@ class WorkspaceFeed<T extends FeedRow> {
     return this.tail;
   }
 
-  /** Reads what is new, unless a read is running (then it runs once more after it). */
+  /**
+   * Reads what is new, unless a read is running (then it runs once more after it). A target (a
+   * cursor a commit announced) is kept until a read reaches it, even when it arrives mid-read.
+   */
   wake(target?: Position): void {
+    if (target && (!this.wanted || after(target, this.wanted))) this.wanted = target;
     if (this.running) {
       this.again = true;
       return;
     }
-    this.running = this.drain(target).finally(() => {
+    this.running = this.drain().finally(() => {
       this.running = undefined;
       if (this.again) {
         this.again = false;
@@ -173,7 +183,7 @@ class WorkspaceFeed<T extends FeedRow> {
     });
   }
 
-  private async drain(target: Position | undefined): Promise<void> {
+  private async drain(): Promise<void> {
     try {
       const from = await this.start();
       let tail = from;
@@ -186,10 +196,13 @@ class WorkspaceFeed<T extends FeedRow> {
       }
       // A commit announced rows that an older, still running transaction keeps below the
       // horizon: look again shortly, until they show.
+      const target = this.wanted;
       if (target && !after(tail, target) && !(tail[0] === target[0] && tail[1] === target[1])) {
         clearTimeout(this.retry);
-        this.retry = setTimeout(() => this.wake(target), 20);
+        this.retry = setTimeout(() => this.wake(), 20);
         this.retry.unref();
+      } else {
+        this.wanted = undefined;
       }
     } catch (error) {
       this.onError(error);
