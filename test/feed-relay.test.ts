@@ -1,6 +1,6 @@
 import type { FeedName } from "../src/db/sql-scope";
 import type { ParsedCursor } from "../src/services/event-log";
-import { FeedClosed, FeedRelay, type FeedRow, type FeedSource, position, Subscriber } from "../src/subscriptions/feed";
+import { Cancellation, FeedClosed, FeedRelay, type FeedRow, type FeedSource, position, Subscriber } from "../src/subscriptions/feed";
 
 /**
  * The feed relay against a scripted source, for what a real database makes hard to time: a
@@ -98,6 +98,43 @@ describe("FeedRelay", () => {
     await until(() => received.length === 2, "the announced row");
     expect(received).toEqual(["11.1", "12.1"]);
     await reading;
+  });
+});
+
+describe("a subscription the client leaves", () => {
+  it("ends while it waits for rows and leaves its feed, instead of waiting for the next row", async () => {
+    const script = scriptedSource();
+    const relay = new FeedRelay(
+      { events: script.source, flowStarts: script.source } as Record<FeedName, FeedSource<FeedRow>>,
+      { maxQueued: 1000, maxQueuedBytes: 1 << 20 },
+      (error) => {
+        throw error;
+      },
+    );
+    const cancellation = new Cancellation();
+    const iterator = cancellation.wrap(
+      relay.subscribe<Row>(
+        "events",
+        "w",
+        undefined,
+        () => true,
+        () => 1,
+        undefined,
+        cancellation,
+      ),
+    );
+    const pending = iterator.next();
+    await until(() => script.reads() > 0, "the subscription to start");
+    await new Promise((r) => setTimeout(r, 20));
+    await expect(iterator.return!()).resolves.toEqual({ done: true, value: undefined });
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+    // Its feed is gone: a row written now is read by nobody.
+    const readsBefore = script.reads();
+    script.rows.push({ cursor: "11.1", visible: true });
+    relay.wake("events", "w", "11.1");
+    relay.sweep();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(script.reads()).toBe(readsBefore);
   });
 });
 

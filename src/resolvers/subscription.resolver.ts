@@ -13,7 +13,7 @@ import { FlowStartObject } from "../schema/types/trigger.types";
 import { parseEventCursor } from "../services/event-log";
 import type { FlowStartRow } from "../services/flow-start.service";
 import { canSeeTopic } from "../services/visibility";
-import { FeedClosed, type FeedRow } from "../subscriptions/feed";
+import { Cancellation, FeedClosed, type FeedRow } from "../subscriptions/feed";
 
 /** Past this many bytes waiting in a socket's send buffer, its subscriber is too slow (1013). */
 const MAX_SOCKET_BUFFER = 1024 * 1024;
@@ -34,11 +34,22 @@ function cursorArg(after: unknown): ReturnType<typeof parseEventCursor> {
  * Streams a feed to one subscriber, closing the socket with the feed's code when it ends it
  * (1013 too slow, 1012 shutdown) so that the client resumes from its last cursor.
  */
-async function* deliver<T extends FeedRow>(
+function deliver<T extends FeedRow>(
   ctx: AuthedContext,
   feed: FeedName,
   after: ReturnType<typeof parseEventCursor>,
   accepts: (row: T) => boolean,
+): AsyncIterableIterator<T> {
+  const cancellation = new Cancellation();
+  return cancellation.wrap(stream(ctx, feed, after, accepts, cancellation));
+}
+
+async function* stream<T extends FeedRow>(
+  ctx: AuthedContext,
+  feed: FeedName,
+  after: ReturnType<typeof parseEventCursor>,
+  accepts: (row: T) => boolean,
+  cancellation: Cancellation,
 ): AsyncGenerator<T> {
   // The feed fails a subscriber that falls behind while its consumer may be stuck writing to a
   // full socket: close that socket right away rather than when the client reads again.
@@ -51,6 +62,7 @@ async function* deliver<T extends FeedRow>(
       accepts,
       (r) => JSON.stringify(r).length,
       closeOnFail,
+      cancellation,
     )) {
       if ((ctx.connection?.bufferedAmount() ?? 0) > MAX_SOCKET_BUFFER)
         throw new FeedClosed(1013, "Subscriber too slow: resume from your last cursor");

@@ -102,13 +102,22 @@ export class Subscriber<T extends FeedRow> {
     this.waiting?.();
   }
 
-  /** The next rows to deliver, waiting for some when there are none. */
+  private cancelled = false;
+
+  /** The client went away: a wait for rows ends at once, with none. */
+  cancel(): void {
+    this.cancelled = true;
+    this.waiting?.();
+  }
+
+  /** The next rows to deliver, waiting for some when there are none; none once cancelled. */
   async next(): Promise<T[]> {
-    while (this.queue.length === 0 && !this.failure) {
+    while (this.queue.length === 0 && !this.failure && !this.cancelled) {
       await new Promise<void>((resolve) => (this.waiting = resolve));
       this.waiting = undefined;
     }
     if (this.failure) throw this.failure;
+    if (this.cancelled) return [];
     const rows = this.queue;
     this.queue = [];
     this.queuedBytes = 0;
@@ -260,6 +269,7 @@ export class FeedRelay {
     accepts: (row: T) => boolean,
     size: (row: T) => number,
     onFail?: (error: FeedClosed) => void,
+    cancellation: Cancellation = new Cancellation(),
   ): AsyncGenerator<T> {
     const key = `${feedName}:${workspaceId}`;
     let feed = this.feeds.get(key) as WorkspaceFeed<T> | undefined;
@@ -271,18 +281,19 @@ export class FeedRelay {
     const start: Position = from ? [BigInt(from.txId), BigInt(from.seq)] : tail;
     const sub = new Subscriber<T>(start, accepts, this.limits, size, onFail);
     feed.subscribers.add(sub);
+    cancellation.onCancel(() => sub.cancel());
     try {
       if (from) {
         const source = this.sources[feedName] as FeedSource<T>;
         for (;;) {
           const { rows } = await source.read(workspaceId, toParsed(sub.seen), READ_BATCH);
-          for (const row of rows) if (sub.admit(row)) yield row;
-          if (rows.length < READ_BATCH) break;
+          for (const row of rows) if (!cancellation.cancelled && sub.admit(row)) yield row;
+          if (rows.length < READ_BATCH || cancellation.cancelled) break;
         }
       }
       sub.live();
       feed.wake();
-      for (;;) for (const row of await sub.next()) yield row;
+      while (!cancellation.cancelled) for (const row of await sub.next()) yield row;
     } finally {
       feed.subscribers.delete(sub);
       if (feed.subscribers.size === 0) {
@@ -290,5 +301,41 @@ export class FeedRelay {
         this.feeds.delete(key);
       }
     }
+  }
+}
+
+/**
+ * Ends a subscription from outside its iterator. An async generator's `return()` waits until the
+ * generator reaches a `yield`, which a subscriber waiting for rows may never do: cancelling wakes
+ * that wait, so the subscriber leaves its feed as soon as the client goes away.
+ */
+export class Cancellation {
+  cancelled = false;
+  private readonly hooks: Array<() => void> = [];
+
+  onCancel(hook: () => void): void {
+    if (this.cancelled) hook();
+    else this.hooks.push(hook);
+  }
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    for (const hook of this.hooks) hook();
+  }
+
+  /** The iterator handed to graphql-ws: its `return()` cancels first, then ends the generator. */
+  wrap<T>(iterator: AsyncGenerator<T>): AsyncIterableIterator<T> {
+    return {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      next: () => iterator.next(),
+      return: (value?: unknown) => {
+        this.cancel();
+        return iterator.return(value as T);
+      },
+      throw: (error?: unknown) => iterator.throw(error),
+    };
   }
 }
