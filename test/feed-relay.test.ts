@@ -1,6 +1,7 @@
 import type { FeedName } from "../src/db/sql-scope";
 import type { ParsedCursor } from "../src/services/event-log";
 import { Cancellation, FeedClosed, FeedRelay, type FeedRow, type FeedSource, position, Subscriber } from "../src/subscriptions/feed";
+import { until } from "./support/server-process";
 
 /**
  * The feed relay against a scripted source, for what a real database makes hard to time: a
@@ -47,11 +48,6 @@ function scriptedSource() {
   };
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!check()) throw new Error(`gave up waiting for ${what}`);
-}
-
 describe("FeedRelay", () => {
   it("keeps looking for an announced row that is not visible yet, also when the announcement came during a read", async () => {
     const script = scriptedSource();
@@ -77,25 +73,25 @@ describe("FeedRelay", () => {
       }
     })();
     // The subscription is live once its first read has run.
-    await until(() => script.reads() >= 2, "the subscription's first read");
+    await until(() => script.reads() >= 2, "the subscription's first read", 300);
     script.rows.push({ cursor: "11.1", visible: true });
     relay.wake("events", "w1", "11.1");
-    await until(() => received.length === 1, "the first row");
+    await until(() => received.length === 1, "the first row", 300);
 
     // A read is running (a sweep, say) when a commit announces 12.1, which an older transaction
     // still keeps invisible; the read, and the one after it, find nothing.
     script.hold();
     relay.wake("events", "w1");
     const before = script.reads();
-    await until(() => script.reads() > before, "the running read");
+    await until(() => script.reads() > before, "the running read", 300);
     script.rows.push({ cursor: "12.1", visible: false });
     relay.wake("events", "w1", "12.1");
     script.release();
     const afterRelease = script.reads();
-    await until(() => script.reads() >= afterRelease + 1, "the read after the announcement");
+    await until(() => script.reads() >= afterRelease + 1, "the read after the announcement", 300);
     // The older transaction ends: the row shows, and the relay, still looking for it, reads it.
     script.rows[1].visible = true;
-    await until(() => received.length === 2, "the announced row");
+    await until(() => received.length === 2, "the announced row", 300);
     expect(received).toEqual(["11.1", "12.1"]);
     await reading;
   });
@@ -124,7 +120,7 @@ describe("a subscription the client leaves", () => {
       ),
     );
     const pending = iterator.next();
-    await until(() => script.reads() > 0, "the subscription to start");
+    await until(() => script.reads() > 0, "the subscription to start", 300);
     await new Promise((r) => setTimeout(r, 20));
     await expect(iterator.return!()).resolves.toEqual({ done: true, value: undefined });
     await expect(pending).resolves.toEqual({ done: true, value: undefined });

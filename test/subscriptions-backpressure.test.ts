@@ -3,6 +3,7 @@ import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { ok, openTicket } from "./support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "./support/harness";
+import { until } from "./support/server-process";
 
 /**
  * A subscriber that stops reading is closed with 1013 ("try again later") once it falls too far
@@ -28,11 +29,6 @@ const SUBSCRIBE = `subscription($after: String, $filter: TicketEventFilter) {
   ticketEvents(after: $after, filter: $filter) { cursor note }
 }`;
 const NOTES_ONLY = { types: ["NOTE_ADDED"] };
-
-async function until(check: () => boolean, what: string, attempts = 3000): Promise<void> {
-  for (let i = 0; i < attempts && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!check()) throw new Error(`gave up waiting for ${what}`);
-}
 
 /**
  * A client speaking graphql-transport-ws by hand over `ws`, so that the test can stop reading

@@ -2,6 +2,7 @@ import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { addMember, ok, openTicket, team, uuid } from "./support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "./support/harness";
+import { until } from "./support/server-process";
 
 let srv: TestServer;
 let admin: SignedUp;
@@ -58,11 +59,6 @@ function subscriber(token: string, variables: Record<string, unknown> = {}) {
   };
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2000 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!check()) throw new Error(`gave up waiting for ${what}`);
-}
-
 const note = (ticketId: string, text: string, token = admin.token) =>
   ok(
     srv,
@@ -96,9 +92,9 @@ describe("ticketEvents subscription", () => {
     const theirs = subscriber(stranger.token);
     await new Promise((r) => setTimeout(r, 300));
     await note(ticket.id, "hello live");
-    await until(() => mine.events.some((e) => e.note === "hello live"), "the live event");
+    await until(() => mine.events.some((e) => e.note === "hello live"), "the live event", 2000);
     await note((await openTicket(srv, stranger.token)).id, "their own", stranger.token);
-    await until(() => theirs.events.some((e) => e.note === "their own"), "their event");
+    await until(() => theirs.events.some((e) => e.note === "their own"), "their event", 2000);
     expect(theirs.events.map((e) => e.note)).not.toContain("hello live");
     expect(mine.events.map((e) => e.note)).not.toContain("their own");
     await Promise.all([mine.stop(), theirs.stop()]);
@@ -154,7 +150,7 @@ describe("ticketEvents subscription", () => {
       { i: { ticketIds: [secret.id], topicId: inside } },
       admin.token,
     );
-    await until(() => sub.events.some((e) => e.type === "TOPIC_CHANGED"), "the topic change");
+    await until(() => sub.events.some((e) => e.type === "TOPIC_CHANGED"), "the topic change", 2000);
     expect(sub.events.map((e) => e.note)).not.toContain("outside note");
     expect(sub.events.some((e) => e.note === "inside note")).toBe(true);
     await sub.stop();
@@ -181,7 +177,7 @@ describe("ticketEvents subscription", () => {
       await srv.server.db.query(`DROP TRIGGER refuse_note ON ticket_events`);
     }
     await note(ticket.id, "after the failure");
-    await until(() => sub.events.some((e) => e.note === "after the failure"), "the next event");
+    await until(() => sub.events.some((e) => e.note === "after the failure"), "the next event", 2000);
     expect(sub.events.map((e) => e.note)).toEqual(["after the failure"]);
     await sub.stop();
   });
@@ -191,14 +187,14 @@ describe("ticketEvents subscription", () => {
     const first = subscriber(admin.token, { filter: { ticketId: ticket.id, types: ["NOTE_ADDED"] } });
     await new Promise((r) => setTimeout(r, 300));
     for (let i = 0; i < 3; i++) await note(ticket.id, `before ${i}`);
-    await until(() => first.events.length === 3, "three events");
+    await until(() => first.events.length === 3, "three events", 2000);
     const last = first.events[2].cursor;
     await first.stop();
     for (let i = 0; i < 100; i++) await note(ticket.id, `missed ${i}`);
     const second = subscriber(admin.token, { after: last, filter: { ticketId: ticket.id } });
-    await until(() => second.events.length >= 100, "the missed events");
+    await until(() => second.events.length >= 100, "the missed events", 2000);
     await note(ticket.id, "live again");
-    await until(() => second.events.length === 101, "the live event");
+    await until(() => second.events.length === 101, "the live event", 2000);
     expect(second.events.map((e) => e.note)).toEqual([...Array.from({ length: 100 }, (_, i) => `missed ${i}`), "live again"]);
     expect(second.events.map((e) => e.ticketVersion)).toEqual(Array.from({ length: 101 }, (_, i) => 5 + i));
     await second.stop();
@@ -220,7 +216,7 @@ describe("ticketEvents subscription", () => {
     writing = false;
     await writer;
     const expected = await logAfter(admin.token, start);
-    await until(() => sub.events.length >= expected.length, "every event");
+    await until(() => sub.events.length >= expected.length, "every event", 2000);
     expect(sub.events.map((e) => e.cursor)).toEqual(expected.map((e) => e.cursor));
     expect(new Set(sub.events.map((e) => e.cursor)).size).toBe(sub.events.length);
     expect(written).toBeGreaterThan(10);
@@ -232,14 +228,14 @@ describe("ticketEvents subscription", () => {
     const sub = subscriber(me.token);
     await new Promise((r) => setTimeout(r, 300));
     await ok(srv, `mutation { logOut }`, {}, me.token);
-    await until(() => sub.closeCode() !== undefined, "the close");
+    await until(() => sub.closeCode() !== undefined, "the close", 2000);
     expect(sub.closeCode()).toBe(4403);
     await sub.stop();
   });
 
   it("a bad cursor is a BAD_USER_INPUT subscription error; agents cannot subscribe to flow starts", async () => {
     const sub = subscriber(admin.token, { after: "not-a-cursor" });
-    await until(() => sub.errors.length > 0, "the error");
+    await until(() => sub.errors.length > 0, "the error", 2000);
     expect(JSON.stringify(sub.errors)).toContain("BAD_USER_INPUT");
     await sub.stop();
     const agent = await addMember(srv, admin.workspaceId, "AGENT");
@@ -265,7 +261,7 @@ describe("ticketEvents subscription", () => {
     const ticket = await openTicket(srv, admin.token);
     await note(ticket.id, "after the list");
     const sub = subscriber(admin.token, { after: page.tickets.eventCursor, filter: { ticketId: ticket.id } });
-    await until(() => sub.events.length === 2, "both events");
+    await until(() => sub.events.length === 2, "both events", 2000);
     expect(sub.events.map((e) => e.type)).toEqual(["OPENED", "NOTE_ADDED"]);
     expect(uuid(sub.events[0].ticket.id)).toBe(uuid(ticket.id));
     await sub.stop();
