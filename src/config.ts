@@ -29,6 +29,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** How often every subscription feed reads anyway, in case a notification was lost. */
   feedSweepIntervalMs: number;
+  /** How often live WebSocket connections are checked against their tokens and memberships. */
+  sessionRecheckIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -120,6 +122,7 @@ export function loadConfig(env: Env = process.env): Config {
     countSquashIntervalMs: int(env, "COUNT_SQUASH_INTERVAL_MS", 10000, 100, 3600000),
     redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
     feedSweepIntervalMs: int(env, "FEED_SWEEP_INTERVAL_MS", 2000, 50, 600000),
+    sessionRecheckIntervalMs: int(env, "SESSION_RECHECK_INTERVAL_MS", 60000, 50, 3600000),
     smtpUrl: url(env, "SMTP_URL", ["smtp:", "smtps:"]),
     mailFrom,
   };

@@ -30,7 +30,7 @@ import { createMailer, type Mailer } from "./services/mailer";
 import { squashCounts } from "./services/ticket-counts";
 import { FeedClosed, FeedRelay } from "./subscriptions/feed";
 import { eventSource, flowStartSource } from "./subscriptions/sources";
-import { localWaker, pgListener, redisWaker } from "./subscriptions/wakers";
+import { localWaker, pgListener, pgSessionOutlet, redisWaker, sessionPayload } from "./subscriptions/wakers";
 import { attachWebSocketServer, CloseCode, type WebSocketServerHandle } from "./subscriptions/ws-server";
 
 export interface RunningServer {
@@ -109,10 +109,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     { maxQueued: 1000, maxQueuedBytes: 1024 * 1024 },
     (error) => log.warn({ err: error }, "reading a subscription feed failed"),
   );
-  const redis = config.redisUrl ? redisWaker(config.redisUrl, feeds, log) : undefined;
+  // Commits and session changes reach the other processes through Redis or LISTEN/NOTIFY; the
+  // embedded database serves one process, which hears its own directly.
+  const hearers = { feeds, sessions: services.sessions, origin: randomUUID() };
+  const redis = config.redisUrl ? redisWaker(config.redisUrl, hearers, log) : undefined;
   const wakers = [localWaker(feeds, redis?.publish)];
-  if (redis) wakers.push(redis.waker);
-  else if (!embedded) wakers.push(pgListener(databaseUrl, feeds, log));
+  if (redis) {
+    wakers.push(redis.waker);
+    services.sessions.relayTo((workspaceId) => redis.publish(sessionPayload(hearers.origin, workspaceId)));
+  } else if (!embedded) {
+    wakers.push(pgListener(databaseUrl, hearers, log));
+    services.sessions.relayTo(pgSessionOutlet(db, hearers.origin, log));
+  }
   // The safety net: a notification lost on the way costs at most this delay.
   const sweeper = setInterval(() => feeds.sweep(), config.feedSweepIntervalMs);
   sweeper.unref();
@@ -226,7 +234,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     schema,
     log,
     authenticate: (token) => services.tokens.authenticate(token),
+    currentActors: (tokenIds) => services.tokens.currentActors(tokenIds),
     sessions: services.sessions,
+    recheckIntervalMs: config.sessionRecheckIntervalMs,
     context: (actor, token, connection) => contextFor(token, undefined, actor, connection),
   });
 

@@ -7,7 +7,7 @@ import { until } from "./support/server-process";
 let srv: TestServer;
 let admin: SignedUp;
 beforeAll(async () => {
-  srv = await startTestServer({ FEED_SWEEP_INTERVAL_MS: "500" });
+  srv = await startTestServer({ FEED_SWEEP_INTERVAL_MS: "500", SESSION_RECHECK_INTERVAL_MS: "300" });
   ({ admin } = await team(srv));
 });
 afterAll(async () => {
@@ -229,6 +229,93 @@ describe("ticketEvents subscription", () => {
     await new Promise((r) => setTimeout(r, 300));
     await ok(srv, `mutation { logOut }`, {}, me.token);
     await until(() => sub.closeCode() !== undefined, "the close", 2000);
+    expect(sub.closeCode()).toBe(4403);
+    await sub.stop();
+  });
+
+  it("a live subscription follows its member's team and role, without reconnecting", async () => {
+    const topic = async (name: string) =>
+      (
+        await ok<{ createTopic: { topic: { id: string } } }>(
+          srv,
+          `mutation($n: String!) { createTopic(input: { name: $n }) { topic { id } } }`,
+          { n: name },
+          admin.token,
+        )
+      ).createTopic.topic.id;
+    const [first, second] = [await topic("Follow first"), await topic("Follow second")];
+    const created = await ok<{ createTeam: { team: { id: string } } }>(
+      srv,
+      `mutation($t: ID!) { createTeam(input: { name: "Followers", topicIds: [$t] }) { team { id } } }`,
+      { t: first },
+      admin.token,
+    );
+    const teamId = created.createTeam.team.id;
+    const agent = await addMember(srv, admin.workspaceId, "AGENT");
+    const members = await ok<{ members: Array<{ id: string; user: { id: string } }> }>(
+      srv,
+      `{ members { id user { id } } }`,
+      {},
+      admin.token,
+    );
+    const memberId = members.members.find((m) => m.user.id === agent.userId)!.id;
+    const updateMember = (input: Record<string, unknown>) =>
+      ok(
+        srv,
+        `mutation($i: UpdateMemberInput!) { updateMember(input: $i) { member { id } } }`,
+        { i: { id: memberId, ...input } },
+        admin.token,
+      );
+    await updateMember({ teamId });
+    const inFirst = await openTicket(srv, admin.token, { topicId: first });
+    const inSecond = await openTicket(srv, admin.token, { topicId: second });
+    const sub = subscriber(agent.token, { filter: { types: ["NOTE_ADDED"] } });
+    await new Promise((r) => setTimeout(r, 300));
+    /** Notes both tickets, then waits for the one on the first topic, which the agent always sees. */
+    const round = async (label: string) => {
+      await note(inSecond.id, `${label} second`);
+      await note(inFirst.id, `${label} first`);
+      await until(() => sub.events.some((e) => e.note === `${label} first`), `the ${label} note`, 3000);
+      return sub.events.map((e) => e.note);
+    };
+    expect(await round("before")).not.toContain("before second");
+
+    // The team gains the second topic: its notes arrive on the same socket.
+    await ok(
+      srv,
+      `mutation($i: UpdateTeamInput!) { updateTeam(input: $i) { team { id } } }`,
+      { i: { id: teamId, topicIds: [first, second] } },
+      admin.token,
+    );
+    for (let i = 0; i < 30 && !sub.events.some((e) => e.note === "probe"); i++) {
+      await note(inSecond.id, "probe");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await round("widened")).toContain("widened second");
+
+    // The team loses it again; then the agent becomes an editor, who sees every topic.
+    await ok(
+      srv,
+      `mutation($i: UpdateTeamInput!) { updateTeam(input: $i) { team { id } } }`,
+      { i: { id: teamId, topicIds: [first] } },
+      admin.token,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await round("narrowed")).not.toContain("narrowed second");
+    await updateMember({ role: "EDITOR" });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await round("editor")).toContain("editor second");
+    expect(sub.closeCode()).toBeUndefined();
+    await sub.stop();
+  });
+
+  it("a token revoked without announcement (say, by hand in the database) is closed by the periodic check", async () => {
+    const me = await addMember(srv, admin.workspaceId, "EDITOR");
+    const sub = subscriber(me.token);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(sub.closeCode()).toBeUndefined();
+    await srv.server.db.query(`UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1`, [uuid(me.userId)]);
+    await until(() => sub.closeCode() !== undefined, "the close", 3000);
     expect(sub.closeCode()).toBe(4403);
     await sub.stop();
   });

@@ -88,10 +88,11 @@ function subscribeTicketEvents({
   const ticketId = filter.ticketId ? uuidOf(filter.ticketId, "Ticket", "ticketId") : undefined;
   const topicIds = filter.topicIds?.map((id, i) => uuidOf(id, "Topic", `topicIds.${i}`));
   const types = filter.types ? new Set<TicketEventType>(filter.types) : undefined;
-  const visible = ctx.actor.topicIds;
-  // Authorization first (the subscriber's workspace is the feed's), then the filter.
+  const actor = ctx.actor;
+  // Authorization first (the subscriber's workspace is the feed's), then the filter. The actor's
+  // topics are read at every event: they follow changes of their team while the socket is open.
   const accepts = (e: EventRow) =>
-    (canSeeTopic(visible, e.topicId) || (e.previousTopicId !== null && canSeeTopic(visible, e.previousTopicId))) &&
+    (canSeeTopic(actor.topicIds, e.topicId) || (e.previousTopicId !== null && canSeeTopic(actor.topicIds, e.previousTopicId))) &&
     (ticketId === undefined || e.ticketId === ticketId) &&
     (topicIds === undefined || topicIds.includes(e.topicId) || (e.previousTopicId !== null && topicIds.includes(e.previousTopicId))) &&
     (types === undefined || types.has(e.type));

@@ -6,7 +6,7 @@ import type { AuthedContext, RequestContext } from "../context";
 import { bindSqlScope, unscoped } from "../db/sql-scope";
 import { uuidv7 } from "../db/uuid";
 import { ApiToken, Membership, Role, TokenKind, User, Workspace } from "../entities";
-import type { SessionEnd } from "./session-events";
+import type { SessionChanges } from "./session-events";
 import { SYSTEM_TOPIC_NAME } from "./topic.service";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 
@@ -55,7 +55,7 @@ export class IdentityService {
   constructor(
     private readonly db: DataSource,
     private readonly config: Config,
-    private readonly sessions: SessionEnd,
+    private readonly sessions: SessionChanges,
   ) {}
 
   /**
@@ -135,7 +135,7 @@ export class IdentityService {
     await this.db
       .getRepository(ApiToken)
       .update({ id: actor.tokenId, workspaceId: actor.workspaceId, userId: actor.userId }, { revokedAt: new Date() });
-    this.sessions.tokenRevoked(actor.tokenId);
+    this.sessions.changed(actor.workspaceId);
     return true;
   }
 

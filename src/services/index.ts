@@ -65,7 +65,7 @@ export function createServices(db: DataSource, config: Config, mailer: Mailer): 
     shortcuts: new ShortcutService(db),
     triggers: new TriggerService(db),
     flowStarts: new FlowStartService(db),
-    teams: new TeamService(db),
+    teams: new TeamService(db, sessions),
     members: new MemberService(db, sessions),
     sessions,
     invitations: new InvitationService(db, config, mailer, identity),

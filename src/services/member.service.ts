@@ -3,7 +3,7 @@ import type { AuthedContext } from "../context";
 import type { TicketRow } from "../db/rows";
 import { inTransaction } from "../db/transaction";
 import { type Membership, Role, TicketEventType } from "../entities";
-import type { SessionEnd } from "./session-events";
+import type { SessionChanges } from "./session-events";
 import { applyTicketChanges, lockTickets } from "./ticket-store";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 
@@ -14,7 +14,7 @@ const MEMBER_COLUMNS = `id, workspace_id AS "workspaceId", user_id AS "userId", 
 export class MemberService {
   constructor(
     private readonly db: DataSource,
-    private readonly sessions: SessionEnd,
+    private readonly sessions: SessionChanges,
   ) {}
 
   /**
@@ -23,7 +23,7 @@ export class MemberService {
    */
   async update(ctx: AuthedContext, id: string, input: { role?: Role | null; teamId?: string | null }): Promise<Result<Membership>> {
     const workspaceId = ctx.actor.workspaceId;
-    return inTransaction(this.db, async (em) => {
+    const result = await inTransaction(this.db, async (em) => {
       const member = await this.lockMember(em, workspaceId, id);
       if (!member) return fail<Membership>(UserErrorCode.NOT_FOUND, "No such member.", ["id"]);
       const role = input.role ?? member.role;
@@ -42,6 +42,9 @@ export class MemberService {
       await em.query(`UPDATE memberships SET role = $3, team_id = $4 WHERE workspace_id = $1 AND id = $2`, [workspaceId, id, role, teamId]);
       return ok({ ...member, role, teamId });
     });
+    // What their live connections may see changes with their role and team.
+    if (result.ok) this.sessions.changed(workspaceId);
+    return result;
   }
 
   /**
@@ -85,7 +88,7 @@ export class MemberService {
       return ok(member);
     });
     if (!result.ok) return result;
-    this.sessions.memberRemoved(workspaceId, result.value.userId);
+    this.sessions.changed(workspaceId);
     return ok(id);
   }
 

@@ -1,24 +1,43 @@
-/** What ends live sessions: connections held with a token close when either happens. */
-export interface SessionEnd {
-  /** A member was removed from a workspace: every connection of theirs there ends. */
-  memberRemoved(workspaceId: string, userId: string): void;
-  /** A token was revoked (logOut, revokeApiToken): connections made with it end. */
-  tokenRevoked(tokenId: string): void;
+/**
+ * What a service says once a change to who may act in a workspace has committed: a token
+ * revoked, a member removed, a role, a team or a team's topics changed.
+ */
+export interface SessionChanges {
+  /** Live connections of this workspace must be checked again against the database. */
+  changed(workspaceId: string): void;
 }
 
-/** Fans session ends out to whoever listens (the WebSocket server), after the change commits. */
-export class SessionEvents implements SessionEnd {
-  private readonly listeners: SessionEnd[] = [];
+/** Hears a workspace whose connections to check again; undefined: every workspace's. */
+type Listener = (workspaceId: string | undefined) => void;
 
-  listen(listener: SessionEnd): void {
+/**
+ * Fans session changes out: to this process's listeners (the WebSocket server, which checks
+ * its connections of that workspace again) and, through `relayTo`, to the other processes,
+ * whose own listeners hear it through `received`.
+ */
+export class SessionEvents implements SessionChanges {
+  private readonly listeners: Listener[] = [];
+  private outlet: ((workspaceId: string) => void) | undefined;
+
+  listen(listener: Listener): void {
     this.listeners.push(listener);
   }
 
-  memberRemoved(workspaceId: string, userId: string): void {
-    for (const l of this.listeners) l.memberRemoved(workspaceId, userId);
+  /** Where changes go to reach the other processes serving this database. */
+  relayTo(outlet: (workspaceId: string) => void): void {
+    this.outlet = outlet;
   }
 
-  tokenRevoked(tokenId: string): void {
-    for (const l of this.listeners) l.tokenRevoked(tokenId);
+  changed(workspaceId: string): void {
+    this.received(workspaceId);
+    this.outlet?.(workspaceId);
+  }
+
+  /**
+   * A change announced by another process; undefined when some may have been missed (the
+   * connection they arrive on was lost), so that every connection is checked again.
+   */
+  received(workspaceId: string | undefined): void {
+    for (const listener of this.listeners) listener(workspaceId);
   }
 }

@@ -3,6 +3,7 @@ import type { AuthedContext } from "../context";
 import { inTransaction, uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import type { Team } from "../entities";
+import type { SessionChanges } from "./session-events";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 
 export interface TeamInput {
@@ -18,7 +19,10 @@ const TEAM_COLUMNS = `id, workspace_id AS "workspaceId", name, all_topics AS "al
  * agents belong to teams.
  */
 export class TeamService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly sessions: SessionChanges,
+  ) {}
 
   list(ctx: AuthedContext): Promise<Team[]> {
     return this.db.query(`SELECT ${TEAM_COLUMNS} FROM teams WHERE workspace_id = $1 ORDER BY lower(name), id`, [ctx.actor.workspaceId]);
@@ -69,10 +73,11 @@ export class TeamService {
     }
   }
 
+  /** Renames a team or changes its topics; its members' live connections see the new topics. */
   async update(ctx: AuthedContext, id: string, input: TeamInput): Promise<Result<Team>> {
     const workspaceId = ctx.actor.workspaceId;
     try {
-      return await inTransaction(this.db, async (em) => {
+      const result = await inTransaction(this.db, async (em) => {
         const [team] = await em.query<Team[]>(`SELECT ${TEAM_COLUMNS} FROM teams WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [
           workspaceId,
           id,
@@ -96,6 +101,8 @@ export class TeamService {
         ]);
         return ok(team);
       });
+      if (result.ok && (input.allTopics !== undefined || input.topicIds !== undefined)) this.sessions.changed(workspaceId);
+      return result;
     } catch (error) {
       if (uniqueViolation(error) === "teams_name_key")
         return fail(UserErrorCode.NAME_TAKEN, `A team named "${input.name}" already exists.`, ["name"]);

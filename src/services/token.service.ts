@@ -6,7 +6,7 @@ import { unscoped } from "../db/sql-scope";
 import { TenantStore } from "../db/tenant";
 import { ApiToken, Role, TokenKind } from "../entities";
 import type { IdentityService } from "./identity.service";
-import type { SessionEnd } from "./session-events";
+import type { SessionChanges } from "./session-events";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 
 /** How often lastUsedAt is written: at most once a minute per token, not on every request. */
@@ -34,7 +34,7 @@ export class TokenService {
     private readonly db: DataSource,
     private readonly config: Config,
     private readonly identity: IdentityService,
-    private readonly sessions: SessionEnd,
+    private readonly sessions: SessionChanges,
   ) {}
 
   /**
@@ -44,18 +44,32 @@ export class TokenService {
    */
   async authenticate(token: string): Promise<Actor | undefined> {
     if (token.length < 8 || token.length > 200) return undefined;
+    const [actor] = await this.actorsOf("token_hash = $3", hashToken(token));
+    return actor;
+  }
+
+  /**
+   * The members that tokens, by id, act for now: what live connections are checked against when
+   * tokens, memberships or teams change. A token missing from the answer no longer works.
+   */
+  async currentActors(tokenIds: readonly string[]): Promise<Map<string, Actor>> {
+    const actors = tokenIds.length === 0 ? [] : await this.actorsOf("id = ANY($3::uuid[])", [...tokenIds]);
+    return new Map(actors.map((actor) => [actor.tokenId, actor]));
+  }
+
+  private async actorsOf(tokenCondition: string, value: unknown): Promise<Actor[]> {
     const rows = await unscoped(() =>
       this.db.query<TokenRow[]>(
         `WITH t AS (
            SELECT id, kind, workspace_id, user_id, last_used_at
              FROM api_tokens
-            WHERE token_hash = $1 AND revoked_at IS NULL
-              AND (kind = 'API' OR coalesce(last_used_at, created_at) > now() - make_interval(days => $2))
+            WHERE ${tokenCondition} AND revoked_at IS NULL
+              AND (kind = 'API' OR coalesce(last_used_at, created_at) > now() - make_interval(days => $1))
          ), touched AS (
            UPDATE api_tokens SET last_used_at = now()
              FROM t
             WHERE api_tokens.id = t.id
-              AND (t.last_used_at IS NULL OR t.last_used_at < now() - make_interval(secs => $3))
+              AND (t.last_used_at IS NULL OR t.last_used_at < now() - make_interval(secs => $2))
            RETURNING api_tokens.id
          )
          SELECT t.id, t.kind, t.workspace_id, t.user_id, m.id AS membership_id, m.role, m.team_id,
@@ -63,12 +77,10 @@ export class TokenService {
                      THEN array(SELECT tt.topic_id FROM team_topics tt WHERE tt.team_id = tm.id) END AS topic_ids
            FROM t JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id
            LEFT JOIN teams tm ON tm.id = m.team_id`,
-        [hashToken(token), this.config.sessionIdleDays, TOUCH_INTERVAL_SECONDS],
+        [this.config.sessionIdleDays, TOUCH_INTERVAL_SECONDS, value],
       ),
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    return {
+    return rows.map((row) => ({
       tokenId: row.id,
       tokenKind: row.kind,
       workspaceId: row.workspace_id,
@@ -77,7 +89,7 @@ export class TokenService {
       role: row.role,
       teamId: row.team_id,
       topicIds: row.topic_ids,
-    };
+    }));
   }
 
   async create(ctx: AuthedContext, name: string): Promise<Result<{ token: string; apiToken: ApiTokenView }>> {
@@ -104,7 +116,7 @@ export class TokenService {
       { revokedAt: new Date() },
     );
     if (changed !== 1) return fail(UserErrorCode.NOT_FOUND, "No such API token.", ["id"]);
-    this.sessions.tokenRevoked(id);
+    this.sessions.changed(actor.workspaceId);
     return ok(id);
   }
 

@@ -1,8 +1,10 @@
 import Redis from "ioredis";
 import pg from "pg";
+import type { DataSource } from "typeorm";
 import type { Logger } from "pino";
 import { type FeedName, onCommittedWrites } from "../db/sql-scope";
 import { FEED_CHANNEL } from "../services/event-log";
+import type { SessionEvents } from "../services/session-events";
 import type { FeedRelay } from "./feed";
 
 /** A way commits reach the feeds: this process's own, and other processes'. */
@@ -10,12 +12,36 @@ export interface Waker {
   close(): Promise<void>;
 }
 
+/** What another process's notifications reach here. */
+export interface Hearers {
+  feeds: FeedRelay;
+  sessions: SessionEvents;
+  /** This process's id: its own session notifications, already heard locally, are ignored. */
+  origin: string;
+}
+
 const FEEDS = new Set<string>(["events", "flowStarts"]);
 
-/** Parses "feed workspaceId cursor", the notification payload: never the rows themselves. */
-function parsePayload(payload: string): { feed: FeedName; workspaceId: string; cursor: string } | undefined {
-  const [feed, workspaceId, cursor] = payload.split(" ");
-  return FEEDS.has(feed) && workspaceId && cursor ? { feed: feed as FeedName, workspaceId, cursor } : undefined;
+/** "session origin workspaceId": a workspace's tokens, members or teams changed. */
+export function sessionPayload(origin: string, workspaceId: string): string {
+  return `session ${origin} ${workspaceId}`;
+}
+
+/**
+ * Acts on a notification: "feed workspaceId cursor" wakes a feed (never the rows themselves,
+ * which are read from the log), "session origin workspaceId" checks live connections again.
+ */
+function hear(payload: string, to: Hearers): void {
+  const [kind, first, second] = payload.split(" ");
+  if (!first || !second) return;
+  if (FEEDS.has(kind)) to.feeds.wake(kind as FeedName, first, second);
+  else if (kind === "session" && first !== to.origin) to.sessions.received(second);
+}
+
+/** Everything may have been missed (a reconnect): read every feed and check every connection. */
+function heardNothingFor(to: Hearers): void {
+  to.feeds.sweep();
+  to.sessions.received(undefined);
 }
 
 /** Commits of this process wake its subscribers directly, whatever the database. */
@@ -34,7 +60,7 @@ export function localWaker(relay: FeedRelay, publish?: (payload: string) => void
  * rows notifies their cursor, delivered at commit. A lost connection is re-established, and
  * every feed reads again then, filling the gap from the log.
  */
-export function pgListener(url: string, relay: FeedRelay, log: Logger): Waker {
+export function pgListener(url: string, to: Hearers, log: Logger): Waker {
   let client: pg.Client | undefined;
   let closed = false;
   let delay = 100;
@@ -42,10 +68,7 @@ export function pgListener(url: string, relay: FeedRelay, log: Logger): Waker {
 
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: url, application_name: "handover-listener" });
-    next.on("notification", (message) => {
-      const parsed = message.payload ? parsePayload(message.payload) : undefined;
-      if (parsed) relay.wake(parsed.feed, parsed.workspaceId, parsed.cursor);
-    });
+    next.on("notification", (message) => message.payload && hear(message.payload, to));
     next.on("error", (error) => {
       log.warn({ err: error }, "feed listener lost its connection");
       next.end().catch(() => undefined);
@@ -60,7 +83,7 @@ export function pgListener(url: string, relay: FeedRelay, log: Logger): Waker {
       }
       client = next;
       delay = 100;
-      relay.sweep();
+      heardNothingFor(to);
     } catch (error) {
       log.warn({ err: error }, "feed listener could not connect; retrying");
       next.end().catch(() => undefined);
@@ -86,17 +109,14 @@ export function pgListener(url: string, relay: FeedRelay, log: Logger): Waker {
 }
 
 /** Fan-out through Redis pub/sub (REDIS_URL): commits are published, every process subscribes. */
-export function redisWaker(url: string, relay: FeedRelay, log: Logger): { waker: Waker; publish: (payload: string) => void } {
+export function redisWaker(url: string, to: Hearers, log: Logger): { waker: Waker; publish: (payload: string) => void } {
   const publisher = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1 });
   const subscriber = new Redis(url, { lazyConnect: false });
   for (const conn of [publisher, subscriber]) conn.on("error", (error) => log.warn({ err: error }, "redis connection problem"));
   subscriber.subscribe(FEED_CHANNEL).catch((error: unknown) => log.warn({ err: error }, "redis subscribe failed"));
-  subscriber.on("message", (_channel, payload: string) => {
-    const parsed = parsePayload(payload);
-    if (parsed) relay.wake(parsed.feed, parsed.workspaceId, parsed.cursor);
-  });
+  subscriber.on("message", (_channel, payload: string) => hear(payload, to));
   // After a reconnect the subscription is restored by ioredis; read everything again for the gap.
-  subscriber.on("ready", () => relay.sweep());
+  subscriber.on("ready", () => heardNothingFor(to));
   return {
     publish: (payload) => void publisher.publish(FEED_CHANNEL, payload).catch(() => undefined),
     waker: {
@@ -106,4 +126,12 @@ export function redisWaker(url: string, relay: FeedRelay, log: Logger): { waker:
       },
     },
   };
+}
+
+/** Session changes to the other processes on PostgreSQL: a NOTIFY on the feed channel, after commit. */
+export function pgSessionOutlet(db: DataSource, origin: string, log: Logger): (workspaceId: string) => void {
+  return (workspaceId) =>
+    void db
+      .query(`SELECT pg_notify($1, $2)`, [FEED_CHANNEL, sessionPayload(origin, workspaceId)])
+      .catch((error: unknown) => log.warn({ err: error }, "announcing a session change failed; the periodic check will apply it"));
 }

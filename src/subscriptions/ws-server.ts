@@ -19,6 +19,9 @@ export const CloseCode = {
   ServiceRestart: 1012,
 } as const;
 
+/** Connections checked again per statement. */
+const RECHECK_BATCH = 1000;
+
 export interface WebSocketServerHandle {
   close(): Promise<void>;
 }
@@ -48,18 +51,39 @@ export function attachWebSocketServer(opts: {
   schema: GraphQLSchema;
   log: Logger;
   authenticate(token: string): Promise<Actor | undefined>;
+  /** The members tokens act for now, by token id; a token missing from the answer no longer works. */
+  currentActors(tokenIds: readonly string[]): Promise<Map<string, Actor>>;
   sessions: SessionEvents;
+  /** How often every connection is checked again, whatever was announced. */
+  recheckIntervalMs: number;
   context(actor: Actor, token: string, connection: Connection): Promise<RequestContext>;
 }): WebSocketServerHandle {
   const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path, maxPayload: 1024 * 1024 });
   const actors = new Map<WebSocket, Actor>();
-  const closeWhere = (match: (actor: Actor) => boolean, reason: string) => {
-    for (const [socket, actor] of actors) if (match(actor)) socket.close(CloseCode.Forbidden, reason);
+
+  /**
+   * Checks connections against the database: one whose token was revoked or whose member was
+   * removed closes with 4403; the others take their member's current role and team topics, which
+   * their subscriptions read at every event.
+   */
+  const recheck = async (workspaceId: string | undefined): Promise<void> => {
+    const held = [...actors].filter(([, actor]) => workspaceId === undefined || actor.workspaceId === workspaceId);
+    for (let i = 0; i < held.length; i += RECHECK_BATCH) {
+      const batch = held.slice(i, i + RECHECK_BATCH);
+      const current = await runInSqlScope(randomUUID(), () => opts.currentActors([...new Set(batch.map(([, a]) => a.tokenId))]));
+      for (const [socket, actor] of batch) {
+        const now = current.get(actor.tokenId);
+        if (now) Object.assign(actor, now);
+        else socket.close(CloseCode.Forbidden, "Token revoked or member removed");
+      }
+    }
   };
-  opts.sessions.listen({
-    memberRemoved: (workspaceId, userId) => closeWhere((a) => a.workspaceId === workspaceId && a.userId === userId, "Member removed"),
-    tokenRevoked: (tokenId) => closeWhere((a) => a.tokenId === tokenId, "Token revoked"),
-  });
+  const recheckSafely = (workspaceId: string | undefined) =>
+    void recheck(workspaceId).catch((error: unknown) => opts.log.warn({ err: error }, "checking live connections again failed"));
+  opts.sessions.listen(recheckSafely);
+  const rechecker = setInterval(() => recheckSafely(undefined), opts.recheckIntervalMs);
+  rechecker.unref();
+
   const disposable = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       schema: opts.schema,
@@ -92,6 +116,7 @@ export function attachWebSocketServer(opts: {
   );
   return {
     async close() {
+      clearInterval(rechecker);
       for (const client of wss.clients) client.close(CloseCode.ServiceRestart, "Server shutting down");
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
