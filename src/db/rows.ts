@@ -34,6 +34,80 @@ export const TICKET_COLUMNS = `t.id, t.workspace_id AS "workspaceId", t.contact_
 
 export type TicketRow = Omit<Ticket, "idempotencyKey" | "openWarnings" | "changedTx">;
 
+export const TOPIC_COLUMNS = `tp.id, tp.workspace_id AS "workspaceId", tp.name, tp.is_system AS "isSystem", tp.created_at AS "createdAt",
+  tp.deleted_at AS "deletedAt"`;
+
+/** A user as the loaders read them: never the password hash. */
+export const USER_COLUMNS = `u.id, u.email, u.name, u.created_at AS "createdAt"`;
+
+/**
+ * Rows read as JSON (to_jsonb of a row selected with the column lists above) carry their
+ * timestamps as text: turns those back into dates, as the driver gives them in plain rows.
+ */
+export function withDates<T>(row: Record<string, unknown>, ...keys: string[]): T {
+  for (const key of keys) if (typeof row[key] === "string") row[key] = new Date(row[key] as string);
+  return row as T;
+}
+
+/** A row related to each row of a statement, read in the same statement as one JSON column. */
+export interface RelatedRow {
+  /** A statement selecting at most one row, correlated to the outer row; $1 is the workspace. */
+  sql: string;
+  dates: string[];
+}
+
+/** The JSON columns of the related rows `keys` of `spec`, to append to a select list. */
+export function relatedColumns<K extends string>(spec: Record<K, RelatedRow>, keys: readonly K[]): string {
+  return keys.map((key) => `, (SELECT to_jsonb(x) FROM (${spec[key].sql}) x) AS "${key}Json"`).join("");
+}
+
+/** Takes the JSON columns out of a row read with relatedColumns: null where there is no such row. */
+export function takeRelated<K extends string>(
+  spec: Record<K, RelatedRow>,
+  keys: readonly K[],
+  row: Record<string, unknown>,
+): Partial<Record<K, unknown>> {
+  const related: Partial<Record<K, unknown>> = {};
+  for (const key of keys) {
+    const json = row[`${key}Json`] as Record<string, unknown> | null;
+    delete row[`${key}Json`];
+    related[key] = json && withDates(json, ...spec[key].dates);
+  }
+  return related;
+}
+
+/** What a ticket refers to, as read along with it (alias t). */
+export const TICKET_RELATED = {
+  contact: {
+    sql: `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = $1 AND c.id = t.contact_id`,
+    dates: ["createdAt"],
+  },
+  topic: {
+    sql: `SELECT ${TOPIC_COLUMNS} FROM topics tp WHERE tp.workspace_id = $1 AND tp.id = t.topic_id`,
+    dates: ["createdAt", "deletedAt"],
+  },
+  assignee: { sql: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = t.assignee_id`, dates: ["createdAt"] },
+  lastMessage: {
+    sql: `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.id = t.last_message_id`,
+    dates: ["createdAt"],
+  },
+} satisfies Record<string, RelatedRow>;
+
+export type TicketRelatedKey = keyof typeof TICKET_RELATED;
+
+/** What an event refers to, as read along with it (alias e). */
+export const EVENT_RELATED = {
+  actor: { sql: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = e.actor_id`, dates: ["createdAt"] },
+  assignee: { sql: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = e.assignee_id`, dates: ["createdAt"] },
+  previousAssignee: { sql: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = e.previous_assignee_id`, dates: ["createdAt"] },
+  message: {
+    sql: `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.id = e.message_id`,
+    dates: ["createdAt"],
+  },
+} satisfies Record<string, RelatedRow>;
+
+export type EventRelatedKey = keyof typeof EVENT_RELATED;
+
 /** The current count of one key, as summed from its delta rows. */
 export interface CountGroup {
   status: TicketStatus;
@@ -67,23 +141,4 @@ export function fieldsOf(db: DataSource | EntityManager, workspaceId: string): P
        FROM contact_fields WHERE workspace_id = $1`,
     [workspaceId],
   );
-}
-
-/** Stored field values of some contacts, by contact then field id. */
-export async function fieldValuesOf(
-  db: DataSource | EntityManager,
-  workspaceId: string,
-  contactIds: readonly string[],
-): Promise<Map<string, Map<string, string>>> {
-  const rows = await db.query<Array<{ contact_id: string; field_id: string; value: string }>>(
-    `SELECT contact_id, field_id, value FROM contact_field_values WHERE workspace_id = $1 AND contact_id = ANY($2)`,
-    [workspaceId, contactIds],
-  );
-  const byContact = new Map<string, Map<string, string>>();
-  for (const row of rows) {
-    let values = byContact.get(row.contact_id);
-    if (!values) byContact.set(row.contact_id, (values = new Map()));
-    values.set(row.field_id, row.value);
-  }
-  return byContact;
 }

@@ -10,10 +10,14 @@ import {
   EVENT_COLUMNS,
   type EventRow,
   fieldsOf,
-  fieldValuesOf,
   MESSAGE_COLUMNS,
+  relatedColumns,
+  takeRelated,
   TICKET_COLUMNS,
+  TICKET_RELATED,
   type TicketRow,
+  USER_COLUMNS,
+  withDates,
 } from "../db/rows";
 
 /**
@@ -53,28 +57,74 @@ function tenantOnly(workspaceId: string | undefined): string {
   return workspaceId;
 }
 
+/** The rows a ticket names, read with it: what its page or detail shows next to it. */
+const TICKET_WITH = ["contact", "topic", "assignee"] as const;
+
+/** A contact's field values and notepad versions: what a contact's detail shows, read together. */
+interface ContactExtras {
+  values: Map<string, string>;
+  notes: ContactNote[];
+}
+
 export function createLoaders(db: DataSource, workspaceId: string | undefined): Loaders {
   let counts: Promise<CountGroup[]> | undefined;
   let fields: Promise<ContactField[]> | undefined;
   const rowsById = async <T extends { id: string }>(sql: string, ids: readonly string[]) =>
     byId(await db.query<T[]>(sql, [tenantOnly(workspaceId), ids]), ids);
+  const user = new DataLoader<string, User | null>(async (ids) => byId(await db.getRepository(User).findBy({ id: In([...ids]) }), ids));
+  const topic = new DataLoader<string, Topic | null>(async (ids) =>
+    byId(await db.getRepository(Topic).findBy({ workspaceId: tenantOnly(workspaceId), id: In([...ids]) }), ids),
+  );
+  const contact = new DataLoader<string, ContactWithUrns | null>((ids) =>
+    rowsById<ContactWithUrns>(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = $1 AND c.id = ANY($2)`, ids),
+  );
+  const extras = new DataLoader<string, ContactExtras>(async (contactIds) => {
+    const rows = await db.query<Array<{ id: string; values: Record<string, string>; notes: Array<Record<string, unknown>> }>>(
+      `SELECT c.id,
+              (SELECT coalesce(jsonb_object_agg(v.field_id, v.value), '{}') FROM contact_field_values v
+                WHERE v.workspace_id = $1 AND v.contact_id = c.id) AS values,
+              (SELECT coalesce(jsonb_agg(jsonb_build_object('id', n.id, 'workspaceId', n.workspace_id, 'contactId', n.contact_id,
+                        'text', n.text, 'authorId', n.author_id, 'createdAt', n.created_at,
+                        'author', (SELECT to_jsonb(x) FROM (SELECT ${USER_COLUMNS} FROM users u WHERE u.id = n.author_id) x))
+                      ORDER BY n.created_at DESC, n.id DESC), '[]')
+                 FROM contact_notes n WHERE n.workspace_id = $1 AND n.contact_id = c.id) AS notes
+         FROM unnest($2::uuid[]) AS c(id)`,
+      [tenantOnly(workspaceId), contactIds],
+    );
+    const byContact = new Map(
+      rows.map((row) => {
+        const notes = row.notes.map(({ author, ...note }) => {
+          if (author) user.prime(note.authorId as string, withDates<User>(author as Record<string, unknown>, "createdAt"));
+          return withDates<ContactNote>(note, "createdAt");
+        });
+        return [row.id, { values: new Map(Object.entries(row.values)), notes }];
+      }),
+    );
+    return contactIds.map((id) => byContact.get(id) ?? { values: new Map(), notes: [] });
+  });
   return {
-    user: new DataLoader(async (ids) => byId(await db.getRepository(User).findBy({ id: In([...ids]) }), ids)),
-    topic: new DataLoader(async (ids) =>
-      byId(await db.getRepository(Topic).findBy({ workspaceId: tenantOnly(workspaceId), id: In([...ids]) }), ids),
-    ),
+    user,
+    topic,
     flow: new DataLoader(async (ids) =>
       byId(await db.getRepository(Flow).findBy({ workspaceId: tenantOnly(workspaceId), id: In([...ids]) }), ids),
     ),
-    contact: new DataLoader((ids) =>
-      rowsById<ContactWithUrns>(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = $1 AND c.id = ANY($2)`, ids),
-    ),
+    contact,
     message: new DataLoader((ids) =>
       rowsById<Message>(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.id = ANY($2)`, ids),
     ),
-    ticket: new DataLoader((ids) =>
-      rowsById<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.workspace_id = $1 AND t.id = ANY($2)`, ids),
-    ),
+    ticket: new DataLoader(async (ids) => {
+      const rows = await db.query<Array<TicketRow & Record<string, unknown>>>(
+        `SELECT ${TICKET_COLUMNS}${relatedColumns(TICKET_RELATED, TICKET_WITH)} FROM tickets t WHERE t.workspace_id = $1 AND t.id = ANY($2)`,
+        [tenantOnly(workspaceId), ids],
+      );
+      for (const row of rows) {
+        const related = takeRelated(TICKET_RELATED, TICKET_WITH, row);
+        if (related.contact) contact.prime(row.contactId, related.contact as ContactWithUrns);
+        if (related.topic) topic.prime(row.topicId, related.topic as Topic);
+        if (related.assignee && row.assigneeId) user.prime(row.assigneeId, related.assignee as User);
+      }
+      return byId(rows, ids);
+    }),
     team: new DataLoader((ids) =>
       rowsById<Team>(
         `SELECT id, workspace_id AS "workspaceId", name, all_topics AS "allTopics", created_at AS "createdAt" FROM teams WHERE workspace_id = $1 AND id = ANY($2)`,
@@ -110,18 +160,7 @@ export function createLoaders(db: DataSource, workspaceId: string | undefined): 
     }),
     counts: () => (counts ??= countGroups(db, tenantOnly(workspaceId))),
     fields: () => (fields ??= fieldsOf(db, tenantOnly(workspaceId)).then((rows) => rows.sort(byDisplayOrder))),
-    fieldValues: new DataLoader(async (contactIds) => {
-      const values = await fieldValuesOf(db, tenantOnly(workspaceId), contactIds);
-      return contactIds.map((id) => values.get(id) ?? new Map<string, string>());
-    }),
-    notepad: new DataLoader(async (contactIds) => {
-      const rows = await db.query<ContactNote[]>(
-        `SELECT id, workspace_id AS "workspaceId", contact_id AS "contactId", text, author_id AS "authorId", created_at AS "createdAt"
-           FROM contact_notes WHERE workspace_id = $1 AND contact_id = ANY($2)
-          ORDER BY created_at DESC, id DESC`,
-        [tenantOnly(workspaceId), contactIds],
-      );
-      return contactIds.map((id) => rows.filter((r) => r.contactId === id));
-    }),
+    fieldValues: new DataLoader(async (contactIds) => (await extras.loadMany(contactIds)).map((e) => (e instanceof Error ? e : e.values))),
+    notepad: new DataLoader(async (contactIds) => (await extras.loadMany(contactIds)).map((e) => (e instanceof Error ? e : e.notes))),
   };
 }

@@ -1,4 +1,5 @@
-import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, Info, Int, Query, Resolver } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { TicketStatus } from "../entities";
@@ -16,7 +17,8 @@ import {
   TopicType,
 } from "../schema/types/ticket.types";
 import { parseEventCursor } from "../services/event-log";
-import type { InboxCursor } from "../services/inbox.service";
+import { selectedFields } from "../schema/selection";
+import type { InboxCursor, InboxIncludes, InboxTicket } from "../services/inbox.service";
 import { canSeeTopic, visibleTopicIds } from "../services/visibility";
 
 const STATUSES = new Set<string>([TicketStatus.OPEN, TicketStatus.CLOSED]);
@@ -49,6 +51,27 @@ function inboxCursor(cursor: string): InboxCursor {
   return { status: status as TicketStatus, lastActivityUs, id, snapshot };
 }
 
+/** What the query asks of each ticket that the page's statement can read along with it. */
+function includesOf(info: GraphQLResolveInfo): InboxIncludes {
+  const fields = selectedFields(info, ["edges", "node"], ["nodes"]);
+  return {
+    contact: fields.has("contact"),
+    topic: fields.has("topic"),
+    assignee: fields.has("assignee"),
+    lastMessage: fields.has("lastMessage"),
+  };
+}
+
+/** Hands the rows read with the page to this request's loaders, so resolving them needs no statement. */
+function primeLoaders(ctx: AuthedContext, tickets: InboxTicket[]): void {
+  for (const { related, ...t } of tickets) {
+    if (related.contact) ctx.loaders.contact.prime(t.contactId, related.contact);
+    if (related.topic) ctx.loaders.topic.prime(t.topicId, related.topic);
+    if (related.assignee && t.assigneeId) ctx.loaders.user.prime(t.assigneeId, related.assignee);
+    if (related.lastMessage && t.lastMessageId) ctx.loaders.message.prime(t.lastMessageId, related.lastMessage);
+  }
+}
+
 @Resolver()
 export class InboxResolver {
   @Requires()
@@ -60,6 +83,7 @@ export class InboxResolver {
     @Arg("filter", () => TicketFilter, { nullable: true }) filter?: TicketFilter | null,
     @Arg("first", () => Int, { nullable: true, defaultValue: 25 }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<TicketConnection> {
     const size = pageSize(first, "first", 25);
     const cursor = after ? inboxCursor(after) : undefined;
@@ -74,7 +98,9 @@ export class InboxResolver {
       },
       size,
       cursor,
+      info ? includesOf(info) : {},
     );
+    primeLoaders(ctx, page.tickets);
     const edges = page.tickets.map((t) => ({
       node: TicketType.from(t),
       cursor: encodeCursor([t.status, t.sortKey, t.id, page.snapshot]),

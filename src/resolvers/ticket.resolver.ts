@@ -165,6 +165,7 @@ export class TicketResolver {
 
   @FieldResolver(() => MessageType, { nullable: true, description: "For inbox previews." })
   async lastMessage(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<MessageType | null> {
+    if (!(await canSeeThread(ctx, ticket))) return null;
     const message = ticket.row.lastMessageId ? await ctx.loaders.message.load(ticket.row.lastMessageId) : null;
     return message && MessageType.from(message);
   }
@@ -173,6 +174,7 @@ export class TicketResolver {
     description: "Events that carry a note, oldest first: OPENED (when opened with one) and NOTE_ADDED.",
   })
   async notes(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<TicketEventObject[]> {
+    if (!(await canSeeThread(ctx, ticket))) return [];
     return (await ctx.loaders.notesOfTicket.load(ticket.row.id)).map(TicketEventObject.from);
   }
 
@@ -186,6 +188,9 @@ export class TicketResolver {
     @Arg("before", () => String, { nullable: true }) before?: string | null,
   ): Promise<TicketEventConnection> {
     const window = pageWindow(first, last, before);
+    if (!(await canSeeThread(ctx, ticket))) {
+      return { edges: [], nodes: [], pageInfo: pageInfo({ hasNextPage: false, hasPreviousPage: false, cursors: [] }) };
+    }
     const afterVersion = after ? versionOf(after, "after") : undefined;
     const beforeVersion = before ? versionOf(before, "before") : undefined;
     const rows = await ctx.services.inbox.thread(ctx, ticket.row.id, {
@@ -198,6 +203,12 @@ export class TicketResolver {
       after: afterVersion !== undefined && afterVersion > 0,
       before: beforeVersion !== undefined,
     });
+    for (const { related, ...e } of page) {
+      if (related.actor && e.actorId) ctx.loaders.user.prime(e.actorId, related.actor);
+      if (related.assignee && e.assigneeId) ctx.loaders.user.prime(e.assigneeId, related.assignee);
+      if (related.previousAssignee && e.previousAssigneeId) ctx.loaders.user.prime(e.previousAssigneeId, related.previousAssignee);
+      if (related.message && e.messageId) ctx.loaders.message.prime(e.messageId, related.message);
+    }
     const edges = page.map((e) => ({ node: TicketEventObject.from(e), cursor: encodeCursor([e.ticketVersion]) }));
     return {
       edges,
@@ -215,6 +226,15 @@ export class TicketFailureResolver {
     const ticket = await ctx.loaders.ticket.load(failure.conflictingTicketUuid);
     return ticket && canSeeTopic(await visibleTopicIds(ctx), ticket.topicId) ? TicketType.from(ticket) : null;
   }
+}
+
+/**
+ * Whether the viewer may read a ticket's thread (events, notes, messages): only while the ticket
+ * is in a topic they see. A team agent reaches a ticket that left their topics through the events
+ * it had there (TicketEvent.ticket), but not what happened to it since.
+ */
+async function canSeeThread(ctx: AuthedContext, ticket: TicketType): Promise<boolean> {
+  return canSeeTopic(await visibleTopicIds(ctx), ticket.row.topicId);
 }
 
 function versionOf(cursor: string, name: string): number {

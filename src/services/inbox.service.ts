@@ -5,7 +5,22 @@ import { escapeLike } from "./contact.service";
 import { type ParsedCursor, readEventsAfter } from "./event-log";
 import { canSeeTopic, visibleTopicIds } from "./visibility";
 import type { TicketEventType } from "../entities";
-import { EVENT_COLUMNS, type EventRow, type CountGroup, countGroups, TICKET_COLUMNS, type TicketRow } from "../db/rows";
+import type { Message, Topic, User } from "../entities";
+import {
+  type ContactWithUrns,
+  EVENT_COLUMNS,
+  EVENT_RELATED,
+  type EventRelatedKey,
+  type EventRow,
+  type CountGroup,
+  countGroups,
+  relatedColumns,
+  takeRelated,
+  TICKET_COLUMNS,
+  TICKET_RELATED,
+  type TicketRelatedKey,
+  type TicketRow,
+} from "../db/rows";
 
 export type Folder = "MINE" | "UNASSIGNED" | "ALL";
 
@@ -26,7 +41,23 @@ export interface InboxCursor {
   snapshot: string;
 }
 
-export type InboxTicket = TicketRow & { sortKey: string };
+/** What a page may read along with its tickets, in the same statement, when the query asks for it. */
+export type InboxIncludes = Partial<Record<TicketRelatedKey, boolean>>;
+
+/** A ticket's related rows read with it: absent when not asked for, null when there is none. */
+export interface TicketRelated {
+  contact?: ContactWithUrns | null;
+  topic?: Topic | null;
+  assignee?: User | null;
+  lastMessage?: Message | null;
+}
+
+export type InboxTicket = TicketRow & { sortKey: string; related: TicketRelated };
+
+/** An event with the users and message it names, read along with it. */
+export type ThreadEvent = EventRow & {
+  related: { actor?: User | null; assignee?: User | null; previousAssignee?: User | null; message?: Message | null };
+};
 
 export interface InboxPage {
   tickets: InboxTicket[];
@@ -55,7 +86,13 @@ export class InboxService {
    * so a ticket moved by a change while a client pages is never returned twice, and every
    * ticket left alone is returned exactly once.
    */
-  async page(ctx: AuthedContext, filter: InboxFilter, first: number, after: InboxCursor | undefined): Promise<InboxPage> {
+  async page(
+    ctx: AuthedContext,
+    filter: InboxFilter,
+    first: number,
+    after: InboxCursor | undefined,
+    include: InboxIncludes = {},
+  ): Promise<InboxPage> {
     const { workspaceId, userId } = ctx.actor;
     const visible = await visibleTopicIds(ctx);
     const params: unknown[] = [workspaceId];
@@ -95,11 +132,13 @@ export class InboxService {
       ? "NULL::text"
       : `(SELECT coalesce(sum(d.delta), 0) FROM ticket_count_deltas d WHERE ${folderOf("d").join(" AND ")})::text`;
     const limit = bind(first + 1);
-    const rows = await this.db.query<Array<InboxTicket & { snapshot: string; horizon: string; totalCount: string | null }>>(
+    const related = (Object.keys(TICKET_RELATED) as TicketRelatedKey[]).filter((key) => include[key]);
+    type Row = TicketRow & { sortKey: string; snapshot: string; horizon: string; totalCount: string | null } & Record<string, unknown>;
+    const rows = await this.db.query<Row[]>(
       `WITH s AS (SELECT pg_current_snapshot() AS snap)
        SELECT p.*, s.snap::text AS snapshot, pg_snapshot_xmin(s.snap)::text || '.0' AS horizon, ${totalCount} AS "totalCount"
          FROM s LEFT JOIN LATERAL (
-           SELECT ${TICKET_COLUMNS}, (extract(epoch FROM t.last_activity_at) * 1000000)::bigint::text AS "sortKey"
+           SELECT ${TICKET_COLUMNS}, (extract(epoch FROM t.last_activity_at) * 1000000)::bigint::text AS "sortKey"${relatedColumns(TICKET_RELATED, related)}
              FROM tickets t
             WHERE ${where.join(" AND ")}
             ORDER BY t.status DESC, t.last_activity_at DESC, t.id DESC
@@ -107,7 +146,12 @@ export class InboxService {
          ) p ON true`,
       params,
     );
-    const tickets = rows.filter((r) => r.id !== null).map(({ snapshot: _s, horizon: _h, totalCount: _c, ...t }) => t as InboxTicket);
+    const tickets = rows
+      .filter((r) => r.id !== null)
+      .map(({ snapshot: _s, horizon: _h, totalCount: _c, ...t }): InboxTicket => ({
+        ...t,
+        related: takeRelated(TICKET_RELATED, related, t) as TicketRelated,
+      }));
     const counted = rows[0].totalCount;
     return {
       tickets: tickets.slice(0, first),
@@ -132,20 +176,26 @@ export class InboxService {
     return countGroups(this.db, ctx.actor.workspaceId);
   }
 
-  /** A ticket's thread by version: the first or last `limit` events after/before a version. */
+  /**
+   * A ticket's thread by version: the first or last `limit` events after/before a version, each
+   * with the users and message it names (a thread shows them all; reading them here saves a
+   * statement per kind).
+   */
   async thread(
     ctx: AuthedContext,
     ticketId: string,
     opts: { limit: number; afterVersion?: number; beforeVersion?: number; fromEnd: boolean },
-  ): Promise<EventRow[]> {
-    const rows = await this.db.query<EventRow[]>(
-      `SELECT ${EVENT_COLUMNS} FROM ticket_events e
+  ): Promise<ThreadEvent[]> {
+    const related = Object.keys(EVENT_RELATED) as EventRelatedKey[];
+    const read = await this.db.query<Array<EventRow & Record<string, unknown>>>(
+      `SELECT ${EVENT_COLUMNS}${relatedColumns(EVENT_RELATED, related)} FROM ticket_events e
         WHERE e.workspace_id = $1 AND e.ticket_id = $2
           AND ($3::int IS NULL OR e.ticket_version > $3) AND ($4::int IS NULL OR e.ticket_version < $4)
         ORDER BY e.ticket_version ${opts.fromEnd ? "DESC" : "ASC"}
         LIMIT $5`,
       [ctx.actor.workspaceId, ticketId, opts.afterVersion ?? null, opts.beforeVersion ?? null, opts.limit],
     );
+    const rows = read.map((row): ThreadEvent => ({ ...row, related: takeRelated(EVENT_RELATED, related, row) as ThreadEvent["related"] }));
     return opts.fromEnd ? rows.reverse() : rows;
   }
 

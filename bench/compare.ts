@@ -1,0 +1,121 @@
+/**
+ * Before/after of a change, on the bench database: builds an earlier commit beside the working
+ * tree, starts both servers on the same database and loads them in turns (A, B, A, B, ...), so
+ * that whatever else the machine does falls on both alike. Prints each round and the median
+ * ratios.
+ *
+ *   npm run bench:compare -- <git-ref> [--rounds 4] [--duration 5] [--scenario inbox|detail|writes] [--tickets N]
+ *
+ * The bench database must exist (npm run bench seeds it).
+ */
+import { existsSync, symlinkSync } from "node:fs";
+import path from "node:path";
+import { runLoad, type LoadResult } from "./load";
+import { body, DETAIL_QUERY, inboxQuery } from "./queries";
+import { databaseName, readState, sh, withDatabase } from "./seed";
+import { freePort, stopChild, waitFor } from "./server";
+import { spawn } from "node:child_process";
+
+const ROOT = path.resolve(__dirname, "..");
+
+async function buildRef(ref: string): Promise<string> {
+  const dir = path.join(ROOT, "bench", "db", `ref-${ref.replace(/[^\w.-]/g, "_")}`);
+  if (!existsSync(dir)) {
+    await sh("git", ["worktree", "add", "--detach", dir, ref]);
+    symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  }
+  await sh("npx", ["tsc", "-p", path.join(dir, "tsconfig.build.json")]);
+  return dir;
+}
+
+async function start(dir: string, databaseUrl: string) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["dist/src/main.js"], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      EXPOSE_SQL_COUNT: "true",
+      RATE_LIMIT_PER_SECOND: "0",
+      NODE_ENV: "production",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  await waitFor(`http://127.0.0.1:${port}/readyz`, 60, child);
+  return { url: `http://127.0.0.1:${port}/graphql`, stop: () => stopChild(child) };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const ref = args[0];
+  if (!ref || ref.startsWith("--"))
+    throw new Error("usage: npm run bench:compare -- <git-ref> [--rounds N] [--duration S] [--scenario inbox|detail]");
+  const option = (name: string, fallback: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i > 0 ? args[i + 1] : fallback;
+  };
+  const rounds = Number(option("rounds", "4"));
+  const duration = Number(option("duration", "5"));
+  const scenario = option("scenario", "inbox");
+  const tickets = Number(option("tickets", "100000"));
+  const contacts = Math.max(10, Math.ceil(tickets / 2.5));
+  const adminUrl =
+    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://handover:handover@127.0.0.1:5432/postgres";
+  const url = withDatabase(adminUrl, databaseName(tickets, contacts));
+  const state = await readState(url);
+  if (!state) throw new Error("no bench database of that size: run npm run bench first");
+
+  await sh("npm", ["run", "--silent", "build"]);
+  const before = await start(await buildRef(ref), url);
+  const after = await start(ROOT, url);
+  try {
+    const logIn = await fetch(after.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: `mutation($i: LogInInput!) { logIn(input: $i) { token } }`,
+        variables: { i: { email: state.adminEmail, password: state.password } },
+      }),
+    });
+    const token = ((await logIn.json()) as { data: { logIn: { token: string } } }).data.logIn.token;
+    const bodies =
+      scenario === "detail"
+        ? state.detailTickets.map((id) => body(DETAIL_QUERY, { id }))
+        : [body(inboxQuery(true), { filter: { folder: "ALL", status: "OPEN" }, first: 25 })];
+    const results: Record<"before" | "after", LoadResult[]> = { before: [], after: [] };
+    for (let round = 0; round < rounds; round++) {
+      for (const [label, server] of [
+        ["before", before],
+        ["after", after],
+      ] as const) {
+        const r = await runLoad({
+          url: server.url,
+          headers: { authorization: `Bearer ${token}` },
+          bodies,
+          connections: 10,
+          warmupSeconds: 1,
+          durationSeconds: duration,
+        });
+        results[label].push(r);
+        console.log(
+          `round ${round + 1} ${label.padEnd(6)} ${r.throughput.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.sqlPerRequest?.toFixed(2)} SQL/req, ${r.errors} errors`,
+        );
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const ratio = (pick: (r: LoadResult) => number) => median(results.after.map((r, i) => pick(r) / pick(results.before[i]))).toFixed(2);
+    console.log(
+      `${scenario} after/before (median of ${rounds} paired rounds): throughput x${ratio((r) => r.throughput)}, p50 x${ratio((r) => r.p50)}, p99 x${ratio((r) => r.p99)}`,
+    );
+  } finally {
+    await Promise.all([before.stop(), after.stop()]);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
