@@ -52,7 +52,10 @@ const FETCHERS: Record<string, Fetcher> = {
   },
   Message: async (ctx, id) => {
     const message = await ctx.loaders.message.load(id);
-    return message ? MessageType.from(message) : null;
+    if (!message) return null;
+    // A ticket's message goes with its ticket: outside a team agent's topics, it does not exist.
+    const ticket = message.ticketId ? await ctx.loaders.ticket.load(message.ticketId) : null;
+    return ticket && !canSeeTopic(await visibleTopicIds(ctx), ticket.topicId) ? null : MessageType.from(message);
   },
   ContactField: async (ctx, id) => {
     const visible = (await ctx.services.fields.visible(ctx)).find((v) => v.field.id === id);
