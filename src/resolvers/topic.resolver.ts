@@ -8,6 +8,7 @@ import { DeletePayload } from "../schema/types/common.types";
 import { TopicPayload, TopicType } from "../schema/types/ticket.types";
 import { TicketStatus } from "../entities";
 import type { Result } from "../services/user-error";
+import { canSeeTopic, visibleTopicIds } from "../services/visibility";
 import type { Topic } from "../entities";
 
 function topicPayload(result: Result<Topic>): TopicPayload {
@@ -24,6 +25,9 @@ export class TopicResolver {
 
   @FieldResolver(() => Int, { description: "Open tickets you can see in this topic." })
   async openCount(@Root() topic: TopicType, @Ctx() ctx: AuthedContext): Promise<number> {
+    // A topic outside a team agent's team can be reached (a team's topics, an event's previous
+    // topic), but none of its tickets can be seen.
+    if (!canSeeTopic(await visibleTopicIds(ctx), topic.uuid)) return 0;
     const groups = await ctx.loaders.counts();
     return groups.filter((g) => g.topicId === topic.uuid && g.status === TicketStatus.OPEN).reduce((sum, g) => sum + g.count, 0);
   }
