@@ -4,7 +4,9 @@
  * that whatever else the machine does falls on both alike. Prints each round and the median
  * ratios.
  *
- *   npm run bench:compare -- <git-ref> [--rounds 4] [--duration 5] [--scenario inbox|detail|writes] [--tickets N]
+ *   npm run bench:compare -- <git-ref> [--after <git-ref>] [--rounds 4] [--duration 5] [--scenario inbox|detail] [--tickets N]
+ *
+ * Without --after, the working tree is the "after".
  *
  * The bench database must exist (npm run bench seeds it).
  */
@@ -13,7 +15,7 @@ import path from "node:path";
 import { runLoad, type LoadResult } from "./load";
 import { body, DETAIL_QUERY, inboxQuery } from "./queries";
 import { databaseName, readState, sh, withDatabase } from "./seed";
-import { freePort, stopChild, waitFor } from "./server";
+import { cpuMillis, freePort, stopChild, waitFor } from "./server";
 import { spawn } from "node:child_process";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -45,7 +47,7 @@ async function start(dir: string, databaseUrl: string) {
     stdio: ["ignore", "ignore", "inherit"],
   });
   await waitFor(`http://127.0.0.1:${port}/readyz`, 60, child);
-  return { url: `http://127.0.0.1:${port}/graphql`, stop: () => stopChild(child) };
+  return { url: `http://127.0.0.1:${port}/graphql`, pid: child.pid!, stop: () => stopChild(child) };
 }
 
 async function main(): Promise<void> {
@@ -70,7 +72,8 @@ async function main(): Promise<void> {
 
   await sh("npm", ["run", "--silent", "build"]);
   const before = await start(await buildRef(ref), url);
-  const after = await start(ROOT, url);
+  const afterRef = option("after", "");
+  const after = await start(afterRef ? await buildRef(afterRef) : ROOT, url);
   try {
     const logIn = await fetch(after.url, {
       method: "POST",
@@ -85,30 +88,29 @@ async function main(): Promise<void> {
       scenario === "detail"
         ? state.detailTickets.map((id) => body(DETAIL_QUERY, { id }))
         : [body(inboxQuery(true), { filter: { folder: "ALL", status: "OPEN" }, first: 25 })];
-    const results: Record<"before" | "after", LoadResult[]> = { before: [], after: [] };
+    const results: Record<"before" | "after", Array<LoadResult & { cpuPerRequest: number }>> = { before: [], after: [] };
     for (let round = 0; round < rounds; round++) {
       for (const [label, server] of [
         ["before", before],
         ["after", after],
       ] as const) {
-        const r = await runLoad({
-          url: server.url,
-          headers: { authorization: `Bearer ${token}` },
-          bodies,
-          connections: 10,
-          warmupSeconds: 1,
-          durationSeconds: duration,
-        });
+        const spec = { url: server.url, headers: { authorization: `Bearer ${token}` }, bodies, connections: 10, warmupSeconds: 0 };
+        await runLoad({ ...spec, durationSeconds: 1 }); // warm-up
+        const cpuBefore = cpuMillis(server.pid);
+        const load = await runLoad({ ...spec, durationSeconds: duration });
+        // Server CPU per request: steadier than latency on a busy machine.
+        const r = { ...load, cpuPerRequest: (cpuMillis(server.pid) - cpuBefore) / load.requests };
         results[label].push(r);
         console.log(
-          `round ${round + 1} ${label.padEnd(6)} ${r.throughput.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.sqlPerRequest?.toFixed(2)} SQL/req, ${r.errors} errors`,
+          `round ${round + 1} ${label.padEnd(6)} ${r.throughput.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, server CPU ${r.cpuPerRequest.toFixed(2)} ms/req, ${r.sqlPerRequest?.toFixed(2)} SQL/req, ${r.errors} errors`,
         );
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const ratio = (pick: (r: LoadResult) => number) => median(results.after.map((r, i) => pick(r) / pick(results.before[i]))).toFixed(2);
+    const ratio = (pick: (r: LoadResult & { cpuPerRequest: number }) => number) =>
+      median(results.after.map((r, i) => pick(r) / pick(results.before[i]))).toFixed(2);
     console.log(
-      `${scenario} after/before (median of ${rounds} paired rounds): throughput x${ratio((r) => r.throughput)}, p50 x${ratio((r) => r.p50)}, p99 x${ratio((r) => r.p99)}`,
+      `${scenario} after/before (median of ${rounds} paired rounds): throughput x${ratio((r) => r.throughput)}, p50 x${ratio((r) => r.p50)}, p99 x${ratio((r) => r.p99)}, server CPU per request x${ratio((r) => r.cpuPerRequest)}`,
     );
   } finally {
     await Promise.all([before.stop(), after.stop()]);

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
@@ -75,3 +76,15 @@ export async function startOurServer(databaseUrl: string, env: Record<string, st
   await waitFor(`${url}/readyz`, 60, child);
   return { url: `${url}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql`, pid: child.pid!, stop: () => stopChild(child) };
 }
+
+/** CPU time a process has used so far (user + system), in milliseconds; Linux only. */
+export function cpuMillis(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+/** Clock ticks per second, as /proc counts CPU time (USER_HZ: 100 on Linux). */
+const CLOCK_TICKS = 100;
