@@ -64,7 +64,8 @@ async function install(log: (line: string) => void): Promise<void> {
 /**
  * The inbox page in PostGraphile's generated schema (names read from its introspection):
  * `allTickets` with a condition on workspace and status and the order of our inbox index; each
- * ticket's contact with its URNs by priority then URN, its topic and its assignee.
+ * ticket's contact with its URNs by priority then URN, its topic and its assignee; each edge's
+ * cursor, as our inbox query asks for it too.
  */
 function inboxQuery(withTotalCount: boolean): string {
   return `query Inbox($workspaceId: UUID!, $first: Int!) {
@@ -75,6 +76,7 @@ function inboxQuery(withTotalCount: boolean): string {
   ) {
     ${withTotalCount ? "totalCount" : ""}
     edges {
+      cursor
       node {
         id
         lastActivityAt

@@ -16,6 +16,8 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { explainStatements, type Explained } from "./explain";
+import { startPostGraphile } from "./postgraphile";
+import { startRawFloor } from "./raw-floor";
 import { type LoadResult, runLoad } from "./load";
 import { body, DETAIL_QUERY, inboxQuery, WRITES } from "./queries";
 import { printTable, type Row } from "./report";
@@ -81,23 +83,6 @@ function parseArgs(argv: string[]): Options {
 
 const log = (line: string) => console.log(`bench: ${line}`);
 
-interface Started {
-  name: string;
-  url: string;
-  stop(): Promise<void>;
-}
-interface PostGraphileModule {
-  startPostGraphile(opts: {
-    databaseUrl: string;
-    log: (line: string) => void;
-  }): Promise<Started & { version: string; body(opts: { workspaceId: string; first: number; withTotalCount: boolean }): string }>;
-}
-interface RawFloorModule {
-  startRawFloor(opts: {
-    databaseUrl: string;
-    log: (line: string) => void;
-  }): Promise<Started & { body(opts: { workspaceId: string; first: number }): string }>;
-}
 interface SubscriptionsModule {
   runSubscriptionScenario(opts: {
     databaseUrl: string;
@@ -259,7 +244,6 @@ async function main(): Promise<void> {
     if (wanted("compare")) {
       record("inbox ALL open, no totalCount", "handover", await load(server.url, auth(admin), inbox(open, {}, false)));
       if (options.postgraphile) {
-        const { startPostGraphile } = (await import(path.join(__dirname, "postgraphile"))) as PostGraphileModule;
         const pgl = await startPostGraphile({ databaseUrl: url, log });
         try {
           extra.postgraphileVersion = pgl.version;
@@ -270,7 +254,6 @@ async function main(): Promise<void> {
           await pgl.stop();
         }
       }
-      const { startRawFloor } = (await import(path.join(__dirname, "raw-floor"))) as RawFloorModule;
       const raw = await startRawFloor({ databaseUrl: url, log });
       try {
         record("inbox ALL open", "raw SQL", await load(raw.url, {}, [raw.body({ workspaceId: fixture.workspaceId, first: 25 })]));
