@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
-import type { Contact, ContactField, Ticket, TicketEvent, TicketStatus } from "../entities";
+import type { Contact, ContactField, Message, Ticket, TicketEvent, TicketStatus, Topic, User } from "../entities";
 
 /**
  * How the services, the loaders and the schema read rows: column lists for raw SQL (snake_case
@@ -94,6 +94,14 @@ export const TICKET_RELATED = {
 } satisfies Record<string, RelatedRow>;
 
 export type TicketRelatedKey = keyof typeof TICKET_RELATED;
+
+/** A ticket's related rows read with it: absent when not read, null when there is none. */
+export interface TicketRelated {
+  contact?: ContactWithUrns | null;
+  topic?: Topic | null;
+  assignee?: User | null;
+  lastMessage?: Message | null;
+}
 
 /** What an event refers to, as read along with it (alias e). */
 export const EVENT_RELATED = {

@@ -128,11 +128,31 @@ export function checkStatement(sql: string, values: readonly unknown[] | undefin
   if (!scope) return;
   scope.counter.statements += 1;
   if (scope.unscoped || scope.workspaceId === undefined) return;
-  const tables = tenantTablesOf(sql);
+  const { tables, mentions } = shapeOf(sql);
   if (tables.length === 0) return;
   const bound = values?.some((v) => v === scope.workspaceId) ?? false;
-  const mentions = /workspace_id/i.test(sql) || tables.every((t) => t === "workspaces");
   if (!bound || !mentions) throw new TenantScopeError(tables[0]);
+}
+
+interface StatementShape {
+  tables: string[];
+  /** Whether the text filters on workspace_id (or only touches workspaces, by id). */
+  mentions: boolean;
+}
+
+/** Statement texts repeat (their values are parameters): their shapes are remembered, a bounded number of them. */
+const shapes = new Map<string, StatementShape>();
+const MAX_SHAPES = 2000;
+
+function shapeOf(sql: string): StatementShape {
+  let shape = shapes.get(sql);
+  if (!shape) {
+    const tables = tenantTablesOf(sql);
+    shape = { tables, mentions: /workspace_id/i.test(sql) || tables.every((t) => t === "workspaces") };
+    if (shapes.size >= MAX_SHAPES) shapes.clear();
+    shapes.set(sql, shape);
+  }
+  return shape;
 }
 
 /** Runs `fn` as its own unit of work bound to one workspace (background reads, not requests). */

@@ -102,7 +102,7 @@ export class InboxResolver {
     );
     primeLoaders(ctx, page.tickets);
     const edges = page.tickets.map((t) => ({
-      node: TicketType.from(t),
+      node: TicketType.withRelated(t, t.related),
       cursor: encodeCursor([t.status, t.sortKey, t.id, page.snapshot]),
     }));
     return {

@@ -133,22 +133,31 @@ export class TicketResolver {
     return bulkPayload(await ctx.services.tickets.addNote(ctx, ids(input.ticketIds, "ticketIds"), input.note));
   }
 
+  // Related rows read with the ticket (an inbox page) are used as they are: no loader, no promise.
   @FieldResolver(() => ContactType)
-  async contact(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<ContactType> {
-    const contact = await ctx.loaders.contact.load(ticket.row.contactId);
-    if (!contact) throw new Error("a ticket's contact is missing");
-    return ContactType.from(contact);
+  contact(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): ContactType | Promise<ContactType> {
+    const read = ticket.related.contact;
+    if (read) return ContactType.from(read);
+    return ctx.loaders.contact.load(ticket.row.contactId).then((contact) => {
+      if (!contact) throw new Error("a ticket's contact is missing");
+      return ContactType.from(contact);
+    });
   }
 
   @FieldResolver(() => TopicType)
-  async topic(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<TopicType> {
-    const topic = await ctx.loaders.topic.load(ticket.row.topicId);
-    if (!topic) throw new Error("a ticket's topic is missing");
-    return TopicType.from(topic);
+  topic(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): TopicType | Promise<TopicType> {
+    const read = ticket.related.topic;
+    if (read) return TopicType.from(read);
+    return ctx.loaders.topic.load(ticket.row.topicId).then((topic) => {
+      if (!topic) throw new Error("a ticket's topic is missing");
+      return TopicType.from(topic);
+    });
   }
 
   @FieldResolver(() => UserType, { nullable: true })
-  async assignee(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<UserType | null> {
+  assignee(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): UserType | null | Promise<UserType | null> {
+    const read = ticket.related.assignee;
+    if (read !== undefined) return read && UserType.from(read);
     return loadUser(ctx, ticket.row.assigneeId);
   }
 

@@ -5,9 +5,8 @@ import { escapeLike } from "./contact.service";
 import { type ParsedCursor, readEventsAfter } from "./event-log";
 import { canSeeTopic, visibleTopicIds } from "./visibility";
 import type { TicketEventType } from "../entities";
-import type { Message, Topic, User } from "../entities";
+import type { Message, User } from "../entities";
 import {
-  type ContactWithUrns,
   EVENT_COLUMNS,
   EVENT_RELATED,
   type EventRelatedKey,
@@ -18,6 +17,7 @@ import {
   takeRelated,
   TICKET_COLUMNS,
   TICKET_RELATED,
+  type TicketRelated,
   type TicketRelatedKey,
   type TicketRow,
 } from "../db/rows";
@@ -43,14 +43,6 @@ export interface InboxCursor {
 
 /** What a page may read along with its tickets, in the same statement, when the query asks for it. */
 export type InboxIncludes = Partial<Record<TicketRelatedKey, boolean>>;
-
-/** A ticket's related rows read with it: absent when not asked for, null when there is none. */
-export interface TicketRelated {
-  contact?: ContactWithUrns | null;
-  topic?: Topic | null;
-  assignee?: User | null;
-  lastMessage?: Message | null;
-}
 
 export type InboxTicket = TicketRow & { sortKey: string; related: TicketRelated };
 

@@ -4,7 +4,7 @@ import { MessageDirection, MessageStatus, TicketEventType, TicketFolder, TicketS
 import { toGlobalId } from "../global-id";
 import { PageInfo, UserErrorType } from "./common.types";
 import { Node } from "./node";
-import { type ContactWithUrns, type EventRow, type TicketRow } from "../../db/rows";
+import { type ContactWithUrns, type EventRow, type TicketRelated, type TicketRow } from "../../db/rows";
 
 @ObjectType("Topic", { implements: Node })
 export class TopicType extends Node {
@@ -76,6 +76,8 @@ export class FlowType extends Node {
 @ObjectType("Ticket", { implements: Node })
 export class TicketType extends Node {
   row: TicketRow;
+  /** Rows read along with the ticket (an inbox page): its field resolvers use them as they are. */
+  related: TicketRelated;
 
   @Field(() => TicketStatus)
   status: TicketStatus;
@@ -96,9 +98,14 @@ export class TicketType extends Node {
   version: number;
 
   static from(t: TicketRow): TicketType {
+    return TicketType.withRelated(t, {});
+  }
+
+  static withRelated(t: TicketRow, related: TicketRelated): TicketType {
     return Object.assign(new TicketType(), {
       id: toGlobalId("Ticket", t.id),
       row: t,
+      related,
       status: t.status,
       openedAt: t.openedAt,
       repliedAt: t.repliedAt,
