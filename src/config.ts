@@ -16,6 +16,8 @@ export interface Config {
   workspaceName: string;
   bodyLimitBytes: number;
   sessionIdleDays: number;
+  /** How long who a token acts for is remembered without asking the database (0: never). */
+  authCacheMs: number;
   /** Adds an `x-sql-statements` response header (tests and benchmarks). */
   exposeSqlCount: boolean;
   shutdownGraceMs: number;
@@ -117,6 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
     workspaceName,
     bodyLimitBytes: int(env, "BODY_LIMIT_BYTES", 1024 * 1024, 1024, 100 * 1024 * 1024),
     sessionIdleDays: int(env, "SESSION_IDLE_DAYS", 30, 1, 3650),
+    authCacheMs: int(env, "AUTH_CACHE_MS", 5000, 0, 60000),
     exposeSqlCount: bool(env, "EXPOSE_SQL_COUNT", false),
     shutdownGraceMs: int(env, "SHUTDOWN_GRACE_MS", 10000, 0, 600000),
     countSquashIntervalMs: int(env, "COUNT_SQUASH_INTERVAL_MS", 10000, 100, 3600000),

@@ -48,10 +48,12 @@ export interface Services {
 export function createServices(db: DataSource, config: Config, mailer: Mailer): Services {
   const sessions = new SessionEvents();
   const identity = new IdentityService(db, config, sessions);
+  const tokens = new TokenService(db, config, identity, sessions);
+  sessions.listen((workspaceId) => tokens.forgetActors(workspaceId));
   const contacts = new ContactService(db);
   return {
     identity,
-    tokens: new TokenService(db, config, identity, sessions),
+    tokens,
     workspaces: new WorkspaceService(db),
     topics: new TopicService(db),
     contacts,
