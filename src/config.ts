@@ -33,6 +33,22 @@ export interface Config {
   feedSweepIntervalMs: number;
   /** How often live WebSocket connections are checked against their tokens and memberships. */
   sessionRecheckIntervalMs: number;
+  /** Deepest field nesting an operation may have (introspection's ofType chain aside). */
+  maxQueryDepth: number;
+  /** Highest cost an operation may have: the objects it can return, connections counting first/last each. */
+  maxQueryCost: number;
+  /** Most aliases an operation may use. */
+  maxAliases: number;
+  /** Requests per second a token (or an anonymous client address) may make on average; 0 turns the limit off. */
+  rateLimitPerSecond: number;
+  /** Requests a token may make at once before the per-second rate applies. */
+  rateLimitBurst: number;
+  /** Failed logIns per email, and per client address, before further attempts are refused for a while. */
+  loginMaxFailures: number;
+  /** The window in which those failures count. */
+  loginFailureWindowSeconds: number;
+  /** Whether the schema may be introspected (GraphiQL needs it). */
+  introspection: boolean;
 }
 
 export class ConfigError extends Error {
@@ -128,5 +144,13 @@ export function loadConfig(env: Env = process.env): Config {
     sessionRecheckIntervalMs: int(env, "SESSION_RECHECK_INTERVAL_MS", 60000, 50, 3600000),
     smtpUrl: url(env, "SMTP_URL", ["smtp:", "smtps:"]),
     mailFrom,
+    maxQueryDepth: int(env, "MAX_QUERY_DEPTH", 12, 1, 1000),
+    maxQueryCost: int(env, "MAX_QUERY_COST", 50000, 1, 1_000_000_000),
+    maxAliases: int(env, "MAX_ALIASES", 100, 0, 100000),
+    rateLimitPerSecond: int(env, "RATE_LIMIT_PER_SECOND", 20, 0, 1_000_000),
+    rateLimitBurst: int(env, "RATE_LIMIT_BURST", 60, 1, 1_000_000),
+    loginMaxFailures: int(env, "LOGIN_MAX_FAILURES", 5, 1, 1000),
+    loginFailureWindowSeconds: int(env, "LOGIN_FAILURE_WINDOW_SECONDS", 900, 1, 86400),
+    introspection: bool(env, "INTROSPECTION", true),
   };
 }

@@ -38,3 +38,18 @@ export class DependencyFailedError extends GraphQLError {
     super(message, { extensions: { code: "INTERNAL_SERVER_ERROR" }, originalError: cause instanceof Error ? cause : undefined });
   }
 }
+
+/**
+ * Too many requests, or too many failed logIns: nothing was done. HTTP 429 with Retry-After, and
+ * the same wait, in whole seconds, in extensions.retryAfter.
+ */
+export class RateLimitedError extends GraphQLError {
+  constructor(
+    readonly retryAfter: number,
+    message: string,
+  ) {
+    super(message, {
+      extensions: { code: "RATE_LIMITED", retryAfter, http: { status: 429, headers: new Map([["retry-after", String(retryAfter)]]) } },
+    });
+  }
+}

@@ -20,6 +20,7 @@ import { bindSqlScope, currentSqlScope, runInSqlScope } from "./db/sql-scope";
 import { createErrorFormatter } from "./http/format-error";
 import { noNulLiterals, nulGuard } from "./http/nul-guard";
 import { graphiqlAssets, graphiqlPage, wantsGraphiql } from "./http/graphiql";
+import { admission, admittedActor, admitSocketOperation, costLimitPlugin, limitRules, requestBuckets } from "./http/limits";
 import { createLogger } from "./http/logger";
 import { Metrics } from "./http/metrics";
 import { createLoaders } from "./loaders";
@@ -152,14 +153,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     return ctx;
   };
 
+  // One bucket per token (or anonymous client address), shared by HTTP requests and WebSocket operations.
+  const buckets = requestBuckets(config);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "authorization"] },
+    // INTROSPECTION=false is enforced by limitRules, with its own error code.
     introspection: true,
+    hideSchemaDetailsFromClientErrors: !config.introspection,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(log),
-    validationRules: [noNulLiterals],
+    validationRules: [noNulLiterals, ...limitRules(config)],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -167,6 +172,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ApolloServerPluginCacheControlDisabled(),
       metrics.plugin(schema),
       nulGuard,
+      costLimitPlugin(config.maxQueryCost),
       {
         async requestDidStart() {
           return {
@@ -208,9 +214,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   app.get("/graphql", (req, res, next) => (wantsGraphiql(req) ? page(req, res, next) : next()));
   app.use(
     "/graphql",
+    admission((token) => services.tokens.authenticate(token), buckets),
     express.json({ limit: config.bodyLimitBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => contextFor(bearerToken(req.headers.authorization), req.ip),
+      // admission has authenticated the token: a token it found nothing for is not looked up again.
+      context: async ({ req, res }) => {
+        const actor = admittedActor(res);
+        return contextFor(actor ? bearerToken(req.headers.authorization) : undefined, req.ip, actor);
+      },
     }),
   );
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
@@ -223,11 +234,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         : status === 400
           ? "The request body is not valid JSON."
           : "Internal server error.";
-    res.status(status).json({
-      errors: [
-        { message, extensions: { code: status >= 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST", requestId: currentSqlScope()?.requestId } },
-      ],
-    });
+    const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status >= 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST";
+    const limit = status === 413 ? { limit: config.bodyLimitBytes } : {};
+    res.status(status).json({ errors: [{ message, extensions: { code, ...limit, requestId: currentSqlScope()?.requestId } }] });
   });
 
   const ws: WebSocketServerHandle = attachWebSocketServer({
@@ -239,7 +248,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     currentActors: (tokenIds) => services.tokens.currentActors(tokenIds),
     sessions: services.sessions,
     recheckIntervalMs: config.sessionRecheckIntervalMs,
-    context: (actor, token, connection) => contextFor(token, undefined, actor, connection),
+    // A refused operation gets a context without actor: its socket is closing, and it runs nothing.
+    context: (actor, token, connection) =>
+      admitSocketOperation(buckets, actor, connection)
+        ? contextFor(token, undefined, actor, connection)
+        : contextFor(undefined, undefined, undefined, connection),
   });
 
   // Folds ticket count deltas in the background; counts are exact whether or not it has run.

@@ -16,6 +16,24 @@ describe("configuration", () => {
     expect(config.publicUrl).toBe("http://localhost:4000");
   });
 
+  it("has the limits of DESIGN.md by default", () => {
+    expect(loadConfig({})).toMatchObject({
+      bodyLimitBytes: 1048576,
+      maxQueryDepth: 12,
+      maxQueryCost: 50000,
+      maxAliases: 100,
+      rateLimitPerSecond: 20,
+      rateLimitBurst: 60,
+      loginMaxFailures: 5,
+      loginFailureWindowSeconds: 900,
+      introspection: true,
+    });
+    expect(loadConfig({ RATE_LIMIT_PER_SECOND: "0", INTROSPECTION: "false" })).toMatchObject({
+      rateLimitPerSecond: 0,
+      introspection: false,
+    });
+  });
+
   it.each([
     ["PORT", "eighty", /PORT must be a whole number/],
     ["PORT", "70000", /PORT must be between 0 and 65535/],
@@ -28,6 +46,14 @@ describe("configuration", () => {
     ["DB_POOL_SIZE", "0", /DB_POOL_SIZE must be between 1 and 500/],
     ["SMTP_URL", "http://mail.example.com", /SMTP_URL must start with smtp:\/\/ or smtps:\/\//],
     ["MAIL_FROM", "nobody", /MAIL_FROM must be an address/],
+    ["MAX_QUERY_DEPTH", "0", /MAX_QUERY_DEPTH must be between 1 and 1000/],
+    ["MAX_QUERY_COST", "-5", /MAX_QUERY_COST must be a whole number/],
+    ["MAX_ALIASES", "many", /MAX_ALIASES must be a whole number/],
+    ["RATE_LIMIT_PER_SECOND", "2.5", /RATE_LIMIT_PER_SECOND must be a whole number/],
+    ["RATE_LIMIT_BURST", "0", /RATE_LIMIT_BURST must be between 1 and 1000000/],
+    ["LOGIN_MAX_FAILURES", "0", /LOGIN_MAX_FAILURES must be between 1 and 1000/],
+    ["LOGIN_FAILURE_WINDOW_SECONDS", "0", /LOGIN_FAILURE_WINDOW_SECONDS must be between 1 and 86400/],
+    ["INTROSPECTION", "maybe", /INTROSPECTION must be true or false/],
   ])("names the bad variable: %s=%s", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -47,7 +47,7 @@ describe("HTTP", () => {
     const auth = { authorization: `Bearer ${me.token}` };
     const get = await fetch(`${srv.graphqlUrl}?query=${encodeURIComponent("{ viewer { role } }")}`, { headers: auth });
     expect(get.status).toBe(200);
-    expect(await get.json()).toEqual({ data: { viewer: { role: "ADMINISTRATOR" } } });
+    expect(await get.json()).toEqual({ data: { viewer: { role: "ADMINISTRATOR" } }, extensions: { cost: { requested: 1, limit: 50000 } } });
     const mutation = await fetch(`${srv.graphqlUrl}?query=${encodeURIComponent("mutation { logOut }")}`, { headers: auth });
     expect(mutation.status).toBe(405);
   });
@@ -64,7 +64,7 @@ describe("HTTP", () => {
       body: JSON.stringify({ query: `{ __typename }`, variables: { pad: "x".repeat(5000) } }),
     });
     expect(big.status).toBe(413);
-    expect(((await big.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe("BAD_REQUEST");
+    expect(((await big.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code).toBe("PAYLOAD_TOO_LARGE");
 
     const malformed = await fetch(srv.graphqlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: "{ not json" });
     expect(malformed.status).toBe(400);

@@ -5,9 +5,10 @@ import type { Logger } from "pino";
 import type { ValidationError } from "class-validator";
 import { currentSqlScope } from "../db/sql-scope";
 import { DependencyFailedError } from "../errors";
+import { LIMIT_CODES, LIMIT_DETAILS } from "./limits";
 
 /** Codes a client may see besides INTERNAL_SERVER_ERROR; anything else is masked. */
-const DOMAIN_CODES = new Set(["BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "RATE_LIMITED"]);
+const DOMAIN_CODES = new Set(["BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", ...LIMIT_CODES]);
 /** Errors Apollo raises before execution, about the request itself. */
 const REQUEST_CODES = new Set([
   "GRAPHQL_PARSE_FAILED",
@@ -69,7 +70,12 @@ export function createErrorFormatter(log: Logger) {
     const ownCode = own instanceof GraphQLError ? own.extensions.code : undefined;
     if (own instanceof GraphQLError && typeof ownCode === "string" && DOMAIN_CODES.has(ownCode)) {
       const field = own.extensions.field ?? (ownCode === "BAD_USER_INPUT" ? fieldOfMessage(formatted.message) : undefined);
-      return { ...base, message: own.message, extensions: field === undefined ? { code: ownCode } : { code: ownCode, field } };
+      const details = LIMIT_DETAILS.filter((key) => own.extensions[key] !== undefined).map((key) => [key, own.extensions[key]]);
+      return {
+        ...base,
+        message: own.message,
+        extensions: { code: ownCode, ...(field === undefined ? {} : { field }), ...Object.fromEntries(details) },
+      };
     }
     // Errors about the request itself, raised before any resolver ran (no path).
     if (formatted.path === undefined && typeof code === "string" && REQUEST_CODES.has(code)) {

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
+import { LoginThrottle } from "../auth/login-throttle";
 import { decoyHash, generatePassword, hashPassword, verifyPassword } from "../auth/password";
 import { generateToken, hashToken } from "../auth/tokens";
 import type { Config } from "../config";
@@ -52,11 +53,16 @@ function answerFor(result: Result<Session>): Result<Session> {
 
 /** Sign-up, logIn and logOut, and the first administrator of a brand-new database. */
 export class IdentityService {
+  /** Failed password checks per email and client address; acceptInvitation counts against it too. */
+  readonly loginThrottle: LoginThrottle;
+
   constructor(
     private readonly db: DataSource,
     private readonly config: Config,
     private readonly sessions: SessionChanges,
-  ) {}
+  ) {
+    this.loginThrottle = new LoginThrottle(config.loginMaxFailures, config.loginFailureWindowSeconds * 1000);
+  }
 
   /**
    * Creates a user, a workspace and its administrator membership, and logs in. An existing user
@@ -99,17 +105,21 @@ export class IdentityService {
 
   /**
    * Logs in to the given workspace, else the user's only one, else the one they used last.
-   * A wrong email and a wrong password get the same answer after the same work.
+   * A wrong email and a wrong password get the same answer after the same work. Too many
+   * failures for the email or from the client's address: RATE_LIMITED, without checking anything.
    */
-  async logIn(_ctx: RequestContext, input: LogInInput): Promise<Result<Session>> {
+  async logIn(ctx: RequestContext, input: LogInInput): Promise<Result<Session>> {
     const email = normalizeEmail(input.email);
+    const attempt = this.loginThrottle.begin({ email, address: ctx.clientAddress });
     return answerFor(
       await unscoped(async () => {
         const user = await this.findUserWithHash(email);
         const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash()));
         if (!user || !valid) {
+          attempt.failed();
           return fail(UserErrorCode.INVALID_CREDENTIALS, "Wrong email or password.");
         }
+        attempt.succeeded();
         const memberships = await this.db.getRepository(Membership).find({
           where: { userId: user.id },
           order: { lastLoginAt: { direction: "DESC", nulls: "LAST" }, createdAt: "DESC" },

@@ -234,9 +234,13 @@ export class InvitationService {
     );
     if (existing) {
       if (!input.password) throw new BadInputError("password", "You already have an account: give its password, or log in first.");
+      // Counted with logIn's failures: an invitation link is no way around its lockout.
+      const attempt = this.identity.loginThrottle.begin({ email, address: ctx.clientAddress });
       if (!(await verifyPassword(input.password, existing.password_hash))) {
+        attempt.failed();
         return fail(UserErrorCode.INVALID_CREDENTIALS, "Wrong password.", ["password"]);
       }
+      attempt.succeeded();
       return ok(existing.id);
     }
     const name = input.name?.trim();

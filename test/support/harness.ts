@@ -63,6 +63,10 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     EXPOSE_SQL_COUNT: "true",
     HANDOVER_ADMIN_PASSWORD: "bootstrap-password",
     DB_POOL_SIZE: "10",
+    // Tests send many requests a second with one token, and fail logIns on purpose from one
+    // address: the rate limit is off and the logIn throttle out of reach unless a test sets them.
+    RATE_LIMIT_PER_SECOND: "0",
+    LOGIN_MAX_FAILURES: "1000",
     ...overrides,
   });
   const log = pino({ level: config.logLevel }, sink);

@@ -23,7 +23,8 @@ export interface ServerProcess {
  * process's, with PORT=0 and HOST=127.0.0.1) and resolves once it prints "Handover is ready".
  */
 export function spawnServer(env: Record<string, string | undefined>): Promise<ServerProcess> {
-  const full: NodeJS.ProcessEnv = { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env };
+  // The rate limit is off unless the test turns it on: tests send many requests a second with one token.
+  const full: NodeJS.ProcessEnv = { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", RATE_LIMIT_PER_SECOND: "0", ...env };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete full[key];
   const proc = spawn(process.execPath, ["-r", "@swc-node/register", "src/main.ts"], {
     cwd: root,

@@ -1,0 +1,121 @@
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { bearerToken } from "../../auth/tokens";
+import type { Actor, Connection } from "../../context";
+
+interface Bucket {
+  tokens: number;
+  /** When `tokens` was last brought up to date, in milliseconds. */
+  at: number;
+}
+
+/** How often buckets that have filled up again are dropped. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * Token buckets, one per key, in this process: each holds up to `burst` requests and refills at
+ * `ratePerSecond`. A bucket that has filled up again is the same as none, so it is dropped: idle
+ * clients take no memory. At most `maxBuckets` are kept; past that the least recently used goes.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, Bucket>();
+  private lastSweep: number;
+
+  constructor(
+    readonly ratePerSecond: number,
+    readonly burst: number,
+    private readonly maxBuckets = 100_000,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    if (!(ratePerSecond > 0) || !(burst >= 1)) throw new RangeError("a token bucket needs a positive rate and a burst of at least 1");
+    this.lastSweep = now();
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /** Takes one request from the key's bucket: 0 when it may go ahead, else the whole seconds to wait. */
+  take(key: string): number {
+    const now = this.now();
+    if (now - this.lastSweep >= SWEEP_INTERVAL_MS) this.sweep(now);
+    const bucket = this.buckets.get(key);
+    let current: Bucket;
+    if (bucket) {
+      current = { tokens: this.level(bucket, now), at: now };
+      // Re-inserted, so that the map stays in least recently used order.
+      this.buckets.delete(key);
+    } else {
+      current = { tokens: this.burst, at: now };
+      if (this.buckets.size >= this.maxBuckets) this.sweep(now);
+      while (this.buckets.size >= this.maxBuckets) {
+        const oldest = this.buckets.keys().next();
+        if (oldest.done) break;
+        this.buckets.delete(oldest.value);
+      }
+    }
+    this.buckets.set(key, current);
+    if (current.tokens >= 1) {
+      current.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - current.tokens) / this.ratePerSecond));
+  }
+
+  /** The bucket's requests at `now`. */
+  private level(bucket: Bucket, now: number): number {
+    return Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond);
+  }
+
+  /** Drops the buckets that are full again. */
+  private sweep(now: number): void {
+    this.lastSweep = now;
+    for (const [key, bucket] of this.buckets) if (this.level(bucket, now) >= this.burst) this.buckets.delete(key);
+  }
+}
+
+function refusal(wait: number, buckets: TokenBuckets): string {
+  return (
+    `Too many requests: at most ${buckets.ratePerSecond} per second (${buckets.burst} at once) per token, or per address without one. ` +
+    `Retry in ${wait} second${wait === 1 ? "" : "s"}.`
+  );
+}
+
+/** The actor the admission middleware found for this request's token, if any. */
+export function admittedActor(res: Response): Actor | undefined {
+  return (res.locals as { actor?: Actor }).actor;
+}
+
+/**
+ * Authenticates the request's bearer token once (the GraphQL context reuses the actor, see
+ * admittedActor), then takes a request from the bucket of its token, or of the client address
+ * when there is no valid token. Over the limit: HTTP 429 with Retry-After, RATE_LIMITED and
+ * extensions.retryAfter, before the body is read. `buckets` undefined: no limit.
+ */
+export function admission(authenticate: (token: string) => Promise<Actor | undefined>, buckets: TokenBuckets | undefined): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const token = bearerToken(req.headers.authorization);
+    const actor = token ? await authenticate(token) : undefined;
+    (res.locals as { actor?: Actor }).actor = actor;
+    const wait = buckets ? buckets.take(actor ? `token:${actor.tokenId}` : `address:${req.ip ?? "unknown"}`) : 0;
+    if (wait === 0) return next();
+    res
+      .status(429)
+      .set("retry-after", String(wait))
+      .json({ errors: [{ message: refusal(wait, buckets as TokenBuckets), extensions: { code: "RATE_LIMITED", retryAfter: wait } }] });
+  };
+}
+
+/** graphql-ws close code for a connection that sent operations faster than its token's limit. */
+export const TOO_MANY_REQUESTS_CLOSE = 4429;
+
+/**
+ * Each operation sent over a WebSocket (a subscribe message) takes a request from its token's
+ * bucket, the same bucket as its HTTP requests. Over the limit the connection is closed with 4429
+ * (its reason says when to retry) and false is returned: the operation must not run.
+ */
+export function admitSocketOperation(buckets: TokenBuckets | undefined, actor: Actor, connection: Connection): boolean {
+  const wait = buckets ? buckets.take(`token:${actor.tokenId}`) : 0;
+  if (wait === 0) return true;
+  connection.close(TOO_MANY_REQUESTS_CLOSE, `Too many requests: retry in ${wait} s`);
+  return false;
+}
