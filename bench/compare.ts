@@ -10,44 +10,26 @@
  *
  * The bench database must exist (npm run bench seeds it).
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { runLoad, type LoadResult } from "./load";
 import { body, DETAIL_QUERY, inboxQuery } from "./queries";
 import { databaseName, readState, sh, withDatabase } from "./seed";
-import { cpuMillis, freePort, stopChild, waitFor } from "./server";
-import { spawn } from "node:child_process";
+import { cpuMillis, startOurServer } from "./server";
 
 const ROOT = path.resolve(__dirname, "..");
 
 async function buildRef(ref: string): Promise<string> {
-  const dir = path.join(ROOT, "bench", "db", `ref-${ref.replace(/[^\w.-]/g, "_")}`);
+  // By commit, not by name: HEAD or a branch moves.
+  const sha = execFileSync("git", ["rev-parse", "--verify", `${ref}^{commit}`], { cwd: ROOT, encoding: "utf8" }).trim();
+  const dir = path.join(ROOT, "bench", "db", `ref-${sha}`);
   if (!existsSync(dir)) {
-    await sh("git", ["worktree", "add", "--detach", dir, ref]);
+    await sh("git", ["worktree", "add", "--detach", dir, sha]);
     symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   }
   await sh("npx", ["tsc", "-p", path.join(dir, "tsconfig.build.json")]);
   return dir;
-}
-
-async function start(dir: string, databaseUrl: string) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["dist/src/main.js"], {
-    cwd: dir,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      EXPOSE_SQL_COUNT: "true",
-      RATE_LIMIT_PER_SECOND: "0",
-      NODE_ENV: "production",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  await waitFor(`http://127.0.0.1:${port}/readyz`, 60, child);
-  return { url: `http://127.0.0.1:${port}/graphql`, pid: child.pid!, stop: () => stopChild(child) };
 }
 
 async function main(): Promise<void> {
@@ -71,9 +53,10 @@ async function main(): Promise<void> {
   if (!state) throw new Error("no bench database of that size: run npm run bench first");
 
   await sh("npm", ["run", "--silent", "build"]);
-  const before = await start(await buildRef(ref), url);
+  const quiet = { log: () => undefined };
+  const before = await startOurServer(url, { ...quiet, dir: await buildRef(ref) });
   const afterRef = option("after", "");
-  const after = await start(afterRef ? await buildRef(afterRef) : ROOT, url);
+  const after = await startOurServer(url, { ...quiet, dir: afterRef ? await buildRef(afterRef) : ROOT });
   try {
     const logIn = await fetch(after.url, {
       method: "POST",

@@ -19,6 +19,8 @@ const SPEC = "postgraphile@^5";
 export interface PostGraphileTarget {
   name: string;
   url: string;
+  /** The target's process, for its CPU time. */
+  pid: number;
   stop(): Promise<void>;
   body(opts: { workspaceId: string; first: number; withTotalCount: boolean }): string;
   version: string;
@@ -134,6 +136,7 @@ export async function startPostGraphile(opts: { databaseUrl: string; log: (line:
     name: `PostGraphile ${version}`,
     url,
     version,
+    pid: proc.child.pid!,
     stop: () => proc.stop(),
     body: ({ workspaceId, first, withTotalCount }) =>
       JSON.stringify({ query: withTotalCount ? queries.with : queries.without, variables: { workspaceId, first } }),

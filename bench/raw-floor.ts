@@ -11,6 +11,8 @@ const ROOT = path.resolve(__dirname, "..");
 export interface RawFloorTarget {
   name: string;
   url: string;
+  /** The target's process, for its CPU time. */
+  pid: number;
   stop(): Promise<void>;
   body(opts: { workspaceId: string; first: number }): string;
 }
@@ -38,6 +40,7 @@ export async function startRawFloor(opts: { databaseUrl: string; log: (line: str
   return {
     name: "raw SQL floor",
     url: `${base}/inbox`,
+    pid: proc.child.pid!,
     stop: () => proc.stop(),
     body: ({ workspaceId, first }) => JSON.stringify({ workspaceId, first }),
   };

@@ -7,6 +7,9 @@
  *   npm run bench -- --tickets 1000000 --contacts 200000  # the scale figures
  *   npm run bench -- --duration 20 --connections 16 --only inbox,detail --skip-postgraphile
  *
+ * Scenarios (--only): inbox, deep, detail, writes, hard, compare (ours, PostGraphile and the
+ * raw floor side by side, --rounds turns each), subscriptions.
+ *
  * Uses BENCH_DATABASE_URL (a PostgreSQL server it may create databases on), else TEST_DATABASE_URL,
  * else the local one.
  */
@@ -22,7 +25,7 @@ import { type LoadResult, runLoad } from "./load";
 import { body, DETAIL_QUERY, inboxQuery, WRITES } from "./queries";
 import { printTable, type Row } from "./report";
 import { databaseName, prepareScenarios, readState, seedDatabase, sh, withDatabase, writeState } from "./seed";
-import { type RunningTarget, startOurServer } from "./server";
+import { cpuMillis, type RunningTarget, startOurServer } from "./server";
 
 interface Options {
   tickets: number;
@@ -35,6 +38,7 @@ interface Options {
   subscriptions: boolean;
   subscriberScale: number;
   subscriptionSeconds: number;
+  rounds: number;
   out: string;
 }
 
@@ -50,6 +54,7 @@ function parseArgs(argv: string[]): Options {
     subscriptions: true,
     subscriberScale: 1,
     subscriptionSeconds: 30,
+    rounds: 3,
     out: path.join(__dirname, "results.json"),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -74,6 +79,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === "--skip-subscriptions") o.subscriptions = false;
     else if (flag === "--subscriber-scale") o.subscriberScale = num();
     else if (flag === "--subscription-seconds") o.subscriptionSeconds = num();
+    else if (flag === "--rounds") o.rounds = Math.max(1, Math.round(num()));
     else if (flag === "--out") o.out = path.resolve(value());
     else throw new Error(`unknown option ${flag}; see the top of bench/run.ts`);
   }
@@ -162,13 +168,20 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const explains: Record<string, Explained[]> = {};
   const extra: Record<string, unknown> = {};
-  const load = (target: string, headers: Record<string, string>, bodies: string[], connections = options.connections) =>
-    runLoad({ url: target, headers, bodies, connections, warmupSeconds: options.warmup, durationSeconds: options.duration });
-  const record = (scenario: string, target: string, result: LoadResult, note = "") => {
+  /** A warm-up, then the measured load, with the target process's CPU time over the measured part. */
+  const load = async (target: { url: string; pid: number }, headers: Record<string, string>, bodies: string[]) => {
+    const spec = { url: target.url, headers, bodies, connections: options.connections, warmupSeconds: 0 };
+    if (options.warmup > 0) await runLoad({ ...spec, durationSeconds: options.warmup });
+    const cpuBefore = cpuMillis(target.pid);
+    const result = await runLoad({ ...spec, durationSeconds: options.duration });
+    return { ...result, cpuPerRequest: result.requests ? (cpuMillis(target.pid) - cpuBefore) / result.requests : null };
+  };
+  const record = (scenario: string, target: string, result: LoadResult & { cpuPerRequest: number | null }, note = "") => {
     rows.push({ scenario, target, note, ...result });
     log(
       `${scenario} / ${target}: ${result.throughput.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms` +
         (result.sqlPerRequest !== null ? `, ${result.sqlPerRequest.toFixed(2)} SQL/req` : "") +
+        (result.cpuPerRequest !== null ? `, server CPU ${result.cpuPerRequest.toFixed(2)} ms/req` : "") +
         (result.errors ? `, ${result.errors} errors (${result.firstError})` : ""),
     );
   };
@@ -192,9 +205,9 @@ async function main(): Promise<void> {
     ];
 
     if (wanted("inbox")) {
-      record("inbox ALL open", "handover", await load(server.url, auth(admin), inbox(open)));
-      record("inbox MINE open", "handover", await load(server.url, auth(mine), inbox({ folder: "MINE", status: "OPEN" })));
-      record("inbox topic open", "handover", await load(server.url, auth(admin), inbox({ ...open, topicId: support })));
+      record("inbox ALL open", "handover", await load(server, auth(admin), inbox(open)));
+      record("inbox MINE open", "handover", await load(server, auth(mine), inbox({ folder: "MINE", status: "OPEN" })));
+      record("inbox topic open", "handover", await load(server, auth(admin), inbox({ ...open, topicId: support })));
     }
 
     if (wanted("deep")) {
@@ -202,14 +215,14 @@ async function main(): Promise<void> {
       const both = { folder: "ALL", status: null };
       const { cursor, page } = await walkPages(gql, admin, both, 999);
       extra.deepPage = page + 1;
-      record("deep page 1", "handover", await load(server.url, auth(admin), inbox(both)));
-      record(`deep page ${page + 1}`, "handover", await load(server.url, auth(admin), inbox(both, { after: cursor })));
+      record("deep page 1", "handover", await load(server, auth(admin), inbox(both)));
+      record(`deep page ${page + 1}`, "handover", await load(server, auth(admin), inbox(both, { after: cursor })));
       explains[`deep page ${page + 1}`] = await explainStatements(url, admin, { kind: "inbox", filter: both, after: cursor });
     }
 
     if (wanted("detail")) {
       const bodies = fixture.detailTickets.map((id) => body(DETAIL_QUERY, { id }));
-      record("ticket detail", "handover", await load(server.url, auth(admin), bodies));
+      record("ticket detail", "handover", await load(server, auth(admin), bodies));
     }
 
     if (wanted("writes")) {
@@ -224,41 +237,50 @@ async function main(): Promise<void> {
           bodies.push(body(write, { i: input }));
         }
       }
-      record("writes (assign, note, close, reopen)", "handover", await load(server.url, auth(admin), bodies));
+      record("writes (assign, note, close, reopen)", "handover", await load(server, auth(admin), bodies));
     }
 
     if (wanted("hard")) {
       record(
         "team agent, 1% of tickets",
         "handover",
-        await load(server.url, auth(teamAgent), inbox(open)),
+        await load(server, auth(teamAgent), inbox(open)),
         `${fixture.rareTickets} tickets in the team's topic`,
       );
       explains["team agent, 1% of tickets"] = await explainStatements(url, teamAgent, { kind: "inbox", filter: open });
       const search = { ...open, search: "Contact 12" };
-      record("search", "handover", await load(server.url, auth(admin), inbox(search)), `search "Contact 12"`);
+      record("search", "handover", await load(server, auth(admin), inbox(search)), `search "Contact 12"`);
       explains.search = await explainStatements(url, admin, { kind: "inbox", filter: search });
       explains["inbox ALL open"] = await explainStatements(url, admin, { kind: "inbox", filter: open });
     }
 
     if (wanted("compare")) {
-      record("inbox ALL open, no totalCount", "handover", await load(server.url, auth(admin), inbox(open, {}, false)));
-      if (options.postgraphile) {
-        const pgl = await startPostGraphile({ databaseUrl: url, log });
-        try {
-          extra.postgraphileVersion = pgl.version;
-          const bodyOf = (withTotalCount: boolean) => [pgl.body({ workspaceId: fixture.workspaceId, first: 25, withTotalCount })];
-          record("inbox ALL open", "postgraphile", await load(pgl.url, {}, bodyOf(true)));
-          record("inbox ALL open, no totalCount", "postgraphile", await load(pgl.url, {}, bodyOf(false)));
-        } finally {
-          await pgl.stop();
-        }
-      }
+      // The three answer the same inbox page side by side: all running, loaded in turns, round
+      // after round, so that whatever else the machine does falls on each alike; medians reported.
       const raw = await startRawFloor({ databaseUrl: url, log });
+      const pgl = options.postgraphile ? await startPostGraphile({ databaseUrl: url, log }) : undefined;
       try {
-        record("inbox ALL open", "raw SQL", await load(raw.url, {}, [raw.body({ workspaceId: fixture.workspaceId, first: 25 })]));
+        if (pgl) extra.postgraphileVersion = pgl.version;
+        const contenders: Array<[string, string, { url: string; pid: number }, Record<string, string>, string[]]> = [
+          ["inbox ALL open", "handover", server, auth(admin), inbox(open)],
+          ["inbox ALL open, no totalCount", "handover", server, auth(admin), inbox(open, {}, false)],
+          ["inbox ALL open", "raw SQL", raw, {}, [raw.body({ workspaceId: fixture.workspaceId, first: 25 })]],
+        ];
+        if (pgl) {
+          const bodyOf = (withTotalCount: boolean) => [pgl.body({ workspaceId: fixture.workspaceId, first: 25, withTotalCount })];
+          contenders.push(["inbox ALL open", "postgraphile", pgl, {}, bodyOf(true)]);
+          contenders.push(["inbox ALL open, no totalCount", "postgraphile", pgl, {}, bodyOf(false)]);
+        }
+        const rounds = contenders.map(() => [] as Array<LoadResult & { cpuPerRequest: number | null }>);
+        for (let round = 0; round < options.rounds; round++) {
+          for (const [k, [scenario, target, process, headers, bodies]] of contenders.entries()) {
+            rounds[k].push(await load(process, headers, bodies));
+            log(`round ${round + 1}: ${scenario} / ${target}: ${rounds[k][round].throughput.toFixed(0)} req/s`);
+          }
+        }
+        for (const [k, [scenario, target]] of contenders.entries()) record(`${scenario} (side by side)`, target, medianOf(rounds[k]));
       } finally {
-        await raw.stop();
+        await Promise.all([raw.stop(), pgl?.stop()]);
       }
     }
   } finally {
@@ -333,6 +355,11 @@ async function walkPages(
   return { cursor, page };
 }
 
+/** The round with the median throughput: its figures stay consistent with each other. */
+function medianOf<T extends LoadResult>(results: T[]): T {
+  return [...results].sort((a, b) => a.throughput - b.throughput)[Math.floor(results.length / 2)];
+}
+
 function computeRatios(rows: Row[], extra: Record<string, unknown>): Record<string, number> {
   const find = (scenario: string, target: string) => rows.find((r) => r.scenario === scenario && r.target === target);
   const ratios: Record<string, number> = {};
@@ -341,13 +368,14 @@ function computeRatios(rows: Row[], extra: Record<string, unknown>): Record<stri
     ratios[`${label}: throughput`] = a.throughput / b.throughput;
     ratios[`${label}: p99`] = a.p99 / b.p99;
   };
-  pair("ours / PostGraphile, inbox with totalCount", find("inbox ALL open", "handover"), find("inbox ALL open", "postgraphile"));
+  const side = (scenario: string, target: string) => find(`${scenario} (side by side)`, target);
+  pair("ours / PostGraphile, inbox with totalCount", side("inbox ALL open", "handover"), side("inbox ALL open", "postgraphile"));
   pair(
     "ours / PostGraphile, inbox without totalCount",
-    find("inbox ALL open, no totalCount", "handover"),
-    find("inbox ALL open, no totalCount", "postgraphile"),
+    side("inbox ALL open, no totalCount", "handover"),
+    side("inbox ALL open, no totalCount", "postgraphile"),
   );
-  pair("ours / raw SQL floor, inbox", find("inbox ALL open", "handover"), find("inbox ALL open", "raw SQL"));
+  pair("ours / raw SQL floor, inbox", side("inbox ALL open", "handover"), side("inbox ALL open", "raw SQL"));
   const first = find("deep page 1", "handover");
   const deep = find(`deep page ${String(extra.deepPage)}`, "handover");
   if (first && deep) {

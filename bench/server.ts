@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
+import { freePort, startProcess, waitUntilReady } from "./target-process";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -12,52 +11,21 @@ export interface RunningTarget {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Polls a URL until it answers 200, or fails after `seconds`. */
-export async function waitFor(url: string, seconds: number, child?: ChildProcess): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    if (child && child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${seconds} s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-export function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
 /**
- * Our server as it runs in production (`node dist/src/main.js`, built beforehand), with the
- * statement count exposed and no rate limit, so the load measures the server, not its limits.
+ * Our server as it runs in production (`node dist/src/main.js`, built beforehand, from `dir`:
+ * the working tree or an earlier commit's), with the statement count exposed and no rate
+ * limit, so the load measures the server, not its limits.
  */
-export async function startOurServer(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningTarget> {
+export async function startOurServer(
+  databaseUrl: string,
+  opts: { env?: Record<string, string>; dir?: string; log?: (line: string) => void } = {},
+): Promise<RunningTarget> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_OPTIONS?.split(" ").filter(Boolean) ?? []), "dist/src/main.js"], {
-    cwd: ROOT,
+  const proc = startProcess({
+    name: "handover",
+    command: process.execPath,
+    args: [...(process.env.BENCH_NODE_OPTIONS?.split(" ").filter(Boolean) ?? []), "dist/src/main.js"],
+    cwd: opts.dir ?? ROOT,
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -68,13 +36,13 @@ export async function startOurServer(databaseUrl: string, env: Record<string, st
       RATE_LIMIT_PER_SECOND: "0",
       DB_POOL_SIZE: "10",
       NODE_ENV: "production",
-      ...env,
+      ...opts.env,
     },
-    stdio: ["ignore", "inherit", "inherit"],
+    log: opts.log ?? ((line) => console.log(line)),
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/readyz`, 60, child);
-  return { url: `${url}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql`, pid: child.pid!, stop: () => stopChild(child) };
+  const base = `http://127.0.0.1:${port}`;
+  await waitUntilReady(proc, "the server", async () => (await fetch(`${base}/readyz`)).ok, 60);
+  return { url: `${base}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql`, pid: proc.child.pid!, stop: () => proc.stop() };
 }
 
 /** CPU time a process has used so far (user + system), in milliseconds; Linux only. */
