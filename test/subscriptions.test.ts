@@ -67,6 +67,16 @@ const note = (ticketId: string, text: string, token = admin.token) =>
     token,
   );
 
+const createTopic = async (name: string) =>
+  (
+    await ok<{ createTopic: { topic: { id: string } } }>(
+      srv,
+      `mutation($n: String!) { createTopic(input: { name: $n }) { topic { id } } }`,
+      { n: name },
+      admin.token,
+    )
+  ).createTopic.topic.id;
+
 /** Every event of the log after a cursor, as ticketEvents polls it. */
 async function logAfter(token: string, after: string | null): Promise<Received[]> {
   const all: Received[] = [];
@@ -101,17 +111,8 @@ describe("ticketEvents subscription", () => {
   });
 
   it("an agent of a team never receives events of other topics; a topic change reaches both sides", async () => {
-    const mk = async (name: string) =>
-      (
-        await ok<{ createTopic: { topic: { id: string } } }>(
-          srv,
-          `mutation($n: String!) { createTopic(input: { name: $n }) { topic { id } } }`,
-          { n: name },
-          admin.token,
-        )
-      ).createTopic.topic.id;
-    const inside = await mk("Inside");
-    const outside = await mk("Outside");
+    const inside = await createTopic("Inside");
+    const outside = await createTopic("Outside");
     const t = await ok<{ createTeam: { team: { id: string } } }>(
       srv,
       `mutation($t: ID!) { createTeam(input: { name: "Insiders", topicIds: [$t] }) { team { id } } }`,
@@ -234,16 +235,7 @@ describe("ticketEvents subscription", () => {
   });
 
   it("a live subscription follows its member's team and role, without reconnecting", async () => {
-    const topic = async (name: string) =>
-      (
-        await ok<{ createTopic: { topic: { id: string } } }>(
-          srv,
-          `mutation($n: String!) { createTopic(input: { name: $n }) { topic { id } } }`,
-          { n: name },
-          admin.token,
-        )
-      ).createTopic.topic.id;
-    const [first, second] = [await topic("Follow first"), await topic("Follow second")];
+    const [first, second] = [await createTopic("Follow first"), await createTopic("Follow second")];
     const created = await ok<{ createTeam: { team: { id: string } } }>(
       srv,
       `mutation($t: ID!) { createTeam(input: { name: "Followers", topicIds: [$t] }) { team { id } } }`,
