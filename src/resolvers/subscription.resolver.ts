@@ -18,6 +18,17 @@ import { Cancellation, FeedClosed, type FeedRow } from "../subscriptions/feed";
 /** Past this many bytes waiting in a socket's send buffer, its subscriber is too slow (1013). */
 const MAX_SOCKET_BUFFER = 1024 * 1024;
 
+/** A row's size as queued, measured once for all the subscribers it is offered to. */
+const rowSizes = new WeakMap<FeedRow, number>();
+function sizeOf(row: FeedRow): number {
+  let size = rowSizes.get(row);
+  if (size === undefined) {
+    size = JSON.stringify(row).length;
+    rowSizes.set(row, size);
+  }
+  return size;
+}
+
 function authed(ctx: RequestContext): AuthedContext {
   if (!ctx.actor) throw new UnauthenticatedError();
   return ctx as AuthedContext;
@@ -55,18 +66,9 @@ async function* stream<T extends FeedRow>(
   // full socket: close that socket right away rather than when the client reads again.
   const closeOnFail = (error: FeedClosed) => ctx.connection?.close(error.code, error.message);
   try {
-    for await (const row of ctx.feeds.subscribe<T>(
-      feed,
-      ctx.actor.workspaceId,
-      after,
-      accepts,
-      (r) => JSON.stringify(r).length,
-      closeOnFail,
-      cancellation,
-    )) {
+    for await (const row of ctx.feeds.subscribe<T>(feed, ctx.actor.workspaceId, after, accepts, sizeOf, closeOnFail, cancellation)) {
       if ((ctx.connection?.bufferedAmount() ?? 0) > MAX_SOCKET_BUFFER)
         throw new FeedClosed(1013, "Subscriber too slow: resume from your last cursor");
-      ctx.renewLoaders();
       yield row;
     }
   } catch (error) {

@@ -9,6 +9,11 @@ export interface FeedRow {
 /** Reads a feed's rows of one workspace after a cursor, oldest first, below the horizon. */
 export interface FeedSource<T extends FeedRow> {
   read(workspaceId: string, after: ParsedCursor | undefined, limit: number): Promise<{ rows: T[]; horizon: string }>;
+  /**
+   * Of these workspaces, the ones with rows after the given cursor below the horizon, found in
+   * one statement: what a sweep has to read. Without it, a sweep reads every feed.
+   */
+  changed?(tails: ReadonlyArray<{ workspaceId: string; after: ParsedCursor }>): Promise<Set<string>>;
 }
 
 type Position = readonly [bigint, bigint];
@@ -17,6 +22,17 @@ export function position(cursor: string): Position {
   const parsed = parseEventCursor(cursor);
   if (!parsed) throw new Error(`not a feed cursor: ${cursor}`);
   return [BigInt(parsed.txId), BigInt(parsed.seq)];
+}
+
+/** A row's position, parsed once for all the subscribers it is offered to. */
+const rowPositions = new WeakMap<FeedRow, Position>();
+function positionOf(row: FeedRow): Position {
+  let at = rowPositions.get(row);
+  if (!at) {
+    at = position(row.cursor);
+    rowPositions.set(row, at);
+  }
+  return at;
 }
 
 function after(a: Position, b: Position): boolean {
@@ -78,7 +94,7 @@ export class Subscriber<T extends FeedRow> {
 
   /** A row of this subscriber's own replay, in order: whether to deliver it now. */
   admit(row: T): boolean {
-    const at = position(row.cursor);
+    const at = positionOf(row);
     if (!after(at, this.seen)) return false;
     this.seen = at;
     return this.accepts(row);
@@ -126,7 +142,7 @@ export class Subscriber<T extends FeedRow> {
 
   private take(row: T): void {
     if (this.failure) return;
-    const at = position(row.cursor);
+    const at = positionOf(row);
     if (!after(at, this.seen)) return;
     this.seen = at;
     if (!this.accepts(row)) return;
@@ -178,6 +194,9 @@ class WorkspaceFeed<T extends FeedRow> {
    * cursor a commit announced) is kept until a read reaches it, even when it arrives mid-read.
    */
   wake(target?: Position): void {
+    // An announcement of rows already read (this process's own commit, heard again from the
+    // database or Redis) needs no read.
+    if (target && this.tail && !after(target, this.tail)) return;
     if (target && (!this.wanted || after(target, this.wanted))) this.wanted = target;
     if (this.running) {
       this.again = true;
@@ -199,7 +218,7 @@ class WorkspaceFeed<T extends FeedRow> {
       for (;;) {
         const { rows } = await this.source.read(this.workspaceId, toParsed(tail), READ_BATCH);
         for (const row of rows) for (const sub of this.subscribers) sub.offer(row);
-        if (rows.length > 0) tail = position(rows[rows.length - 1].cursor);
+        if (rows.length > 0) tail = positionOf(rows[rows.length - 1]);
         this.tail = tail;
         if (rows.length < READ_BATCH) break;
       }
@@ -218,10 +237,18 @@ class WorkspaceFeed<T extends FeedRow> {
     }
   }
 
+  /** Where the feed has read up to, once it has started and when no read is running. */
+  idleTail(): ParsedCursor | undefined {
+    return this.tail && !this.running ? toParsed(this.tail) : undefined;
+  }
+
   stop(): void {
     clearTimeout(this.retry);
   }
 }
+
+/** Feeds a sweep asks about per statement. */
+const SWEEP_BATCH = 1000;
 
 /**
  * Every feed tail of this process, by feed and workspace. Subscriptions attach here; wake-ups
@@ -248,9 +275,39 @@ export class FeedRelay {
     tail.wake(target);
   }
 
-  /** Reads every active feed: the safety net for a lost notification. */
+  /**
+   * Reads every active feed that has something new: the safety net for a lost notification. A
+   * source that can tell which of its workspaces have new rows is asked in one statement per
+   * thousand feeds; the others are read.
+   */
   sweep(): void {
-    for (const feed of this.feeds.values()) feed.wake();
+    const asked = new Map<FeedName, Array<{ feed: WorkspaceFeed<FeedRow>; workspaceId: string; after: ParsedCursor }>>();
+    for (const [key, feed] of this.feeds) {
+      const [name, workspaceId] = key.split(":") as [FeedName, string];
+      const after = feed.idleTail();
+      if (!after || !this.sources[name].changed) {
+        feed.wake();
+        continue;
+      }
+      const list = asked.get(name) ?? [];
+      list.push({ feed, workspaceId, after });
+      asked.set(name, list);
+    }
+    for (const [name, list] of asked) {
+      const source = this.sources[name];
+      for (let i = 0; i < list.length; i += SWEEP_BATCH) {
+        const batch = list.slice(i, i + SWEEP_BATCH);
+        source.changed!(batch.map(({ workspaceId, after }) => ({ workspaceId, after }))).then(
+          (changed) => {
+            for (const { feed, workspaceId } of batch) if (changed.has(workspaceId)) feed.wake();
+          },
+          (error: unknown) => {
+            this.onError(error);
+            for (const { feed } of batch) feed.wake();
+          },
+        );
+      }
+    }
   }
 
   /** Ends every subscription with a close code (shutdown). */

@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { Server as HttpServer } from "node:http";
-import { execute, subscribe, type ExecutionArgs, type GraphQLSchema } from "graphql";
+import { type DocumentNode, execute, type ExecutionArgs, type GraphQLError, type GraphQLSchema, parse, validate } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { SessionEvents } from "../services/session-events";
 import { bearerToken } from "../auth/tokens";
 import type { Actor, Connection, RequestContext } from "../context";
+import type { Loaders } from "../loaders";
 import { bindSqlScope, runInSqlScope } from "../db/sql-scope";
+import { SharedResults } from "./shared-results";
 
 /** Close codes of the contract. */
 export const CloseCode = {
@@ -22,6 +24,15 @@ export const CloseCode = {
 /** Connections checked again per statement. */
 const RECHECK_BATCH = 1000;
 
+/** Distinct operation texts whose parsed and validated document is kept for the next subscriber... */
+const DOCUMENTS_KEPT = 200;
+/** ...when they are no longer than this: a bound on what the cache holds whatever clients send. */
+const DOCUMENT_KEPT_MAX_LENGTH = 8192;
+/** How long a resolved event waits for the subscribers that have not taken it yet. */
+const SHARED_RESULT_KEEP_MS = 5000;
+/** Events (by selection) kept at most: a bound on memory whatever the traffic. */
+const SHARED_RESULTS_MAX = 20_000;
+
 export interface WebSocketServerHandle {
   close(): Promise<void>;
 }
@@ -33,12 +44,71 @@ type ConnectionExtra = {
 
 /** Runs an operation in its own request scope, bound to the subscriber's workspace. */
 function scoped<T>(run: (args: ExecutionArgs) => T): (args: ExecutionArgs) => T {
-  return (args) =>
-    runInSqlScope(randomUUID(), () => {
-      const ctx = args.contextValue as RequestContext | undefined;
-      if (ctx?.actor) bindSqlScope(ctx.actor.workspaceId);
-      return run(args);
-    });
+  return (args) => inRequestScope(args.contextValue, () => run(args));
+}
+
+function inRequestScope<T>(contextValue: unknown, run: () => T): T {
+  return runInSqlScope(randomUUID(), () => {
+    const ctx = contextValue as RequestContext | undefined;
+    if (ctx?.actor) bindSqlScope(ctx.actor.workspaceId);
+    return run();
+  });
+}
+
+/**
+ * A subscription's loaders exist only while one of its events is being resolved: made on first
+ * use, dropped when the event is done (the returned function). Thousands of waiting subscriptions
+ * hold none, and each event is resolved with fresh ones, never with rows cached for an older one.
+ */
+function loadersOnDemand(ctx: RequestContext): () => void {
+  const renew = ctx.renewLoaders;
+  let current: Loaders | undefined;
+  Object.defineProperty(ctx, "loaders", {
+    configurable: true,
+    enumerable: true,
+    get: () => {
+      if (!current) renew();
+      return current;
+    },
+    set: (loaders: Loaders) => {
+      current = loaders;
+    },
+  });
+  return () => {
+    current = undefined;
+  };
+}
+
+/**
+ * Subscribers of one workspace mostly send the same operation text: it is parsed and validated
+ * once, and the one document serves them all (which also lets them share resolved events).
+ */
+function documentCache(): { parse: typeof parse; validate: typeof validate } {
+  const documents = new Map<string, DocumentNode>();
+  const verdicts = new WeakMap<DocumentNode, { schema: GraphQLSchema; errors: readonly GraphQLError[] }>();
+  return {
+    parse: (source, options) => {
+      if (typeof source !== "string" || options || source.length > DOCUMENT_KEPT_MAX_LENGTH) return parse(source, options);
+      const known = documents.get(source);
+      if (known) {
+        documents.delete(source);
+        documents.set(source, known);
+        return known;
+      }
+      const document = parse(source);
+      documents.set(source, document);
+      if (documents.size > DOCUMENTS_KEPT) documents.delete(documents.keys().next().value as string);
+      return document;
+    },
+    validate: (schema, document, rules, options, typeInfo) => {
+      if (rules || options || typeInfo) return validate(schema, document, rules, options, typeInfo);
+      const known = verdicts.get(document);
+      if (known && known.schema === schema) return known.errors;
+      const errors = validate(schema, document);
+      verdicts.set(document, { schema, errors });
+      return errors;
+    },
+  };
 }
 
 /**
@@ -84,11 +154,23 @@ export function attachWebSocketServer(opts: {
   const rechecker = setInterval(() => recheckSafely(undefined), opts.recheckIntervalMs);
   rechecker.unref();
 
+  const releaseLoaders = new WeakMap<RequestContext, () => void>();
+  // Each event is resolved once per selection and per what its resolvers read of the subscriber.
+  const shared = new SharedResults({
+    keepMs: SHARED_RESULT_KEEP_MS,
+    maxEvents: SHARED_RESULTS_MAX,
+    streamArguments: new Set(["after"]),
+    partitionOf: (contextValue) => (contextValue as RequestContext | undefined)?.actor?.workspaceId,
+    run: inRequestScope,
+    finished: (contextValue) => releaseLoaders.get(contextValue as RequestContext)?.(),
+  });
+
   const disposable = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       schema: opts.schema,
+      ...documentCache(),
       execute: scoped(execute),
-      subscribe: scoped(subscribe),
+      subscribe: scoped((args) => shared.subscribe(args)),
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const token = bearerToken(params.Authorization ?? params.authorization);
@@ -106,10 +188,12 @@ export function attachWebSocketServer(opts: {
         const { actor, token } = ctx.extra;
         if (!actor || !token) throw new Error("an unauthenticated socket reached execution");
         const socket = ctx.extra.socket;
-        return opts.context(actor, token, {
+        const context = await opts.context(actor, token, {
           bufferedAmount: () => socket.bufferedAmount,
           close: (code, reason) => socket.close(code, reason),
         });
+        releaseLoaders.set(context, loadersOnDemand(context));
+        return context;
       },
     },
     wss,
@@ -120,6 +204,7 @@ export function attachWebSocketServer(opts: {
       for (const client of wss.clients) client.close(CloseCode.ServiceRestart, "Server shutting down");
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      shared.close();
     },
   };
 }
