@@ -339,6 +339,12 @@ class SubscriberProcess {
   }
 }
 
+/** The soft limit of open files of this process, which the server and the subscriber processes inherit. */
+function openFilesLimit(): number {
+  const match = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync("/proc/self/limits", "utf8"));
+  return !match || match[1] === "unlimited" ? Infinity : Number(match[1]);
+}
+
 function rssKb(pid: number): number {
   const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   if (!match) throw new Error(`no VmRSS for process ${pid}`);
@@ -407,6 +413,11 @@ export async function runSubscriptionScenario(opts: SubscriptionScenarioOptions)
     group === 0
       ? clients.filter((c) => c.group === 0 && (c.topicIds === null || (topicId !== undefined && c.topicIds.includes(topicId)))).length
       : opts.perWorkspace;
+
+  // The server holds every connection: raise the limit (ulimit -n) before running, if need be.
+  const files = openFilesLimit();
+  if (files < clients.length + 1000)
+    throw new Error(`subscriptions: ${clients.length} connections need more open files than the limit of ${files} (ulimit -n)`);
 
   const server = await opts.startServer();
   const url = /\/graphql$/.test(server.url) ? server.url : new URL("/graphql", server.url).toString();
