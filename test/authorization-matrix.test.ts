@@ -1731,12 +1731,16 @@ describe("API tokens", () => {
       {},
       me.token,
     );
+    // A session not used yet: the one above is remembered for AUTH_CACHE_MS, as a live session would be.
+    const fresh = await srv.gql<{ logIn: { token: string } }>(`mutation($i: LogInInput!) { logIn(input: $i) { token } }`, {
+      i: { email: me.email, password: me.password },
+    });
     await sql(
       `UPDATE api_tokens SET created_at = now() - interval '31 days', last_used_at = now() - interval '31 days'
         WHERE user_id = (SELECT id FROM users WHERE email = $1)`,
       [me.email],
     );
-    const session = await srv.gql(`{ viewer { role } }`, {}, me.token);
+    const session = await srv.gql(`{ viewer { role } }`, {}, fresh.data?.logIn.token);
     expect(session.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
     const apiStill = await srv.gql<{ viewer: { role: string } }>(`{ viewer { role } }`, {}, api.data?.createApiToken.token);
     expect(apiStill.data?.viewer.role).toBe("ADMINISTRATOR");
