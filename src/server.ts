@@ -20,7 +20,7 @@ import { bindSqlScope, currentSqlScope, runInSqlScope } from "./db/sql-scope";
 import { createErrorFormatter } from "./http/format-error";
 import { noNulLiterals, nulGuard } from "./http/nul-guard";
 import { graphiqlAssets, graphiqlPage, wantsGraphiql } from "./http/graphiql";
-import { admission, admittedActor, admitSocketOperation, costLimitPlugin, limitRules, requestBuckets } from "./http/limits";
+import { admission, admittedActor, admitSocketOperation, checkedCost, costLimitPlugin, limitRules, requestBuckets } from "./http/limits";
 import { createLogger } from "./http/logger";
 import { Metrics } from "./http/metrics";
 import { createLoaders } from "./loaders";
@@ -248,6 +248,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     currentActors: (tokenIds) => services.tokens.currentActors(tokenIds),
     sessions: services.sessions,
     recheckIntervalMs: config.sessionRecheckIntervalMs,
+    validationRules: [noNulLiterals, ...limitRules(config)],
+    checkOperation: (document, operation, variables) => void checkedCost(schema, document, operation, variables, config.maxQueryCost),
     // A refused operation gets a context without actor: its socket is closing, and it runs nothing.
     context: (actor, token, connection) =>
       admitSocketOperation(buckets, actor, connection)

@@ -281,3 +281,35 @@ describe("introspection (INTROSPECTION)", () => {
     }
   });
 });
+
+describe("over WebSocket", () => {
+  /** Sends one operation on a fresh socket; returns the first answer to it. */
+  async function overSocket(payload: Record<string, unknown>): Promise<{ type: string; payload: unknown }> {
+    const socket = new WebSocket(srv.wsUrl, "graphql-transport-ws");
+    try {
+      await new Promise((resolve) => socket.once("open", resolve));
+      socket.send(JSON.stringify({ type: "connection_init", payload: { Authorization: `Bearer ${admin.token}` } }));
+      await new Promise((resolve) => socket.once("message", resolve));
+      const answer = new Promise<{ type: string; payload: unknown }>((resolve) =>
+        socket.once("message", (data: Buffer) => resolve(JSON.parse(data.toString()) as { type: string; payload: unknown })),
+      );
+      socket.send(JSON.stringify({ id: "1", type: "subscribe", payload }));
+      return await answer;
+    } finally {
+      socket.close();
+    }
+  }
+  const codes = (answer: { type: string; payload: unknown }) =>
+    answer.type === "error" ? (answer.payload as Array<{ extensions?: { code?: string } }>).map((e) => e.extensions?.code) : [answer.type];
+
+  it("applies depth, aliases, cost and page sizes to operations sent over a socket, as over HTTP", async () => {
+    const deep = `{ viewer { workspace { id } } tickets { nodes { ${"contact { openTicket { ".repeat(6)}id${" } }".repeat(6)} } } }`;
+    expect(codes(await overSocket({ query: deep }))).toEqual(["QUERY_TOO_DEEP"]);
+    const aliases = `{ ${Array.from({ length: 101 }, (_, i) => `a${i}: __typename`).join(" ")} }`;
+    expect(codes(await overSocket({ query: aliases }))).toEqual(["TOO_MANY_ALIASES"]);
+    const costly = `query($n: Int) { tickets(first: $n) { nodes { events(first: $n) { nodes { ticket { events(first: $n) { nodes { id } } } } } } } }`;
+    expect(codes(await overSocket({ query: costly, variables: { n: 100 } }))).toEqual(["QUERY_TOO_COSTLY"]);
+    expect(codes(await overSocket({ query: `{ tickets(first: 0) { totalCount } }` }))).toEqual(["BAD_USER_INPUT"]);
+    expect(codes(await overSocket({ query: `{ tickets(first: 2) { totalCount } }` }))).toEqual(["next"]);
+  });
+});

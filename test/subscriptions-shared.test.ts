@@ -155,6 +155,23 @@ describe("subscribers of one event", () => {
     }
   });
 
+  it("a selection that reads nothing of the role is resolved once for administrators and agents alike", async () => {
+    const ticket = await openTicket(srv, admin.token, { topicId: sales });
+    // ticketEvents is open to every role: checking it reads no role, so only visibility (topics) tells them apart.
+    const subs = [subscriber(admin.token, SMALL), subscriber(agent.token, SMALL)];
+    try {
+      await live(ticket.id, subs);
+      const before = { ...sharedResultStats };
+      await note(ticket.id, "any role");
+      await until(() => subs.every((s) => s.of("any role")), "both deliveries", 2000);
+      expect(subs[1].of("any role")).toEqual(subs[0].of("any role"));
+      expect(sharedResultStats.executions - before.executions).toBe(1);
+      expect(sharedResultStats.reused - before.reused).toBe(1);
+    } finally {
+      await Promise.all(subs.map((s) => s.stop()));
+    }
+  });
+
   it("with another role, other topics or another selection get their own result", async () => {
     const ticket = await openTicket(srv, admin.token, { topicId: sales });
     const [adminSub, teamAgentSub, agentSub, smallSub, teamAgentFields, agentFields] = [

@@ -1,6 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { Server as HttpServer } from "node:http";
-import { type DocumentNode, execute, type ExecutionArgs, type GraphQLError, type GraphQLSchema, parse, validate } from "graphql";
+import {
+  type DocumentNode,
+  execute,
+  type ExecutionArgs,
+  getOperationAST,
+  GraphQLError,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  parse,
+  specifiedRules,
+  validate,
+  type ValidationRule,
+} from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -9,6 +21,8 @@ import { bearerToken } from "../auth/tokens";
 import type { Actor, Connection, RequestContext } from "../context";
 import type { Loaders } from "../loaders";
 import { bindSqlScope, runInSqlScope } from "../db/sql-scope";
+import { isDatabaseUnavailable } from "../db/unavailable";
+import { createErrorFormatter } from "../http/format-error";
 import { SharedResults } from "./shared-results";
 
 /** Close codes of the contract. */
@@ -20,6 +34,9 @@ export const CloseCode = {
   /** The server is shutting down: reconnect (to another process) and resume. */
   ServiceRestart: 1012,
 } as const;
+
+/** Why a connection closes with 1013 when the database cannot be reached. */
+const UNAVAILABLE_REASON = "Database unavailable: reconnect and resume from your last cursor";
 
 /** Connections checked again per statement. */
 const RECHECK_BATCH = 1000;
@@ -82,8 +99,10 @@ function loadersOnDemand(ctx: RequestContext): () => void {
 /**
  * Subscribers of one workspace mostly send the same operation text: it is parsed and validated
  * once, and the one document serves them all (which also lets them share resolved events).
+ * Validation applies GraphQL's rules and `extraRules` (the request limits).
  */
-function documentCache(): { parse: typeof parse; validate: typeof validate } {
+function documentCache(extraRules: readonly ValidationRule[]): { parse: typeof parse; validate: typeof validate } {
+  const ourRules = [...specifiedRules, ...extraRules];
   const documents = new Map<string, DocumentNode>();
   const verdicts = new WeakMap<DocumentNode, { schema: GraphQLSchema; errors: readonly GraphQLError[] }>();
   return {
@@ -104,7 +123,7 @@ function documentCache(): { parse: typeof parse; validate: typeof validate } {
       if (rules || options || typeInfo) return validate(schema, document, rules, options, typeInfo);
       const known = verdicts.get(document);
       if (known && known.schema === schema) return known.errors;
-      const errors = validate(schema, document);
+      const errors = validate(schema, document, ourRules);
       verdicts.set(document, { schema, errors });
       return errors;
     },
@@ -127,6 +146,10 @@ export function attachWebSocketServer(opts: {
   /** How often every connection is checked again, whatever was announced. */
   recheckIntervalMs: number;
   context(actor: Actor, token: string, connection: Connection): Promise<RequestContext>;
+  /** Validation rules besides GraphQL's own: the request limits, as over HTTP. */
+  validationRules: readonly ValidationRule[];
+  /** Refuses an operation (throws a GraphQLError) by what it asks with its variables: its cost. */
+  checkOperation(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): void;
 }): WebSocketServerHandle {
   const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path, maxPayload: 1024 * 1024 });
   const actors = new Map<WebSocket, Actor>();
@@ -165,17 +188,60 @@ export function attachWebSocketServer(opts: {
     finished: (contextValue) => releaseLoaders.get(contextValue as RequestContext)?.(),
   });
 
+  const documents = documentCache(opts.validationRules);
+  const formatError = createErrorFormatter(opts.log);
   const disposable = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       schema: opts.schema,
-      ...documentCache(),
+      ...documents,
+      // The limits that depend on the variables (cost, page sizes) are checked before the operation
+      // runs; a document that does not parse or validate is left to graphql-ws's own answer.
+      onSubscribe: (_ctx, _id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = documents.parse(payload.query);
+        } catch {
+          return undefined;
+        }
+        if (documents.validate(opts.schema, document).length > 0) return undefined;
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) return undefined;
+        try {
+          opts.checkOperation(document, operation, payload.variables ?? {});
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+        return undefined;
+      },
+      // Errors reach subscribers as they reach HTTP clients: masked, with a request id in the log.
+      // An event that could not be resolved because the database was lost is not sent at all: the
+      // socket closes with 1013 and the client, resuming from its last cursor, gets it again.
+      onNext: (ctx, _id, _payload, args, result) => {
+        if (!result.errors?.length) return undefined;
+        const subscription = getOperationAST(args.document, args.operationName)?.operation === "subscription";
+        if (subscription && result.errors.some((e) => isDatabaseUnavailable(e))) {
+          ctx.extra.socket.close(CloseCode.TryAgainLater, UNAVAILABLE_REASON);
+          return undefined;
+        }
+        return runInSqlScope(randomUUID(), () => ({ ...result, errors: result.errors?.map((e) => formatError(e.toJSON(), e)) }));
+      },
       execute: scoped(execute),
       subscribe: scoped((args) => shared.subscribe(args)),
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const token = bearerToken(params.Authorization ?? params.authorization);
         if (!token) return false;
-        const actor = await runInSqlScope(randomUUID(), () => opts.authenticate(token));
+        let actor: Actor | undefined;
+        try {
+          actor = await runInSqlScope(randomUUID(), () => opts.authenticate(token));
+        } catch (error) {
+          if (!isDatabaseUnavailable(error)) throw error;
+          // Not the client's fault and not for good: a code the stock client retries (graphql-ws
+          // would close with 4500, which it does not). The 4403 that follows is ignored.
+          ctx.extra.socket.close(CloseCode.TryAgainLater, UNAVAILABLE_REASON);
+          return false;
+        }
         if (!actor) return false;
         ctx.extra.actor = actor;
         ctx.extra.token = token;

@@ -165,6 +165,37 @@ export function operationCost(
 }
 
 /**
+ * The operation's cost (operationCost), or the error that refuses it before anything runs:
+ * QUERY_TOO_COSTLY over `limit`, BAD_USER_INPUT for a first/last outside 1..100. Over HTTP and
+ * over WebSocket alike.
+ */
+export function checkedCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Variables,
+  limit: number,
+): number {
+  let requested: number;
+  try {
+    requested = operationCost(schema, document, operation, variables);
+  } catch (error) {
+    // Refused before anything ran: a bad request, as Apollo answers shape errors of variables.
+    if (error instanceof BadInputError)
+      throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
+    throw error;
+  }
+  if (requested > limit) {
+    throw limitError(
+      "QUERY_TOO_COSTLY",
+      `The operation could return ${requested} objects; at most ${limit} are allowed. Ask for smaller pages (first/last) or fewer nested lists.`,
+      { limit, requested },
+    );
+  }
+  return requested;
+}
+
+/**
  * Refuses, before it runs, an operation whose cost (operationCost) is over `limit`, as
  * QUERY_TOO_COSTLY, and reports the cost of every operation in `extensions.cost` of its answer.
  */
@@ -175,21 +206,7 @@ export function costLimitPlugin(limit: number): ApolloServerPlugin {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          try {
-            requested = operationCost(schema, document, operation, request.variables ?? {});
-          } catch (error) {
-            // Refused before anything ran: a bad request, as Apollo answers shape errors of variables.
-            if (error instanceof BadInputError)
-              throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
-            throw error;
-          }
-          if (requested > limit) {
-            throw limitError(
-              "QUERY_TOO_COSTLY",
-              `The operation could return ${requested} objects; at most ${limit} are allowed. Ask for smaller pages (first/last) or fewer nested lists.`,
-              { limit, requested },
-            );
-          }
+          requested = checkedCost(schema, document, operation, request.variables ?? {}, limit);
         },
         async willSendResponse({ response }) {
           if (requested === undefined || response.body.kind !== "single") return;

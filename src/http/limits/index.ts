@@ -5,7 +5,7 @@ import { maxDepthRule } from "./depth";
 import { introspectionDepthRule, noIntrospectionRule } from "./introspection";
 import { TokenBuckets } from "./rate-limit";
 
-export { costLimitPlugin, operationCost } from "./cost";
+export { checkedCost, costLimitPlugin, operationCost } from "./cost";
 export { LIMIT_CODES, LIMIT_DETAILS } from "./limit-error";
 export { admission, admittedActor, admitSocketOperation, TokenBuckets } from "./rate-limit";
 
