@@ -21,11 +21,12 @@ import pg from "pg";
 import { explainStatements, type Explained } from "./explain";
 import { startPostGraphile } from "./postgraphile";
 import { startRawFloor } from "./raw-floor";
+import { runSubscriptionScenario } from "./subscriptions";
 import { type LoadResult, runLoad } from "./load";
 import { body, DETAIL_QUERY, inboxQuery, WRITES } from "./queries";
 import { printTable, type Row } from "./report";
 import { databaseName, prepareScenarios, readState, seedDatabase, sh, withDatabase, writeState } from "./seed";
-import { cpuMillis, type RunningTarget, startOurServer } from "./server";
+import { cpuMillis, startOurServer } from "./server";
 
 interface Options {
   tickets: number;
@@ -88,20 +89,6 @@ function parseArgs(argv: string[]): Options {
 }
 
 const log = (line: string) => console.log(`bench: ${line}`);
-
-interface SubscriptionsModule {
-  runSubscriptionScenario(opts: {
-    databaseUrl: string;
-    startServer: () => Promise<RunningTarget>;
-    workspaces: number;
-    perWorkspace: number;
-    busySubscribers: number;
-    busyRate: number;
-    otherRate: number;
-    durationSeconds: number;
-    log: (line: string) => void;
-  }): Promise<Record<string, number | string>>;
-}
 
 async function reachable(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });
@@ -288,11 +275,10 @@ async function main(): Promise<void> {
   }
 
   if (options.subscriptions && wanted("subscriptions")) {
-    const { runSubscriptionScenario } = (await import(path.join(__dirname, "subscriptions"))) as SubscriptionsModule;
     const scale = options.subscriberScale;
     extra.subscriptions = await runSubscriptionScenario({
       databaseUrl: url,
-      startServer: () => startOurServer(url) as Promise<RunningTarget>,
+      startServer: () => startOurServer(url),
       workspaces: Math.round(1000 * scale),
       perWorkspace: 10,
       busySubscribers: Math.round(1000 * scale),
