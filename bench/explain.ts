@@ -52,6 +52,8 @@ export async function explainStatements(
       },
       25,
       after ? { status: after[0] as TicketStatus, lastActivityUs: after[1], id: after[2], snapshot: after[3] } : undefined,
+      // What the bench's inbox query selects of each ticket, read in the page's statement.
+      { contact: true, topic: true, assignee: true },
     );
     db.query = send;
     const explained: Explained[] = [];
