@@ -235,6 +235,43 @@ describe("inbox folders", () => {
     }
   });
 
+  it("a team agent's folders hold exactly their team's topics' tickets, in order, across pages", async () => {
+    const teamTopics = [topics[1], topics[2]];
+    const created = await ok<{ createTeam: { team: { id: string } } }>(
+      srv,
+      `mutation($t: [ID!]!) { createTeam(input: { name: "Sales and billing", topicIds: $t }) { team { id } } }`,
+      { t: teamTopics },
+      admin.token,
+    );
+    const member = await addMember(srv, admin.workspaceId, "AGENT", "teamed");
+    const members = await ok<{ members: Array<{ id: string; user: { id: string } }> }>(
+      srv,
+      `{ members { id user { id } } }`,
+      {},
+      admin.token,
+    );
+    await ok(
+      srv,
+      `mutation($i: UpdateMemberInput!) { updateMember(input: $i) { member { id } } }`,
+      { i: { id: members.members.find((m) => m.user.id === member.userId)!.id, teamId: created.createTeam.team.id } },
+      admin.token,
+    );
+    const theirs = models.filter((m) => teamTopics.includes(m.topicId));
+    for (const filter of [
+      { folder: "ALL" as const, status: "OPEN" as const },
+      { folder: "ALL" as const, status: null },
+      { folder: "UNASSIGNED" as const, status: null },
+      { folder: "ALL" as const, status: "CLOSED" as const, topicId: topics[2] },
+    ]) {
+      for (const first of [1, 4, 100]) {
+        const { tickets, totalCount } = await inboxAll(member.token, filter, first);
+        const want = expected(theirs, filter, member.userId);
+        expect({ filter, first, ids: tickets.map((t) => t.id) }).toEqual({ filter, first, ids: want });
+        expect(totalCount).toBe(want.length);
+      }
+    }
+  });
+
   it("defaults to ALL and OPEN, 25 a page; an explicit null status lists both, open first", async () => {
     const all = expected(models, { folder: "ALL", status: "OPEN" }, admin.userId);
     const data = await ok<{ tickets: Connection<ListedTicket> }>(

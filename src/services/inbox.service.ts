@@ -97,15 +97,19 @@ export class InboxService {
     const topic = filter.topicId ? bind(filter.topicId) : undefined;
     const topics = visible ? bind(visible) : undefined;
     const status = filter.status ? bind(filter.status) : undefined;
-    const folderOf = (alias: string): string[] => [
+    // A team agent's topics (and no one topic asked for): each topic's tickets are read in index
+    // order, at most a page each, and merged; `topic_id = ANY(...)` would read and sort every
+    // ticket of those topics.
+    const perTopic = topics !== undefined && topic === undefined;
+    const folderOf = (alias: string, topicsCondition = `${alias}.topic_id = ANY(${topics}::uuid[])`): string[] => [
       `${alias}.workspace_id = $1`,
       ...(user ? [`${alias}.assignee_id = ${user}`] : []),
       ...(filter.folder === "UNASSIGNED" ? [`${alias}.assignee_id IS NULL`] : []),
       ...(topic ? [`${alias}.topic_id = ${topic}`] : []),
-      ...(topics ? [`${alias}.topic_id = ANY(${topics}::uuid[])`] : []),
+      ...(topics ? [topicsCondition] : []),
       ...(status ? [`${alias}.status = ${status}`] : []),
     ];
-    const where = folderOf("t");
+    const where = perTopic ? folderOf("t", "t.topic_id = vt.id") : folderOf("t");
     if (filter.search) {
       const pattern = bind(`%${escapeLike(filter.search)}%`);
       where.push(`(t.contact_id IN (SELECT id FROM contacts WHERE workspace_id = $1 AND name ILIKE ${pattern}
@@ -126,14 +130,18 @@ export class InboxService {
     const limit = bind(first + 1);
     const related = (Object.keys(TICKET_RELATED) as TicketRelatedKey[]).filter((key) => include[key]);
     type Row = TicketRow & { sortKey: string; snapshot: string; horizon: string; totalCount: string | null } & Record<string, unknown>;
+    const order = `t.status DESC, t.last_activity_at DESC, t.id DESC`;
+    const source = perTopic
+      ? `unnest(${topics}::uuid[]) AS vt(id)
+         CROSS JOIN LATERAL (SELECT t.* FROM tickets t WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ${limit}) t`
+      : `tickets t WHERE ${where.join(" AND ")}`;
     const rows = await this.db.query<Row[]>(
       `WITH s AS (SELECT pg_current_snapshot() AS snap)
        SELECT p.*, s.snap::text AS snapshot, pg_snapshot_xmin(s.snap)::text || '.0' AS horizon, ${totalCount} AS "totalCount"
          FROM s LEFT JOIN LATERAL (
            SELECT ${TICKET_COLUMNS}, (extract(epoch FROM t.last_activity_at) * 1000000)::bigint::text AS "sortKey"${relatedColumns(TICKET_RELATED, related)}
-             FROM tickets t
-            WHERE ${where.join(" AND ")}
-            ORDER BY t.status DESC, t.last_activity_at DESC, t.id DESC
+             FROM ${source}
+            ORDER BY ${order}
             LIMIT ${limit}
          ) p ON true`,
       params,
