@@ -206,7 +206,14 @@ export function costLimitPlugin(limit: number): ApolloServerPlugin {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          requested = checkedCost(schema, document, operation, request.variables ?? {}, limit);
+          try {
+            requested = checkedCost(schema, document, operation, request.variables ?? {}, limit);
+          } catch (error) {
+            // Over the limit: the answer still reports what it would have cost.
+            const over = error instanceof GraphQLError ? error.extensions.requested : undefined;
+            if (typeof over === "number") requested = over;
+            throw error;
+          }
         },
         async willSendResponse({ response }) {
           if (requested === undefined || response.body.kind !== "single") return;
