@@ -1,4 +1,4 @@
-import { addMember, newUrn, ok, openTicket, team, uuid } from "./support/fixtures";
+import { addMember, newUrn, ok, openTicket, team, updateMember, uuid } from "./support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "./support/harness";
 
 let srv: TestServer;
@@ -244,18 +244,7 @@ describe("inbox folders", () => {
       admin.token,
     );
     const member = await addMember(srv, admin.workspaceId, "AGENT", "teamed");
-    const members = await ok<{ members: Array<{ id: string; user: { id: string } }> }>(
-      srv,
-      `{ members { id user { id } } }`,
-      {},
-      admin.token,
-    );
-    await ok(
-      srv,
-      `mutation($i: UpdateMemberInput!) { updateMember(input: $i) { member { id } } }`,
-      { i: { id: members.members.find((m) => m.user.id === member.userId)!.id, teamId: created.createTeam.team.id } },
-      admin.token,
-    );
+    await updateMember(srv, admin.token, member.userId, { teamId: created.createTeam.team.id });
     const theirs = models.filter((m) => teamTopics.includes(m.topicId));
     for (const filter of [
       { folder: "ALL" as const, status: "OPEN" as const },

@@ -4,7 +4,7 @@ import type { FeedName } from "../src/db/sql-scope";
 import type { ParsedCursor } from "../src/services/event-log";
 import { FeedRelay, type FeedRow, type FeedSource } from "../src/subscriptions/feed";
 import { sharedResultStats } from "../src/subscriptions/shared-results";
-import { addMember, ok, openTicket, team, uuid } from "./support/fixtures";
+import { addMember, ok, openTicket, team, updateMember, uuid } from "./support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "./support/harness";
 import { until } from "./support/server-process";
 
@@ -104,18 +104,7 @@ beforeAll(async () => {
     admin.token,
   );
   salesAgent = await addMember(srv, admin.workspaceId, "AGENT", "seller");
-  const members = await ok<{ members: Array<{ id: string; user: { id: string } }> }>(
-    srv,
-    `{ members { id user { id } } }`,
-    {},
-    admin.token,
-  );
-  await ok(
-    srv,
-    `mutation($i: UpdateMemberInput!) { updateMember(input: $i) { member { id } } }`,
-    { i: { id: members.members.find((m) => m.user.id === salesAgent.userId)!.id, teamId: created.createTeam.team.id } },
-    admin.token,
-  );
+  await updateMember(srv, admin.token, salesAgent.userId, { teamId: created.createTeam.team.id });
   for (const [name, agentAccess] of [
     ["Secret", "NONE"],
     ["Plan", "VIEW"],

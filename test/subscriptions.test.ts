@@ -1,6 +1,6 @@
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { addMember, ok, openTicket, team, uuid } from "./support/fixtures";
+import { addMember, ok, openTicket, team, updateMember, uuid } from "./support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "./support/harness";
 import { until } from "./support/server-process";
 
@@ -120,19 +120,7 @@ describe("ticketEvents subscription", () => {
       admin.token,
     );
     const agent = await addMember(srv, admin.workspaceId, "AGENT");
-    const members = await ok<{ members: Array<{ id: string; user: { id: string } }> }>(
-      srv,
-      `{ members { id user { id } } }`,
-      {},
-      admin.token,
-    );
-    const memberId = members.members.find((m) => m.user.id === agent.userId)!.id;
-    await ok(
-      srv,
-      `mutation($i: UpdateMemberInput!) { updateMember(input: $i) { member { id } } }`,
-      { i: { id: memberId, teamId: t.createTeam.team.id } },
-      admin.token,
-    );
+    await updateMember(srv, admin.token, agent.userId, { teamId: t.createTeam.team.id });
     const relogin = await ok<{ logIn: { token: string } }>(
       srv,
       `mutation($i: LogInInput!) { logIn(input: $i) { token } }`,
@@ -244,21 +232,8 @@ describe("ticketEvents subscription", () => {
     );
     const teamId = created.createTeam.team.id;
     const agent = await addMember(srv, admin.workspaceId, "AGENT");
-    const members = await ok<{ members: Array<{ id: string; user: { id: string } }> }>(
-      srv,
-      `{ members { id user { id } } }`,
-      {},
-      admin.token,
-    );
-    const memberId = members.members.find((m) => m.user.id === agent.userId)!.id;
-    const updateMember = (input: Record<string, unknown>) =>
-      ok(
-        srv,
-        `mutation($i: UpdateMemberInput!) { updateMember(input: $i) { member { id } } }`,
-        { i: { id: memberId, ...input } },
-        admin.token,
-      );
-    await updateMember({ teamId });
+    const changeMember = (input: { role?: "EDITOR"; teamId?: string }) => updateMember(srv, admin.token, agent.userId, input);
+    await changeMember({ teamId });
     const inFirst = await openTicket(srv, admin.token, { topicId: first });
     const inSecond = await openTicket(srv, admin.token, { topicId: second });
     const sub = subscriber(agent.token, { filter: { types: ["NOTE_ADDED"] } });
@@ -294,7 +269,7 @@ describe("ticketEvents subscription", () => {
     );
     await new Promise((r) => setTimeout(r, 200));
     expect(await round("narrowed")).not.toContain("narrowed second");
-    await updateMember({ role: "EDITOR" });
+    await changeMember({ role: "EDITOR" });
     await new Promise((r) => setTimeout(r, 200));
     expect(await round("editor")).toContain("editor second");
     expect(sub.closeCode()).toBeUndefined();

@@ -100,3 +100,26 @@ export async function openTicket(srv: TestServer, token: string, input: Record<s
   if (!data.openTicket.ticket) throw new Error(`openTicket failed: ${JSON.stringify(data.openTicket)}`);
   return data.openTicket.ticket;
 }
+
+/** Changes a member's role or team (by their user id), as an administrator of their workspace would. */
+export async function updateMember(
+  srv: TestServer,
+  adminToken: string,
+  userId: string,
+  input: { role?: "ADMINISTRATOR" | "EDITOR" | "AGENT"; teamId?: string | null },
+): Promise<void> {
+  const { members } = await ok<{ members: Array<{ id: string; user: { id: string } }> }>(
+    srv,
+    `{ members { id user { id } } }`,
+    {},
+    adminToken,
+  );
+  const member = members.find((m) => m.user.id === userId);
+  if (!member) throw new Error(`no member with user ${userId}`);
+  await ok(
+    srv,
+    `mutation($i: UpdateMemberInput!) { updateMember(input: $i) { member { id } } }`,
+    { i: { id: member.id, ...input } },
+    adminToken,
+  );
+}
