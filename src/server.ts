@@ -19,6 +19,7 @@ import { migrate, migrationsApplied, withMigrationLock } from "./db/migrate";
 import { bindSqlScope, currentSqlScope, runInSqlScope } from "./db/sql-scope";
 import { createErrorFormatter } from "./http/format-error";
 import { noNulLiterals, nulGuard } from "./http/nul-guard";
+import { noSubscriptionsOverHttp } from "./http/http-subscriptions";
 import { graphiqlAssets, graphiqlPage, wantsGraphiql } from "./http/graphiql";
 import { admission, admittedActor, admitSocketOperation, checkedCost, costLimitPlugin, limitRules, requestBuckets } from "./http/limits";
 import { createLogger } from "./http/logger";
@@ -164,7 +165,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(log),
-    validationRules: [noNulLiterals, ...limitRules(config)],
+    validationRules: [noNulLiterals, noSubscriptionsOverHttp, ...limitRules(config)],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),

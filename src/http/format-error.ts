@@ -20,6 +20,8 @@ const REQUEST_CODES = new Set([
   "PERSISTED_QUERY_NOT_SUPPORTED",
 ]);
 
+const TOO_MANY_VARIABLE_ERRORS = /^Too many errors processing variables, error limit reached\./;
+
 /** The dotted path of the first failed constraint, e.g. "email" or "values.2.value". */
 function firstViolation(errors: ValidationError[], prefix = ""): { field: string; message: string } | undefined {
   for (const error of errors) {
@@ -83,6 +85,11 @@ export function createErrorFormatter(log: Logger) {
         return { ...base, extensions: { code, field: fieldOfMessage(formatted.message) } };
       }
       return { ...base, extensions: { code } };
+    }
+    // graphql-js gives up on a request's variables after 50 invalid values with an error of its
+    // own, which Apollo leaves without a code: it is about the input all the same.
+    if (formatted.path === undefined && original instanceof GraphQLError && TOO_MANY_VARIABLE_ERRORS.test(original.message)) {
+      return { ...base, extensions: { code: "BAD_USER_INPUT" } };
     }
     const requestId = currentSqlScope()?.requestId;
     log.error(

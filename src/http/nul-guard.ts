@@ -3,18 +3,31 @@ import { type ASTVisitor, GraphQLError, Kind, type ValidationContext, type Value
 
 const NUL = "\u0000";
 
-/** The dotted path of the first string holding U+0000 in a variables object. */
-function firstNul(value: unknown, path: string[]): string[] | undefined {
-  if (typeof value === "string") return value.includes(NUL) ? path : undefined;
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = firstNul(item, [...path, String(i)]);
-      if (found) return found;
+/**
+ * The dotted path of the first string holding U+0000 in a variables object. Walks with an
+ * explicit stack, each entry pointing at its parent (the path is built only for a hit):
+ * variables are client input, and may nest tens of thousands deep.
+ */
+function firstNul(value: unknown): string[] | undefined {
+  interface Step {
+    value: unknown;
+    key: string | undefined;
+    parent: Step | undefined;
+  }
+  const stack: Step[] = [{ value, key: undefined, parent: undefined }];
+  while (stack.length > 0) {
+    const step = stack.pop()!;
+    const v = step.value;
+    if (typeof v === "string") {
+      if (!v.includes(NUL)) continue;
+      const path: string[] = [];
+      for (let s: Step | undefined = step; s?.key !== undefined; s = s.parent) path.unshift(s.key);
+      return path;
     }
-  } else if (value && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
-      const found = firstNul(item, [...path, key]);
-      if (found) return found;
+    if (v && typeof v === "object") {
+      const entries = Array.isArray(v) ? v.map((item, i) => [String(i), item] as const) : Object.entries(v);
+      // Pushed last first, so the first string in document order is found first.
+      for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i][1], key: entries[i][0], parent: step });
     }
   }
   return undefined;
@@ -32,7 +45,7 @@ export const nulGuard: ApolloServerPlugin = {
     return {
       async didResolveOperation({ request }) {
         const variables = request.variables ?? {};
-        const path = firstNul(variables, []);
+        const path = firstNul(variables);
         if (path) {
           // Relative to the argument, as other shape errors are: $input.name is "name".
           const field = path.length > 1 ? path.slice(1).join(".") : path[0];
