@@ -17,6 +17,7 @@ import type { Actor, Connection, RequestContext } from "./context";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
 import { migrate, migrationsApplied, withMigrationLock } from "./db/migrate";
 import { bindSqlScope, currentSqlScope, runInSqlScope } from "./db/sql-scope";
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "./db/unavailable";
 import { createErrorFormatter } from "./http/format-error";
 import { noNulLiterals, nulGuard } from "./http/nul-guard";
 import { noSubscriptionsOverHttp } from "./http/http-subscriptions";
@@ -227,6 +228,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   );
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
+    if (isDatabaseUnavailable(error)) {
+      const requestId = currentSqlScope()?.requestId;
+      log.warn({ err: error, requestId }, "database unavailable");
+      const { code, status, message, retryAfter } = DATABASE_UNAVAILABLE;
+      res.status(status).set("retry-after", String(retryAfter));
+      res.json({ errors: [{ message: `${message} Quote request id ${requestId} if it lasts.`, extensions: { code, requestId } }] });
+      return;
+    }
     const status = typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : 500;
     if (status >= 500) log.error({ err: error, requestId: currentSqlScope()?.requestId }, "request failed");
     const message =

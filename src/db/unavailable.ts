@@ -19,7 +19,16 @@ export const DATABASE_UNAVAILABLE = {
  */
 const UNAVAILABLE_STATES = /^(08...|57P0[123])$/;
 /** Socket errors of the driver when it cannot reach the server, or the server went away. */
-const UNAVAILABLE_ERRNOS = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
+const UNAVAILABLE_ERRNOS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
 /** What pg says, without a code, when its connection ended or never came. */
 const UNAVAILABLE_MESSAGES = [
   /^Connection terminated/,

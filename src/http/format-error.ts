@@ -4,6 +4,7 @@ import { GraphQLError } from "graphql";
 import type { Logger } from "pino";
 import type { ValidationError } from "class-validator";
 import { currentSqlScope } from "../db/sql-scope";
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "../db/unavailable";
 import { DependencyFailedError } from "../errors";
 import { LIMIT_CODES, LIMIT_DETAILS } from "./limits";
 
@@ -92,6 +93,16 @@ export function createErrorFormatter(log: Logger) {
       return { ...base, extensions: { code: "BAD_USER_INPUT" } };
     }
     const requestId = currentSqlScope()?.requestId;
+    // The database is down or restarting: not a bug, and worth retrying.
+    if (isDatabaseUnavailable(original)) {
+      log.warn({ err: original, requestId, path: formatted.path }, "database unavailable");
+      return {
+        message: `${DATABASE_UNAVAILABLE.message} Quote request id ${requestId ?? "unknown"} if it lasts.`,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: DATABASE_UNAVAILABLE.code, requestId },
+      };
+    }
     log.error(
       { err: own instanceof DependencyFailedError ? own.originalError : original, requestId, path: formatted.path },
       "internal error",

@@ -247,7 +247,15 @@ export class SharedResults {
     }
     const reads: Reads = new Map();
     const result = this.execute(args, payload, recordingContext(args.contextValue as object, reads));
-    slot.resolved.push({ reads, result, settled: result.then(noop, noop) });
+    const entry: Resolved = { reads, result, settled: result.then(noop, noop) };
+    slot.resolved.push(entry);
+    // A failed resolution (the database lost midway, say) is not kept for later subscribers: the
+    // next one resolves the event again.
+    const forget = () => {
+      const at = slot.resolved.indexOf(entry);
+      if (at >= 0) slot.resolved.splice(at, 1);
+    };
+    void result.then((r) => (r.errors?.length ? forget() : undefined), forget);
     return result;
   }
 

@@ -29,7 +29,7 @@ import { SharedResults } from "./shared-results";
 export const CloseCode = {
   /** The token is missing, invalid or revoked, or the member was removed. */
   Forbidden: 4403,
-  /** The subscriber fell too far behind: resume from the last cursor. */
+  /** The subscriber fell too far behind, or the database could not be reached: resume from the last cursor. */
   TryAgainLater: 1013,
   /** The server is shutting down: reconnect (to another process) and resume. */
   ServiceRestart: 1012,
@@ -225,6 +225,16 @@ export function attachWebSocketServer(opts: {
           return undefined;
         }
         return runInSqlScope(randomUUID(), () => ({ ...result, errors: result.errors?.map((e) => formatError(e.toJSON(), e)) }));
+      },
+      // A subscription that failed to start or to read its feed: the same two rules.
+      onError: (ctx, _id, _payload, errors) => {
+        if (errors.some((e) => isDatabaseUnavailable(e))) {
+          ctx.extra.socket.close(CloseCode.TryAgainLater, UNAVAILABLE_REASON);
+          return undefined;
+        }
+        const internal = (e: GraphQLError) => e.originalError != null && !(e.originalError instanceof GraphQLError);
+        if (!errors.some(internal)) return undefined;
+        return runInSqlScope(randomUUID(), () => errors.map((e) => (internal(e) ? formatError(e.toJSON(), e) : e.toJSON())));
       },
       execute: scoped(execute),
       subscribe: scoped((args) => shared.subscribe(args)),
