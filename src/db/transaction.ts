@@ -18,6 +18,13 @@ export function uniqueViolation(error: unknown): string | undefined {
   return typeof name === "string" ? name : "";
 }
 
+let retried = 0;
+
+/** How many transactions this process ran again after a deadlock or serialization failure. */
+export function retriedTransactions(): number {
+  return retried;
+}
+
 /**
  * Runs `work` in one transaction, running it again (up to `attempts` times, with a short random
  * pause) after a deadlock or serialization failure, so clients never see those.
@@ -28,6 +35,7 @@ export async function inTransaction<T>(db: DataSource, work: (em: EntityManager)
       return await db.transaction(work);
     } catch (error) {
       if (attempt >= attempts || !RETRYABLE.has(sqlState(error) ?? "")) throw error;
+      retried += 1;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
     }
   }
