@@ -5,6 +5,7 @@ import { generateToken, hashToken } from "../auth/tokens";
 import type { Config } from "../config";
 import type { AuthedContext, RequestContext } from "../context";
 import { bindSqlScope, unscoped } from "../db/sql-scope";
+import { inTransaction } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import { ApiToken, Membership, Role, TokenKind, User, Workspace } from "../entities";
 import type { SessionChanges } from "./session-events";
@@ -82,7 +83,7 @@ export class IdentityService {
         const passwordHash = existing ? undefined : await hashPassword(input.password);
         try {
           return ok(
-            await this.db.transaction(async (em) => {
+            await inTransaction(this.db, async (em) => {
               const userId = existing?.id ?? uuidv7();
               if (!existing && passwordHash) {
                 await em.insert(User, { id: userId, email, name: input.name.trim(), passwordHash });
@@ -130,7 +131,7 @@ export class IdentityService {
             ? fail(UserErrorCode.NOT_A_MEMBER, "You are not a member of this workspace.", ["workspaceId"])
             : fail(UserErrorCode.NOT_A_MEMBER, "You are not a member of any workspace.");
         }
-        const token = await this.db.transaction(async (em) => {
+        const token = await inTransaction(this.db, async (em) => {
           await em.update(Membership, { id: membership.id, workspaceId: membership.workspaceId }, { lastLoginAt: new Date() });
           return this.issueToken(em, { userId: user.id, workspaceId: membership.workspaceId, kind: TokenKind.SESSION, name: null });
         });
@@ -159,7 +160,7 @@ export class IdentityService {
     const email = normalizeEmail(this.config.adminEmail ?? "admin@example.com");
     const generatedPassword = this.config.adminPassword ? undefined : generatePassword();
     const passwordHash = await hashPassword(this.config.adminPassword ?? (generatedPassword as string));
-    await this.db.transaction(async (em) => {
+    await inTransaction(this.db, async (em) => {
       const userId = uuidv7();
       await em.insert(User, { id: userId, email, name: "Administrator", passwordHash });
       await this.createWorkspace(em, this.config.workspaceName, userId);

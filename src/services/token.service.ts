@@ -5,6 +5,7 @@ import type { Config } from "../config";
 import type { Actor, AuthedContext } from "../context";
 import { unscoped } from "../db/sql-scope";
 import { TenantStore } from "../db/tenant";
+import { inTransaction } from "../db/transaction";
 import { ApiToken, Role, TokenKind } from "../entities";
 import type { IdentityService } from "./identity.service";
 import type { SessionChanges } from "./session-events";
@@ -111,7 +112,7 @@ export class TokenService {
 
   async create(ctx: AuthedContext, name: string): Promise<Result<{ token: string; apiToken: ApiTokenView }>> {
     const { actor } = ctx;
-    return this.db.transaction(async (em) => {
+    return inTransaction(this.db, async (em) => {
       const token = await this.identity.issueToken(em, {
         userId: actor.userId,
         workspaceId: actor.workspaceId,
