@@ -287,6 +287,15 @@ describe("PostgreSQL restarted under load", () => {
       await sqlClient.connect();
       const client = sqlClient;
       const sql: Sql = async (text, params) => (await client.query(text, params as unknown[])).rows;
+      // The LISTEN connection that wakes subscribers on other processes' commits is back too.
+      let listening = 0;
+      for (let i = 0; i < 100 && listening === 0; i++) {
+        [{ n: listening }] = await sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'handover-listener' AND query ILIKE 'LISTEN%'`,
+        );
+        if (listening === 0) await sleep(100);
+      }
+      expect(listening).toBe(1);
       const figures = await checkDatabaseInvariants(sql);
       const { events: log } = await checkApiInvariants(sql, gqlOver(url), {
         workspaceUuid: uuidOf(admin.workspaceId),

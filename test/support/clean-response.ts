@@ -134,9 +134,12 @@ export function checkResponse(
     if (secret && text.includes(secret) && !sent.includes(secret)) problems.push(`secret leaked: ${secret.slice(0, 6)}…`);
   }
 
-  // Look for insides in what the server wrote, not in what it was sent: only a string that looks
-  // like a stack or SQL is looked at again without the request's own strings.
-  const suspects = leaves(body).filter((leaf) => leaf.length >= 6 && [...STACK, ...SQL].some((p) => p.test(leaf)));
+  // Look for insides in what the server wrote, not in what it was sent: in its errors and
+  // extensions (data is the clients' own content: a contact may well be named "SELECT 1 FROM x"),
+  // and only a string that looks like a stack or SQL is looked at again without the request's
+  // own strings, which validation messages quote.
+  const written = [response.errors, (response as { extensions?: unknown }).extensions];
+  const suspects = leaves(written).filter((leaf) => leaf.length >= 6 && [...STACK, ...SQL].some((p) => p.test(leaf)));
   if (suspects.length === 0) return { problems, codes, body };
   const echoes = new Set<string>();
   const echo = (s: string) => {
