@@ -25,6 +25,7 @@ import {
   type Sql,
 } from "./support/invariants";
 import { until } from "./support/server-process";
+import { prng } from "./support/prng";
 
 const SECONDS = Number(process.env.CONCURRENCY_SECONDS ?? 10);
 const CLIENTS = 50;
@@ -94,17 +95,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await srv?.close();
 });
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BULK = `tickets { id version } failures { ticketId code }`;
 const OPS = {

@@ -35,24 +35,13 @@ import { addMember, newUrn, ok, openTicket, team, uuid } from "./support/fixture
 import { type SignedUp, startTestServer, type TestServer } from "./support/harness";
 import { checkApiInvariants, checkDatabaseInvariants, type Gql, type Sql } from "./support/invariants";
 import { parseMail } from "./support/smtp";
+import { prng } from "./support/prng";
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
 // A fixed seed by default, so that a run of the suite is reproducible; FUZZ_SEED=random draws one.
 const SEED = process.env.FUZZ_SEED === "random" ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED ?? 20261126);
 const CONCURRENCY = 8;
 const BODY_LIMIT = 1024 * 1024;
-
-/** mulberry32: small, fast, and the same sequence everywhere for a seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Dice {
   constructor(readonly next: () => number) {}

@@ -4,7 +4,7 @@ import type { FeedName } from "../src/db/sql-scope";
 import type { ParsedCursor } from "../src/services/event-log";
 import { FeedRelay, type FeedRow, type FeedSource } from "../src/subscriptions/feed";
 import { sharedResultStats } from "../src/subscriptions/shared-results";
-import { addMember, ok, openTicket, team, updateMember, uuid } from "./support/fixtures";
+import { addMember, createTopic, ok, openTicket, team, updateMember, uuid } from "./support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "./support/harness";
 import { until } from "./support/server-process";
 
@@ -81,15 +81,7 @@ async function notesUntil(ticketId: string, ready: (note: string) => boolean): P
 /** Notes until every subscriber has received one. */
 const live = (ticketId: string, subs: Subscriber[]) => notesUntil(ticketId, (text) => subs.every((s) => s.of(text)));
 
-async function topic(name: string): Promise<string> {
-  const res = await ok<{ createTopic: { topic: { id: string } } }>(
-    srv,
-    `mutation($n: String!) { createTopic(input: { name: $n }) { topic { id } } }`,
-    { n: name },
-    admin.token,
-  );
-  return res.createTopic.topic.id;
-}
+const topic = (name: string): Promise<string> => createTopic(srv, admin.token, name);
 
 beforeAll(async () => {
   srv = await startTestServer({ FEED_SWEEP_INTERVAL_MS: "300" });

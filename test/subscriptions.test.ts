@@ -1,6 +1,6 @@
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { addMember, ok, openTicket, team, updateMember, uuid } from "./support/fixtures";
+import { addMember, createTopic, ok, openTicket, team, updateMember, uuid } from "./support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "./support/harness";
 import { until } from "./support/server-process";
 
@@ -67,15 +67,7 @@ const note = (ticketId: string, text: string, token = admin.token) =>
     token,
   );
 
-const createTopic = async (name: string) =>
-  (
-    await ok<{ createTopic: { topic: { id: string } } }>(
-      srv,
-      `mutation($n: String!) { createTopic(input: { name: $n }) { topic { id } } }`,
-      { n: name },
-      admin.token,
-    )
-  ).createTopic.topic.id;
+const topic = (name: string): Promise<string> => createTopic(srv, admin.token, name);
 
 /** Every event of the log after a cursor, as ticketEvents polls it. */
 async function logAfter(token: string, after: string | null): Promise<Received[]> {
@@ -111,8 +103,8 @@ describe("ticketEvents subscription", () => {
   });
 
   it("an agent of a team never receives events of other topics; a topic change reaches both sides", async () => {
-    const inside = await createTopic("Inside");
-    const outside = await createTopic("Outside");
+    const inside = await topic("Inside");
+    const outside = await topic("Outside");
     const t = await ok<{ createTeam: { team: { id: string } } }>(
       srv,
       `mutation($t: ID!) { createTeam(input: { name: "Insiders", topicIds: [$t] }) { team { id } } }`,
@@ -223,7 +215,7 @@ describe("ticketEvents subscription", () => {
   });
 
   it("a live subscription follows its member's team and role, without reconnecting", async () => {
-    const [first, second] = [await createTopic("Follow first"), await createTopic("Follow second")];
+    const [first, second] = [await topic("Follow first"), await topic("Follow second")];
     const created = await ok<{ createTeam: { team: { id: string } } }>(
       srv,
       `mutation($t: ID!) { createTeam(input: { name: "Followers", topicIds: [$t] }) { team { id } } }`,

@@ -1,6 +1,6 @@
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { addMember, BULK_FIELDS, newUrn, ok, openTicket, team } from "./support/fixtures";
+import { addMember, BULK_FIELDS, createTopic, newUrn, ok, openTicket, team } from "./support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "./support/harness";
 
 let srv: TestServer;
@@ -25,15 +25,7 @@ async function memberId(token: string): Promise<string> {
   return res.members.find((m) => m.user.id === res.viewer.user.id)!.id;
 }
 
-async function topic(name: string): Promise<string> {
-  const res = await ok<{ createTopic: { topic: { id: string } } }>(
-    srv,
-    `mutation($n: String!) { createTopic(input: { name: $n }) { topic { id } } }`,
-    { n: name },
-    admin.token,
-  );
-  return res.createTopic.topic.id;
-}
+const topic = (name: string): Promise<string> => createTopic(srv, admin.token, name);
 
 beforeAll(async () => {
   srv = await startTestServer();

@@ -123,3 +123,14 @@ export async function updateMember(
     adminToken,
   );
 }
+
+/** Creates a topic in the token's workspace; returns its id. */
+export async function createTopic(srv: TestServer, token: string, name: string): Promise<string> {
+  const res = await ok<{ createTopic: { topic: { id: string } } }>(
+    srv,
+    `mutation($n: String!) { createTopic(input: { name: $n }) { topic { id } } }`,
+    { n: name },
+    token,
+  );
+  return res.createTopic.topic.id;
+}
