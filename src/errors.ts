@@ -1,7 +1,8 @@
 import { GraphQLError } from "graphql";
 
 /** The top-level error codes a client can rely on (DESIGN.md "Errors a client can rely on"). */
-export type ErrorCode = "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "INTERNAL_SERVER_ERROR";
+export type ErrorCode =
+  "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_SERVER_ERROR";
 
 /** A shape error: the input can never be valid, whatever is stored. Nothing is changed. */
 export class BadInputError extends GraphQLError {

@@ -1,3 +1,5 @@
+import type { ErrorCode } from "../errors";
+
 /**
  * Telling "the database cannot be reached" (PostgreSQL down, restarting, or the network to it
  * cut) from every other failure, so that clients get SERVICE_UNAVAILABLE (HTTP 503 where the
@@ -5,13 +7,13 @@
  */
 
 /** The client-facing code and message of a request that failed because the database could not be reached. */
-export const DATABASE_UNAVAILABLE = {
+export const DATABASE_UNAVAILABLE: { code: ErrorCode; status: number; retryAfter: number; message: string } = {
   code: "SERVICE_UNAVAILABLE",
   status: 503,
   /** Seconds a client may wait before retrying (the Retry-After header). */
   retryAfter: 2,
   message: "The database cannot be reached at the moment; try again shortly.",
-} as const;
+};
 
 /**
  * SQLSTATEs of a lost or refused connection: class 08 (connection exception), and the server
