@@ -49,6 +49,18 @@ export interface Config {
   loginFailureWindowSeconds: number;
   /** Whether the schema may be introspected (GraphiQL needs it). */
   introspection: boolean;
+  /** Longest a client may take to send a request's headers, from its connection or its request's first byte. */
+  httpHeadersTimeoutMs: number;
+  /** Longest a client may take to send a whole request, headers and body. */
+  httpRequestTimeoutMs: number;
+  /** How long an idle keep-alive connection waits for its next request. */
+  httpKeepAliveTimeoutMs: number;
+  /** A connection on which no byte moves either way for this long, while a request is open, is closed (not WebSockets). */
+  httpIdleTimeoutMs: number;
+  /** When set, /metrics answers only `Authorization: Bearer <metricsToken>`; unset, it answers anyone. */
+  metricsToken: string | undefined;
+  /** How long the server waits at start for a database that cannot be reached (0: try once). */
+  databaseWaitSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +129,18 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const workspaceName = str(env, "HANDOVER_WORKSPACE_NAME") ?? "Handover";
   if (workspaceName.length > 64) throw new ConfigError("HANDOVER_WORKSPACE_NAME", "must be at most 64 characters");
+  const httpHeadersTimeoutMs = int(env, "HTTP_HEADERS_TIMEOUT_MS", 10000, 100, 600000);
+  const httpRequestTimeoutMs = int(env, "HTTP_REQUEST_TIMEOUT_MS", 30000, 100, 3600000);
+  if (httpHeadersTimeoutMs > httpRequestTimeoutMs) {
+    throw new ConfigError(
+      "HTTP_HEADERS_TIMEOUT_MS",
+      `must not exceed HTTP_REQUEST_TIMEOUT_MS (${httpRequestTimeoutMs}), got ${httpHeadersTimeoutMs}`,
+    );
+  }
+  const metricsToken = str(env, "METRICS_TOKEN");
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,512}$/.test(metricsToken)) {
+    throw new ConfigError("METRICS_TOKEN", "must be 16 to 512 printable ASCII characters without spaces");
+  }
   const mailFrom = str(env, "MAIL_FROM") ?? "Handover <no-reply@localhost>";
   if (!/^[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>$|^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom)) {
     throw new ConfigError("MAIL_FROM", `must be an address such as "Handover <no-reply@example.com>", got "${mailFrom}"`);
@@ -152,5 +176,11 @@ export function loadConfig(env: Env = process.env): Config {
     loginMaxFailures: int(env, "LOGIN_MAX_FAILURES", 5, 1, 1000),
     loginFailureWindowSeconds: int(env, "LOGIN_FAILURE_WINDOW_SECONDS", 900, 1, 86400),
     introspection: bool(env, "INTROSPECTION", true),
+    httpHeadersTimeoutMs,
+    httpRequestTimeoutMs,
+    httpKeepAliveTimeoutMs: int(env, "HTTP_KEEP_ALIVE_TIMEOUT_MS", 5000, 100, 600000),
+    httpIdleTimeoutMs: int(env, "HTTP_IDLE_TIMEOUT_MS", 60000, 100, 3600000),
+    metricsToken,
+    databaseWaitSeconds: int(env, "DATABASE_WAIT_SECONDS", 60, 0, 3600),
   };
 }

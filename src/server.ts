@@ -1,6 +1,5 @@
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -19,6 +18,9 @@ import { migrate, migrationsApplied, withMigrationLock } from "./db/migrate";
 import { bindSqlScope, currentSqlScope, runInSqlScope } from "./db/sql-scope";
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "./db/unavailable";
 import { createErrorFormatter } from "./http/format-error";
+import { metricsGuard } from "./http/metrics-token";
+import { createTimedHttpServer } from "./http/timeouts";
+import { rethrowUnavailable, serviceUnavailablePlugin } from "./http/unavailable";
 import { noNulLiterals, nulGuard } from "./http/nul-guard";
 import { noSubscriptionsOverHttp } from "./http/http-subscriptions";
 import { graphiqlAssets, graphiqlPage, wantsGraphiql } from "./http/graphiql";
@@ -31,6 +33,7 @@ import { buildHandoverSchema } from "./schema/build-schema";
 import { createServices, type Services } from "./services";
 import { createMailer, type Mailer } from "./services/mailer";
 import { squashCounts } from "./services/ticket-counts";
+import { waitForDatabase } from "./startup/wait-for-database";
 import { FeedClosed, FeedRelay } from "./subscriptions/feed";
 import { eventSource, flowStartSource } from "./subscriptions/sources";
 import { localWaker, pgListener, pgSessionOutlet, redisWaker, sessionPayload } from "./subscriptions/wakers";
@@ -76,6 +79,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     databaseUrl = embedded.url;
     log.info({ dataDir: config.dataDir }, "using the embedded database (set DATABASE_URL for PostgreSQL)");
+  } else {
+    await waitForDatabase(databaseUrl, config.databaseWaitSeconds, log);
   }
 
   const db = createDataSource({ url: databaseUrl, poolSize: config.dbPoolSize });
@@ -105,7 +110,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  const httpServer = createServer(app);
+  const httpServer = createTimedHttpServer(app, config);
 
   const feeds = new FeedRelay(
     { events: eventSource(db), flowStarts: flowStartSource(db, services.flowStarts) },
@@ -175,6 +180,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       metrics.plugin(schema),
       nulGuard,
       costLimitPlugin(config.maxQueryCost),
+      serviceUnavailablePlugin,
       {
         async requestDidStart() {
           return {
@@ -207,7 +213,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       res.status(503).json({ status: "database unreachable" });
     }
   });
-  app.get("/metrics", async (_req, res) => {
+  app.get("/metrics", metricsGuard(config.metricsToken), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   const graphiqlOptions = { endpoint: "/graphql" };
@@ -222,7 +228,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // admission has authenticated the token: a token it found nothing for is not looked up again.
       context: async ({ req, res }) => {
         const actor = admittedActor(res);
-        return contextFor(actor ? bearerToken(req.headers.authorization) : undefined, req.ip, actor);
+        return contextFor(actor ? bearerToken(req.headers.authorization) : undefined, req.ip, actor).catch(rethrowUnavailable);
       },
     }),
   );

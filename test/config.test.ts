@@ -34,6 +34,40 @@ describe("configuration", () => {
     });
   });
 
+  it("bounds how long a client may take, keeps /metrics open, and waits a minute for the database by default", () => {
+    expect(loadConfig({})).toMatchObject({
+      httpHeadersTimeoutMs: 10000,
+      httpRequestTimeoutMs: 30000,
+      httpKeepAliveTimeoutMs: 5000,
+      httpIdleTimeoutMs: 60000,
+      metricsToken: undefined,
+      databaseWaitSeconds: 60,
+    });
+    expect(
+      loadConfig({
+        HTTP_HEADERS_TIMEOUT_MS: "2000",
+        HTTP_REQUEST_TIMEOUT_MS: "2000",
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: "65000",
+        HTTP_IDLE_TIMEOUT_MS: "120000",
+        METRICS_TOKEN: " 0123456789abcdef ",
+        DATABASE_WAIT_SECONDS: "0",
+      }),
+    ).toMatchObject({
+      httpHeadersTimeoutMs: 2000,
+      httpRequestTimeoutMs: 2000,
+      httpKeepAliveTimeoutMs: 65000,
+      httpIdleTimeoutMs: 120000,
+      metricsToken: "0123456789abcdef",
+      databaseWaitSeconds: 0,
+    });
+  });
+
+  it("never repeats a rejected METRICS_TOKEN in its message", () => {
+    expect(() => loadConfig({ METRICS_TOKEN: "short-secret" })).toThrow(
+      "Invalid configuration: METRICS_TOKEN must be 16 to 512 printable ASCII characters without spaces",
+    );
+  });
+
   it.each([
     ["PORT", "eighty", /PORT must be a whole number/],
     ["PORT", "70000", /PORT must be between 0 and 65535/],
@@ -54,6 +88,13 @@ describe("configuration", () => {
     ["LOGIN_MAX_FAILURES", "0", /LOGIN_MAX_FAILURES must be between 1 and 1000/],
     ["LOGIN_FAILURE_WINDOW_SECONDS", "0", /LOGIN_FAILURE_WINDOW_SECONDS must be between 1 and 86400/],
     ["INTROSPECTION", "maybe", /INTROSPECTION must be true or false/],
+    ["HTTP_HEADERS_TIMEOUT_MS", "50", /HTTP_HEADERS_TIMEOUT_MS must be between 100 and 600000/],
+    ["HTTP_HEADERS_TIMEOUT_MS", "40000", /HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS \(30000\), got 40000/],
+    ["HTTP_REQUEST_TIMEOUT_MS", "0", /HTTP_REQUEST_TIMEOUT_MS must be between 100 and 3600000/],
+    ["HTTP_KEEP_ALIVE_TIMEOUT_MS", "5s", /HTTP_KEEP_ALIVE_TIMEOUT_MS must be a whole number/],
+    ["HTTP_IDLE_TIMEOUT_MS", "0", /HTTP_IDLE_TIMEOUT_MS must be between 100 and 3600000/],
+    ["METRICS_TOKEN", "has a space in the middle", /METRICS_TOKEN must be 16 to 512 printable ASCII characters/],
+    ["DATABASE_WAIT_SECONDS", "3601", /DATABASE_WAIT_SECONDS must be between 0 and 3600/],
   ])("names the bad variable: %s=%s", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

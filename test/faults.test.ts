@@ -3,9 +3,10 @@
  *
  * (a) PostgreSQL goes away and comes back. The cluster is a private one of this test (the
  *     machine's shared PostgreSQL serves everyone else's tests). While it is down /readyz says
- *     503, /healthz stays 200, and requests fail cleanly with SERVICE_UNAVAILABLE (no stack, no
- *     SQL); once it is back the same process serves again without a restart, and a subscriber
- *     that resumes as README "Resuming" says has lost no event.
+ *     503, /healthz stays 200, and requests fail cleanly with SERVICE_UNAVAILABLE, HTTP 503 and
+ *     Retry-After (no stack, no SQL), whether they fail in authentication or in a resolver; once
+ *     it is back the same process serves again without a restart, and a subscriber that resumes as
+ *     README "Resuming" says has lost no event.
  * (b) SIGTERM in the middle of bulk changes: each finishes or rolls back whole, WebSockets close
  *     with 1012, and the process exits 0.
  */
@@ -31,6 +32,7 @@ interface Answer {
   codes: string[];
   problems: string[];
   data?: Record<string, unknown>;
+  retryAfter?: string | null;
   /** The request never got an answer (connection refused or reset). */
   unanswered?: string;
 }
@@ -62,7 +64,13 @@ async function post(
     allowedServerStatuses: [503],
   });
   const data = (checked.body as { data?: Record<string, unknown> } | undefined)?.data;
-  return { status: response.status, codes: checked.codes, problems: checked.problems, data: data ?? undefined };
+  return {
+    status: response.status,
+    codes: checked.codes,
+    problems: checked.problems,
+    data: data ?? undefined,
+    retryAfter: response.headers.get("retry-after"),
+  };
 }
 
 function gqlOver(url: string): Gql {
@@ -280,7 +288,13 @@ describe("PostgreSQL restarted under load", () => {
       }
       expect(answers.down.length).toBeGreaterThan(0);
       expect([...new Set(answers.down.flatMap((a) => a.codes))]).toEqual(["SERVICE_UNAVAILABLE"]);
-      expect(answers.down.filter((a) => a.codes.length > 0).every((a) => a.status === 503 || a.status === 200)).toBe(true);
+      // Whether it failed in authentication or in a resolver: 503 with Retry-After.
+      expect(
+        answers.down
+          .filter((a) => a.codes.length > 0)
+          .filter((a) => a.status !== 503 || a.retryAfter !== "2")
+          .map((a) => a.status),
+      ).toEqual([]);
 
       // The subscriber resumed and has every event after its cursor, once, in order.
       sqlClient = new pg.Client({ connectionString: pgServer.url });
@@ -322,6 +336,94 @@ describe("PostgreSQL restarted under load", () => {
       for (const secret of secrets) expect(server.output().includes(secret)).toBe(false);
     },
     180_000,
+  );
+});
+
+describe("A request that meets a lost database", () => {
+  let pgServer: PrivatePostgres | undefined;
+  let server: ServerProcess | undefined;
+  let dataDir: string | undefined;
+  afterAll(async () => {
+    await server?.stop("SIGKILL");
+    await pgServer?.destroy();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  (unavailable ? it.skip : it)(
+    "answers 503 with Retry-After and SERVICE_UNAVAILABLE, whether it fails in a resolver or in authentication",
+    async () => {
+      pgServer = await startPrivatePostgres();
+      dataDir = mkdtempSync(path.join(os.tmpdir(), "handover-faults-"));
+      server = await spawnServer({
+        DATABASE_URL: pgServer.url,
+        DATA_DIR: dataDir,
+        HANDOVER_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        // Who the first token acts for stays remembered through the outage: its requests get past
+        // authentication and fail in their resolvers.
+        AUTH_CACHE_MS: "60000",
+      });
+      const url = server.url;
+      const remembered = (await logIn(url)).token;
+      // Another session, never used on this process: authenticating it needs the database.
+      const unknown = (await logIn(url)).token;
+      const before = await post(url, `{ tickets(first: 1) { edges { node { id } } } }`, {}, remembered, [remembered, unknown]);
+      expect(before).toMatchObject({ status: 200, codes: [] });
+
+      await pgServer.stop("fast");
+
+      const secrets = [remembered, unknown, ADMIN_PASSWORD];
+      const answer = async (what: string, init: { method?: string; body?: string; token?: string; query?: string }) => {
+        const headers: Record<string, string> = { "content-type": "application/json" };
+        if (init.token) headers.authorization = `Bearer ${init.token}`;
+        const target = init.query ? `${url}?query=${encodeURIComponent(init.query)}` : url;
+        const response = await fetch(target, {
+          method: init.method ?? "POST",
+          headers,
+          body: init.body,
+          signal: AbortSignal.timeout(30_000),
+        });
+        const text = await response.text();
+        const checked = checkResponse(response.status, response.headers.get("content-type"), text, init.body ?? "", {
+          secrets,
+          alsoAllowed: ["SERVICE_UNAVAILABLE"],
+          allowedServerStatuses: [503],
+        });
+        return {
+          what,
+          status: response.status,
+          retryAfter: response.headers.get("retry-after"),
+          codes: checked.codes,
+          problems: checked.problems,
+        };
+      };
+      const body = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
+      const answers = [
+        // Past authentication (the token is remembered): the resolvers fail.
+        await answer("a query in its resolver", { token: remembered, body: body(`{ tickets(first: 1) { edges { node { id } } } }`) }),
+        await answer("a mutation in its resolver", { token: remembered, body: body(OPEN, { i: { contactUrn: newUrn() } }) }),
+        await answer("a GET query in its resolver", { method: "GET", token: remembered, query: `{ ticketCounts { folders { open } } }` }),
+        await answer("an anonymous logIn in its resolver", {
+          body: body(`mutation($i: LogInInput!) { logIn(input: $i) { token } }`, {
+            i: { email: "admin@example.com", password: ADMIN_PASSWORD },
+          }),
+        }),
+        // Authenticating the token needs the database: the request fails before GraphQL runs.
+        await answer("a query in authentication", { token: unknown, body: body(`{ viewer { role } }`) }),
+      ];
+      const expected = answers.map(({ what }) => ({ what, status: 503, retryAfter: "2", codes: ["SERVICE_UNAVAILABLE"], problems: [] }));
+      expect(
+        answers.map(({ what, status, retryAfter, codes, problems }) => ({
+          what,
+          status,
+          retryAfter,
+          codes: [...new Set(codes)],
+          problems,
+        })),
+      ).toEqual(expected);
+      expect(server.proc.exitCode).toBeNull();
+      for (const secret of secrets) expect(server.output().includes(secret)).toBe(false);
+    },
+    120_000,
   );
 });
 
