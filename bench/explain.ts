@@ -8,6 +8,7 @@ import { createDataSource } from "../ormconfig";
 import { loadConfig } from "../src/config";
 import type { AuthedContext } from "../src/context";
 import type { TicketStatus } from "../src/entities";
+import { UnitOfWork } from "../src/db/unit-of-work";
 import { createLoaders } from "../src/loaders";
 import { decodeCursor } from "../src/schema/connection";
 import { parseGlobalId } from "../src/schema/global-id";
@@ -30,17 +31,18 @@ export async function explainStatements(
   await db.initialize();
   try {
     const recorded: Array<{ sql: string; params: unknown[] }> = [];
-    const send = db.query.bind(db);
-    db.query = ((sql: string, params?: unknown[]) => {
+    const work = new UnitOfWork(db);
+    const send = work.query.bind(work);
+    work.query = (<T>(sql: string, params?: unknown[]) => {
       recorded.push({ sql, params: params ?? [] });
-      return send(sql, params);
-    }) as typeof db.query;
+      return send<T>(sql, params);
+    }) as typeof work.query;
     const config = loadConfig({ DATABASE_URL: url });
     const log = pino({ level: "silent" });
     const services = createServices(db, config, createMailer(config, log));
     const actor = await services.tokens.authenticate(token);
     if (!actor) throw new Error("the bench token does not authenticate");
-    const ctx = { actor, db, services, log, loaders: createLoaders(db, actor.workspaceId) } as unknown as AuthedContext;
+    const ctx = { actor, work, services, log, loaders: createLoaders(work, actor.workspaceId) } as unknown as AuthedContext;
     const after = what.after ? decodeCursor(what.after, "after", 4) : undefined;
     await services.inbox.page(
       ctx,
@@ -55,7 +57,6 @@ export async function explainStatements(
       // What the bench's inbox query selects of each ticket, read in the page's statement.
       { contact: true, topic: true, assignee: true },
     );
-    db.query = send;
     const explained: Explained[] = [];
     for (const { sql, params } of recorded) {
       // The authentication statement also writes (lastUsedAt): explain it without running it.

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import type { DataSource } from "typeorm";
 import type { TokenKind } from "./entities/api-token.entity";
+import type { UnitOfWork } from "./db/unit-of-work";
 import type { Role } from "./entities/role";
 import type { Loaders } from "./loaders";
 import type { Services } from "./services";
@@ -30,7 +30,11 @@ export interface RequestContext {
   /** The raw token, kept only to revoke it on logOut. */
   token: string | undefined;
   clientAddress: string | undefined;
-  db: DataSource;
+  /**
+   * The request's database work: every statement of its services and loaders goes through it,
+   * and a mutation runs in its one transaction (see unit-of-work.ts).
+   */
+  work: UnitOfWork;
   loaders: Loaders;
   /** Fresh loaders: a subscription resolves each event with its own, never with stale ones. */
   renewLoaders(): void;

@@ -17,6 +17,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
 import { migrate, migrationsApplied, withMigrationLock } from "./db/migrate";
 import { bindSqlScope, currentSqlScope, runInSqlScope } from "./db/sql-scope";
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "./db/unavailable";
+import { guardPool, UnitOfWork } from "./db/unit-of-work";
 import { createErrorFormatter } from "./http/format-error";
 import { metricsGuard } from "./http/metrics-token";
 import { createTimedHttpServer } from "./http/timeouts";
@@ -85,11 +86,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const db = createDataSource({ url: databaseUrl, poolSize: config.dbPoolSize });
   await db.initialize();
+  guardPool(db);
   const services = createServices(db, config, options.mailer ?? createMailer(config, log));
   const firstAdmin = await withMigrationLock(db, async () => {
     const applied = await migrate(db);
     if (applied.length > 0) log.info({ migrations: applied }, "migrations applied");
-    return services.identity.bootstrap();
+    return services.identity.bootstrap(db);
   });
   if (firstAdmin) {
     const lines = [
@@ -113,7 +115,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const httpServer = createTimedHttpServer(app, config);
 
   const feeds = new FeedRelay(
-    { events: eventSource(db), flowStarts: flowStartSource(db, services.flowStarts) },
+    { events: eventSource(db), flowStarts: flowStartSource(db) },
     { maxQueued: 1000, maxQueuedBytes: 1024 * 1024 },
     (error) => log.warn({ err: error }, "reading a subscription feed failed"),
   );
@@ -142,15 +144,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const resolved = actor ?? (token ? await services.tokens.authenticate(token) : undefined);
     if (resolved) bindSqlScope(resolved.workspaceId);
     const requestId = currentSqlScope()?.requestId ?? randomUUID();
+    const work = new UnitOfWork(db, () => ctx.renewLoaders());
     const ctx: RequestContext = {
       requestId,
       actor: resolved,
       token,
       clientAddress,
-      db,
-      loaders: createLoaders(db, resolved?.workspaceId),
+      work,
+      loaders: createLoaders(work, resolved?.workspaceId),
       renewLoaders: () => {
-        ctx.loaders = createLoaders(db, resolved?.workspaceId);
+        ctx.loaders = createLoaders(work, resolved?.workspaceId);
       },
       services,
       feeds,

@@ -1,5 +1,6 @@
 import pg from "pg";
-import { checkStatement, transactionEnded } from "./sql-scope";
+import { checkStatement } from "./sql-scope";
+import { UnitOfWork } from "./unit-of-work";
 
 type QueryText = string | { text: string; values?: unknown[] };
 
@@ -14,8 +15,8 @@ function textOf(config: unknown): { text: string; values: unknown[] | undefined 
 
 /**
  * A pg client whose every statement passes the tenant guard and the per-request statement
- * counter before it is sent, and which tells the request scope when a transaction ends (so the
- * feeds it wrote can wake their subscribers after commit). Given to the pool as its `Client`.
+ * counter before it is sent, and is refused when sent by code inside a request's open
+ * transaction on another connection than the transaction's. Given to the pool as its `Client`.
  */
 export class InstrumentedClient extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {
@@ -26,6 +27,7 @@ export class InstrumentedClient extends pg.Client {
       if (query) {
         const values = Array.isArray(args[1]) ? (args[1] as unknown[]) : query.values;
         try {
+          UnitOfWork.checkConnection(this);
           checkStatement(query.text, values);
         } catch (error) {
           const callback = args.find((a) => typeof a === "function") as ((e: unknown) => void) | undefined;
@@ -36,22 +38,7 @@ export class InstrumentedClient extends pg.Client {
           return Promise.reject(error);
         }
       }
-      const result = send(...args);
-      const ending = query && /^\s*(COMMIT|ROLLBACK)\b/i.exec(query.text);
-      if (ending && result instanceof Promise) {
-        const committed = ending[1].toUpperCase() === "COMMIT";
-        return result.then(
-          (value: unknown) => {
-            transactionEnded(committed);
-            return value;
-          },
-          (error: unknown) => {
-            transactionEnded(false);
-            throw error;
-          },
-        );
-      }
-      return result;
+      return send(...args);
     };
     this.query = guarded as typeof this.query;
   }

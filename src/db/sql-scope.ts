@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { UnitOfWork } from "./unit-of-work";
 
 /**
  * The SQL scope of one request: which workspace its statements must be bound to, and how many
@@ -11,8 +12,6 @@ export interface SqlScope {
   /** Set only around identity lookups that precede or span workspaces (authentication, logIn). */
   unscoped: boolean;
   readonly counter: { statements: number };
-  /** Feed rows written by the open transaction, announced once it commits. */
-  writes?: FeedWrite[];
 }
 
 export type FeedName = "events" | "flowStarts";
@@ -33,21 +32,17 @@ export function onCommittedWrites(listener: CommitListener): () => void {
   return () => commitListeners.delete(listener);
 }
 
-/** Records, in the current scope, that the open transaction wrote feed rows. */
+/**
+ * Records that the open transaction of the running unit of work wrote feed rows: this process's
+ * subscribers are woken once it commits, and never for a rollback. Feed rows are written only
+ * inside a unit of work.
+ */
 export function noteWrite(feed: FeedName, workspaceId: string, cursor: string): void {
-  const scope = storage.getStore();
-  if (!scope) return;
-  scope.writes ??= [];
-  scope.writes.push({ feed, workspaceId, cursor });
-}
-
-/** Ends a transaction in the current scope: announces its writes on commit, forgets them either way. */
-export function transactionEnded(committed: boolean): void {
-  const scope = storage.getStore();
-  const writes = scope?.writes;
-  if (!scope || !writes) return;
-  scope.writes = undefined;
-  if (committed) for (const listener of commitListeners) listener(writes);
+  const unit = UnitOfWork.current();
+  if (!unit) throw new Error(`${feed} were written outside a unit of work: nobody would be woken`);
+  unit.afterCommit(() => {
+    for (const listener of commitListeners) listener([{ feed, workspaceId, cursor }]);
+  });
 }
 
 const storage = new AsyncLocalStorage<SqlScope>();

@@ -25,18 +25,34 @@ export function retriedTransactions(): number {
   return retried;
 }
 
+/** Counts a transaction run again. */
+export function transactionRetried(): void {
+  retried += 1;
+}
+
+/** A deadlock or a serialization failure: the whole transaction can simply be run again. */
+export function isRetryable(error: unknown): boolean {
+  return RETRYABLE.has(sqlState(error) ?? "");
+}
+
+/** A short random pause before the attempt after `attempt`, so that the transactions that collided part ways. */
+export function pauseBeforeRetry(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+}
+
 /**
  * Runs `work` in one transaction, running it again (up to `attempts` times, with a short random
- * pause) after a deadlock or serialization failure, so clients never see those.
+ * pause) after a deadlock or serialization failure. For work outside requests (the first
+ * administrator, background jobs); a request's writes run in its unit of work (unit-of-work.ts).
  */
 export async function inTransaction<T>(db: DataSource, work: (em: EntityManager) => Promise<T>, attempts = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction(work);
     } catch (error) {
-      if (attempt >= attempts || !RETRYABLE.has(sqlState(error) ?? "")) throw error;
-      retried += 1;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      if (attempt >= attempts || !isRetryable(error)) throw error;
+      transactionRetried();
+      await pauseBeforeRetry(attempt);
     }
   }
 }

@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
-import { type DataSource, In } from "typeorm";
+import { In } from "typeorm";
+import type { Work } from "../db/unit-of-work";
 import { type ContactField, type ContactNote, Flow, type Message, type Team, Topic, User } from "../entities";
 import {
   byDisplayOrder,
@@ -66,20 +67,24 @@ interface ContactExtras {
   notes: ContactNote[];
 }
 
-export function createLoaders(db: DataSource, workspaceId: string | undefined): Loaders {
+/**
+ * The loaders of one request. They read through the request's unit of work: inside a mutation's
+ * transaction, on its connection, and seeing its writes.
+ */
+export function createLoaders(work: Work, workspaceId: string | undefined): Loaders {
   let counts: Promise<CountGroup[]> | undefined;
   let fields: Promise<ContactField[]> | undefined;
   const rowsById = async <T extends { id: string }>(sql: string, ids: readonly string[]) =>
-    byId(await db.query<T[]>(sql, [tenantOnly(workspaceId), ids]), ids);
-  const user = new DataLoader<string, User | null>(async (ids) => byId(await db.getRepository(User).findBy({ id: In([...ids]) }), ids));
+    byId(await work.query<T[]>(sql, [tenantOnly(workspaceId), ids]), ids);
+  const user = new DataLoader<string, User | null>(async (ids) => byId(await work.em.getRepository(User).findBy({ id: In([...ids]) }), ids));
   const topic = new DataLoader<string, Topic | null>(async (ids) =>
-    byId(await db.getRepository(Topic).findBy({ workspaceId: tenantOnly(workspaceId), id: In([...ids]) }), ids),
+    byId(await work.em.getRepository(Topic).findBy({ workspaceId: tenantOnly(workspaceId), id: In([...ids]) }), ids),
   );
   const contact = new DataLoader<string, ContactWithUrns | null>((ids) =>
     rowsById<ContactWithUrns>(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = $1 AND c.id = ANY($2)`, ids),
   );
   const extras = new DataLoader<string, ContactExtras>(async (contactIds) => {
-    const rows = await db.query<Array<{ id: string; values: Record<string, string>; notes: Array<Record<string, unknown>> }>>(
+    const rows = await work.query<Array<{ id: string; values: Record<string, string>; notes: Array<Record<string, unknown>> }>>(
       `SELECT c.id,
               (SELECT coalesce(jsonb_object_agg(v.field_id, v.value), '{}') FROM contact_field_values v
                 WHERE v.workspace_id = $1 AND v.contact_id = c.id) AS values,
@@ -106,14 +111,14 @@ export function createLoaders(db: DataSource, workspaceId: string | undefined): 
     user,
     topic,
     flow: new DataLoader(async (ids) =>
-      byId(await db.getRepository(Flow).findBy({ workspaceId: tenantOnly(workspaceId), id: In([...ids]) }), ids),
+      byId(await work.em.getRepository(Flow).findBy({ workspaceId: tenantOnly(workspaceId), id: In([...ids]) }), ids),
     ),
     contact,
     message: new DataLoader((ids) =>
       rowsById<Message>(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.id = ANY($2)`, ids),
     ),
     ticket: new DataLoader(async (ids) => {
-      const rows = await db.query<Array<TicketRow & Record<string, unknown>>>(
+      const rows = await work.query<Array<TicketRow & Record<string, unknown>>>(
         `SELECT ${TICKET_COLUMNS}${relatedColumns(TICKET_RELATED, TICKET_WITH)} FROM tickets t WHERE t.workspace_id = $1 AND t.id = ANY($2)`,
         [tenantOnly(workspaceId), ids],
       );
@@ -132,7 +137,7 @@ export function createLoaders(db: DataSource, workspaceId: string | undefined): 
       ),
     ),
     topicsOfTeam: new DataLoader(async (teamIds) => {
-      const rows = await db.query<Array<Topic & { teamId: string }>>(
+      const rows = await work.query<Array<Topic & { teamId: string }>>(
         `SELECT t.id, t.workspace_id AS "workspaceId", t.name, t.is_system AS "isSystem", t.created_at AS "createdAt", t.deleted_at AS "deletedAt",
                 tt.team_id AS "teamId"
            FROM team_topics tt JOIN topics t ON t.id = tt.topic_id
@@ -142,7 +147,7 @@ export function createLoaders(db: DataSource, workspaceId: string | undefined): 
       return teamIds.map((id) => rows.filter((r) => r.teamId === id));
     }),
     openTicketOfContact: new DataLoader(async (contactIds) => {
-      const rows = await db.query<TicketRow[]>(
+      const rows = await work.query<TicketRow[]>(
         `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.workspace_id = $1 AND t.contact_id = ANY($2) AND t.status = 'OPEN'`,
         [tenantOnly(workspaceId), contactIds],
       );
@@ -150,7 +155,7 @@ export function createLoaders(db: DataSource, workspaceId: string | undefined): 
       return contactIds.map((id) => map.get(id) ?? null);
     }),
     notesOfTicket: new DataLoader(async (ticketIds) => {
-      const rows = await db.query<EventRow[]>(
+      const rows = await work.query<EventRow[]>(
         `SELECT ${EVENT_COLUMNS} FROM ticket_events e
           WHERE e.workspace_id = $1 AND e.ticket_id = ANY($2) AND e.note IS NOT NULL
           ORDER BY e.ticket_id, e.ticket_version`,
@@ -158,8 +163,8 @@ export function createLoaders(db: DataSource, workspaceId: string | undefined): 
       );
       return ticketIds.map((id) => rows.filter((r) => r.ticketId === id));
     }),
-    counts: () => (counts ??= countGroups(db, tenantOnly(workspaceId))),
-    fields: () => (fields ??= fieldsOf(db, tenantOnly(workspaceId)).then((rows) => rows.sort(byDisplayOrder))),
+    counts: () => (counts ??= countGroups(work.em, tenantOnly(workspaceId))),
+    fields: () => (fields ??= fieldsOf(work.em, tenantOnly(workspaceId)).then((rows) => rows.sort(byDisplayOrder))),
     fieldValues: new DataLoader(async (contactIds) => (await extras.loadMany(contactIds)).map((e) => (e instanceof Error ? e : e.values))),
     notepad: new DataLoader(async (contactIds) => (await extras.loadMany(contactIds)).map((e) => (e instanceof Error ? e : e.notes))),
   };

@@ -20,7 +20,7 @@ type Fetcher = (ctx: AuthedContext, uuid: string) => Promise<Node | null>;
 
 /** How each type is found by id, within what the viewer may see. */
 const FETCHERS: Record<string, Fetcher> = {
-  Workspace: async (ctx, id) => (id === ctx.actor.workspaceId ? WorkspaceType.from(await ctx.services.workspaces.workspace(id)) : null),
+  Workspace: async (ctx, id) => (id === ctx.actor.workspaceId ? WorkspaceType.from(await ctx.services.workspaces.workspace(ctx, id)) : null),
   User: async (ctx, id) => {
     const [member, user] = await Promise.all([ctx.services.workspaces.memberByUser(ctx, id), ctx.loaders.user.load(id)]);
     return member && user ? UserType.from(user) : null;

@@ -22,17 +22,17 @@ export class ViewerResolver {
 
   @FieldResolver(() => WorkspaceType)
   async workspace(@Root() viewer: ViewerType, @Ctx() ctx: RequestContext): Promise<WorkspaceType> {
-    return WorkspaceType.from(await ctx.services.workspaces.workspace(viewer.workspaceId));
+    return WorkspaceType.from(await ctx.services.workspaces.workspace(ctx, viewer.workspaceId));
   }
 
   @FieldResolver(() => TeamType, { nullable: true, description: "Agents only: the team that limits you to its topics." })
   async team(@Root() viewer: ViewerType, @Ctx() ctx: RequestContext): Promise<TeamType | null> {
-    const team = viewer.teamId ? await ctx.services.teams.findIn(viewer.workspaceId, viewer.teamId) : undefined;
+    const team = viewer.teamId ? await ctx.services.teams.findIn(ctx, viewer.workspaceId, viewer.teamId) : undefined;
     return team ? TeamType.from(team) : null;
   }
 
   @FieldResolver(() => [WorkspaceType], { description: "Every workspace the user belongs to; logIn with workspaceId to switch." })
   async workspaces(@Root() viewer: ViewerType, @Ctx() ctx: RequestContext): Promise<WorkspaceType[]> {
-    return (await ctx.services.workspaces.workspacesOfUser(viewer.userId)).map(WorkspaceType.from);
+    return (await ctx.services.workspaces.workspacesOfUser(ctx, viewer.userId)).map(WorkspaceType.from);
   }
 }

@@ -1,11 +1,20 @@
 import "reflect-metadata";
 import "./enums";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
-import { type GraphQLEnumType, type GraphQLField, GraphQLSchema, isObjectType, lexicographicSortSchema, Kind } from "graphql";
+import {
+  defaultFieldResolver,
+  type GraphQLEnumType,
+  type GraphQLField,
+  GraphQLSchema,
+  isObjectType,
+  lexicographicSortSchema,
+  Kind,
+} from "graphql";
 import { DateTimeResolver } from "graphql-scalars";
 import { buildSchema, type NonEmptyArray, type PubSub } from "type-graphql";
 import { authChecker } from "../auth/auth-checker";
 import { AUTH_DIRECTIVE } from "../auth/requires";
+import type { RequestContext } from "../context";
 import { authDirective, contactFieldAccessDirective } from "./directives";
 
 /**
@@ -23,6 +32,20 @@ function describeRequirements(schema: GraphQLSchema): void {
       const line = roles.length === 3 ? "Requires: any member (ADMINISTRATOR, EDITOR, AGENT)." : `Requires: ${roles.join(" or ")}.`;
       field.description = field.description ? `${field.description}\n\n${line}` : line;
     }
+  }
+}
+
+/**
+ * Every mutation runs in one transaction of its request's unit of work, committed when its
+ * resolver returns (its payload's fields are then read after the commit) and run again after a
+ * deadlock. Done here, for every field of the Mutation type, so that no mutation can be left out.
+ */
+function runMutationsInUnitsOfWork(schema: GraphQLSchema): void {
+  const mutation = schema.getMutationType();
+  if (!mutation) return;
+  for (const field of Object.values(mutation.getFields()) as Array<GraphQLField<unknown, RequestContext>>) {
+    const resolve = field.resolve ?? defaultFieldResolver;
+    field.resolve = (source, args, ctx, info) => ctx.work.run(async () => resolve(source, args, ctx, info));
   }
 }
 
@@ -54,6 +77,7 @@ export async function buildHandoverSchema(resolvers: NonEmptyArray<Function>): P
     directives: [...built.getDirectives(), authDirective(built.getType("Role") as GraphQLEnumType), contactFieldAccessDirective],
   });
   describeRequirements(schema);
+  runMutationsInUnitsOfWork(schema);
   return schema;
 }
 

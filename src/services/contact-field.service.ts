@@ -1,7 +1,6 @@
-import type { DataSource } from "typeorm";
 import type { AuthedContext } from "../context";
 import { returningRows } from "../db/returning";
-import { inTransaction, uniqueViolation } from "../db/transaction";
+import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import { byDisplayOrder, fieldsOf } from "../db/rows";
 import { type ContactField, ContactFieldType, FieldAccess, Role } from "../entities";
@@ -86,11 +85,9 @@ export interface FieldDefinitionInput {
 
 /** Contact field definitions and values. */
 export class ContactFieldService {
-  constructor(private readonly db: DataSource) {}
-
   /** Every field of the workspace, in display order. */
-  async all(workspaceId: string): Promise<ContactField[]> {
-    return (await fieldsOf(this.db, workspaceId)).sort(byDisplayOrder);
+  async all(ctx: AuthedContext): Promise<ContactField[]> {
+    return (await fieldsOf(ctx.work.em, ctx.actor.workspaceId)).sort(byDisplayOrder);
   }
 
   /** The fields the actor may see, in display order (the rule is `fieldsVisibleTo`). */
@@ -107,7 +104,7 @@ export class ContactFieldService {
     const key = keyOf(name);
     if (RESERVED_KEYS.has(key)) return fail(UserErrorCode.RESERVED_KEY, `"${key}" is reserved; choose another name.`, ["name"]);
     try {
-      return await inTransaction(this.db, async (em) => {
+      return await ctx.work.savepoint(async (em) => {
         await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR UPDATE`, [workspaceId]);
         const [{ n }] = await em.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM contact_fields WHERE workspace_id = $1`, [
           workspaceId,
@@ -155,21 +152,23 @@ export class ContactFieldService {
     if (input.priority != null) set("priority", input.priority);
     if (input.agentAccess != null) set("agent_access", input.agentAccess);
     try {
-      if (sets.length > 0) await this.db.query(`UPDATE contact_fields SET ${sets.join(", ")} WHERE workspace_id = $1 AND id = $2`, params);
+      if (sets.length > 0) {
+        await ctx.work.savepoint((em) => em.query(`UPDATE contact_fields SET ${sets.join(", ")} WHERE workspace_id = $1 AND id = $2`, params));
+      }
     } catch (error) {
       if (uniqueViolation(error) === "contact_fields_name_key") {
         return fail(UserErrorCode.NAME_TAKEN, `A field named "${input.name?.trim()}" already exists.`, ["name"]);
       }
       throw error;
     }
-    const field = (await this.all(workspaceId)).find((f) => f.id === id);
+    const field = (await this.all(ctx)).find((f) => f.id === id);
     return field ? ok(field) : fail(UserErrorCode.NOT_FOUND, "No such contact field.", ["id"]);
   }
 
   /** Deletes a field and every value of it. */
   async delete(ctx: AuthedContext, id: string): Promise<Result<string>> {
     const deleted = returningRows<{ id: string }>(
-      await this.db.query(`DELETE FROM contact_fields WHERE workspace_id = $1 AND id = $2 RETURNING id`, [ctx.actor.workspaceId, id]),
+      await ctx.work.query(`DELETE FROM contact_fields WHERE workspace_id = $1 AND id = $2 RETURNING id`, [ctx.actor.workspaceId, id]),
     );
     return deleted.length > 0 ? ok(id) : fail(UserErrorCode.NOT_FOUND, "No such contact field.", ["id"]);
   }
@@ -217,7 +216,7 @@ export class ContactFieldService {
       writes.push({ fieldId: entry.field.id, value: normalized.value });
     });
     if (errors.length > 0) return { ok: false, errors };
-    return inTransaction(this.db, async (em) => {
+    return ctx.work.transaction(async (em) => {
       const [contact] = await em.query(`SELECT id FROM contacts WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [workspaceId, contactId]);
       if (!contact) return fail<true>(UserErrorCode.NOT_FOUND, "No such contact.", ["contactId"]);
       const clears = writes.filter((w) => w.value === null).map((w) => w.fieldId);

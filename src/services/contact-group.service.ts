@@ -1,4 +1,3 @@
-import type { DataSource } from "typeorm";
 import type { AuthedContext } from "../context";
 import { type ContactGroup, TicketStatus } from "../entities";
 import { visibleTopicIds } from "./visibility";
@@ -10,10 +9,8 @@ import { CONTACT_COLUMNS, type ContactWithUrns } from "../db/rows";
  * transaction that opens, closes or reopens a ticket. Its count comes from the ticket counts.
  */
 export class ContactGroupService {
-  constructor(private readonly db: DataSource) {}
-
   async list(ctx: AuthedContext): Promise<ContactGroup[]> {
-    return this.db.query(
+    return ctx.work.query(
       `SELECT id, workspace_id AS "workspaceId", name, is_system AS "isSystem", created_at AS "createdAt"
          FROM contact_groups WHERE workspace_id = $1 ORDER BY is_system DESC, name`,
       [ctx.actor.workspaceId],
@@ -39,7 +36,7 @@ export class ContactGroupService {
     opts: { limit: number; after?: { lastActivityUs: string; ticketId: string } },
   ): Promise<Array<ContactWithUrns & { sortKey: string; ticketId: string }>> {
     const visible = await visibleTopicIds(ctx);
-    return this.db.query(
+    return ctx.work.query(
       `SELECT ${CONTACT_COLUMNS}, t.id AS "ticketId", (extract(epoch FROM t.last_activity_at) * 1000000)::bigint::text AS "sortKey"
          FROM tickets t JOIN contacts c ON c.id = t.contact_id AND c.workspace_id = t.workspace_id
         WHERE t.workspace_id = $1 AND t.status = 'OPEN'

@@ -1,6 +1,6 @@
-import type { DataSource, EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import type { AuthedContext } from "../context";
-import { inTransaction, uniqueViolation } from "../db/transaction";
+import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 import { parseUrn } from "./urn";
@@ -30,14 +30,12 @@ export function parseUrns(urns: string[], field = "urns"): Result<string[]> {
 
 /** Contacts and their URNs. Contacts are not topic-scoped: every member may read them. */
 export class ContactService {
-  constructor(private readonly db: DataSource) {}
-
-  async byIds(workspaceId: string, ids: readonly string[]): Promise<ContactWithUrns[]> {
-    return this.db.query(`SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = $1 AND c.id = ANY($2)`, [workspaceId, ids]);
-  }
-
   async find(ctx: AuthedContext, id: string): Promise<ContactWithUrns | undefined> {
-    return (await this.byIds(ctx.actor.workspaceId, [id]))[0];
+    const [contact] = await ctx.work.query<ContactWithUrns[]>(
+      `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = $1 AND c.id = $2`,
+      [ctx.actor.workspaceId, id],
+    );
+    return contact;
   }
 
   async create(ctx: AuthedContext, input: CreateContactInput): Promise<Result<ContactWithUrns>> {
@@ -45,7 +43,7 @@ export class ContactService {
     if (!urns.ok) return urns;
     const workspaceId = ctx.actor.workspaceId;
     try {
-      const id = await inTransaction(this.db, async (em): Promise<{ taken: string } | { contactId: string }> => {
+      const id = await ctx.work.savepoint(async (em): Promise<{ taken: string } | { contactId: string }> => {
         const taken = await this.firstTaken(em, workspaceId, urns.value);
         if (taken !== undefined) return { taken };
         const contactId = uuidv7();
@@ -63,7 +61,7 @@ export class ContactService {
     } catch (error) {
       if (uniqueViolation(error) !== "contact_urns_urn_key") throw error;
       // A concurrent create claimed a URN first and has committed: name the one it took.
-      const taken = await this.firstTaken(this.db.manager, workspaceId, urns.value);
+      const taken = await this.firstTaken(ctx.work.em, workspaceId, urns.value);
       return taken === undefined
         ? fail(UserErrorCode.URN_TAKEN, "A URN belongs to another contact.", ["urns"])
         : this.urnTaken(input.urns, taken);
@@ -83,7 +81,7 @@ export class ContactService {
       sets.push(`language = $${params.length}`);
     }
     if (sets.length > 0) {
-      await this.db.query(`UPDATE contacts SET ${sets.join(", ")} WHERE workspace_id = $1 AND id = $2`, params);
+      await ctx.work.query(`UPDATE contacts SET ${sets.join(", ")} WHERE workspace_id = $1 AND id = $2`, params);
     }
     const contact = await this.find(ctx, id);
     return contact ? ok(contact) : fail(UserErrorCode.NOT_FOUND, "No such contact.", ["id"]);
@@ -139,7 +137,7 @@ export class ContactService {
   ): Promise<{ contacts: Array<ContactWithUrns & { sortKey: string }>; totalCount: number | null }> {
     const workspaceId = ctx.actor.workspaceId;
     const pattern = opts.search === undefined ? null : `%${escapeLike(opts.search)}%`;
-    const rows = await this.db.query<Array<ContactWithUrns & { sortKey: string }>>(
+    const rows = await ctx.work.query<Array<ContactWithUrns & { sortKey: string }>>(
       `SELECT ${CONTACT_COLUMNS}, (extract(epoch FROM c.created_at) * 1000000)::bigint::text AS "sortKey"
          FROM contacts c
         WHERE c.workspace_id = $1
@@ -154,7 +152,7 @@ export class ContactService {
     );
     let totalCount: number | null = null;
     if (pattern === null) {
-      const [{ n }] = await this.db.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM contacts WHERE workspace_id = $1`, [
+      const [{ n }] = await ctx.work.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM contacts WHERE workspace_id = $1`, [
         workspaceId,
       ]);
       totalCount = Number(n);

@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import type { AuthedContext } from "../context";
 import type { Trigger, TriggerType } from "../entities";
 import type { ParsedCursor } from "./event-log";
@@ -42,30 +42,13 @@ function toRow({ triggerId, triggerType, triggerFlowId, triggerCreatedAt, ...sta
  * it saw never misses a start and never gets one twice.
  */
 export class FlowStartService {
-  constructor(private readonly db: DataSource) {}
-
   /** Up to `limit` flow starts after a cursor (from the beginning without one), oldest first. */
   after(ctx: AuthedContext, after: ParsedCursor | undefined, limit: number): Promise<FlowStartRow[]> {
-    return this.read(ctx.actor.workspaceId, after, limit);
-  }
-
-  /** The same read for a workspace, as the subscription feed makes it. */
-  async read(workspaceId: string, after: ParsedCursor | undefined, limit: number): Promise<FlowStartRow[]> {
-    const rows = await this.db.query<RawRow[]>(
-      `SELECT ${COLUMNS}
-         FROM flow_starts s LEFT JOIN triggers tr ON tr.workspace_id = s.workspace_id AND tr.id = s.trigger_id
-        WHERE s.workspace_id = $1
-          AND s.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-          AND ($2::bigint IS NULL OR (s.tx_id, s.seq) > ($2::bigint, $3::bigint))
-        ORDER BY s.tx_id, s.seq
-        LIMIT $4`,
-      [workspaceId, after?.txId ?? null, after?.seq ?? null, limit],
-    );
-    return rows.map(toRow);
+    return readFlowStarts(ctx.work.em, ctx.actor.workspaceId, after, limit);
   }
 
   async find(ctx: AuthedContext, id: string): Promise<FlowStartRow | null> {
-    const [row] = await this.db.query<RawRow[]>(
+    const [row] = await ctx.work.query<RawRow[]>(
       `SELECT ${COLUMNS}
          FROM flow_starts s LEFT JOIN triggers tr ON tr.workspace_id = s.workspace_id AND tr.id = s.trigger_id
         WHERE s.workspace_id = $1 AND s.id = $2`,
@@ -73,4 +56,24 @@ export class FlowStartService {
     );
     return row ? toRow(row) : null;
   }
+}
+
+/** The flow starts of a workspace after a cursor, as the query and the subscription feed read them. */
+export async function readFlowStarts(
+  db: DataSource | EntityManager,
+  workspaceId: string,
+  after: ParsedCursor | undefined,
+  limit: number,
+): Promise<FlowStartRow[]> {
+  const rows = await db.query<RawRow[]>(
+    `SELECT ${COLUMNS}
+       FROM flow_starts s LEFT JOIN triggers tr ON tr.workspace_id = s.workspace_id AND tr.id = s.trigger_id
+      WHERE s.workspace_id = $1
+        AND s.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+        AND ($2::bigint IS NULL OR (s.tx_id, s.seq) > ($2::bigint, $3::bigint))
+      ORDER BY s.tx_id, s.seq
+      LIMIT $4`,
+    [workspaceId, after?.txId ?? null, after?.seq ?? null, limit],
+  );
+  return rows.map(toRow);
 }

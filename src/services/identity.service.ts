@@ -58,7 +58,6 @@ export class IdentityService {
   readonly loginThrottle: LoginThrottle;
 
   constructor(
-    private readonly db: DataSource,
     private readonly config: Config,
     private readonly sessions: SessionChanges,
   ) {
@@ -69,21 +68,21 @@ export class IdentityService {
    * Creates a user, a workspace and its administrator membership, and logs in. An existing user
    * who gives their password gets one more workspace; anyone else gets EMAIL_TAKEN.
    */
-  async signUp(_ctx: RequestContext, input: SignUpInput): Promise<Result<Session>> {
+  async signUp(ctx: RequestContext, input: SignUpInput): Promise<Result<Session>> {
     if (this.config.signupDisabled) {
       return fail(UserErrorCode.SIGNUP_DISABLED, "Signing up is turned off on this server; ask an administrator for an invitation.");
     }
     const email = normalizeEmail(input.email);
     return answerFor(
       await unscoped(async () => {
-        const existing = await this.findUserWithHash(email);
+        const existing = await this.findUserWithHash(ctx, email);
         if (existing && !(await verifyPassword(input.password, existing.passwordHash))) {
           return fail(UserErrorCode.EMAIL_TAKEN, "An account with this email already exists.", ["email"]);
         }
         const passwordHash = existing ? undefined : await hashPassword(input.password);
         try {
           return ok(
-            await inTransaction(this.db, async (em) => {
+            await ctx.work.savepoint(async (em) => {
               const userId = existing?.id ?? uuidv7();
               if (!existing && passwordHash) {
                 await em.insert(User, { id: userId, email, name: input.name.trim(), passwordHash });
@@ -114,14 +113,14 @@ export class IdentityService {
     const attempt = this.loginThrottle.begin({ email, address: ctx.clientAddress });
     return answerFor(
       await unscoped(async () => {
-        const user = await this.findUserWithHash(email);
+        const user = await this.findUserWithHash(ctx, email);
         const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash()));
         if (!user || !valid) {
           attempt.failed();
           return fail(UserErrorCode.INVALID_CREDENTIALS, "Wrong email or password.");
         }
         attempt.succeeded();
-        const memberships = await this.db.getRepository(Membership).find({
+        const memberships = await ctx.work.em.getRepository(Membership).find({
           where: { userId: user.id },
           order: { lastLoginAt: { direction: "DESC", nulls: "LAST" }, createdAt: "DESC" },
         });
@@ -131,7 +130,7 @@ export class IdentityService {
             ? fail(UserErrorCode.NOT_A_MEMBER, "You are not a member of this workspace.", ["workspaceId"])
             : fail(UserErrorCode.NOT_A_MEMBER, "You are not a member of any workspace.");
         }
-        const token = await inTransaction(this.db, async (em) => {
+        const token = await ctx.work.transaction(async (em) => {
           await em.update(Membership, { id: membership.id, workspaceId: membership.workspaceId }, { lastLoginAt: new Date() });
           return this.issueToken(em, { userId: user.id, workspaceId: membership.workspaceId, kind: TokenKind.SESSION, name: null });
         });
@@ -143,7 +142,7 @@ export class IdentityService {
   /** Revokes the token the request came with. */
   async logOut(ctx: AuthedContext): Promise<boolean> {
     const { actor } = ctx;
-    await this.db
+    await ctx.work.em
       .getRepository(ApiToken)
       .update({ id: actor.tokenId, workspaceId: actor.workspaceId, userId: actor.userId }, { revokedAt: new Date() });
     this.sessions.changed(actor.workspaceId);
@@ -154,13 +153,13 @@ export class IdentityService {
    * On a database with no user at all, creates the first workspace and its administrator.
    * Returns the generated password when none was configured, for the terminal only.
    */
-  async bootstrap(): Promise<{ email: string; generatedPassword: string | undefined } | undefined> {
-    const users = await this.db.getRepository(User).count();
+  async bootstrap(db: DataSource): Promise<{ email: string; generatedPassword: string | undefined } | undefined> {
+    const users = await db.getRepository(User).count();
     if (users > 0) return undefined;
     const email = normalizeEmail(this.config.adminEmail ?? "admin@example.com");
     const generatedPassword = this.config.adminPassword ? undefined : generatePassword();
     const passwordHash = await hashPassword(this.config.adminPassword ?? (generatedPassword as string));
-    await inTransaction(this.db, async (em) => {
+    await inTransaction(db, async (em) => {
       const userId = uuidv7();
       await em.insert(User, { id: userId, email, name: "Administrator", passwordHash });
       await this.createWorkspace(em, this.config.workspaceName, userId);
@@ -194,7 +193,8 @@ export class IdentityService {
     return token;
   }
 
-  private findUserWithHash(email: string): Promise<(User & { passwordHash: string }) | null> {
-    return this.db.getRepository(User).createQueryBuilder("u").addSelect("u.passwordHash").where("u.email = :email", { email }).getOne();
+  private findUserWithHash(ctx: RequestContext, email: string): Promise<(User & { passwordHash: string }) | null> {
+    return ctx.work.em
+      .getRepository(User).createQueryBuilder("u").addSelect("u.passwordHash").where("u.email = :email", { email }).getOne();
   }
 }

@@ -1,4 +1,3 @@
-import type { DataSource } from "typeorm";
 import type { AuthedContext } from "../context";
 import { TicketStatus } from "../entities";
 import { escapeLike } from "./contact.service";
@@ -12,7 +11,6 @@ import {
   type EventRelatedKey,
   type EventRow,
   type CountGroup,
-  countGroups,
   relatedColumns,
   takeRelated,
   TICKET_COLUMNS,
@@ -70,8 +68,6 @@ function matchesFolder(g: CountGroup, filter: InboxFilter, userId: string, visib
 
 /** The inbox and everything read from tickets: folders, counts, threads and the event feed. */
 export class InboxService {
-  constructor(private readonly db: DataSource) {}
-
   /**
    * One page of a folder, ordered open first, then by lastActivityAt and id, newest first. Pages
    * after the first only return tickets unchanged since the first page was read (its snapshot),
@@ -135,7 +131,7 @@ export class InboxService {
       ? `unnest(${topics}::uuid[]) AS vt(id)
          CROSS JOIN LATERAL (SELECT t.* FROM tickets t WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ${limit}) t`
       : `tickets t WHERE ${where.join(" AND ")}`;
-    const rows = await this.db.query<Row[]>(
+    const rows = await ctx.work.query<Row[]>(
       `WITH s AS (SELECT pg_current_snapshot() AS snap)
        SELECT p.*, s.snap::text AS snapshot, pg_snapshot_xmin(s.snap)::text || '.0' AS horizon, ${totalCount} AS "totalCount"
          FROM s LEFT JOIN LATERAL (
@@ -172,10 +168,6 @@ export class InboxService {
     });
   }
 
-  countGroups(ctx: AuthedContext): Promise<CountGroup[]> {
-    return countGroups(this.db, ctx.actor.workspaceId);
-  }
-
   /**
    * A ticket's thread by version: the first or last `limit` events after/before a version, each
    * with the users and message it names (a thread shows them all; reading them here saves a
@@ -187,7 +179,7 @@ export class InboxService {
     opts: { limit: number; afterVersion?: number; beforeVersion?: number; fromEnd: boolean },
   ): Promise<ThreadEvent[]> {
     const related = Object.keys(EVENT_RELATED) as EventRelatedKey[];
-    const read = await this.db.query<Array<EventRow & Record<string, unknown>>>(
+    const read = await ctx.work.query<Array<EventRow & Record<string, unknown>>>(
       `SELECT ${EVENT_COLUMNS}${relatedColumns(EVENT_RELATED, related)} FROM ticket_events e
         WHERE e.workspace_id = $1 AND e.ticket_id = $2
           AND ($3::int IS NULL OR e.ticket_version > $3) AND ($4::int IS NULL OR e.ticket_version < $4)
@@ -201,7 +193,7 @@ export class InboxService {
 
   /** One event, if the actor may see its ticket's topic (now or before a topic change). */
   async event(ctx: AuthedContext, id: string): Promise<EventRow | undefined> {
-    const [event] = await this.db.query<EventRow[]>(
+    const [event] = await ctx.work.query<EventRow[]>(
       `SELECT ${EVENT_COLUMNS} FROM ticket_events e WHERE e.workspace_id = $1 AND e.id = $2`,
       [ctx.actor.workspaceId, id],
     );
@@ -219,7 +211,7 @@ export class InboxService {
   ): Promise<{ events: EventRow[]; horizon: string }> {
     const visible = await visibleTopicIds(ctx);
     const topicIds = visible === null ? opts.topicIds : (opts.topicIds ?? visible).filter((id) => visible.includes(id));
-    return readEventsAfter(this.db, ctx.actor.workspaceId, { ...opts, topicIds });
+    return readEventsAfter(ctx.work.em, ctx.actor.workspaceId, { ...opts, topicIds });
   }
 
   /** A contact's tickets the actor may see, newest first. */
@@ -229,7 +221,7 @@ export class InboxService {
     opts: { limit: number; after?: { openedUs: string; id: string } },
   ): Promise<Array<TicketRow & { sortKey: string }>> {
     const visible = await visibleTopicIds(ctx);
-    return this.db.query(
+    return ctx.work.query(
       `SELECT ${TICKET_COLUMNS}, (extract(epoch FROM t.opened_at) * 1000000)::bigint::text AS "sortKey"
          FROM tickets t
         WHERE t.workspace_id = $1 AND t.contact_id = $2

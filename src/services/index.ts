@@ -44,32 +44,36 @@ export interface Services {
   invitations: InvitationService;
 }
 
-/** `mailer` sends the emails (invitations): see createMailer. */
+/**
+ * `mailer` sends the emails (invitations): see createMailer. Services reach the database through
+ * each request's unit of work (`ctx.work`), never through `db`, which only authentication uses.
+ */
 export function createServices(db: DataSource, config: Config, mailer: Mailer): Services {
   const sessions = new SessionEvents();
-  const identity = new IdentityService(db, config, sessions);
+  const identity = new IdentityService(config, sessions);
+  // Authentication runs before a request has its unit of work: the one service given the pool.
   const tokens = new TokenService(db, config, identity, sessions);
   sessions.listen((workspaceId) => tokens.forgetActors(workspaceId));
-  const contacts = new ContactService(db);
+  const contacts = new ContactService();
   return {
     identity,
     tokens,
-    workspaces: new WorkspaceService(db),
-    topics: new TopicService(db),
+    workspaces: new WorkspaceService(),
+    topics: new TopicService(),
     contacts,
-    flows: new FlowService(db),
-    tickets: new TicketService(db, contacts),
-    messages: new MessageService(db, contacts),
-    inbox: new InboxService(db),
-    fields: new ContactFieldService(db),
-    notepad: new NotepadService(db),
-    groups: new ContactGroupService(db),
-    shortcuts: new ShortcutService(db),
-    triggers: new TriggerService(db),
-    flowStarts: new FlowStartService(db),
-    teams: new TeamService(db, sessions),
-    members: new MemberService(db, sessions),
+    flows: new FlowService(),
+    tickets: new TicketService(contacts),
+    messages: new MessageService(contacts),
+    inbox: new InboxService(),
+    fields: new ContactFieldService(),
+    notepad: new NotepadService(),
+    groups: new ContactGroupService(),
+    shortcuts: new ShortcutService(),
+    triggers: new TriggerService(),
+    flowStarts: new FlowStartService(),
+    teams: new TeamService(sessions),
+    members: new MemberService(sessions),
     sessions,
-    invitations: new InvitationService(db, config, mailer, identity),
+    invitations: new InvitationService(config, mailer, identity),
   };
 }

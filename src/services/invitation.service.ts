@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { generateToken, hashToken } from "../auth/tokens";
 import type { Config } from "../config";
@@ -6,7 +6,7 @@ import type { AuthedContext, RequestContext } from "../context";
 import { returningRows } from "../db/returning";
 import { bindSqlScope, unscoped } from "../db/sql-scope";
 import { TenantStore } from "../db/tenant";
-import { inTransaction, uniqueViolation } from "../db/transaction";
+import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import { type Invitation, Role, TokenKind } from "../entities";
 import { BadInputError, DependencyFailedError } from "../errors";
@@ -56,13 +56,12 @@ const invalid = (): Result<Session> =>
  */
 export class InvitationService {
   constructor(
-    private readonly db: DataSource,
     private readonly config: Config,
     private readonly mailer: Mailer,
     private readonly identity: IdentityService,
   ) {}
 
-  private store(ctx: AuthedContext, em: EntityManager = this.db.manager): TenantStore {
+  private store(ctx: AuthedContext, em: EntityManager = ctx.work.em): TenantStore {
     return new TenantStore(em, ctx.actor.workspaceId);
   }
 
@@ -92,7 +91,7 @@ export class InvitationService {
     if (input.teamId && input.role !== Role.AGENT) {
       return fail(UserErrorCode.TEAM_NOT_FOR_ROLE, "Only agents belong to teams: leave teamId out for this role.", ["teamId"]);
     }
-    return inTransaction(this.db, async (em) => {
+    return ctx.work.transaction(async (em) => {
       const store = this.store(ctx, em);
       // One invitation of an address at a time per workspace, so that two concurrent ones cannot
       // both find none pending. A lock on the address rather than on the workspace row: the email
@@ -178,7 +177,7 @@ export class InvitationService {
     let result: Result<Session>;
     try {
       // Found by its token, before its workspace is known: a lookup across workspaces.
-      result = await unscoped(() => inTransaction(this.db, (em) => this.acceptIn(em, ctx, tokenHash, input)));
+      result = await unscoped(() => ctx.work.savepoint((em) => this.acceptIn(em, ctx, tokenHash, input)));
     } catch (error) {
       if (uniqueViolation(error) === "memberships_workspace_user_key") {
         return fail(UserErrorCode.ALREADY_MEMBER, "You are already a member of this workspace.");

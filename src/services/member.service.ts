@@ -1,7 +1,6 @@
-import type { DataSource, EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import type { AuthedContext } from "../context";
 import type { TicketRow } from "../db/rows";
-import { inTransaction } from "../db/transaction";
 import { type Membership, Role, TicketEventType } from "../entities";
 import type { SessionChanges } from "./session-events";
 import { applyTicketChanges, lockTickets } from "./ticket-store";
@@ -13,7 +12,6 @@ const MEMBER_COLUMNS = `id, workspace_id AS "workspaceId", user_id AS "userId", 
 /** Members: roles, teams, removal. The last administrator always stays. */
 export class MemberService {
   constructor(
-    private readonly db: DataSource,
     private readonly sessions: SessionChanges,
   ) {}
 
@@ -23,7 +21,7 @@ export class MemberService {
    */
   async update(ctx: AuthedContext, id: string, input: { role?: Role | null; teamId?: string | null }): Promise<Result<Membership>> {
     const workspaceId = ctx.actor.workspaceId;
-    const result = await inTransaction(this.db, async (em) => {
+    const result = await ctx.work.transaction(async (em) => {
       const member = await this.lockMember(em, workspaceId, id);
       if (!member) return fail<Membership>(UserErrorCode.NOT_FOUND, "No such member.", ["id"]);
       const role = input.role ?? member.role;
@@ -54,7 +52,7 @@ export class MemberService {
    */
   async remove(ctx: AuthedContext, id: string): Promise<Result<string>> {
     const workspaceId = ctx.actor.workspaceId;
-    const result = await inTransaction(this.db, async (em) => {
+    const result = await ctx.work.transaction(async (em) => {
       const member = await this.lockMember(em, workspaceId, id);
       if (!member) return fail<Membership>(UserErrorCode.NOT_FOUND, "No such member.", ["id"]);
       if (member.role === Role.ADMINISTRATOR && (await this.isLastAdministrator(em, workspaceId))) {

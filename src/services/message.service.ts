@@ -1,7 +1,7 @@
-import type { DataSource, EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import type { AuthedContext } from "../context";
 import { returningRows } from "../db/returning";
-import { inTransaction, uniqueViolation } from "../db/transaction";
+import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import { type Message, MessageDirection, MessageStatus, TicketEventType, TicketStatus } from "../entities";
 import type { ContactService } from "./contact.service";
@@ -23,12 +23,15 @@ const PROGRESS: Record<MessageStatus, number> = {
 /** Messages between contacts and the team: member replies out, channel messages in. */
 export class MessageService {
   constructor(
-    private readonly db: DataSource,
     private readonly contacts: ContactService,
   ) {}
 
-  async byIds(workspaceId: string, ids: readonly string[]): Promise<Message[]> {
-    return this.db.query(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.id = ANY($2)`, [workspaceId, ids]);
+  private async byId(ctx: AuthedContext, id: string): Promise<Message | undefined> {
+    const [message] = await ctx.work.query<Message[]>(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.id = $2`, [
+      ctx.actor.workspaceId,
+      id,
+    ]);
+    return message;
   }
 
   /**
@@ -38,7 +41,7 @@ export class MessageService {
   async send(ctx: AuthedContext, ticketId: string, text: string): Promise<Result<Message>> {
     const workspaceId = ctx.actor.workspaceId;
     const visible = await visibleTopicIds(ctx);
-    return inTransaction(this.db, async (em) => {
+    return ctx.work.transaction(async (em) => {
       const ticket = (await lockTickets(em, workspaceId, [ticketId])).get(ticketId);
       if (!ticket || !canSeeTopic(visible, ticket.topicId)) return fail<Message>(UserErrorCode.NOT_FOUND, "No such ticket.", ["ticketId"]);
       if (ticket.status === TicketStatus.CLOSED) {
@@ -88,11 +91,11 @@ export class MessageService {
     const urn = parseUrn(input.urn);
     if ("error" in urn) return fail(UserErrorCode.INVALID_URN, `${urn.error}.`, ["urn"]);
     if (input.externalId) {
-      const first = await this.byExternalId(workspaceId, input.externalId);
+      const first = await this.byExternalId(ctx, input.externalId);
       if (first) return ok(first);
     }
     try {
-      return await inTransaction(this.db, async (em) => {
+      return await ctx.work.savepoint(async (em) => {
         const { contactId, created } = await this.contacts.findOrCreateByUrn(em, workspaceId, urn.urn, input.contactName ?? null);
         if (!created && input.contactName?.trim()) {
           await em.query(`UPDATE contacts SET name = $3 WHERE workspace_id = $1 AND id = $2 AND name IS NULL`, [
@@ -131,7 +134,7 @@ export class MessageService {
       });
     } catch (error) {
       if (uniqueViolation(error) === "messages_external_id_key" && input.externalId) {
-        const first = await this.byExternalId(workspaceId, input.externalId);
+        const first = await this.byExternalId(ctx, input.externalId);
         if (first) return ok(first);
       }
       throw error;
@@ -141,7 +144,7 @@ export class MessageService {
   /** A channel's delivery report for an outgoing message; it never moves a status backwards. */
   async updateStatus(ctx: AuthedContext, id: string, status: MessageStatus): Promise<Result<Message>> {
     const workspaceId = ctx.actor.workspaceId;
-    const [message] = await this.byIds(workspaceId, [id]);
+    const message = await this.byId(ctx, id);
     if (!message) return fail(UserErrorCode.NOT_FOUND, "No such message.", ["id"]);
     if (message.direction !== MessageDirection.OUTGOING) {
       return fail(UserErrorCode.INVALID_VALUE, "Only outgoing messages have a delivery status.", ["id"]);
@@ -150,7 +153,7 @@ export class MessageService {
       return fail(UserErrorCode.INVALID_VALUE, "A channel reports SENT, DELIVERED or FAILED.", ["status"]);
     }
     const [updated] = returningRows<Message>(
-      await this.db.query(
+      await ctx.work.query(
         `UPDATE messages m SET status = $3
         WHERE m.workspace_id = $1 AND m.id = $2
           AND (CASE m.status WHEN 'QUEUED' THEN 0 WHEN 'SENT' THEN 1 ELSE 2 END) < $4
@@ -158,7 +161,7 @@ export class MessageService {
         [workspaceId, id, status, PROGRESS[status]],
       ),
     );
-    return ok(updated ?? (await this.byIds(workspaceId, [id]))[0]);
+    return ok(updated ?? message);
   }
 
   /**
@@ -170,7 +173,7 @@ export class MessageService {
     contactId: string,
     opts: { limit: number; after?: { at: string; id: string }; before?: { at: string; id: string }; fromEnd: boolean },
   ): Promise<Array<Message & { sortKey: string }>> {
-    const rows = await this.db.query<Array<Message & { sortKey: string }>>(
+    const rows = await ctx.work.query<Array<Message & { sortKey: string }>>(
       `SELECT ${MESSAGE_COLUMNS}, (extract(epoch FROM m.created_at) * 1000000)::bigint::text AS "sortKey"
          FROM messages m
         WHERE m.workspace_id = $1 AND m.contact_id = $2
@@ -194,10 +197,10 @@ export class MessageService {
     return opts.fromEnd ? rows.reverse() : rows;
   }
 
-  private async byExternalId(workspaceId: string, externalId: string): Promise<Message | undefined> {
-    const [message] = await this.db.query<Message[]>(
+  private async byExternalId(ctx: AuthedContext, externalId: string): Promise<Message | undefined> {
+    const [message] = await ctx.work.query<Message[]>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.external_id = $2`,
-      [workspaceId, externalId],
+      [ctx.actor.workspaceId, externalId],
     );
     return message;
   }

@@ -1,6 +1,4 @@
-import type { DataSource } from "typeorm";
 import type { AuthedContext } from "../context";
-import { inTransaction } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 
@@ -9,15 +7,13 @@ export const NOTEPAD_HISTORY = 5;
 
 /** The shared notepad on each contact: who changed it and when. */
 export class NotepadService {
-  constructor(private readonly db: DataSource) {}
-
   /**
    * Saves a new version when the text changes (a save of the same text records nothing), and
    * keeps only the last five versions.
    */
   async update(ctx: AuthedContext, contactId: string, text: string): Promise<Result<true>> {
     const { workspaceId, userId } = ctx.actor;
-    return inTransaction(this.db, async (em) => {
+    return ctx.work.transaction(async (em) => {
       const [contact] = await em.query(`SELECT id FROM contacts WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [workspaceId, contactId]);
       if (!contact) return fail<true>(UserErrorCode.NOT_FOUND, "No such contact.", ["contactId"]);
       const [current] = await em.query<Array<{ text: string }>>(

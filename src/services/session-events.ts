@@ -1,3 +1,5 @@
+import { UnitOfWork } from "../db/unit-of-work";
+
 /**
  * What a service says once a change to who may act in a workspace has committed: a token
  * revoked, a member removed, a role, a team or a team's topics changed.
@@ -28,9 +30,18 @@ export class SessionEvents implements SessionChanges {
     this.outlet = outlet;
   }
 
+  /**
+   * Inside a unit of work's open transaction, waits for its commit (a rollback announces
+   * nothing): another process checking its connections before then would find the old state.
+   */
   changed(workspaceId: string): void {
-    this.received(workspaceId);
-    this.outlet?.(workspaceId);
+    const announce = () => {
+      this.received(workspaceId);
+      this.outlet?.(workspaceId);
+    };
+    const unit = UnitOfWork.current();
+    if (unit) unit.afterCommit(announce);
+    else announce();
   }
 
   /**

@@ -1,7 +1,6 @@
-import type { DataSource } from "typeorm";
 import type { AuthedContext } from "../context";
 import { returningRows } from "../db/returning";
-import { inTransaction, uniqueViolation } from "../db/transaction";
+import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import type { Shortcut } from "../entities";
 import { escapeLike } from "./contact.service";
@@ -28,8 +27,6 @@ export interface ShortcutChanges {
  * trimmed; names are unique ignoring case (the index shortcuts_name_key on lower(name)).
  */
 export class ShortcutService {
-  constructor(private readonly db: DataSource) {}
-
   /**
    * The workspace's shortcuts by name (ignoring case). With a search (already trimmed, 3 to 100
    * characters), only those whose name or text holds it, ignoring case.
@@ -38,7 +35,7 @@ export class ShortcutService {
     const pattern = search === undefined ? null : `%${escapeLike(search)}%`;
     // The first test is the one the trigram index on (name || ' ' || text) serves; the second
     // keeps a match from spanning the end of the name and the start of the text.
-    return this.db.query<Shortcut[]>(
+    return ctx.work.query<Shortcut[]>(
       `SELECT ${COLUMNS} FROM shortcuts
         WHERE workspace_id = $1
           AND ($2::text IS NULL OR ((name || ' ' || text) ILIKE $2 AND (name ILIKE $2 OR text ILIKE $2)))
@@ -48,7 +45,7 @@ export class ShortcutService {
   }
 
   async find(ctx: AuthedContext, id: string): Promise<Shortcut | null> {
-    const [row] = await this.db.query<Shortcut[]>(`SELECT ${COLUMNS} FROM shortcuts WHERE workspace_id = $1 AND id = $2`, [
+    const [row] = await ctx.work.query<Shortcut[]>(`SELECT ${COLUMNS} FROM shortcuts WHERE workspace_id = $1 AND id = $2`, [
       ctx.actor.workspaceId,
       id,
     ]);
@@ -59,7 +56,7 @@ export class ShortcutService {
     const workspaceId = ctx.actor.workspaceId;
     const trimmed = { name: name.trim(), text: text.trim() };
     try {
-      return await inTransaction(this.db, async (em) => {
+      return await ctx.work.savepoint(async (em) => {
         // The workspace row keeps the limit exact under concurrent creates. NO KEY UPDATE, unlike
         // FOR UPDATE, does not hold up the foreign-key checks of other writers in the workspace.
         await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE`, [workspaceId]);
@@ -84,11 +81,13 @@ export class ShortcutService {
     const name = changes.name?.trim();
     const text = changes.text?.trim();
     try {
-      const raw: unknown = await this.db.query(
-        `UPDATE shortcuts SET name = coalesce($3, name), text = coalesce($4, text)
-          WHERE workspace_id = $1 AND id = $2
-          RETURNING ${COLUMNS}`,
-        [ctx.actor.workspaceId, id, name ?? null, text ?? null],
+      const raw: unknown = await ctx.work.savepoint((em) =>
+        em.query(
+          `UPDATE shortcuts SET name = coalesce($3, name), text = coalesce($4, text)
+            WHERE workspace_id = $1 AND id = $2
+            RETURNING ${COLUMNS}`,
+          [ctx.actor.workspaceId, id, name ?? null, text ?? null],
+        ),
       );
       const [row] = returningRows<Shortcut>(raw);
       return row ? ok(row) : notFound();
@@ -99,7 +98,7 @@ export class ShortcutService {
   }
 
   async delete(ctx: AuthedContext, id: string): Promise<Result<string>> {
-    const raw: unknown = await this.db.query(`DELETE FROM shortcuts WHERE workspace_id = $1 AND id = $2 RETURNING id`, [
+    const raw: unknown = await ctx.work.query(`DELETE FROM shortcuts WHERE workspace_id = $1 AND id = $2 RETURNING id`, [
       ctx.actor.workspaceId,
       id,
     ]);

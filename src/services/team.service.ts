@@ -1,6 +1,6 @@
-import type { DataSource, EntityManager } from "typeorm";
-import type { AuthedContext } from "../context";
-import { inTransaction, uniqueViolation } from "../db/transaction";
+import type { EntityManager } from "typeorm";
+import type { AuthedContext, RequestContext } from "../context";
+import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import type { Team } from "../entities";
 import type { SessionChanges } from "./session-events";
@@ -20,41 +20,28 @@ const TEAM_COLUMNS = `id, workspace_id AS "workspaceId", name, all_topics AS "al
  */
 export class TeamService {
   constructor(
-    private readonly db: DataSource,
     private readonly sessions: SessionChanges,
   ) {}
 
   list(ctx: AuthedContext): Promise<Team[]> {
-    return this.db.query(`SELECT ${TEAM_COLUMNS} FROM teams WHERE workspace_id = $1 ORDER BY lower(name), id`, [ctx.actor.workspaceId]);
+    return ctx.work.query(`SELECT ${TEAM_COLUMNS} FROM teams WHERE workspace_id = $1 ORDER BY lower(name), id`, [ctx.actor.workspaceId]);
   }
 
   find(ctx: AuthedContext, id: string): Promise<Team | undefined> {
-    return this.findIn(ctx.actor.workspaceId, id);
+    return this.findIn(ctx, ctx.actor.workspaceId, id);
   }
 
   /** A team of a given workspace: for a session's answer, whose workspace may not be the caller's. */
-  async findIn(workspaceId: string, id: string): Promise<Team | undefined> {
-    const [team] = await this.db.query<Team[]>(`SELECT ${TEAM_COLUMNS} FROM teams WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
+  async findIn(ctx: RequestContext, workspaceId: string, id: string): Promise<Team | undefined> {
+    const [team] = await ctx.work.query<Team[]>(`SELECT ${TEAM_COLUMNS} FROM teams WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
     return team;
-  }
-
-  /** The live topics of teams, by team id, in name order. */
-  async topicIdsOf(workspaceId: string, teamIds: readonly string[]): Promise<Map<string, string[]>> {
-    const rows = await this.db.query<Array<{ team_id: string; topic_id: string }>>(
-      `SELECT tt.team_id, tt.topic_id FROM team_topics tt JOIN topics t ON t.id = tt.topic_id
-        WHERE tt.workspace_id = $1 AND tt.team_id = ANY($2) ORDER BY lower(t.name)`,
-      [workspaceId, teamIds],
-    );
-    const map = new Map<string, string[]>();
-    for (const row of rows) map.set(row.team_id, [...(map.get(row.team_id) ?? []), row.topic_id]);
-    return map;
   }
 
   async create(ctx: AuthedContext, input: Required<Pick<TeamInput, "name">> & TeamInput): Promise<Result<Team>> {
     const workspaceId = ctx.actor.workspaceId;
     const team: Team = { id: uuidv7(), workspaceId, name: input.name, allTopics: input.allTopics === true, createdAt: new Date() };
     try {
-      return await inTransaction(this.db, async (em) => {
+      return await ctx.work.savepoint(async (em) => {
         const topics = team.allTopics ? ok<string[]>([]) : await this.liveTopics(em, workspaceId, input.topicIds ?? []);
         if (!topics.ok) return topics;
         await em.query(`INSERT INTO teams (id, workspace_id, name, all_topics) VALUES ($2, $1, $3, $4)`, [
@@ -77,7 +64,7 @@ export class TeamService {
   async update(ctx: AuthedContext, id: string, input: TeamInput): Promise<Result<Team>> {
     const workspaceId = ctx.actor.workspaceId;
     try {
-      const result = await inTransaction(this.db, async (em) => {
+      const result = await ctx.work.savepoint(async (em) => {
         const [team] = await em.query<Team[]>(`SELECT ${TEAM_COLUMNS} FROM teams WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [
           workspaceId,
           id,
@@ -113,7 +100,7 @@ export class TeamService {
   /** Deletes a team with no member and no pending invitation (TEAM_IN_USE otherwise). */
   async delete(ctx: AuthedContext, id: string): Promise<Result<string>> {
     const workspaceId = ctx.actor.workspaceId;
-    return inTransaction(this.db, async (em) => {
+    return ctx.work.transaction(async (em) => {
       const [team] = await em.query(`SELECT id FROM teams WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [workspaceId, id]);
       if (!team) return fail<string>(UserErrorCode.NOT_FOUND, "No such team.", ["id"]);
       const [use] = await em.query<Array<{ members: number; invitations: number }>>(

@@ -1,6 +1,6 @@
-import type { DataSource, EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import type { AuthedContext } from "../context";
-import { inTransaction, uniqueViolation } from "../db/transaction";
+import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import { Role, TicketEventType, TicketStatus } from "../entities";
 import type { ContactService } from "./contact.service";
@@ -69,12 +69,11 @@ class OpenTicketRefusal extends Error {
 /** The ticket lifecycle: open, assign, change topic, note, close, reopen. */
 export class TicketService {
   constructor(
-    private readonly db: DataSource,
     private readonly contacts: ContactService,
   ) {}
 
   async find(ctx: AuthedContext, id: string): Promise<TicketRow | undefined> {
-    const [row] = await this.db.query<TicketRow[]>(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.workspace_id = $1 AND t.id = $2`, [
+    const [row] = await ctx.work.query<TicketRow[]>(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.workspace_id = $1 AND t.id = $2`, [
       ctx.actor.workspaceId,
       id,
     ]);
@@ -92,7 +91,7 @@ export class TicketService {
       if (repeat) return repeat;
     }
     try {
-      return await inTransaction(this.db, (em) => this.openIn(em, ctx, cmd));
+      return await ctx.work.savepoint((em) => this.openIn(em, ctx, cmd));
     } catch (error) {
       if (error instanceof OpenTicketRefusal) return error.outcome;
       const constraint = uniqueViolation(error);
@@ -256,7 +255,7 @@ export class TicketService {
   private async repeatOf(
     ctx: AuthedContext,
     cmd: OpenTicketCommand,
-    em: EntityManager = this.db.manager,
+    em: EntityManager = ctx.work.em,
   ): Promise<OpenTicketOutcome | undefined> {
     const workspaceId = ctx.actor.workspaceId;
     const [first] = await em.query<Array<TicketRow & { openWarnings: string[]; contactUrns: string[] }>>(
@@ -282,7 +281,7 @@ export class TicketService {
       cmd.contactId ? "contactId" : "contactUrn",
     ]);
     const urn = cmd.contactUrn ? parseUrn(cmd.contactUrn) : undefined;
-    const [open] = await this.db.query<TicketRow[]>(
+    const [open] = await ctx.work.query<TicketRow[]>(
       `SELECT ${TICKET_COLUMNS} FROM tickets t
         WHERE t.workspace_id = $1 AND t.status = 'OPEN'
           AND t.contact_id = coalesce($2::uuid, (SELECT contact_id FROM contact_urns WHERE workspace_id = $1 AND urn = $3))`,
@@ -307,7 +306,7 @@ export class TicketService {
     const ids = [...new Set(ticketIds)];
     const workspaceId = ctx.actor.workspaceId;
     const visible = await visibleTopicIds(ctx);
-    return inTransaction(this.db, async (em) => {
+    return ctx.work.transaction(async (em) => {
       await prepare?.(em, ids);
       const locked = await lockTickets(em, workspaceId, ids);
       for (const [id, ticket] of locked) if (!canSeeTopic(visible, ticket.topicId)) locked.delete(id);
@@ -334,7 +333,7 @@ export class TicketService {
   /** Assigns to a member (by User id) or, with null, unassigns. Does not move lastActivityAt. */
   async assign(ctx: AuthedContext, ticketIds: string[], assigneeId: string | null): Promise<BulkOutcome> {
     const scope =
-      assigneeId === null ? { member: true, topicIds: null } : await memberTopicScope(this.db, ctx.actor.workspaceId, assigneeId);
+      assigneeId === null ? { member: true, topicIds: null } : await memberTopicScope(ctx.work.em, ctx.actor.workspaceId, assigneeId);
     if (!scope.member) {
       return {
         tickets: [],

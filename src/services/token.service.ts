@@ -5,7 +5,6 @@ import type { Config } from "../config";
 import type { Actor, AuthedContext } from "../context";
 import { unscoped } from "../db/sql-scope";
 import { TenantStore } from "../db/tenant";
-import { inTransaction } from "../db/transaction";
 import { ApiToken, Role, TokenKind } from "../entities";
 import type { IdentityService } from "./identity.service";
 import type { SessionChanges } from "./session-events";
@@ -112,7 +111,7 @@ export class TokenService {
 
   async create(ctx: AuthedContext, name: string): Promise<Result<{ token: string; apiToken: ApiTokenView }>> {
     const { actor } = ctx;
-    return inTransaction(this.db, async (em) => {
+    return ctx.work.transaction(async (em) => {
       const token = await this.identity.issueToken(em, {
         userId: actor.userId,
         workspaceId: actor.workspaceId,
@@ -128,7 +127,7 @@ export class TokenService {
   /** Revokes one of the caller's own API tokens; anyone else's is NOT_FOUND. */
   async revoke(ctx: AuthedContext, id: string): Promise<Result<string>> {
     const { actor } = ctx;
-    const changed = await new TenantStore(this.db.manager, actor.workspaceId).update(
+    const changed = await new TenantStore(ctx.work.em, actor.workspaceId).update(
       ApiToken,
       { id, userId: actor.userId, kind: TokenKind.API, revokedAt: IsNull() },
       { revokedAt: new Date() },
@@ -141,7 +140,7 @@ export class TokenService {
   /** The caller's API tokens in this workspace that still work, newest first. */
   async list(ctx: AuthedContext): Promise<ApiTokenView[]> {
     const { actor } = ctx;
-    const tokens = await new TenantStore(this.db.manager, actor.workspaceId).find(
+    const tokens = await new TenantStore(ctx.work.em, actor.workspaceId).find(
       ApiToken,
       { userId: actor.userId, kind: TokenKind.API, revokedAt: IsNull() },
       { order: { createdAt: "DESC" } },
@@ -151,7 +150,7 @@ export class TokenService {
 
   async findOwn(ctx: AuthedContext, id: string): Promise<ApiTokenView | undefined> {
     const { actor } = ctx;
-    const token = await new TenantStore(this.db.manager, actor.workspaceId).findOne(ApiToken, {
+    const token = await new TenantStore(ctx.work.em, actor.workspaceId).findOne(ApiToken, {
       id,
       userId: actor.userId,
       kind: TokenKind.API,

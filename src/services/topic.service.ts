@@ -1,7 +1,7 @@
-import { type DataSource, IsNull } from "typeorm";
+import { IsNull } from "typeorm";
 import type { AuthedContext } from "../context";
 import { TenantStore } from "../db/tenant";
-import { inTransaction, uniqueViolation } from "../db/transaction";
+import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import { Topic } from "../entities";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
@@ -13,10 +13,8 @@ export const SYSTEM_TOPIC_NAME = "General";
 
 /** Topics: what tickets are filed under. Names are unique case-insensitively. */
 export class TopicService {
-  constructor(private readonly db: DataSource) {}
-
   private store(ctx: AuthedContext): TenantStore {
-    return new TenantStore(this.db.manager, ctx.actor.workspaceId);
+    return new TenantStore(ctx.work.em, ctx.actor.workspaceId);
   }
 
   /** The live topics the actor may see, General first, then by name. */
@@ -41,7 +39,7 @@ export class TopicService {
   async create(ctx: AuthedContext, name: string): Promise<Result<Topic>> {
     const workspaceId = ctx.actor.workspaceId;
     try {
-      return await inTransaction(this.db, async (em) => {
+      return await ctx.work.savepoint(async (em) => {
         // The workspace row is the lock that keeps the topic limit exact under concurrent creates.
         await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR UPDATE`, [workspaceId]);
         const [{ n }] = await em.query<Array<{ n: string }>>(
@@ -71,7 +69,7 @@ export class TopicService {
     if (!topic) return fail(UserErrorCode.NOT_FOUND, "No such topic.", ["id"]);
     if (topic.isSystem) return fail(UserErrorCode.SYSTEM_TOPIC, `${SYSTEM_TOPIC_NAME} cannot be renamed.`, ["id"]);
     try {
-      await this.store(ctx).update(Topic, { id }, { name });
+      await ctx.work.savepoint((em) => new TenantStore(em, ctx.actor.workspaceId).update(Topic, { id }, { name }));
     } catch (error) {
       if (uniqueViolation(error) === "topics_name_key") return this.nameTaken(name);
       throw error;
@@ -82,7 +80,7 @@ export class TopicService {
   /** Deletes a topic no ticket was ever filed under; it stays readable in past events. */
   async delete(ctx: AuthedContext, id: string): Promise<Result<string>> {
     const workspaceId = ctx.actor.workspaceId;
-    return inTransaction(this.db, async (em) => {
+    return ctx.work.transaction(async (em) => {
       const [topic] = await em.query<Array<{ is_system: boolean }>>(
         `SELECT is_system FROM topics WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE`,
         [workspaceId, id],

@@ -1,7 +1,6 @@
-import type { DataSource } from "typeorm";
 import type { AuthedContext } from "../context";
 import { returningRows } from "../db/returning";
-import { inTransaction, uniqueViolation } from "../db/transaction";
+import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import type { Trigger, TriggerType } from "../entities";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
@@ -17,18 +16,16 @@ export type FlowRef = { flowId: string } | { flowExternalId: string };
  * flow starts themselves are written by the change that fires them (see flow-starts.ts).
  */
 export class TriggerService {
-  constructor(private readonly db: DataSource) {}
-
   /** The workspace's triggers, by type, then oldest first. */
   list(ctx: AuthedContext): Promise<Trigger[]> {
-    return this.db.query<Trigger[]>(
+    return ctx.work.query<Trigger[]>(
       `SELECT ${TRIGGER_COLUMNS} FROM triggers tr WHERE tr.workspace_id = $1 ORDER BY tr.type, tr.created_at, tr.id`,
       [ctx.actor.workspaceId],
     );
   }
 
   async find(ctx: AuthedContext, id: string): Promise<Trigger | null> {
-    const [row] = await this.db.query<Trigger[]>(`SELECT ${TRIGGER_COLUMNS} FROM triggers tr WHERE tr.workspace_id = $1 AND tr.id = $2`, [
+    const [row] = await ctx.work.query<Trigger[]>(`SELECT ${TRIGGER_COLUMNS} FROM triggers tr WHERE tr.workspace_id = $1 AND tr.id = $2`, [
       ctx.actor.workspaceId,
       id,
     ]);
@@ -43,7 +40,7 @@ export class TriggerService {
     const workspaceId = ctx.actor.workspaceId;
     const byId = "flowId" in flow;
     try {
-      return await inTransaction(this.db, async (em) => {
+      return await ctx.work.savepoint(async (em) => {
         const [row] = await em.query<Trigger[]>(
           `INSERT INTO triggers (id, workspace_id, type, flow_id)
            SELECT $2, $1, $3, f.id FROM flows f
@@ -66,7 +63,7 @@ export class TriggerService {
 
   /** Deletes a trigger. The flow starts it asked for stay, with a null trigger. */
   async delete(ctx: AuthedContext, id: string): Promise<Result<string>> {
-    const raw: unknown = await this.db.query(`DELETE FROM triggers WHERE workspace_id = $1 AND id = $2 RETURNING id`, [
+    const raw: unknown = await ctx.work.query(`DELETE FROM triggers WHERE workspace_id = $1 AND id = $2 RETURNING id`, [
       ctx.actor.workspaceId,
       id,
     ]);

@@ -1,28 +1,25 @@
-import type { DataSource } from "typeorm";
-import type { AuthedContext } from "../context";
+import type { AuthedContext, RequestContext } from "../context";
 import { unscoped } from "../db/sql-scope";
 import { TenantStore } from "../db/tenant";
 import { Membership, Workspace } from "../entities";
 
 /** Workspaces, their members, and the workspaces of a user. */
 export class WorkspaceService {
-  constructor(private readonly db: DataSource) {}
-
   private store(ctx: AuthedContext): TenantStore {
-    return new TenantStore(this.db.manager, ctx.actor.workspaceId);
+    return new TenantStore(ctx.work.em, ctx.actor.workspaceId);
   }
 
   /** A workspace by id, for a viewer who belongs to it (callers pass the token's workspace). */
-  async workspace(workspaceId: string): Promise<Workspace> {
-    const workspace = await this.db.getRepository(Workspace).findOneBy({ id: workspaceId });
+  async workspace(ctx: RequestContext, workspaceId: string): Promise<Workspace> {
+    const workspace = await ctx.work.em.getRepository(Workspace).findOneBy({ id: workspaceId });
     if (!workspace) throw new Error("the token's workspace no longer exists");
     return workspace;
   }
 
   /** Every workspace a user belongs to: a lookup across workspaces by nature. */
-  workspacesOfUser(userId: string): Promise<Workspace[]> {
+  workspacesOfUser(ctx: RequestContext, userId: string): Promise<Workspace[]> {
     return unscoped(() =>
-      this.db
+      ctx.work.em
         .getRepository(Workspace)
         .createQueryBuilder("w")
         .innerJoin(Membership, "m", "m.workspace_id = w.id")

@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import type { EventRow } from "../db/rows";
 import { inWorkspaceScope, runInSqlScope, unscoped } from "../db/sql-scope";
 import { currentHorizon, type ParsedCursor, readEventsAfter } from "../services/event-log";
-import type { FlowStartRow, FlowStartService } from "../services/flow-start.service";
+import { type FlowStartRow, readFlowStarts } from "../services/flow-start.service";
 import type { FeedSource } from "./feed";
 
 /**
@@ -41,12 +41,12 @@ export function eventSource(db: DataSource): FeedSource<EventRow> {
 }
 
 /** The flow starts outbox as a feed. */
-export function flowStartSource(db: DataSource, flowStarts: FlowStartService): FeedSource<FlowStartRow> {
+export function flowStartSource(db: DataSource): FeedSource<FlowStartRow> {
   return {
     read: (workspaceId, after, limit) =>
       inWorkspaceScope("feed:flowStarts", workspaceId, async () => {
         if (limit === 0) return { rows: [], horizon: await currentHorizon(db) };
-        return { rows: await flowStarts.read(workspaceId, after, limit), horizon: "0.0" };
+        return { rows: await readFlowStarts(db, workspaceId, after, limit), horizon: "0.0" };
       }),
     changed: changedIn(db, "flow_starts", "feed:flowStarts:sweep"),
   };

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { loadConfig } from "../../src/config";
@@ -37,15 +40,25 @@ export interface TestServer {
 
 let counter = 0;
 
-/** A real server on a random port over its own fresh database, as a client would meet it. */
-export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
-  const database = await createTestDatabase(
+/** A data folder for the embedded database, removed with the server. */
+function embeddedDatabase(): { url: string; dataDir: string; drop(): Promise<void> } {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "handover-embedded-"));
+  return { url: "", dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+}
+
+/**
+ * A real server on a random port over its own fresh database, as a client would meet it: a
+ * PostgreSQL database of its own, or with `embedded`, the embedded database (no DATABASE_URL) in
+ * a data folder of its own, as `npm start` runs on a machine without PostgreSQL.
+ */
+export async function startTestServer(overrides: Record<string, string> = {}, options: { embedded?: boolean } = {}): Promise<TestServer> {
+  const label =
     expect
       .getState()
       .testPath?.split("/")
       .pop()
-      ?.replace(/\.test\.ts$/, "") ?? "t",
-  );
+      ?.replace(/\.test\.ts$/, "") ?? "t";
+  const database = options.embedded ? embeddedDatabase() : await createTestDatabase(label);
   const logs: string[] = [];
   const announced: string[] = [];
   const sink = new Writable({
@@ -56,7 +69,7 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     },
   });
   const config = loadConfig({
-    DATABASE_URL: database.url,
+    ...("dataDir" in database ? { DATA_DIR: database.dataDir } : { DATABASE_URL: database.url }),
     PORT: "0",
     HOST: "127.0.0.1",
     LOG_LEVEL: "info",
@@ -115,6 +128,10 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
       // any it refused, and a refused statement anywhere fails the file that caused it.
       const refused = logs.filter((line) => line.includes("refused a statement on tenant table"));
       if (refused.length > 0) throw new Error(`tenant guard refused statements:\n${refused.join("\n")}`);
+      // Inside a mutation's transaction every statement goes through its connection: a read that
+      // reached for a second one is refused and logged, and fails the file that caused it.
+      const second = logs.filter((line) => line.includes("a second database connection was asked for"));
+      if (second.length > 0) throw new Error(`statements asked for a second connection inside a transaction:\n${second.join("\n")}`);
     },
   };
 }

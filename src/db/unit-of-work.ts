@@ -1,0 +1,207 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { DataSource, EntityManager, QueryRunner } from "typeorm";
+import { isRetryable, pauseBeforeRetry, transactionRetried } from "./transaction";
+
+/**
+ * The database side of one request: its statements, and the one transaction a mutation runs in.
+ *
+ * While the transaction is open, every statement of the request goes through its connection:
+ * services through `em`/`query`, loaders through the same unit. Code that reaches for the pool
+ * instead (a second connection) is refused at once (`SecondConnectionError`): with every pooled
+ * connection held by a transaction that waits for another one, or on the embedded database,
+ * which runs one transaction at a time, that second connection never comes.
+ *
+ * Work that must wait for the commit (waking subscribers, forgetting cached sessions) is
+ * registered with `afterCommit` and runs once the transaction has committed; a rollback drops it.
+ */
+export interface Work {
+  /** The open transaction's manager, else the pool's. */
+  readonly em: EntityManager;
+  query<T = unknown>(sql: string, params?: unknown[]): Promise<T>;
+  /**
+   * Runs `fn` in the open transaction (a mutation's), else in a transaction of its own: what
+   * must be all or nothing, whoever calls it.
+   */
+  transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` so that its failure undoes only its own writes: a savepoint inside the open
+   * transaction (a constraint that a service answers as a userError, then reads on), else a
+   * transaction of its own.
+   */
+  savepoint<T>(fn: (em: EntityManager) => Promise<T>): Promise<T>;
+  /** Runs `hook` after the open transaction commits (never after a rollback); at once when none is open. */
+  afterCommit(hook: () => void): void;
+}
+
+/** The unit whose transaction the running code belongs to, if any. */
+const running = new AsyncLocalStorage<UnitOfWork>();
+
+/** A statement or a connection asked for on the pool by code running inside a unit's open transaction. */
+export class SecondConnectionError extends Error {
+  constructor() {
+    super(
+      "a second database connection was asked for inside a request's open transaction; " +
+        "read and write through the request's unit of work (ctx.work, ctx.loaders) instead",
+    );
+    this.name = "SecondConnectionError";
+  }
+}
+
+/** How many transactions are open in this process, for metrics and tests. */
+let open = 0;
+export function openTransactions(): number {
+  return open;
+}
+
+export class UnitOfWork implements Work {
+  private runner: QueryRunner | undefined;
+  private hooks: Array<() => void> = [];
+  private savepoints = 0;
+
+  /**
+   * @param settled called when a transaction ends, committed or not: the request's loaders, which
+   * may hold rows read inside it, are replaced.
+   */
+  constructor(
+    private readonly db: DataSource,
+    private readonly settled?: () => void,
+  ) {}
+
+  /** The unit whose open transaction the calling code runs in. */
+  static current(): UnitOfWork | undefined {
+    const unit = running.getStore();
+    return unit?.runner ? unit : undefined;
+  }
+
+  /**
+   * Refuses a statement sent on `connection` by code running inside a unit's open transaction
+   * when `connection` is not that transaction's (called by the pool's client for each statement).
+   */
+  static checkConnection(connection: unknown): void {
+    const unit = UnitOfWork.current();
+    if (unit && unit.connection() !== connection) throw new SecondConnectionError();
+  }
+
+  /** Refuses to hand out a pooled connection to code running inside a unit's open transaction. */
+  static checkPoolRequest(): void {
+    if (UnitOfWork.current()) throw new SecondConnectionError();
+  }
+
+  get inTransaction(): boolean {
+    return this.runner !== undefined;
+  }
+
+  get em(): EntityManager {
+    return this.runner?.manager ?? this.db.manager;
+  }
+
+  query<T = unknown>(sql: string, params?: unknown[]): Promise<T> {
+    return this.em.query(sql, params) as Promise<T>;
+  }
+
+  /**
+   * Runs `work` in one transaction on one connection, committed when it resolves and rolled back
+   * when it throws. A deadlock or serialization failure runs it again (up to `attempts` times,
+   * after a short random pause), so clients never see those. A call made while the transaction is
+   * open joins it.
+   */
+  async run<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+    if (this.runner) return work();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(work);
+      } catch (error) {
+        if (attempt >= attempts || !isRetryable(error)) throw error;
+        transactionRetried();
+        await pauseBeforeRetry(attempt);
+      }
+    }
+  }
+
+  private async once<T>(work: () => Promise<T>): Promise<T> {
+    const runner = this.db.createQueryRunner();
+    let result: T;
+    open += 1;
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      this.runner = runner;
+      this.savepoints = 0;
+      result = await running.run(this, work);
+      this.runner = undefined;
+      await runner.commitTransaction();
+    } catch (error) {
+      this.runner = undefined;
+      this.hooks = [];
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      this.settled?.();
+      throw error;
+    } finally {
+      open -= 1;
+      await runner.release().catch(() => undefined);
+    }
+    const hooks = this.hooks;
+    this.hooks = [];
+    this.settled?.();
+    for (const hook of hooks) hook();
+    return result;
+  }
+
+  transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.run(() => fn(this.em));
+  }
+
+  async savepoint<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.runner;
+    if (!runner) return this.run(() => fn(this.em));
+    const name = `handover_${++this.savepoints}`;
+    const hooks = this.hooks.length;
+    await runner.query(`SAVEPOINT ${name}`);
+    let result: T;
+    try {
+      result = await fn(runner.manager);
+    } catch (error) {
+      // What the undone writes asked for after commit is forgotten with them. A lost connection
+      // fails the rollback too: the original error says more.
+      this.hooks.length = hooks;
+      await runner.query(`ROLLBACK TO SAVEPOINT ${name}`).catch(() => undefined);
+      throw error;
+    }
+    await runner.query(`RELEASE SAVEPOINT ${name}`);
+    return result;
+  }
+
+  afterCommit(hook: () => void): void {
+    if (this.runner) this.hooks.push(hook);
+    else hook();
+  }
+
+  /** The pg client of the open transaction. */
+  private connection(): unknown {
+    return (this.runner as (QueryRunner & { databaseConnection?: unknown }) | undefined)?.databaseConnection;
+  }
+}
+
+/**
+ * Makes the pool refuse connections to code running inside a unit's open transaction, so that a
+ * forgotten `DataSource` read fails at once instead of waiting for a connection that may never
+ * come. Installed on every data source the server opens.
+ */
+export function guardPool(db: DataSource): void {
+  const pool = (db.driver as unknown as { master?: { connect: (...args: unknown[]) => unknown } }).master;
+  if (!pool) throw new Error("guardPool: the data source is not initialized");
+  const connect = pool.connect.bind(pool);
+  pool.connect = (...args: unknown[]) => {
+    try {
+      UnitOfWork.checkPoolRequest();
+    } catch (error) {
+      const callback = args.find((a) => typeof a === "function") as ((e: unknown) => void) | undefined;
+      if (callback) {
+        process.nextTick(() => callback(error));
+        return undefined;
+      }
+      return Promise.reject(error);
+    }
+    return connect(...args);
+  };
+}
