@@ -129,3 +129,10 @@ export function parseMail(raw: string): ParsedMail {
     html: parts.find((p) => p.type.startsWith("text/html"))?.content,
   };
 }
+
+/** The invitation token in an email's link, whatever the server's public address. */
+export function invitationTokenIn(raw: string): string {
+  const match = /\/invitations\/accept\?token=(\S+)$/m.exec(parseMail(raw).text);
+  if (!match) throw new Error(`no invitation link in:\n${raw}`);
+  return decodeURIComponent(match[1]);
+}
