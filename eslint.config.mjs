@@ -15,11 +15,39 @@ export default tseslint.config(
     },
   },
   {
+    // Every password check goes through the one throttled gate.
+    files: ["src/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts", "examples/**/*.ts"],
+    ignores: ["src/auth/password-gate.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/auth/password", "./password"],
+              importNames: ["verifyPassword"],
+              message: "Check passwords with PasswordGate (src/auth/password-gate.ts): it counts every check toward the logIn lockout.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["test/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts", "examples/**/*.ts"],
     rules: { "no-console": "off", "@typescript-eslint/no-non-null-assertion": "off" },
   },
   {
     files: ["**/*.mjs", "**/*.js"],
-    languageOptions: { globals: { console: "readonly", process: "readonly", module: "writable", require: "readonly", __dirname: "readonly", URL: "readonly" } },
+    languageOptions: {
+      globals: {
+        console: "readonly",
+        process: "readonly",
+        module: "writable",
+        require: "readonly",
+        __dirname: "readonly",
+        URL: "readonly",
+      },
+    },
   },
 );

@@ -122,7 +122,9 @@ async function memberIdOf(srv: Target, token: string, userId: string): Promise<s
 
 const SPECS: Record<string, Spec> = {
   signUp: async (w) => (i) => ({
-    variables: { i: { email: `${w.unique("new")}-${i}@example.com`, password: "correct horse battery", name: "New", workspaceName: "Theirs" } },
+    variables: {
+      i: { email: `${w.unique("new")}-${i}@example.com`, password: "correct horse battery", name: "New", workspaceName: "Theirs" },
+    },
   }),
   logIn: async (w) => () => ({ variables: { i: { email: w.agent.email, password: w.agent.password } } }),
   logOut: async (w) => {
@@ -178,7 +180,9 @@ const SPECS: Record<string, Spec> = {
     return (i) => ({ variables: { i: { id, ...(i % 2 === 0 ? { topicIds: [w.topic] } : { allTopics: true }) } } });
   },
   deleteTeam: async (w) => {
-    const teams = await ids(CALLS, (i) => createdId(w, "createTeam", "CreateTeamInput", { name: `${w.unique("Old")} ${i}`, allTopics: true }, "team"));
+    const teams = await ids(CALLS, (i) =>
+      createdId(w, "createTeam", "CreateTeamInput", { name: `${w.unique("Old")} ${i}`, allTopics: true }, "team"),
+    );
     return (i) => ({ variables: { i: { id: teams[i] } } });
   },
   createContact: async (w) => (i) => ({ variables: { i: { name: `Contact ${i}`, urns: [`ext:${w.unique("c")}-${i}`] } } }),
@@ -196,7 +200,13 @@ const SPECS: Record<string, Spec> = {
   },
   createContactField: async (w) => (i) => ({ variables: { i: { name: `${w.unique("Field")} ${i}`, type: "TEXT" } } }),
   updateContactField: async (w) => {
-    const id = await createdId(w, "createContactField", "CreateContactFieldInput", { name: w.unique("Flag"), type: "TEXT" }, "contactField");
+    const id = await createdId(
+      w,
+      "createContactField",
+      "CreateContactFieldInput",
+      { name: w.unique("Flag"), type: "TEXT" },
+      "contactField",
+    );
     return (i) => ({ variables: { i: { id, featured: i % 2 === 0, priority: i } } });
   },
   deleteContactField: async (w) => {
@@ -306,9 +316,7 @@ function documentOf(schema: GraphQLSchema, name: string): string {
   const input = field.args.find((a) => a.name === "input");
   const type = isNonNullType(field.type) ? field.type.ofType : field.type;
   const selection = isObjectType(type) ? " { __typename }" : "";
-  return input
-    ? `mutation($i: ${String(input.type)}) { ${name}(input: $i)${selection} }`
-    : `mutation { ${name}${selection} }`;
+  return input ? `mutation($i: ${String(input.type)}) { ${name}(input: $i)${selection} }` : `mutation { ${name}${selection} }`;
 }
 
 /** The server on PostgreSQL, in this process. */
@@ -333,7 +341,11 @@ async function onEmbedded(dataDir: string): Promise<Target> {
       headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query, variables }),
     });
-    return { ...((await response.json()) as Omit<GqlResponse<T>, "status" | "headers">), status: response.status, headers: response.headers };
+    return {
+      ...((await response.json()) as Omit<GqlResponse<T>, "status" | "headers">),
+      status: response.status,
+      headers: response.headers,
+    };
   };
   return {
     gql,
@@ -368,10 +380,9 @@ function suite(backend: "PostgreSQL" | "the embedded database", start: (dataDir:
       const srv = await start(dataDir);
       // The first administrator of a new server, as printed for the terminal.
       const admin = await (async () => {
-        const res = await srv.gql<{ signUp: { token: string | null } }>(
-          `mutation($i: SignUpInput!) { signUp(input: $i) { token } }`,
-          { i: { email: `owner-${Date.now()}@example.com`, password: "owner password", name: "Owner", workspaceName: "Mutations" } },
-        );
+        const res = await srv.gql<{ signUp: { token: string | null } }>(`mutation($i: SignUpInput!) { signUp(input: $i) { token } }`, {
+          i: { email: `owner-${Date.now()}@example.com`, password: "owner password", name: "Owner", workspaceName: "Mutations" },
+        });
         if (!res.data?.signUp.token) throw new Error(`signUp failed: ${JSON.stringify(res)}`);
         return res.data.signUp.token;
       })();

@@ -24,7 +24,8 @@ interface Attempt {
 const SETTLE_WITHIN_MS = 60_000;
 
 /**
- * Failed password checks (logIn, acceptInvitation as an existing user), per email and per client
+ * Failed password checks (every check of PasswordGate: logIn, signUp with an existing email,
+ * acceptInvitation as an existing user), per email and per client
  * address, in this process. After `maxFailures` failures within `windowMs` for a key, further
  * attempts for it are refused with RATE_LIMITED and Retry-After until the oldest of them leaves
  * the window, without checking the password, so that a right guess during the lockout tells

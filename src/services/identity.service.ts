@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from "typeorm";
-import { LoginThrottle } from "../auth/login-throttle";
-import { decoyHash, generatePassword, hashPassword, verifyPassword } from "../auth/password";
+import { generatePassword, hashPassword } from "../auth/password";
+import { PasswordGate } from "../auth/password-gate";
 import { generateToken, hashToken } from "../auth/tokens";
 import type { Config } from "../config";
 import type { AuthedContext, RequestContext } from "../context";
@@ -54,14 +54,14 @@ function answerFor(result: Result<Session>): Result<Session> {
 
 /** Sign-up, logIn and logOut, and the first administrator of a brand-new database. */
 export class IdentityService {
-  /** Failed password checks per email and client address; acceptInvitation counts against it too. */
-  readonly loginThrottle: LoginThrottle;
+  /** Where every password is checked, and failures counted toward one lockout (acceptInvitation's too). */
+  readonly passwords: PasswordGate;
 
   constructor(
     private readonly config: Config,
     private readonly sessions: SessionChanges,
   ) {
-    this.loginThrottle = new LoginThrottle(config.loginMaxFailures, config.loginFailureWindowSeconds * 1000);
+    this.passwords = new PasswordGate(config);
   }
 
   /**
@@ -76,7 +76,12 @@ export class IdentityService {
     return answerFor(
       await unscoped(async () => {
         const existing = await this.findUserWithHash(ctx, email);
-        if (existing && !(await verifyPassword(input.password, existing.passwordHash))) {
+        // A password check like logIn's, counted toward the same lockout: signing up again is no
+        // way to guess an account's password.
+        if (
+          existing &&
+          !(await this.passwords.check({ email, address: ctx.clientAddress, password: input.password }, existing.passwordHash))
+        ) {
           return fail(UserErrorCode.EMAIL_TAKEN, "An account with this email already exists.", ["email"]);
         }
         const passwordHash = existing ? undefined : await hashPassword(input.password);
@@ -110,16 +115,11 @@ export class IdentityService {
    */
   async logIn(ctx: RequestContext, input: LogInInput): Promise<Result<Session>> {
     const email = normalizeEmail(input.email);
-    const attempt = this.loginThrottle.begin({ email, address: ctx.clientAddress });
     return answerFor(
       await unscoped(async () => {
         const user = await this.findUserWithHash(ctx, email);
-        const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash()));
-        if (!user || !valid) {
-          attempt.failed();
-          return fail(UserErrorCode.INVALID_CREDENTIALS, "Wrong email or password.");
-        }
-        attempt.succeeded();
+        const valid = await this.passwords.check({ email, address: ctx.clientAddress, password: input.password }, user?.passwordHash);
+        if (!user || !valid) return fail(UserErrorCode.INVALID_CREDENTIALS, "Wrong email or password.");
         const memberships = await ctx.work.em.getRepository(Membership).find({
           where: { userId: user.id },
           order: { lastLoginAt: { direction: "DESC", nulls: "LAST" }, createdAt: "DESC" },
@@ -195,6 +195,10 @@ export class IdentityService {
 
   private findUserWithHash(ctx: RequestContext, email: string): Promise<(User & { passwordHash: string }) | null> {
     return ctx.work.em
-      .getRepository(User).createQueryBuilder("u").addSelect("u.passwordHash").where("u.email = :email", { email }).getOne();
+      .getRepository(User)
+      .createQueryBuilder("u")
+      .addSelect("u.passwordHash")
+      .where("u.email = :email", { email })
+      .getOne();
   }
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import { hashPassword, verifyPassword } from "../auth/password";
+import { hashPassword } from "../auth/password";
 import { generateToken, hashToken } from "../auth/tokens";
 import type { Config } from "../config";
 import type { AuthedContext, RequestContext } from "../context";
@@ -234,12 +234,10 @@ export class InvitationService {
     if (existing) {
       if (!input.password) throw new BadInputError("password", "You already have an account: give its password, or log in first.");
       // Counted with logIn's failures: an invitation link is no way around its lockout.
-      const attempt = this.identity.loginThrottle.begin({ email, address: ctx.clientAddress });
-      if (!(await verifyPassword(input.password, existing.password_hash))) {
-        attempt.failed();
+      const claim = { email, address: ctx.clientAddress, password: input.password };
+      if (!(await this.identity.passwords.check(claim, existing.password_hash))) {
         return fail(UserErrorCode.INVALID_CREDENTIALS, "Wrong password.", ["password"]);
       }
-      attempt.succeeded();
       return ok(existing.id);
     }
     const name = input.name?.trim();
