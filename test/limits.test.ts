@@ -104,6 +104,32 @@ describe("query cost (MAX_QUERY_COST, 50,000)", () => {
     );
   });
 
+  it("multiplies a list that is not paged by its declared maximum (MaxItems)", async () => {
+    // 50 topics and General; a team's 1 to 10 topics; 250 contact fields; 5 notepad versions.
+    expect(await cost(`{ topics { id } }`)).toBe(51);
+    expect(await cost(`{ teams { id topics { id } } }`)).toBe(100 * (1 + 10));
+    expect(await cost(`{ ticketCounts { folders { open } topics { name } } }`)).toBe(1 + 3 + 51);
+    expect(await cost(`{ contacts(first: 2) { nodes { fields { value field { key } } notepadHistory { author { id } } } } }`)).toBe(
+      1 + 2 * (1 + 250 * 2 + 5 * 2),
+    );
+    // A scalar list stays free; a payload's lists count what they may hold.
+    expect(await cost(`{ contacts(first: 1) { nodes { urns } } }`)).toBe(2);
+    const bulk = `mutation { closeTickets(input: { ticketIds: [] }) { tickets { id } failures { ticketId } userErrors { code } } }`;
+    expect(await cost(bulk)).toBe(1 + 100 + 100 + 1);
+    expect(await cost(`mutation { setContactFields(input: { contactId: "x", values: [] }) { userErrors { field } } }`)).toBe(1 + 250);
+    // nodes(ids:) counts its ids, never more than 100.
+    expect(await cost(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: ["a", "b"] })).toBe(2);
+  });
+
+  it("counts a ticket's notes and the members as paged lists", async () => {
+    const notes = (args: string) => `query($id: ID!) { node(id: $id) { ... on Ticket { notes${args} { id ticket { id } } } } }`;
+    expect(await cost(notes(""), { id: "x" })).toBe(1 + 100 * 2);
+    expect(await cost(notes("(first: 5)"), { id: "x" })).toBe(1 + 5 * 2);
+    expect(await cost(notes("(last: 7)"), { id: "x" })).toBe(1 + 7 * 2);
+    expect(await cost(`{ members { id user { id } } }`)).toBe(100 * 2);
+    expect(await cost(`{ members(first: 10) { id } }`)).toBe(10);
+  });
+
   it("reads variables, their defaults, fragments and @skip/@include", async () => {
     const query = `query($n: Int = 5, $full: Boolean!) { tickets(first: $n) { ...Page } tickets2: tickets(first: 3) @include(if: $full) { nodes { id } } }
       fragment Page on TicketConnection { nodes { ...T } }
@@ -137,7 +163,8 @@ describe("query cost (MAX_QUERY_COST, 50,000)", () => {
       ticket { events(first: 100) { nodes { ticket { events(first: 10) { nodes { id } } } } } } } } } } }`;
     expectRefused(await srv.gql(close, { ids: [ticket.id] }, admin.token), "QUERY_TOO_COSTLY", {
       limit: 50000,
-      requested: 3 + 100 * (3 + 100 * 13),
+      // Up to 100 tickets (the ids a bulk change takes), each with its events.
+      requested: 1 + 100 * (2 + 100 * (3 + 100 * 13)),
     });
     const [row] = await srv.server.db.query(`SELECT status, version FROM tickets WHERE id = $1`, [uuid(ticket.id)]);
     expect(row).toEqual({ status: "OPEN", version: 1 });
@@ -158,6 +185,9 @@ describe("first and last (1..100)", () => {
         { id: ticket.contact.id },
         "first",
       ],
+      [`query($n: Int, $id: ID!) { node(id: $id) { ... on Ticket { notes(first: $n) { id } } } }`, { id: ticket.id }, "first"],
+      [`query($n: Int, $id: ID!) { node(id: $id) { ... on Ticket { notes(last: $n) { id } } } }`, { id: ticket.id }, "last"],
+      [`query($n: Int) { members(first: $n) { id } }`, {}, "first"],
       // Nested under a list: refused as a whole, not once per ticket.
       [`query($n: Int) { tickets(first: 5) { nodes { contact { tickets(first: $n) { nodes { id } } } } } }`, {}, "first"],
     ];

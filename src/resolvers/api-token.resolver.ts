@@ -2,6 +2,7 @@ import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { toGlobalId, uuidOf } from "../schema/global-id";
+import { MaxItems, RECOMMENDED_CAPS } from "../schema/list-bounds";
 import { CreateApiTokenInput, RevokeApiTokenInput } from "../schema/inputs/identity.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { CreateApiTokenPayload } from "../schema/types/identity.payloads";
@@ -10,6 +11,7 @@ import { ApiTokenType } from "../schema/types/identity.types";
 @Resolver(() => ApiTokenType)
 export class ApiTokenResolver {
   @Requires()
+  @MaxItems(RECOMMENDED_CAPS.apiTokensPerMember)
   @Query(() => [ApiTokenType], { description: "Your own API tokens in this workspace that still work, newest first." })
   async apiTokens(@Ctx() ctx: AuthedContext): Promise<ApiTokenType[]> {
     return (await ctx.services.tokens.list(ctx)).map((t) => ApiTokenType.from(t.token, t.role));

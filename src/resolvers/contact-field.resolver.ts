@@ -3,6 +3,7 @@ import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { type ContactField, Role } from "../entities";
 import { toGlobalId, uuidOf } from "../schema/global-id";
+import { MaxItems } from "../schema/list-bounds";
 import {
   CreateContactFieldInput,
   DeleteContactFieldInput,
@@ -14,7 +15,8 @@ import { DeletePayload } from "../schema/types/common.types";
 import { ContactFieldObject, ContactFieldPayload, ContactFieldValueObject, ContactNoteObject } from "../schema/types/contact-field.types";
 import { UserType } from "../schema/types/identity.types";
 import { ContactPayload, ContactType } from "../schema/types/ticket.types";
-import type { VisibleField } from "../services/contact-field.service";
+import { MAX_FIELDS, type VisibleField } from "../services/contact-field.service";
+import { NOTEPAD_HISTORY } from "../services/notepad.service";
 import type { Result } from "../services/user-error";
 
 function fieldPayload(result: Result<ContactField>): ContactFieldPayload {
@@ -36,6 +38,7 @@ async function contactPayload(ctx: AuthedContext, contactId: string, result: Res
 @Resolver(() => ContactFieldObject)
 export class ContactFieldResolver {
   @Requires()
+  @MaxItems(MAX_FIELDS)
   @Query(() => [ContactFieldObject], { description: "The contact fields you may see: featured first by priority, then by name." })
   async contactFields(@Ctx() ctx: AuthedContext): Promise<ContactFieldObject[]> {
     return (await ctx.services.fields.visible(ctx)).map((v) => ContactFieldObject.from(v.field));
@@ -103,6 +106,7 @@ export class ContactFieldResolver {
 @Resolver(() => ContactType)
 export class ContactFieldsOfContactResolver {
   @Directive("@contactFieldAccess")
+  @MaxItems(MAX_FIELDS)
   @FieldResolver(() => [ContactFieldValueObject], {
     description:
       "Values of the contact fields you may see, unset ones with a null value: featured first (higher priority first), then the rest by name.",
@@ -136,7 +140,8 @@ export class ContactFieldsOfContactResolver {
     return latest ? ContactNoteObject.from(latest) : null;
   }
 
-  @FieldResolver(() => [ContactNoteObject], { description: "The notepad's versions, newest first, at most five." })
+  @MaxItems(NOTEPAD_HISTORY)
+  @FieldResolver(() => [ContactNoteObject], { description: "The notepad's versions, newest first." })
   async notepadHistory(@Root() contact: ContactType, @Ctx() ctx: AuthedContext): Promise<ContactNoteObject[]> {
     return (await ctx.loaders.notepad.load(contact.uuid)).map(ContactNoteObject.from);
   }

@@ -2,12 +2,16 @@ import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphq
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { decodeCursor, encodeCursor, pageInfo, pageSize } from "../schema/connection";
+import { MaxItems } from "../schema/list-bounds";
 import { ContactGroupObject } from "../schema/types/contact-field.types";
 import { ContactConnection, ContactType } from "../schema/types/ticket.types";
 
 @Resolver(() => ContactGroupObject)
 export class ContactGroupResolver {
   @Requires()
+  // Only the system group "Open Tickets" exists: made with the workspace, one per workspace
+  // (contact_groups_system_key), and no operation makes another.
+  @MaxItems(1)
   @Query(() => [ContactGroupObject], { description: 'Contact groups, starting with the system group "Open Tickets".' })
   async contactGroups(@Ctx() ctx: AuthedContext): Promise<ContactGroupObject[]> {
     return (await ctx.services.groups.list(ctx)).map(ContactGroupObject.from);

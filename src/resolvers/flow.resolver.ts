@@ -3,11 +3,13 @@ import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { Role } from "../entities";
 import { RegisterFlowInput } from "../schema/inputs/ticket.inputs";
+import { MaxItems, RECOMMENDED_CAPS } from "../schema/list-bounds";
 import { FlowPayload, FlowType } from "../schema/types/ticket.types";
 
 @Resolver(() => FlowType)
 export class FlowResolver {
   @Requires(Role.ADMINISTRATOR, Role.EDITOR)
+  @MaxItems(RECOMMENDED_CAPS.flowsPerWorkspace)
   @Query(() => [FlowType], { description: "The registered flows, by name." })
   async flows(@Ctx() ctx: AuthedContext): Promise<FlowType[]> {
     return (await ctx.services.flows.list(ctx)).map(FlowType.from);

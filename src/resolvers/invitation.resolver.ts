@@ -3,6 +3,7 @@ import { Requires } from "../auth/requires";
 import type { AuthedContext, RequestContext } from "../context";
 import { Role } from "../entities";
 import { toGlobalId, uuidOf } from "../schema/global-id";
+import { MaxItems, RECOMMENDED_CAPS } from "../schema/list-bounds";
 import { AcceptInvitationInput, InviteMemberInput, RevokeInvitationInput } from "../schema/inputs/invitation.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { AuthPayload } from "../schema/types/identity.payloads";
@@ -14,6 +15,7 @@ import { authPayload } from "./identity.resolver";
 @Resolver(() => InvitationType)
 export class InvitationResolver {
   @Requires(Role.ADMINISTRATOR)
+  @MaxItems(RECOMMENDED_CAPS.pendingInvitationsPerWorkspace)
   @Query(() => [InvitationType], { description: "Pending invitations (not accepted, revoked or expired), newest first." })
   async invitations(@Ctx() ctx: AuthedContext): Promise<InvitationType[]> {
     return (await ctx.services.invitations.list(ctx)).map(InvitationType.from);

@@ -1,19 +1,42 @@
-import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
-import { Role } from "../entities";
+import { type Membership, Role } from "../entities";
+import { BadInputError } from "../errors";
+import { MAX_PAGE, pageSize } from "../schema/connection";
 import { toGlobalId, uuidOf } from "../schema/global-id";
 import { RemoveMemberInput, UpdateMemberInput } from "../schema/inputs/team.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { MemberType, UserType } from "../schema/types/identity.types";
 import { MemberPayload, TeamType } from "../schema/types/team.types";
 
+/** Oldest first, ties by id: a stable order to page through. */
+function byJoined(a: Membership, b: Membership): number {
+  return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 @Resolver(() => MemberType)
 export class MemberResolver {
   @Requires()
-  @Query(() => [MemberType], { description: "The members of the workspace, oldest first." })
-  async members(@Ctx() ctx: AuthedContext): Promise<MemberType[]> {
-    return (await ctx.services.workspaces.members(ctx)).map(MemberType.from);
+  @Query(() => [MemberType], {
+    description:
+      "The members of the workspace, oldest first, first (1 to 100, default 100) at a time: " +
+      "the next page is after the id of the last member of a page.",
+  })
+  async members(
+    @Ctx() ctx: AuthedContext,
+    @Arg("first", () => Int, { nullable: true, defaultValue: MAX_PAGE }) first?: number | null,
+    @Arg("after", () => ID, { nullable: true }) after?: string | null,
+  ): Promise<MemberType[]> {
+    const size = pageSize(first, "first", MAX_PAGE);
+    const afterId = after ? uuidOf(after, "Member", "after") : undefined;
+    const members = (await ctx.services.workspaces.members(ctx)).sort(byJoined);
+    let start = 0;
+    if (afterId !== undefined) {
+      start = members.findIndex((m) => m.id === afterId) + 1;
+      if (start === 0) throw new BadInputError("after", "after is not a member of this workspace (any more): start again without it.");
+    }
+    return members.slice(start, start + size).map(MemberType.from);
   }
 
   @Requires(Role.ADMINISTRATOR)

@@ -3,6 +3,7 @@ import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { BadInputError, NotFoundError } from "../errors";
 import { parseGlobalId } from "../schema/global-id";
+import { MaxItems } from "../schema/list-bounds";
 import { Role } from "../entities";
 import { ApiTokenType, MemberType, UserType, WorkspaceType } from "../schema/types/identity.types";
 import { ContactType, FlowType, MessageType, TicketEventObject, TicketType, TopicType } from "../schema/types/ticket.types";
@@ -116,6 +117,7 @@ export class NodeResolver {
   }
 
   @Requires()
+  @MaxItems(MAX_NODES)
   @Query(() => [Node], {
     nullable: "items",
     description: "Up to 100 objects by global ID, in order; an invisible one is null with a NOT_FOUND error at its index.",

@@ -4,10 +4,11 @@ import type { AuthedContext } from "../context";
 import { Role, type Shortcut } from "../entities";
 import { BadInputError } from "../errors";
 import { toGlobalId, uuidOf } from "../schema/global-id";
+import { MaxItems } from "../schema/list-bounds";
 import { CreateShortcutInput, DeleteShortcutInput, UpdateShortcutInput } from "../schema/inputs/shortcut.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { ShortcutPayload, ShortcutType } from "../schema/types/shortcut.types";
-import { SHORTCUT_SEARCH_MAX, SHORTCUT_SEARCH_MIN } from "../services/shortcut.service";
+import { MAX_SHORTCUTS, SHORTCUT_SEARCH_MAX, SHORTCUT_SEARCH_MIN } from "../services/shortcut.service";
 import type { Result } from "../services/user-error";
 
 function shortcutPayload(result: Result<Shortcut>): ShortcutPayload {
@@ -17,6 +18,7 @@ function shortcutPayload(result: Result<Shortcut>): ShortcutPayload {
 @Resolver(() => ShortcutType)
 export class ShortcutResolver {
   @Requires()
+  @MaxItems(MAX_SHORTCUTS)
   @Query(() => [ShortcutType], {
     description: `Pre-defined responses, by name. search (${SHORTCUT_SEARCH_MIN} to ${SHORTCUT_SEARCH_MAX} characters) keeps those whose name or text holds it, ignoring case.`,
   })

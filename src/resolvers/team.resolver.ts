@@ -4,7 +4,8 @@ import type { AuthedContext } from "../context";
 import { Role, type Team } from "../entities";
 import { BadInputError } from "../errors";
 import { toGlobalId, uuidOf } from "../schema/global-id";
-import { CreateTeamInput, DeleteTeamInput, UpdateTeamInput } from "../schema/inputs/team.inputs";
+import { CreateTeamInput, DeleteTeamInput, MAX_TEAM_TOPICS, UpdateTeamInput } from "../schema/inputs/team.inputs";
+import { MaxItems, RECOMMENDED_CAPS } from "../schema/list-bounds";
 import { DeletePayload } from "../schema/types/common.types";
 import { TeamPayload, TeamType } from "../schema/types/team.types";
 import { TopicType } from "../schema/types/ticket.types";
@@ -19,11 +20,13 @@ const topicIds = (ids: string[]) => ids.map((id, i) => uuidOf(id, "Topic", `topi
 @Resolver(() => TeamType)
 export class TeamResolver {
   @Requires()
+  @MaxItems(RECOMMENDED_CAPS.teamsPerWorkspace)
   @Query(() => [TeamType], { description: "The teams of the workspace, by name." })
   async teams(@Ctx() ctx: AuthedContext): Promise<TeamType[]> {
     return (await ctx.services.teams.list(ctx)).map(TeamType.from);
   }
 
+  @MaxItems(MAX_TEAM_TOPICS)
   @FieldResolver(() => [TopicType], { description: "The team's topics; empty when allTopics." })
   async topics(@Root() team: TeamType, @Ctx() ctx: AuthedContext): Promise<TopicType[]> {
     return (await ctx.loaders.topicsOfTeam.load(team.uuid)).map(TopicType.from);

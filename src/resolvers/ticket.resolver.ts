@@ -3,8 +3,9 @@ import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { Role } from "../entities";
 import { BadInputError } from "../errors";
-import { decodeCursor, encodeCursor, pageInfo, pageWindow, trimPage } from "../schema/connection";
+import { decodeCursor, encodeCursor, MAX_PAGE, pageInfo, pageSize, pageWindow, trimPage } from "../schema/connection";
 import { toGlobalId, uuidOf } from "../schema/global-id";
+import { MaxItems } from "../schema/list-bounds";
 import {
   AddTicketNoteInput,
   AssignTicketsInput,
@@ -179,12 +180,23 @@ export class TicketResolver {
     return message && MessageType.from(message);
   }
 
+  @MaxItems(MAX_PAGE)
   @FieldResolver(() => [TicketEventObject], {
-    description: "Events that carry a note, oldest first: OPENED (when opened with one) and NOTE_ADDED.",
+    description:
+      "Events that carry a note, oldest first: OPENED (when opened with one) and NOTE_ADDED. " +
+      "first (default 100) reads the oldest, last the newest, 1 to 100 either way; events pages through the whole thread.",
   })
-  async notes(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<TicketEventObject[]> {
+  async notes(
+    @Root() ticket: TicketType,
+    @Ctx() ctx: AuthedContext,
+    @Arg("first", () => Int, { nullable: true }) first?: number | null,
+    @Arg("last", () => Int, { nullable: true }) last?: number | null,
+  ): Promise<TicketEventObject[]> {
+    if (first != null && last != null) throw new BadInputError("last", "Give first or last, not both.");
+    const size = last != null ? pageSize(last, "last", MAX_PAGE) : pageSize(first, "first", MAX_PAGE);
     if (!(await canSeeThread(ctx, ticket))) return [];
-    return (await ctx.loaders.notesOfTicket.load(ticket.row.id)).map(TicketEventObject.from);
+    const notes = await ctx.loaders.notesOfTicket.load(ticket.row.id);
+    return (last != null ? notes.slice(-size) : notes.slice(0, size)).map(TicketEventObject.from);
   }
 
   @FieldResolver(() => TicketEventConnection, { description: "The thread, oldest first; last/before for the newest page." })

@@ -3,11 +3,13 @@ import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { Role } from "../entities";
 import { toGlobalId, uuidOf } from "../schema/global-id";
+import { MaxItems } from "../schema/list-bounds";
 import { CreateTopicInput, DeleteTopicInput, UpdateTopicInput } from "../schema/inputs/ticket.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { TopicPayload, TopicType } from "../schema/types/ticket.types";
 import { TicketStatus } from "../entities";
 import type { Result } from "../services/user-error";
+import { MAX_TOPICS } from "../services/topic.service";
 import { canSeeTopic, visibleTopicIds } from "../services/visibility";
 import type { Topic } from "../entities";
 
@@ -18,6 +20,7 @@ function topicPayload(result: Result<Topic>): TopicPayload {
 @Resolver(() => TopicType)
 export class TopicResolver {
   @Requires()
+  @MaxItems(MAX_TOPICS + 1)
   @Query(() => [TopicType], { description: "The topics you may see, General first." })
   async topics(@Ctx() ctx: AuthedContext): Promise<TopicType[]> {
     return (await ctx.services.topics.list(ctx)).map(TopicType.from);

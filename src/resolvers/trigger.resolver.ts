@@ -1,9 +1,10 @@
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
-import { Role, type Trigger } from "../entities";
+import { Role, type Trigger, TriggerType } from "../entities";
 import { BadInputError } from "../errors";
 import { toGlobalId, uuidOf } from "../schema/global-id";
+import { MaxItems } from "../schema/list-bounds";
 import { CreateTriggerInput, DeleteTriggerInput } from "../schema/inputs/trigger.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { FlowType } from "../schema/types/ticket.types";
@@ -24,6 +25,8 @@ export async function loadFlow(ctx: AuthedContext, id: string): Promise<FlowType
 @Resolver(() => TriggerObject)
 export class TriggerResolver {
   @Requires(Role.ADMINISTRATOR, Role.EDITOR)
+  // One per type and workspace: the unique index triggers_type_key.
+  @MaxItems(Object.keys(TriggerType).length)
   @Query(() => [TriggerObject], { description: "The workspace's triggers (at most one per type)." })
   async triggers(@Ctx() ctx: AuthedContext): Promise<TriggerObject[]> {
     return (await ctx.services.triggers.list(ctx)).map(TriggerObject.from);

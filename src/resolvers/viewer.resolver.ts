@@ -2,6 +2,7 @@ import { Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext, RequestContext } from "../context";
 import { UserType, ViewerType, WorkspaceType } from "../schema/types/identity.types";
+import { MaxItems, RECOMMENDED_CAPS } from "../schema/list-bounds";
 import { TeamType } from "../schema/types/team.types";
 
 @Resolver(() => ViewerType)
@@ -31,6 +32,7 @@ export class ViewerResolver {
     return team ? TeamType.from(team) : null;
   }
 
+  @MaxItems(RECOMMENDED_CAPS.workspacesPerUser)
   @FieldResolver(() => [WorkspaceType], { description: "Every workspace the user belongs to; logIn with workspaceId to switch." })
   async workspaces(@Root() viewer: ViewerType, @Ctx() ctx: RequestContext): Promise<WorkspaceType[]> {
     return (await ctx.services.workspaces.workspacesOfUser(ctx, viewer.userId)).map(WorkspaceType.from);

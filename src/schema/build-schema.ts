@@ -16,6 +16,7 @@ import { authChecker } from "../auth/auth-checker";
 import { AUTH_DIRECTIVE } from "../auth/requires";
 import type { RequestContext } from "../context";
 import { authDirective, contactFieldAccessDirective } from "./directives";
+import { describeListBounds } from "./list-bounds";
 
 /**
  * Appends "Requires: ..." to the description of every field carrying `@auth`, so the rule that
@@ -76,6 +77,7 @@ export async function buildHandoverSchema(resolvers: NonEmptyArray<Function>): P
     ...built.toConfig(),
     directives: [...built.getDirectives(), authDirective(built.getType("Role") as GraphQLEnumType), contactFieldAccessDirective],
   });
+  describeListBounds(schema);
   describeRequirements(schema);
   runMutationsInUnitsOfWork(schema);
   return schema;

@@ -21,10 +21,14 @@ import {
 } from "graphql";
 import { BadInputError } from "../../errors";
 import { MAX_PAGE } from "../../schema/connection";
+import { maxItemsOf } from "../../schema/list-bounds";
 import { limitError } from "./limit-error";
 import { fieldDefinition } from "./selections";
 
-/** What a connection reads when first and last are left out and the schema gives no default (src/schema/connection.ts). */
+/**
+ * What a connection reads when first and last are left out and neither the schema gives a default
+ * nor the field a maximum (src/schema/connection.ts).
+ */
 export const DEFAULT_PAGE = 25;
 
 type Variables = Readonly<Record<string, unknown>>;
@@ -46,7 +50,8 @@ function isConnection(type: GraphQLNamedType | undefined): boolean {
  * Computes an operation's cost, in the manner of GitHub's node limit: the most objects it can
  * return. Every field of an object type counts one per object it is selected on; a field paged by
  * first/last (a connection, or a list such as flowStarts) counts its items as first (or last, or
- * its default) each; nodes(ids:) counts one per id. Scalars are free. Fragments count where they
+ * its default) each; nodes(ids:) counts one per id; any other list counts its declared maximum
+ * (MaxItems, src/schema/list-bounds.ts) of items. Scalars are free. Fragments count where they
  * are spread, @skip/@include are honoured, variables are read (with their defaults).
  *
  * Checks first/last on the way: outside 1..100 is BAD_USER_INPUT naming the argument, before
@@ -89,8 +94,12 @@ export function operationCost(
     return true;
   };
 
-  /** How many items a paged field returns, or undefined for a field that is not paged. */
-  const pageOf = (node: FieldNode, definition: GraphQLField<unknown, unknown>): number | undefined => {
+  /**
+   * How many items a paged field returns as asked (first/last, else their schema default), null for
+   * a paged field asked without a size and with no schema default, undefined for a field that is not
+   * paged.
+   */
+  const pageOf = (node: FieldNode, definition: GraphQLField<unknown, unknown>): number | null | undefined => {
     let size: number | undefined;
     let paged = false;
     for (const name of ["first", "last"]) {
@@ -106,7 +115,7 @@ export function operationCost(
     if (paged) {
       if (size !== undefined) return size;
       const declared = definition.args.find((a) => a.name === "first" || a.name === "last");
-      return typeof declared?.defaultValue === "number" ? declared.defaultValue : DEFAULT_PAGE;
+      return typeof declared?.defaultValue === "number" ? declared.defaultValue : null;
     }
     const ids = definition.args.find((a) => a.name === "ids");
     const idsType = ids && (isNonNullType(ids.type) ? ids.type.ofType : ids.type);
@@ -115,6 +124,19 @@ export function operationCost(
       return Array.isArray(value) ? value.length : 1;
     }
     return undefined;
+  };
+
+  /**
+   * How many items a list field can hold in the answer: its page, never above its declared maximum;
+   * without a page size its declared maximum, else DEFAULT_PAGE; undefined for a field that is
+   * neither paged nor bounded (one object, or a list of scalars).
+   */
+  const itemsOf = (node: FieldNode, definition: GraphQLField<unknown, unknown>): number | undefined => {
+    const page = pageOf(node, definition);
+    const max = maxItemsOf(definition);
+    if (page === undefined) return max;
+    if (page === null) return max ?? DEFAULT_PAGE;
+    return max === undefined ? page : Math.min(page, max);
   };
 
   const memo = new Map<string, Tally>();
@@ -154,10 +176,10 @@ export function operationCost(
     const type = getNamedType(definition.type);
     const self = isCompositeType(type) ? 1 : 0;
     const below = node.selectionSet ? tally(node.selectionSet, type) : { once: 0, perItem: 0 };
-    const page = pageOf(node, definition);
-    if (page === undefined) return self + below.once + below.perItem;
-    if (isConnection(type)) return self + below.once + page * below.perItem;
-    return page * (self + below.once + below.perItem);
+    const items = itemsOf(node, definition);
+    if (items === undefined) return self + below.once + below.perItem;
+    if (isConnection(type)) return self + below.once + items * below.perItem;
+    return items * (self + below.once + below.perItem);
   };
 
   const total = tally(operation.selectionSet, schema.getRootType(operation.operation) ?? undefined);

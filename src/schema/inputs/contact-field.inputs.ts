@@ -4,6 +4,9 @@ import { ContactFieldType, FieldAccess } from "../enums";
 import { IsGlobalId } from "../global-id";
 import { TrimmedLength } from "../validators";
 
+/** The values one setContactFields sets: as many as a workspace has fields. Each may be a userError. */
+export const MAX_FIELD_VALUES = 250;
+
 const FIELD_NAME = /^\s*\p{L}[\p{L}\p{N} -]*\s*$/u;
 const FIELD_NAME_MESSAGE = "name must start with a letter and hold only letters, digits, spaces and hyphens";
 
@@ -83,7 +86,7 @@ export class SetContactFieldsInput {
   contactId: string;
 
   @Field(() => [FieldValueInput])
-  @ArrayMaxSize(250)
+  @ArrayMaxSize(MAX_FIELD_VALUES)
   @ValidateNested({ each: true })
   values: FieldValueInput[];
 }

@@ -4,6 +4,9 @@ import { Role } from "../enums";
 import { IsGlobalId } from "../global-id";
 import { TrimmedLength } from "../validators";
 
+/** The topics of a team that is not allTopics: 1 to 10. */
+export const MAX_TEAM_TOPICS = 10;
+
 @InputType("CreateTeamInput", { description: "Exactly one of allTopics: true and 1 to 10 topicIds." })
 export class CreateTeamInput {
   @Field()
@@ -13,7 +16,7 @@ export class CreateTeamInput {
   @Field(() => [ID], { nullable: true })
   @IsOptional()
   @ArrayMinSize(1)
-  @ArrayMaxSize(10)
+  @ArrayMaxSize(MAX_TEAM_TOPICS)
   @IsGlobalId("Topic", { each: true })
   topicIds?: string[] | null;
 
@@ -35,7 +38,7 @@ export class UpdateTeamInput {
   @Field(() => [ID], { nullable: true })
   @IsOptional()
   @ArrayMinSize(1)
-  @ArrayMaxSize(10)
+  @ArrayMaxSize(MAX_TEAM_TOPICS)
   @IsGlobalId("Topic", { each: true })
   topicIds?: string[] | null;
 

@@ -7,6 +7,9 @@ import { TrimmedLength } from "../validators";
 
 const NO_QUOTES = /^[^"\\]*$/;
 
+/** The ticket ids a bulk change takes: 1 to 100. Its payload's tickets and failures hold at most as many. */
+export const MAX_BULK_TICKETS = 100;
+
 @InputType("CreateTopicInput")
 export class CreateTopicInput {
   @Field()
@@ -140,7 +143,7 @@ export class OpenTicketInput {
 export class AssignTicketsInput {
   @Field(() => [ID], { description: "1 to 100 ticket ids." })
   @ArrayMinSize(1)
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(MAX_BULK_TICKETS)
   @IsGlobalId("Ticket", { each: true })
   ticketIds: string[];
 
@@ -154,7 +157,7 @@ export class AssignTicketsInput {
 export class ChangeTicketTopicInput {
   @Field(() => [ID])
   @ArrayMinSize(1)
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(MAX_BULK_TICKETS)
   @IsGlobalId("Ticket", { each: true })
   ticketIds: string[];
 
@@ -167,7 +170,7 @@ export class ChangeTicketTopicInput {
 export class CloseTicketsInput {
   @Field(() => [ID])
   @ArrayMinSize(1)
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(MAX_BULK_TICKETS)
   @IsGlobalId("Ticket", { each: true })
   ticketIds: string[];
 }
@@ -176,7 +179,7 @@ export class CloseTicketsInput {
 export class ReopenTicketsInput {
   @Field(() => [ID])
   @ArrayMinSize(1)
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(MAX_BULK_TICKETS)
   @IsGlobalId("Ticket", { each: true })
   ticketIds: string[];
 }
@@ -185,7 +188,7 @@ export class ReopenTicketsInput {
 export class AddTicketNoteInput {
   @Field(() => [ID])
   @ArrayMinSize(1)
-  @ArrayMaxSize(100)
+  @ArrayMaxSize(MAX_BULK_TICKETS)
   @IsGlobalId("Ticket", { each: true })
   ticketIds: string[];
 

@@ -1,6 +1,13 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { UserErrorCode } from "../enums";
+import { MaxItems } from "../list-bounds";
 import type { UserError as DomainUserError } from "../../services/user-error";
+
+/**
+ * The userErrors of a payload: a service refuses with one UserError (fail() in
+ * src/services/user-error.ts). setContactFields alone reports one per value (MAX_FIELD_VALUES).
+ */
+export const MAX_USER_ERRORS = 1;
 
 @ObjectType("UserError", { description: "An expected failure, with a stable code." })
 export class UserErrorType implements DomainUserError {
@@ -34,6 +41,7 @@ export class DeletePayload {
   @Field(() => ID, { nullable: true })
   deletedId: string | null;
 
+  @MaxItems(MAX_USER_ERRORS)
   @Field(() => [UserErrorType])
   userErrors: UserErrorType[];
 }

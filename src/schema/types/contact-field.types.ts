@@ -2,7 +2,8 @@ import { Field, Int, ObjectType } from "type-graphql";
 import type { ContactField, ContactGroup, ContactNote } from "../../entities";
 import { ContactFieldType, FieldAccess } from "../enums";
 import { toGlobalId } from "../global-id";
-import { UserErrorType } from "./common.types";
+import { MAX_USER_ERRORS, UserErrorType } from "./common.types";
+import { MaxItems } from "../list-bounds";
 import { Node } from "./node";
 import { UserType } from "./identity.types";
 
@@ -91,6 +92,7 @@ export class ContactFieldPayload {
   @Field(() => ContactFieldObject, { nullable: true })
   contactField: ContactFieldObject | null;
 
+  @MaxItems(MAX_USER_ERRORS)
   @Field(() => [UserErrorType])
   userErrors: UserErrorType[];
 }

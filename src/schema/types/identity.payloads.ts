@@ -1,5 +1,6 @@
 import { Field, ObjectType } from "type-graphql";
-import { UserErrorType } from "./common.types";
+import { MAX_USER_ERRORS, UserErrorType } from "./common.types";
+import { MaxItems } from "../list-bounds";
 import { ApiTokenType, ViewerType } from "./identity.types";
 
 @ObjectType("AuthPayload")
@@ -10,6 +11,7 @@ export class AuthPayload {
   @Field(() => ViewerType, { nullable: true })
   viewer: ViewerType | null;
 
+  @MaxItems(MAX_USER_ERRORS)
   @Field(() => [UserErrorType])
   userErrors: UserErrorType[];
 }
@@ -22,6 +24,7 @@ export class CreateApiTokenPayload {
   @Field(() => ApiTokenType, { nullable: true })
   apiToken: ApiTokenType | null;
 
+  @MaxItems(MAX_USER_ERRORS)
   @Field(() => [UserErrorType])
   userErrors: UserErrorType[];
 }

@@ -2,7 +2,8 @@ import { Field, ObjectType } from "type-graphql";
 import type { InvitationRow } from "../../services/invitation.service";
 import { Role } from "../enums";
 import { toGlobalId } from "../global-id";
-import { UserErrorType } from "./common.types";
+import { MAX_USER_ERRORS, UserErrorType } from "./common.types";
+import { MaxItems } from "../list-bounds";
 import { Node } from "./node";
 
 @ObjectType("Invitation", {
@@ -44,6 +45,7 @@ export class InvitationPayload {
   @Field(() => InvitationType, { nullable: true })
   invitation: InvitationType | null;
 
+  @MaxItems(MAX_USER_ERRORS)
   @Field(() => [UserErrorType])
   userErrors: UserErrorType[];
 }

@@ -1,7 +1,8 @@
 import { Field, ObjectType } from "type-graphql";
 import type { Shortcut } from "../../entities";
 import { toGlobalId } from "../global-id";
-import { UserErrorType } from "./common.types";
+import { MAX_USER_ERRORS, UserErrorType } from "./common.types";
+import { MaxItems } from "../list-bounds";
 import { Node } from "./node";
 
 @ObjectType("Shortcut", { implements: Node, description: "A pre-defined response agents insert into replies." })
@@ -22,6 +23,7 @@ export class ShortcutPayload {
   @Field(() => ShortcutType, { nullable: true })
   shortcut: ShortcutType | null;
 
+  @MaxItems(MAX_USER_ERRORS)
   @Field(() => [UserErrorType])
   userErrors: UserErrorType[];
 }

@@ -1,7 +1,8 @@
 import { Field, ObjectType } from "type-graphql";
 import type { Team } from "../../entities";
 import { toGlobalId } from "../global-id";
-import { UserErrorType } from "./common.types";
+import { MAX_USER_ERRORS, UserErrorType } from "./common.types";
+import { MaxItems } from "../list-bounds";
 import { MemberType } from "./identity.types";
 import { Node } from "./node";
 
@@ -25,6 +26,7 @@ export class TeamPayload {
   @Field(() => TeamType, { nullable: true })
   team: TeamType | null;
 
+  @MaxItems(MAX_USER_ERRORS)
   @Field(() => [UserErrorType])
   userErrors: UserErrorType[];
 }
@@ -34,6 +36,7 @@ export class MemberPayload {
   @Field(() => MemberType, { nullable: true })
   member: MemberType | null;
 
+  @MaxItems(MAX_USER_ERRORS)
   @Field(() => [UserErrorType])
   userErrors: UserErrorType[];
 }

@@ -2,7 +2,11 @@ import { Field, ID, Int, ObjectType } from "type-graphql";
 import type { Flow, Message, Topic } from "../../entities";
 import { MessageDirection, MessageStatus, TicketEventType, TicketFolder, TicketStatus, UserErrorCode } from "../enums";
 import { toGlobalId } from "../global-id";
-import { PageInfo, UserErrorType } from "./common.types";
+import { MAX_TOPICS } from "../../services/topic.service";
+import { MAX_FIELD_VALUES } from "../inputs/contact-field.inputs";
+import { MAX_BULK_TICKETS } from "../inputs/ticket.inputs";
+import { MaxItems } from "../list-bounds";
+import { MAX_USER_ERRORS, PageInfo, UserErrorType } from "./common.types";
 import { Node } from "./node";
 import { type ContactWithUrns, type EventRow, type TicketRelated, type TicketRow } from "../../db/rows";
 
@@ -291,9 +295,11 @@ export class FolderCount {
 
 @ObjectType("TicketCounts")
 export class TicketCounts {
+  @MaxItems(Object.keys(TicketFolder).length)
   @Field(() => [FolderCount])
   folders: FolderCount[];
 
+  @MaxItems(MAX_TOPICS + 1)
   @Field(() => [TopicType], { description: "The topics you may see, each with its openCount." })
   topics: TopicType[];
 }
@@ -303,6 +309,7 @@ export class TopicPayload {
   @Field(() => TopicType, { nullable: true })
   topic: TopicType | null;
 
+  @MaxItems(MAX_USER_ERRORS)
   @Field(() => [UserErrorType])
   userErrors: UserErrorType[];
 }
@@ -312,6 +319,7 @@ export class ContactPayload {
   @Field(() => ContactType, { nullable: true })
   contact: ContactType | null;
 
+  @MaxItems(MAX_FIELD_VALUES)
   @Field(() => [UserErrorType])
   userErrors: UserErrorType[];
 }
@@ -321,6 +329,7 @@ export class FlowPayload {
   @Field(() => FlowType, { nullable: true })
   flow: FlowType | null;
 
+  @MaxItems(MAX_USER_ERRORS)
   @Field(() => [UserErrorType])
   userErrors: UserErrorType[];
 }
@@ -336,6 +345,7 @@ export class OpenTicketPayload {
   @Field(() => [String])
   warnings: string[];
 
+  @MaxItems(MAX_USER_ERRORS)
   @Field(() => [UserErrorType])
   userErrors: UserErrorType[];
 }
@@ -359,12 +369,15 @@ export class TicketFailureType {
 
 @ObjectType("BulkTicketPayload")
 export class BulkTicketPayload {
+  @MaxItems(MAX_BULK_TICKETS)
   @Field(() => [TicketType], { description: "The tickets changed, in input order." })
   tickets: TicketType[];
 
+  @MaxItems(MAX_BULK_TICKETS)
   @Field(() => [TicketFailureType])
   failures: TicketFailureType[];
 
+  @MaxItems(MAX_USER_ERRORS)
   @Field(() => [UserErrorType])
   userErrors: UserErrorType[];
 }
@@ -374,6 +387,7 @@ export class MessagePayload {
   @Field(() => MessageType, { nullable: true })
   message: MessageType | null;
 
+  @MaxItems(MAX_USER_ERRORS)
   @Field(() => [UserErrorType])
   userErrors: UserErrorType[];
 }

@@ -3,7 +3,8 @@ import type { Trigger } from "../../entities";
 import type { FlowStartRow } from "../../services/flow-start.service";
 import { TriggerType } from "../enums";
 import { toGlobalId } from "../global-id";
-import { UserErrorType } from "./common.types";
+import { MAX_USER_ERRORS, UserErrorType } from "./common.types";
+import { MaxItems } from "../list-bounds";
 import { Node } from "./node";
 
 @ObjectType("Trigger", { implements: Node, description: "Starts a flow when something happens to a ticket; one per type per workspace." })
@@ -26,6 +27,7 @@ export class TriggerPayload {
   @Field(() => TriggerObject, { nullable: true })
   trigger: TriggerObject | null;
 
+  @MaxItems(MAX_USER_ERRORS)
   @Field(() => [UserErrorType])
   userErrors: UserErrorType[];
 }
