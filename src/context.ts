@@ -50,6 +50,11 @@ export interface RequestContext {
 export interface Connection {
   bufferedAmount(): number;
   close(code: number, reason: string): void;
+  /**
+   * Calls `listener` each time the connection's member is checked again after a change to their
+   * token, role or team (the actor then holds their current role and topics). Returns a remover.
+   */
+  onActorChange(listener: () => void): () => void;
 }
 
 /** A context whose actor is known: what services receive once the auth checker has run. */

@@ -151,9 +151,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       token,
       clientAddress,
       work,
-      loaders: createLoaders(work, resolved?.workspaceId),
+      loaders: createLoaders(work, resolved?.workspaceId, () => ctx.actor?.topicIds ?? null),
       renewLoaders: () => {
-        ctx.loaders = createLoaders(work, resolved?.workspaceId);
+        ctx.loaders = createLoaders(work, resolved?.workspaceId, () => ctx.actor?.topicIds ?? null);
       },
       services,
       feeds,

@@ -302,6 +302,42 @@ describe("ticketEvents subscription", () => {
     await client.dispose();
   });
 
+  it("an editor demoted to agent has their flowStarts subscription completed at once, without one FORBIDDEN per start", async () => {
+    const editor = await addMember(srv, admin.workspaceId, "EDITOR");
+    await ok(srv, `mutation { registerFlow(input: { name: "Survey", externalId: "demotion-survey" }) { flow { id } } }`, {}, admin.token);
+    const { triggers } = await ok<{ triggers: Array<{ id: string }> }>(srv, `{ triggers { id } }`, {}, admin.token);
+    for (const t of triggers)
+      await ok(srv, `mutation($i: DeleteTriggerInput!) { deleteTrigger(input: $i) { id } }`, { i: { id: t.id } }, admin.token);
+    await ok(
+      srv,
+      `mutation { createTrigger(input: { type: TICKET_CLOSED, flowExternalId: "demotion-survey" }) { trigger { id } } }`,
+      {},
+      admin.token,
+    );
+    const received: unknown[] = [];
+    let completed = false;
+    const client = createClient({
+      url: srv.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { Authorization: `Bearer ${editor.token}` },
+      retryAttempts: 0,
+    });
+    client.subscribe(
+      { query: `subscription { flowStarts { cursor } }` },
+      { next: (v) => received.push(v), error: (e) => received.push(e), complete: () => (completed = true) },
+    );
+    const close = (id: string) =>
+      ok(srv, `mutation($i: CloseTicketsInput!) { closeTickets(input: $i) { tickets { id } } }`, { i: { ticketIds: [id] } }, admin.token);
+    await close((await openTicket(srv, admin.token)).id);
+    await until(() => received.length === 1, "the first start", 3000);
+    await updateMember(srv, admin.token, editor.userId, { role: "AGENT" });
+    await until(() => completed, "the subscription to complete", 3000);
+    await close((await openTicket(srv, admin.token)).id);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(received).toEqual([{ data: { flowStarts: { cursor: expect.any(String) } } }]);
+    await client.dispose();
+  });
+
   it("TicketConnection.eventCursor: subscribing from it misses nothing after the list", async () => {
     const page = await ok<{ tickets: { eventCursor: string } }>(srv, `{ tickets(first: 1) { eventCursor } }`, {}, admin.token);
     const ticket = await openTicket(srv, admin.token);

@@ -41,9 +41,10 @@ const UNAVAILABLE_MESSAGES = [
 ];
 /**
  * TypeORM releases a transaction's query runner when its connection emits an error (the server
- * went away mid-transaction); the transaction's next statement then fails with this.
+ * went away mid-transaction); the transaction's next statement then fails with one of these (a
+ * unit of work never uses its runner after releasing it itself).
  */
-const RELEASED_RUNNER = "QueryRunnerProviderAlreadyReleasedError";
+const RELEASED_RUNNER = new Set(["QueryRunnerProviderAlreadyReleasedError", "QueryRunnerAlreadyReleasedError"]);
 
 /** Whether an error, or one it wraps (TypeORM's driverError, a cause, GraphQL's originalError), is a lost database. */
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -64,7 +65,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     };
     if (typeof code === "string" && (UNAVAILABLE_STATES.test(code) || UNAVAILABLE_ERRNOS.has(code))) return true;
     if (typeof message === "string" && UNAVAILABLE_MESSAGES.some((m) => m.test(message))) return true;
-    if (name === RELEASED_RUNNER || (e as { constructor?: { name?: unknown } }).constructor?.name === RELEASED_RUNNER) return true;
+    const constructorName = (e as { constructor?: { name?: unknown } }).constructor?.name;
+    if (RELEASED_RUNNER.has(String(name)) || RELEASED_RUNNER.has(String(constructorName))) return true;
     pending.push(driverError, cause, originalError);
     // AggregateError (a connection refused on both IPv4 and IPv6).
     if (Array.isArray(errors)) pending.push(...errors);

@@ -33,6 +33,11 @@ export interface Loaders {
   flow: DataLoader<string, Flow | null>;
   message: DataLoader<string, Message | null>;
   ticket: DataLoader<string, TicketRow | null>;
+  /**
+   * A ticket rebuilt from its events as it was at its last version in the viewer's topics (null
+   * when it never was in them): how a team agent sees a ticket that has left their topics.
+   */
+  ticketAsLastSeen: DataLoader<string, TicketRow | null>;
   openTicketOfContact: DataLoader<string, TicketRow | null>;
   notesOfTicket: DataLoader<string, EventRow[]>;
   team: DataLoader<string, Team | null>;
@@ -61,6 +66,38 @@ function tenantOnly(workspaceId: string | undefined): string {
 /** The rows a ticket names, read with it: what its page or detail shows next to it. */
 const TICKET_WITH = ["contact", "topic", "assignee"] as const;
 
+/**
+ * Tickets as they were at their last version in some topics ($3; null: any), rebuilt from their
+ * events: each event records the topic after it, OPENED and ASSIGNED the assignee, and every event
+ * but ASSIGNED moved lastActivityAt. What never changes (contact, opening) comes from the ticket.
+ */
+const TICKETS_AS_LAST_SEEN = `
+  WITH last AS (
+    SELECT e.ticket_id, max(e.ticket_version) AS version
+      FROM ticket_events e
+     WHERE e.workspace_id = $1 AND e.ticket_id = ANY($2) AND ($3::uuid[] IS NULL OR e.topic_id = ANY($3))
+     GROUP BY e.ticket_id
+  )
+  SELECT t.id, t.workspace_id AS "workspaceId", t.contact_id AS "contactId", t.opened_by_id AS "openedById",
+         t.opened_in_id AS "openedInId", t.opened_at AS "openedAt", l.version,
+         h.topic_id AS "topicId", h.status, h.assignee_id AS "assigneeId", h.last_activity_at AS "lastActivityAt",
+         CASE WHEN h.status = 'CLOSED' THEN h.closed_at END AS "closedAt", h.replied_at AS "repliedAt",
+         h.last_message_id AS "lastMessageId"
+    FROM last l
+    JOIN tickets t ON t.workspace_id = $1 AND t.id = l.ticket_id
+    CROSS JOIN LATERAL (
+      SELECT (array_agg(e.topic_id ORDER BY e.ticket_version DESC))[1] AS topic_id,
+             CASE (array_agg(e.type ORDER BY e.ticket_version DESC) FILTER (WHERE e.type IN ('OPENED', 'CLOSED', 'REOPENED')))[1]
+               WHEN 'CLOSED' THEN 'CLOSED' ELSE 'OPEN' END AS status,
+             (array_agg(e.assignee_id ORDER BY e.ticket_version DESC) FILTER (WHERE e.type IN ('OPENED', 'ASSIGNED')))[1] AS assignee_id,
+             max(e.created_at) FILTER (WHERE e.type <> 'ASSIGNED') AS last_activity_at,
+             max(e.created_at) FILTER (WHERE e.type = 'CLOSED') AS closed_at,
+             min(e.created_at) FILTER (WHERE e.type = 'MESSAGE_SENT') AS replied_at,
+             (array_agg(e.message_id ORDER BY e.ticket_version DESC) FILTER (WHERE e.message_id IS NOT NULL))[1] AS last_message_id
+        FROM ticket_events e
+       WHERE e.workspace_id = $1 AND e.ticket_id = l.ticket_id AND e.ticket_version <= l.version
+    ) h`;
+
 /** A contact's field values and notepad versions: what a contact's detail shows, read together. */
 interface ContactExtras {
   values: Map<string, string>;
@@ -71,12 +108,14 @@ interface ContactExtras {
  * The loaders of one request. They read through the request's unit of work: inside a mutation's
  * transaction, on its connection, and seeing its writes.
  */
-export function createLoaders(work: Work, workspaceId: string | undefined): Loaders {
+export function createLoaders(work: Work, workspaceId: string | undefined, viewerTopics: () => string[] | null = () => null): Loaders {
   let counts: Promise<CountGroup[]> | undefined;
   let fields: Promise<ContactField[]> | undefined;
   const rowsById = async <T extends { id: string }>(sql: string, ids: readonly string[]) =>
     byId(await work.query<T[]>(sql, [tenantOnly(workspaceId), ids]), ids);
-  const user = new DataLoader<string, User | null>(async (ids) => byId(await work.em.getRepository(User).findBy({ id: In([...ids]) }), ids));
+  const user = new DataLoader<string, User | null>(async (ids) =>
+    byId(await work.em.getRepository(User).findBy({ id: In([...ids]) }), ids),
+  );
   const topic = new DataLoader<string, Topic | null>(async (ids) =>
     byId(await work.em.getRepository(Topic).findBy({ workspaceId: tenantOnly(workspaceId), id: In([...ids]) }), ids),
   );
@@ -145,6 +184,10 @@ export function createLoaders(work: Work, workspaceId: string | undefined): Load
         [tenantOnly(workspaceId), teamIds],
       );
       return teamIds.map((id) => rows.filter((r) => r.teamId === id));
+    }),
+    ticketAsLastSeen: new DataLoader(async (ticketIds) => {
+      const rows = await work.query<TicketRow[]>(TICKETS_AS_LAST_SEEN, [tenantOnly(workspaceId), ticketIds, viewerTopics()]);
+      return byId(rows, ticketIds);
     }),
     openTicketOfContact: new DataLoader(async (contactIds) => {
       const rows = await work.query<TicketRow[]>(

@@ -15,7 +15,8 @@ import { DeletePayload } from "../schema/types/common.types";
 import { ContactFieldObject, ContactFieldPayload, ContactFieldValueObject, ContactNoteObject } from "../schema/types/contact-field.types";
 import { UserType } from "../schema/types/identity.types";
 import { ContactPayload, ContactType } from "../schema/types/ticket.types";
-import { MAX_FIELDS, type VisibleField } from "../services/contact-field.service";
+import type { VisibleField } from "../auth/visibility";
+import { MAX_FIELDS } from "../services/contact-field.service";
 import { NOTEPAD_HISTORY } from "../services/notepad.service";
 import type { Result } from "../services/user-error";
 

@@ -16,7 +16,7 @@ import {
   TicketConnection,
   TicketType,
 } from "../schema/types/ticket.types";
-import { canSeeTopic, visibleTopicIds } from "../services/visibility";
+import { see } from "../auth/visibility";
 import type { Result } from "../services/user-error";
 import { type ContactWithUrns } from "../db/rows";
 
@@ -97,8 +97,8 @@ export class ContactResolver {
 
   @FieldResolver(() => TicketType, { nullable: true, description: "The contact's open ticket, if you may see its topic." })
   async openTicket(@Root() contact: ContactType, @Ctx() ctx: AuthedContext): Promise<TicketType | null> {
-    const ticket = await ctx.loaders.openTicketOfContact.load(contact.uuid);
-    return ticket && canSeeTopic(await visibleTopicIds(ctx), ticket.topicId) ? TicketType.from(ticket) : null;
+    const ticket = see.ticket(ctx.actor, await ctx.loaders.openTicketOfContact.load(contact.uuid));
+    return ticket && TicketType.from(ticket);
   }
 
   @FieldResolver(() => TicketConnection, { description: "The contact's tickets of the topics you may see, newest first." })
@@ -114,7 +114,10 @@ export class ContactResolver {
       limit: size + 1,
       after: cursor && { openedUs: cursor.us, id: cursor.id },
     });
-    const edges = rows.slice(0, size).map((t) => ({ node: TicketType.from(t), cursor: encodeCursor([t.sortKey, t.id]) }));
+    const edges = rows.slice(0, size).flatMap((t) => {
+      const seen = see.ticket(ctx.actor, t);
+      return seen ? [{ node: TicketType.from(seen), cursor: encodeCursor([t.sortKey, t.id]) }] : [];
+    });
     return {
       edges,
       nodes: edges.map((e) => e.node),
@@ -146,7 +149,10 @@ export class ContactResolver {
       after: afterKey !== undefined,
       before: beforeKey !== undefined,
     });
-    const edges = page.map((m) => ({ node: MessageType.from(m), cursor: encodeCursor([m.sortKey, m.id]) }));
+    const edges = page.flatMap((m) => {
+      const seen = see.message(ctx.actor, m, m.ticketTopicId === null ? null : { topicId: m.ticketTopicId });
+      return seen ? [{ node: MessageType.from(seen), cursor: encodeCursor([m.sortKey, m.id]) }] : [];
+    });
     return {
       edges,
       nodes: edges.map((e) => e.node),

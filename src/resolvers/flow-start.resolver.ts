@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { Requires } from "../auth/requires";
+import { see } from "../auth/visibility";
 import type { AuthedContext } from "../context";
 import { Role } from "../entities";
 import { BadInputError } from "../errors";
@@ -42,7 +43,7 @@ export class FlowStartResolver {
 
   @FieldResolver(() => TicketType, { nullable: true, description: "The ticket whose change fired the trigger; null once deleted." })
   async ticket(@Root() start: FlowStartObject, @Ctx() ctx: AuthedContext): Promise<TicketType | null> {
-    const ticket = start.row.ticketId ? await ctx.loaders.ticket.load(start.row.ticketId) : null;
+    const ticket = see.ticket(ctx.actor, start.row.ticketId ? await ctx.loaders.ticket.load(start.row.ticketId) : null);
     return ticket && TicketType.from(ticket);
   }
 

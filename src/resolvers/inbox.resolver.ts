@@ -19,7 +19,7 @@ import {
 import { parseEventCursor } from "../services/event-log";
 import { selectedFields } from "../schema/selection";
 import type { InboxCursor, InboxIncludes, InboxTicket } from "../services/inbox.service";
-import { canSeeTopic, visibleTopicIds } from "../services/visibility";
+import { see } from "../auth/visibility";
 
 const STATUSES = new Set<string>([TicketStatus.OPEN, TicketStatus.CLOSED]);
 
@@ -101,10 +101,13 @@ export class InboxResolver {
       info ? includesOf(info) : {},
     );
     primeLoaders(ctx, page.tickets);
-    const edges = page.tickets.map((t) => ({
-      node: TicketType.withRelated(t, t.related),
-      cursor: encodeCursor([t.status, t.sortKey, t.id, page.snapshot]),
-    }));
+    // The statement reads only the viewer's topics; the policy has the last word all the same.
+    const edges = page.tickets.flatMap((t) => {
+      const seen = see.ticket(ctx.actor, t);
+      return seen
+        ? [{ node: TicketType.withRelated(seen, t.related), cursor: encodeCursor([t.status, t.sortKey, t.id, page.snapshot]) }]
+        : [];
+    });
     return {
       edges,
       nodes: edges.map((e) => e.node),
@@ -119,8 +122,7 @@ export class InboxResolver {
   async ticketCounts(@Ctx() ctx: AuthedContext): Promise<TicketCounts> {
     const groups = await ctx.loaders.counts();
     const folders = await ctx.services.inbox.folderCounts(ctx, groups);
-    const visible = await visibleTopicIds(ctx);
-    const topics = (await ctx.services.topics.list(ctx)).filter((t) => canSeeTopic(visible, t.id));
+    const topics = see.topics(ctx.actor, await ctx.services.topics.list(ctx));
     return { folders: folders.map((f) => ({ ...f, folder: f.folder as TicketFolder })), topics: topics.map(TopicType.from) };
   }
 
@@ -147,7 +149,7 @@ export class InboxResolver {
       limit: size + 1,
     });
     const page = events.slice(0, size);
-    const edges = page.map((e) => ({ node: TicketEventObject.from(e), cursor: e.cursor }));
+    const edges = see.events(ctx.actor, page).map((e) => ({ node: TicketEventObject.from(e), cursor: e.cursor }));
     // An empty page keeps the caller's cursor, so polling goes on from where it stood.
     const endCursor = edges.length > 0 ? edges[edges.length - 1].cursor : (after ?? null);
     return {

@@ -7,11 +7,19 @@ import { ReceiveMessageInput, SendMessageInput, UpdateMessageStatusInput } from 
 import { UserType } from "../schema/types/identity.types";
 import { ContactType, MessagePayload, MessageType, TicketType } from "../schema/types/ticket.types";
 import type { Result } from "../services/user-error";
-import { canSeeTopic, visibleTopicIds } from "../services/visibility";
-import { loadUser } from "./ticket.resolver";
+import { see } from "../auth/visibility";
+import { loadUser, ticketAsSeen } from "./ticket.resolver";
 
-function messagePayload(result: Result<Message>): MessagePayload {
-  return result.ok ? { message: MessageType.from(result.value), userErrors: [] } : { message: null, userErrors: result.errors };
+/** A message as the viewer may see it: with its ticket, which a team agent must see. */
+export async function seenMessage(ctx: AuthedContext, message: Message | null | undefined): Promise<MessageType | null> {
+  const restricted = ctx.actor.topicIds !== null && message?.ticketId;
+  const ticket = restricted && message.ticketId ? await ctx.loaders.ticket.load(message.ticketId) : null;
+  const seen = see.message(ctx.actor, message, ticket);
+  return seen && MessageType.from(seen);
+}
+
+async function messagePayload(ctx: AuthedContext, result: Result<Message>): Promise<MessagePayload> {
+  return result.ok ? { message: await seenMessage(ctx, result.value), userErrors: [] } : { message: null, userErrors: result.errors };
 }
 
 @Resolver(() => MessageType)
@@ -21,7 +29,7 @@ export class MessageResolver {
     description: "Replies to the contact on an open ticket: queued on the URN of their last incoming message for a channel to deliver.",
   })
   async sendMessage(@Arg("input", () => SendMessageInput) input: SendMessageInput, @Ctx() ctx: AuthedContext): Promise<MessagePayload> {
-    return messagePayload(await ctx.services.messages.send(ctx, uuidOf(input.ticketId, "Ticket", "ticketId"), input.text.trim()));
+    return messagePayload(ctx, await ctx.services.messages.send(ctx, uuidOf(input.ticketId, "Ticket", "ticketId"), input.text.trim()));
   }
 
   @Requires(Role.ADMINISTRATOR, Role.EDITOR)
@@ -32,7 +40,7 @@ export class MessageResolver {
     @Arg("input", () => ReceiveMessageInput) input: ReceiveMessageInput,
     @Ctx() ctx: AuthedContext,
   ): Promise<MessagePayload> {
-    return messagePayload(await ctx.services.messages.receive(ctx, input));
+    return messagePayload(ctx, await ctx.services.messages.receive(ctx, input));
   }
 
   @Requires(Role.ADMINISTRATOR, Role.EDITOR)
@@ -43,7 +51,7 @@ export class MessageResolver {
     @Arg("input", () => UpdateMessageStatusInput) input: UpdateMessageStatusInput,
     @Ctx() ctx: AuthedContext,
   ): Promise<MessagePayload> {
-    return messagePayload(await ctx.services.messages.updateStatus(ctx, uuidOf(input.id, "Message", "id"), input.status));
+    return messagePayload(ctx, await ctx.services.messages.updateStatus(ctx, uuidOf(input.id, "Message", "id"), input.status));
   }
 
   @FieldResolver(() => ContactType)
@@ -55,8 +63,7 @@ export class MessageResolver {
 
   @FieldResolver(() => TicketType, { nullable: true })
   async ticket(@Root() message: MessageType, @Ctx() ctx: AuthedContext): Promise<TicketType | null> {
-    const ticket = message.row.ticketId ? await ctx.loaders.ticket.load(message.row.ticketId) : null;
-    return ticket && canSeeTopic(await visibleTopicIds(ctx), ticket.topicId) ? TicketType.from(ticket) : null;
+    return message.row.ticketId ? ticketAsSeen(ctx, message.row.ticketId) : null;
   }
 
   @FieldResolver(() => UserType, { nullable: true, description: "The member who sent an outgoing reply." })

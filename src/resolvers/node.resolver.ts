@@ -7,7 +7,7 @@ import { MaxItems } from "../schema/list-bounds";
 import { Role } from "../entities";
 import { ApiTokenType, MemberType, UserType, WorkspaceType } from "../schema/types/identity.types";
 import { ContactType, FlowType, MessageType, TicketEventObject, TicketType, TopicType } from "../schema/types/ticket.types";
-import { canSeeTopic, visibleTopicIds } from "../services/visibility";
+import { see } from "../auth/visibility";
 import { Node } from "../schema/types/node";
 import { ShortcutType } from "../schema/types/shortcut.types";
 import { FlowStartObject, TriggerObject } from "../schema/types/trigger.types";
@@ -21,7 +21,8 @@ type Fetcher = (ctx: AuthedContext, uuid: string) => Promise<Node | null>;
 
 /** How each type is found by id, within what the viewer may see. */
 const FETCHERS: Record<string, Fetcher> = {
-  Workspace: async (ctx, id) => (id === ctx.actor.workspaceId ? WorkspaceType.from(await ctx.services.workspaces.workspace(ctx, id)) : null),
+  Workspace: async (ctx, id) =>
+    id === ctx.actor.workspaceId ? WorkspaceType.from(await ctx.services.workspaces.workspace(ctx, id)) : null,
   User: async (ctx, id) => {
     const [member, user] = await Promise.all([ctx.services.workspaces.memberByUser(ctx, id), ctx.loaders.user.load(id)]);
     return member && user ? UserType.from(user) : null;
@@ -35,8 +36,8 @@ const FETCHERS: Record<string, Fetcher> = {
     return token ? ApiTokenType.from(token.token, token.role) : null;
   },
   Topic: async (ctx, id) => {
-    const topic = await ctx.services.topics.find(ctx, id);
-    return topic && canSeeTopic(await visibleTopicIds(ctx), topic.id) ? TopicType.from(topic) : null;
+    const topic = see.topic(ctx.actor, await ctx.services.topics.find(ctx, id));
+    return topic && TopicType.from(topic);
   },
   Contact: async (ctx, id) => {
     const contact = await ctx.loaders.contact.load(id);
@@ -48,15 +49,15 @@ const FETCHERS: Record<string, Fetcher> = {
     return flow ? FlowType.from(flow) : null;
   },
   Ticket: async (ctx, id) => {
-    const ticket = await ctx.loaders.ticket.load(id);
-    return ticket && canSeeTopic(await visibleTopicIds(ctx), ticket.topicId) ? TicketType.from(ticket) : null;
+    const ticket = see.ticket(ctx.actor, await ctx.loaders.ticket.load(id));
+    return ticket && TicketType.from(ticket);
   },
   Message: async (ctx, id) => {
     const message = await ctx.loaders.message.load(id);
-    if (!message) return null;
     // A ticket's message goes with its ticket: outside a team agent's topics, it does not exist.
-    const ticket = message.ticketId ? await ctx.loaders.ticket.load(message.ticketId) : null;
-    return ticket && !canSeeTopic(await visibleTopicIds(ctx), ticket.topicId) ? null : MessageType.from(message);
+    const ticket = message?.ticketId ? await ctx.loaders.ticket.load(message.ticketId) : null;
+    const seen = see.message(ctx.actor, message, ticket);
+    return seen && MessageType.from(seen);
   },
   ContactField: async (ctx, id) => {
     const visible = (await ctx.services.fields.visible(ctx)).find((v) => v.field.id === id);
@@ -90,8 +91,8 @@ const FETCHERS: Record<string, Fetcher> = {
     return start ? FlowStartObject.from(start) : null;
   },
   TicketEvent: async (ctx, id) => {
-    const event = await ctx.services.inbox.event(ctx, id);
-    return event ? TicketEventObject.from(event) : null;
+    const event = see.event(ctx.actor, await ctx.services.inbox.event(ctx, id));
+    return event && TicketEventObject.from(event);
   },
 };
 

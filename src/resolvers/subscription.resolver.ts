@@ -12,7 +12,7 @@ import { TicketEventObject } from "../schema/types/ticket.types";
 import { FlowStartObject } from "../schema/types/trigger.types";
 import { parseEventCursor } from "../services/event-log";
 import type { FlowStartRow } from "../services/flow-start.service";
-import { canSeeTopic } from "../services/visibility";
+import { canSeeEvent, see, type Seen } from "../auth/visibility";
 import { Cancellation, FeedClosed, type FeedRow } from "../subscriptions/feed";
 
 /** Past this many bytes waiting in a socket's send buffer, its subscriber is too slow (1013). */
@@ -41,35 +41,49 @@ function cursorArg(after: unknown): ReturnType<typeof parseEventCursor> {
   return cursor;
 }
 
+/** How one subscriber takes a feed. */
+interface Delivery<T extends FeedRow, S> {
+  feed: FeedName;
+  after: ReturnType<typeof parseEventCursor>;
+  /** The rows this subscriber asked for (their filter), checked in the feed for every row. */
+  accepts: (row: T) => boolean;
+  /** The row as this subscriber may see it (the visibility policy), or null: not sent. */
+  see: (row: T) => S | null;
+  /**
+   * Whether the subscriber's role still allows the subscription; asked at every row and whenever
+   * their role or team changes. Once it does not, the subscription completes.
+   */
+  allowed?: () => boolean;
+}
+
 /**
  * Streams a feed to one subscriber, closing the socket with the feed's code when it ends it
  * (1013 too slow, 1012 shutdown) so that the client resumes from its last cursor.
  */
-function deliver<T extends FeedRow>(
-  ctx: AuthedContext,
-  feed: FeedName,
-  after: ReturnType<typeof parseEventCursor>,
-  accepts: (row: T) => boolean,
-): AsyncIterableIterator<T> {
+function deliver<T extends FeedRow, S>(ctx: AuthedContext, delivery: Delivery<T, S>): AsyncIterableIterator<S> {
   const cancellation = new Cancellation();
-  return cancellation.wrap(stream(ctx, feed, after, accepts, cancellation));
+  return cancellation.wrap(stream(ctx, delivery, cancellation));
 }
 
-async function* stream<T extends FeedRow>(
+async function* stream<T extends FeedRow, S>(
   ctx: AuthedContext,
-  feed: FeedName,
-  after: ReturnType<typeof parseEventCursor>,
-  accepts: (row: T) => boolean,
+  { feed, after, accepts, see: seen, allowed = () => true }: Delivery<T, S>,
   cancellation: Cancellation,
-): AsyncGenerator<T> {
+): AsyncGenerator<S> {
   // The feed fails a subscriber that falls behind while its consumer may be stuck writing to a
   // full socket: close that socket right away rather than when the client reads again.
   const closeOnFail = (error: FeedClosed) => ctx.connection?.close(error.code, error.message);
+  // A member demoted while subscribed: the subscription ends at once rather than at its next row.
+  const stopWatching = ctx.connection?.onActorChange(() => {
+    if (!allowed()) cancellation.cancel();
+  });
   try {
     for await (const row of ctx.feeds.subscribe<T>(feed, ctx.actor.workspaceId, after, accepts, sizeOf, closeOnFail, cancellation)) {
+      if (!allowed()) return;
       if ((ctx.connection?.bufferedAmount() ?? 0) > MAX_SOCKET_BUFFER)
         throw new FeedClosed(1013, "Subscriber too slow: resume from your last cursor");
-      yield row;
+      const visible = seen(row);
+      if (visible) yield visible;
     }
   } catch (error) {
     if (error instanceof FeedClosed) {
@@ -77,13 +91,15 @@ async function* stream<T extends FeedRow>(
       return;
     }
     throw error;
+  } finally {
+    stopWatching?.();
   }
 }
 
 function subscribeTicketEvents({
   context,
   args,
-}: SubscribeResolverData<unknown, Record<string, unknown>, RequestContext>): AsyncIterable<EventRow> {
+}: SubscribeResolverData<unknown, Record<string, unknown>, RequestContext>): AsyncIterable<Seen<EventRow>> {
   const ctx = authed(context);
   const after = cursorArg(args.after);
   const filter = (args.filter ?? {}) as TicketEventFilter;
@@ -91,14 +107,14 @@ function subscribeTicketEvents({
   const topicIds = filter.topicIds?.map((id, i) => uuidOf(id, "Topic", `topicIds.${i}`));
   const types = filter.types ? new Set<TicketEventType>(filter.types) : undefined;
   const actor = ctx.actor;
-  // Authorization first (the subscriber's workspace is the feed's), then the filter. The actor's
+  // Visibility first (the subscriber's workspace is the feed's), then the filter. The actor's
   // topics are read at every event: they follow changes of their team while the socket is open.
   const accepts = (e: EventRow) =>
-    (canSeeTopic(actor.topicIds, e.topicId) || (e.previousTopicId !== null && canSeeTopic(actor.topicIds, e.previousTopicId))) &&
+    canSeeEvent(actor, e) &&
     (ticketId === undefined || e.ticketId === ticketId) &&
     (topicIds === undefined || topicIds.includes(e.topicId) || (e.previousTopicId !== null && topicIds.includes(e.previousTopicId))) &&
     (types === undefined || types.has(e.type));
-  return deliver(ctx, "events", after, accepts);
+  return deliver(ctx, { feed: "events", after, accepts, see: (e: EventRow) => see.event(actor, e) });
 }
 
 function subscribeFlowStarts({
@@ -108,7 +124,8 @@ function subscribeFlowStarts({
   const ctx = authed(context);
   if (ctx.actor.role === Role.AGENT)
     throw new GraphQLError("This requires the role ADMINISTRATOR or EDITOR.", { extensions: { code: "FORBIDDEN" } });
-  return deliver<FlowStartRow>(ctx, "flowStarts", cursorArg(args.after), () => true);
+  const allowed = () => ctx.actor.role !== Role.AGENT;
+  return deliver(ctx, { feed: "flowStarts", after: cursorArg(args.after), accepts: allowed, see: (s: FlowStartRow) => s, allowed });
 }
 
 @Resolver()
@@ -122,7 +139,8 @@ export class SubscriptionResolver {
       "1013 subscriber too slow (resume from the last cursor); 1012 server shutting down.",
   })
   ticketEvents(
-    @Root() event: EventRow,
+    // Seen by this subscriber: the feed hands out only what the policy lets them see.
+    @Root() event: Seen<EventRow>,
     @Arg("after", () => String, { nullable: true }) _after?: string | null,
     @Arg("filter", () => TicketEventFilter, { nullable: true }) _filter?: TicketEventFilter | null,
   ): TicketEventObject {

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Requires } from "../auth/requires";
+import { see } from "../auth/visibility";
 import type { AuthedContext } from "../context";
 import { Role, type Team } from "../entities";
 import { BadInputError } from "../errors";
@@ -29,7 +30,7 @@ export class TeamResolver {
   @MaxItems(MAX_TEAM_TOPICS)
   @FieldResolver(() => [TopicType], { description: "The team's topics; empty when allTopics." })
   async topics(@Root() team: TeamType, @Ctx() ctx: AuthedContext): Promise<TopicType[]> {
-    return (await ctx.loaders.topicsOfTeam.load(team.uuid)).map(TopicType.from);
+    return see.topics(ctx.actor, await ctx.loaders.topicsOfTeam.load(team.uuid)).map(TopicType.from);
   }
 
   @Requires(Role.ADMINISTRATOR)

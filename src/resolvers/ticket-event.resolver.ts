@@ -1,22 +1,28 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { see } from "../auth/visibility";
 import type { AuthedContext } from "../context";
 import { TicketEventType } from "../entities";
 import { UserType } from "../schema/types/identity.types";
 import { MessageType, TicketEventObject, TicketType, TopicType } from "../schema/types/ticket.types";
-import { loadUser } from "./ticket.resolver";
+import { loadUser, ticketAsSeen } from "./ticket.resolver";
 
+/** A topic an event names, when the viewer may see it: a topic outside a team agent's topics does not exist for them. */
 async function loadTopic(ctx: AuthedContext, id: string | null): Promise<TopicType | null> {
-  const topic = id ? await ctx.loaders.topic.load(id) : null;
+  const topic = see.topic(ctx.actor, id ? await ctx.loaders.topic.load(id) : null);
   return topic && TopicType.from(topic);
 }
 
 @Resolver(() => TicketEventObject)
 export class TicketEventResolver {
-  @FieldResolver(() => TicketType)
+  @FieldResolver(() => TicketType, {
+    description:
+      "The ticket as you may see it: as it is while it is in your topics; once it has left them, as it was when it last was in them.",
+  })
   async ticket(@Root() event: TicketEventObject, @Ctx() ctx: AuthedContext): Promise<TicketType> {
-    const ticket = await ctx.loaders.ticket.load(event.row.ticketId);
-    if (!ticket) throw new Error("an event's ticket is missing");
-    return TicketType.from(ticket);
+    const ticket = await ticketAsSeen(ctx, event.row.ticketId);
+    // The event is seen, so its ticket was in the viewer's topics before or after it.
+    if (!ticket) throw new Error("a seen event's ticket is missing or was never in the viewer's topics");
+    return ticket;
   }
 
   @FieldResolver(() => UserType, { nullable: true, description: "Null when done by a flow or a channel." })
@@ -47,7 +53,7 @@ export class TicketEventResolver {
 
   @FieldResolver(() => MessageType, { nullable: true, description: "MESSAGE_RECEIVED and MESSAGE_SENT: the message." })
   async message(@Root() event: TicketEventObject, @Ctx() ctx: AuthedContext): Promise<MessageType | null> {
-    const message = event.row.messageId ? await ctx.loaders.message.load(event.row.messageId) : null;
+    const message = see.messageOfEvent(event.row, event.row.messageId ? await ctx.loaders.message.load(event.row.messageId) : null);
     return message && MessageType.from(message);
   }
 }

@@ -28,13 +28,14 @@ import {
   TopicType,
 } from "../schema/types/ticket.types";
 import type { BulkOutcome } from "../services/ticket.service";
-import { canSeeTopic, visibleTopicIds } from "../services/visibility";
+import { see } from "../auth/visibility";
 
 const ids = (list: string[], field: string) => list.map((id, i) => uuidOf(id, "Ticket", `${field}.${i}`));
 
-function bulkPayload(outcome: BulkOutcome): BulkTicketPayload {
+function bulkPayload(ctx: AuthedContext, outcome: BulkOutcome): BulkTicketPayload {
   return {
-    tickets: outcome.tickets.map(TicketType.from),
+    // Changed by the viewer, so seen by them: a team agent cannot move a ticket out of their topics.
+    tickets: see.tickets(ctx.actor, outcome.tickets).map(TicketType.from),
     failures: outcome.failures.map((f) =>
       Object.assign(new TicketFailureType(), {
         ticketId: toGlobalId("Ticket", f.ticketId),
@@ -76,9 +77,11 @@ export class TicketResolver {
       flowExternalId: input.flowExternalId ?? undefined,
       idempotencyKey: input.idempotencyKey ?? undefined,
     });
+    const ticket = see.ticket(ctx.actor, outcome.ticket);
+    const existingTicket = see.ticket(ctx.actor, outcome.existingTicket);
     return {
-      ticket: outcome.ticket && TicketType.from(outcome.ticket),
-      existingTicket: outcome.existingTicket && TicketType.from(outcome.existingTicket),
+      ticket: ticket && TicketType.from(ticket),
+      existingTicket: existingTicket && TicketType.from(existingTicket),
       warnings: outcome.warnings,
       userErrors: outcome.userErrors,
     };
@@ -91,7 +94,7 @@ export class TicketResolver {
     @Ctx() ctx: AuthedContext,
   ): Promise<BulkTicketPayload> {
     const assignee = input.assigneeId ? uuidOf(input.assigneeId, "User", "assigneeId") : null;
-    return bulkPayload(await ctx.services.tickets.assign(ctx, ids(input.ticketIds, "ticketIds"), assignee));
+    return bulkPayload(ctx, await ctx.services.tickets.assign(ctx, ids(input.ticketIds, "ticketIds"), assignee));
   }
 
   @Requires()
@@ -101,6 +104,7 @@ export class TicketResolver {
     @Ctx() ctx: AuthedContext,
   ): Promise<BulkTicketPayload> {
     return bulkPayload(
+      ctx,
       await ctx.services.tickets.changeTopic(ctx, ids(input.ticketIds, "ticketIds"), uuidOf(input.topicId, "Topic", "topicId")),
     );
   }
@@ -111,7 +115,7 @@ export class TicketResolver {
     @Arg("input", () => CloseTicketsInput) input: CloseTicketsInput,
     @Ctx() ctx: AuthedContext,
   ): Promise<BulkTicketPayload> {
-    return bulkPayload(await ctx.services.tickets.close(ctx, ids(input.ticketIds, "ticketIds")));
+    return bulkPayload(ctx, await ctx.services.tickets.close(ctx, ids(input.ticketIds, "ticketIds")));
   }
 
   @Requires()
@@ -122,7 +126,7 @@ export class TicketResolver {
     @Arg("input", () => ReopenTicketsInput) input: ReopenTicketsInput,
     @Ctx() ctx: AuthedContext,
   ): Promise<BulkTicketPayload> {
-    return bulkPayload(await ctx.services.tickets.reopen(ctx, ids(input.ticketIds, "ticketIds")));
+    return bulkPayload(ctx, await ctx.services.tickets.reopen(ctx, ids(input.ticketIds, "ticketIds")));
   }
 
   @Requires()
@@ -131,7 +135,7 @@ export class TicketResolver {
     @Arg("input", () => AddTicketNoteInput) input: AddTicketNoteInput,
     @Ctx() ctx: AuthedContext,
   ): Promise<BulkTicketPayload> {
-    return bulkPayload(await ctx.services.tickets.addNote(ctx, ids(input.ticketIds, "ticketIds"), input.note));
+    return bulkPayload(ctx, await ctx.services.tickets.addNote(ctx, ids(input.ticketIds, "ticketIds"), input.note));
   }
 
   // Related rows read with the ticket (an inbox page) are used as they are: no loader, no promise.
@@ -147,10 +151,12 @@ export class TicketResolver {
 
   @FieldResolver(() => TopicType)
   topic(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): TopicType | Promise<TopicType> {
-    const read = ticket.related.topic;
+    // A ticket is seen only in one of the viewer's topics (as it is, or as it last was there).
+    const read = see.topic(ctx.actor, ticket.related.topic);
     if (read) return TopicType.from(read);
-    return ctx.loaders.topic.load(ticket.row.topicId).then((topic) => {
-      if (!topic) throw new Error("a ticket's topic is missing");
+    return ctx.loaders.topic.load(ticket.row.topicId).then((loaded) => {
+      const topic = see.topic(ctx.actor, loaded);
+      if (!topic) throw new Error("a seen ticket's topic is missing or unseen");
       return TopicType.from(topic);
     });
   }
@@ -175,8 +181,10 @@ export class TicketResolver {
 
   @FieldResolver(() => MessageType, { nullable: true, description: "For inbox previews." })
   async lastMessage(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<MessageType | null> {
-    if (!(await canSeeThread(ctx, ticket))) return null;
-    const message = ticket.row.lastMessageId ? await ctx.loaders.message.load(ticket.row.lastMessageId) : null;
+    const message = see.messageOfTicket(
+      ticket.row,
+      ticket.row.lastMessageId ? await ctx.loaders.message.load(ticket.row.lastMessageId) : null,
+    );
     return message && MessageType.from(message);
   }
 
@@ -194,8 +202,7 @@ export class TicketResolver {
   ): Promise<TicketEventObject[]> {
     if (first != null && last != null) throw new BadInputError("last", "Give first or last, not both.");
     const size = last != null ? pageSize(last, "last", MAX_PAGE) : pageSize(first, "first", MAX_PAGE);
-    if (!(await canSeeThread(ctx, ticket))) return [];
-    const notes = await ctx.loaders.notesOfTicket.load(ticket.row.id);
+    const notes = see.thread(ticket.row, await ctx.loaders.notesOfTicket.load(ticket.row.id));
     return (last != null ? notes.slice(-size) : notes.slice(0, size)).map(TicketEventObject.from);
   }
 
@@ -209,17 +216,19 @@ export class TicketResolver {
     @Arg("before", () => String, { nullable: true }) before?: string | null,
   ): Promise<TicketEventConnection> {
     const window = pageWindow(first, last, before);
-    if (!(await canSeeThread(ctx, ticket))) {
-      return { edges: [], nodes: [], pageInfo: pageInfo({ hasNextPage: false, hasPreviousPage: false, cursors: [] }) };
-    }
     const afterVersion = after ? versionOf(after, "after") : undefined;
     const beforeVersion = before ? versionOf(before, "before") : undefined;
-    const rows = await ctx.services.inbox.thread(ctx, ticket.row.id, {
-      limit: window.size + 1,
-      afterVersion,
-      beforeVersion,
-      fromEnd: window.fromEnd,
-    });
+    // A ticket seen as it last was in the viewer's topics shows its thread up to then.
+    const rows = see.thread(
+      ticket.row,
+      await ctx.services.inbox.thread(ctx, ticket.row.id, {
+        limit: window.size + 1,
+        afterVersion,
+        beforeVersion,
+        upToVersion: ticket.row.asOfVersion ?? undefined,
+        fromEnd: window.fromEnd,
+      }),
+    );
     const { page, hasNextPage, hasPreviousPage } = trimPage(rows, window, {
       after: afterVersion !== undefined && afterVersion > 0,
       before: beforeVersion !== undefined,
@@ -244,18 +253,9 @@ export class TicketFailureResolver {
   @FieldResolver(() => TicketType, { nullable: true, description: "With ALREADY_OPEN on reopen: the contact's ticket that stays open." })
   async conflictingTicket(@Root() failure: TicketFailureType, @Ctx() ctx: AuthedContext): Promise<TicketType | null> {
     if (!failure.conflictingTicketUuid) return null;
-    const ticket = await ctx.loaders.ticket.load(failure.conflictingTicketUuid);
-    return ticket && canSeeTopic(await visibleTopicIds(ctx), ticket.topicId) ? TicketType.from(ticket) : null;
+    const ticket = see.ticket(ctx.actor, await ctx.loaders.ticket.load(failure.conflictingTicketUuid));
+    return ticket && TicketType.from(ticket);
   }
-}
-
-/**
- * Whether the viewer may read a ticket's thread (events, notes, messages): only while the ticket
- * is in a topic they see. A team agent reaches a ticket that left their topics through the events
- * it had there (TicketEvent.ticket), but not what happened to it since.
- */
-async function canSeeThread(ctx: AuthedContext, ticket: TicketType): Promise<boolean> {
-  return canSeeTopic(await visibleTopicIds(ctx), ticket.row.topicId);
 }
 
 function versionOf(cursor: string, name: string): number {
@@ -263,6 +263,18 @@ function versionOf(cursor: string, name: string): number {
   const version = Number(text);
   if (!/^\d{1,10}$/.test(text) || version > 2_147_483_647) throw new BadInputError(name, `${name} is not a cursor this list gave out.`);
   return version;
+}
+
+/**
+ * A ticket as the viewer may see it: as it is while it is in their topics; once it has left them,
+ * as it was when it last was in them; null when it never was.
+ */
+export async function ticketAsSeen(ctx: AuthedContext, id: string): Promise<TicketType | null> {
+  const now = see.ticket(ctx.actor, await ctx.loaders.ticket.load(id));
+  if (now) return TicketType.from(now);
+  const past = await ctx.loaders.ticketAsLastSeen.load(id);
+  const then = past && see.asLastSeen(ctx.actor, past);
+  return then && TicketType.from(then);
 }
 
 export async function loadUser(ctx: AuthedContext, id: string | null): Promise<UserType | null> {

@@ -3,30 +3,13 @@ import { returningRows } from "../db/returning";
 import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import { byDisplayOrder, fieldsOf } from "../db/rows";
-import { type ContactField, ContactFieldType, FieldAccess, Role } from "../entities";
+import { fieldsVisibleTo, type VisibleField } from "../auth/visibility";
+import { type ContactField, ContactFieldType, FieldAccess } from "../entities";
 import { fail, ok, type Result, type UserError, UserErrorCode } from "./user-error";
 
 export const MAX_FIELDS = 250;
 export const MAX_TEXT_VALUE = 640;
 export const RESERVED_KEYS = new Set(["id", "uuid", "name", "urn", "urns", "language", "created_on", "fields", "groups", "tickets"]);
-
-/** A field as one viewer sees it. */
-export interface VisibleField {
-  field: ContactField;
-  editable: boolean;
-}
-
-/**
- * The one rule of field access: administrators and editors see and edit every field; agents
- * see VIEW and EDIT fields and edit EDIT fields; a NONE field does not exist for them. Every
- * reader of field values (the field resolvers, search, the note renderer) goes through it.
- */
-export function fieldsVisibleTo(role: Role, fields: ContactField[]): VisibleField[] {
-  if (role !== Role.AGENT) return fields.map((field) => ({ field, editable: true }));
-  return fields
-    .filter((field) => field.agentAccess !== FieldAccess.NONE)
-    .map((field) => ({ field, editable: field.agentAccess === FieldAccess.EDIT }));
-}
 
 /** The key of a field name: lower snake case, fixed once the field exists. */
 export function keyOf(name: string): string {
@@ -153,7 +136,9 @@ export class ContactFieldService {
     if (input.agentAccess != null) set("agent_access", input.agentAccess);
     try {
       if (sets.length > 0) {
-        await ctx.work.savepoint((em) => em.query(`UPDATE contact_fields SET ${sets.join(", ")} WHERE workspace_id = $1 AND id = $2`, params));
+        await ctx.work.savepoint((em) =>
+          em.query(`UPDATE contact_fields SET ${sets.join(", ")} WHERE workspace_id = $1 AND id = $2`, params),
+        );
       }
     } catch (error) {
       if (uniqueViolation(error) === "contact_fields_name_key") {

@@ -1,6 +1,6 @@
 import type { AuthedContext } from "../context";
 import { type ContactGroup, TicketStatus } from "../entities";
-import { visibleTopicIds } from "./visibility";
+import { topicFilter } from "../auth/visibility";
 import { CONTACT_COLUMNS, type ContactWithUrns } from "../db/rows";
 
 /**
@@ -23,7 +23,7 @@ export class ContactGroupService {
 
   /** Contacts with an open ticket the actor may see: exact, O(1) from the counts. */
   async openTicketsCount(ctx: AuthedContext): Promise<number> {
-    const visible = await visibleTopicIds(ctx);
+    const visible = topicFilter(ctx.actor);
     const groups = await ctx.loaders.counts();
     return groups
       .filter((g) => g.status === TicketStatus.OPEN && (visible === null || visible.includes(g.topicId)))
@@ -35,7 +35,7 @@ export class ContactGroupService {
     ctx: AuthedContext,
     opts: { limit: number; after?: { lastActivityUs: string; ticketId: string } },
   ): Promise<Array<ContactWithUrns & { sortKey: string; ticketId: string }>> {
-    const visible = await visibleTopicIds(ctx);
+    const visible = topicFilter(ctx.actor);
     return ctx.work.query(
       `SELECT ${CONTACT_COLUMNS}, t.id AS "ticketId", (extract(epoch FROM t.last_activity_at) * 1000000)::bigint::text AS "sortKey"
          FROM tickets t JOIN contacts c ON c.id = t.contact_id AND c.workspace_id = t.workspace_id

@@ -2,7 +2,7 @@ import type { AuthedContext } from "../context";
 import { TicketStatus } from "../entities";
 import { escapeLike } from "./contact.service";
 import { type ParsedCursor, readEventsAfter } from "./event-log";
-import { canSeeTopic, visibleTopicIds } from "./visibility";
+import { topicFilter } from "../auth/visibility";
 import type { TicketEventType } from "../entities";
 import type { Message, User } from "../entities";
 import {
@@ -82,7 +82,7 @@ export class InboxService {
     include: InboxIncludes = {},
   ): Promise<InboxPage> {
     const { workspaceId, userId } = ctx.actor;
-    const visible = await visibleTopicIds(ctx);
+    const visible = topicFilter(ctx.actor);
     const params: unknown[] = [workspaceId];
     const bind = (value: unknown) => {
       params.push(value);
@@ -160,7 +160,7 @@ export class InboxService {
 
   /** Open and closed counts of each folder, and the count groups they come from. */
   async folderCounts(ctx: AuthedContext, groups: CountGroup[]): Promise<Array<{ folder: Folder; open: number; closed: number }>> {
-    const visible = await visibleTopicIds(ctx);
+    const visible = topicFilter(ctx.actor);
     return (["MINE", "UNASSIGNED", "ALL"] as const).map((folder) => {
       const sum = (status: TicketStatus) =>
         groups.filter((g) => matchesFolder(g, { folder, status }, ctx.actor.userId, visible)).reduce((total, g) => total + g.count, 0);
@@ -176,32 +176,29 @@ export class InboxService {
   async thread(
     ctx: AuthedContext,
     ticketId: string,
-    opts: { limit: number; afterVersion?: number; beforeVersion?: number; fromEnd: boolean },
+    opts: { limit: number; afterVersion?: number; beforeVersion?: number; upToVersion?: number; fromEnd: boolean },
   ): Promise<ThreadEvent[]> {
     const related = Object.keys(EVENT_RELATED) as EventRelatedKey[];
     const read = await ctx.work.query<Array<EventRow & Record<string, unknown>>>(
       `SELECT ${EVENT_COLUMNS}${relatedColumns(EVENT_RELATED, related)} FROM ticket_events e
         WHERE e.workspace_id = $1 AND e.ticket_id = $2
           AND ($3::int IS NULL OR e.ticket_version > $3) AND ($4::int IS NULL OR e.ticket_version < $4)
+          AND ($6::int IS NULL OR e.ticket_version <= $6)
         ORDER BY e.ticket_version ${opts.fromEnd ? "DESC" : "ASC"}
         LIMIT $5`,
-      [ctx.actor.workspaceId, ticketId, opts.afterVersion ?? null, opts.beforeVersion ?? null, opts.limit],
+      [ctx.actor.workspaceId, ticketId, opts.afterVersion ?? null, opts.beforeVersion ?? null, opts.limit, opts.upToVersion ?? null],
     );
     const rows = read.map((row): ThreadEvent => ({ ...row, related: takeRelated(EVENT_RELATED, related, row) as ThreadEvent["related"] }));
     return opts.fromEnd ? rows.reverse() : rows;
   }
 
-  /** One event, if the actor may see its ticket's topic (now or before a topic change). */
+  /** One event of the workspace (what a viewer sees of it: see.event). */
   async event(ctx: AuthedContext, id: string): Promise<EventRow | undefined> {
     const [event] = await ctx.work.query<EventRow[]>(
       `SELECT ${EVENT_COLUMNS} FROM ticket_events e WHERE e.workspace_id = $1 AND e.id = $2`,
       [ctx.actor.workspaceId, id],
     );
-    if (!event) return undefined;
-    const visible = await visibleTopicIds(ctx);
-    return canSeeTopic(visible, event.topicId) || (event.previousTopicId !== null && canSeeTopic(visible, event.previousTopicId))
-      ? event
-      : undefined;
+    return event;
   }
 
   /** Events after a cursor that the actor may see, oldest first (the catch-up feed). */
@@ -209,7 +206,7 @@ export class InboxService {
     ctx: AuthedContext,
     opts: { after: ParsedCursor | undefined; ticketId?: string; topicIds?: string[]; types?: TicketEventType[]; limit: number },
   ): Promise<{ events: EventRow[]; horizon: string }> {
-    const visible = await visibleTopicIds(ctx);
+    const visible = topicFilter(ctx.actor);
     const topicIds = visible === null ? opts.topicIds : (opts.topicIds ?? visible).filter((id) => visible.includes(id));
     return readEventsAfter(ctx.work.em, ctx.actor.workspaceId, { ...opts, topicIds });
   }
@@ -220,7 +217,7 @@ export class InboxService {
     contactId: string,
     opts: { limit: number; after?: { openedUs: string; id: string } },
   ): Promise<Array<TicketRow & { sortKey: string }>> {
-    const visible = await visibleTopicIds(ctx);
+    const visible = topicFilter(ctx.actor);
     return ctx.work.query(
       `SELECT ${TICKET_COLUMNS}, (extract(epoch FROM t.opened_at) * 1000000)::bigint::text AS "sortKey"
          FROM tickets t

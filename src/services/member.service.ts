@@ -11,9 +11,7 @@ const MEMBER_COLUMNS = `id, workspace_id AS "workspaceId", user_id AS "userId", 
 
 /** Members: roles, teams, removal. The last administrator always stays. */
 export class MemberService {
-  constructor(
-    private readonly sessions: SessionChanges,
-  ) {}
+  constructor(private readonly sessions: SessionChanges) {}
 
   /**
    * Changes a member's role and team. Only agents have teams (TEAM_NOT_FOR_ROLE), so promoting

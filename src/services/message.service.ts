@@ -8,7 +8,7 @@ import type { ContactService } from "./contact.service";
 import { applyTicketChanges, lockTickets } from "./ticket-store";
 import { parseUrn } from "./urn";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
-import { canSeeTopic, visibleTopicIds } from "./visibility";
+import { canSeeTicket, topicFilter } from "../auth/visibility";
 import { MESSAGE_COLUMNS } from "../db/rows";
 
 /** How far along delivery a status is: a report never moves a message backwards. */
@@ -22,9 +22,7 @@ const PROGRESS: Record<MessageStatus, number> = {
 
 /** Messages between contacts and the team: member replies out, channel messages in. */
 export class MessageService {
-  constructor(
-    private readonly contacts: ContactService,
-  ) {}
+  constructor(private readonly contacts: ContactService) {}
 
   private async byId(ctx: AuthedContext, id: string): Promise<Message | undefined> {
     const [message] = await ctx.work.query<Message[]>(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.id = $2`, [
@@ -40,10 +38,9 @@ export class MessageService {
    */
   async send(ctx: AuthedContext, ticketId: string, text: string): Promise<Result<Message>> {
     const workspaceId = ctx.actor.workspaceId;
-    const visible = await visibleTopicIds(ctx);
     return ctx.work.transaction(async (em) => {
       const ticket = (await lockTickets(em, workspaceId, [ticketId])).get(ticketId);
-      if (!ticket || !canSeeTopic(visible, ticket.topicId)) return fail<Message>(UserErrorCode.NOT_FOUND, "No such ticket.", ["ticketId"]);
+      if (!ticket || !canSeeTicket(ctx.actor, ticket)) return fail<Message>(UserErrorCode.NOT_FOUND, "No such ticket.", ["ticketId"]);
       if (ticket.status === TicketStatus.CLOSED) {
         return fail<Message>(UserErrorCode.TICKET_CLOSED, "The ticket is closed: reopen it to reply.", ["ticketId"]);
       }
@@ -172,9 +169,10 @@ export class MessageService {
     ctx: AuthedContext,
     contactId: string,
     opts: { limit: number; after?: { at: string; id: string }; before?: { at: string; id: string }; fromEnd: boolean },
-  ): Promise<Array<Message & { sortKey: string }>> {
-    const rows = await ctx.work.query<Array<Message & { sortKey: string }>>(
-      `SELECT ${MESSAGE_COLUMNS}, (extract(epoch FROM m.created_at) * 1000000)::bigint::text AS "sortKey"
+  ): Promise<Array<Message & { sortKey: string; ticketTopicId: string | null }>> {
+    const rows = await ctx.work.query<Array<Message & { sortKey: string; ticketTopicId: string | null }>>(
+      `SELECT ${MESSAGE_COLUMNS}, (extract(epoch FROM m.created_at) * 1000000)::bigint::text AS "sortKey",
+              (SELECT t.topic_id FROM tickets t WHERE t.workspace_id = $1 AND t.id = m.ticket_id) AS "ticketTopicId"
          FROM messages m
         WHERE m.workspace_id = $1 AND m.contact_id = $2
           AND ($3::bigint IS NULL OR (m.created_at, m.id) > ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::uuid))
@@ -191,7 +189,7 @@ export class MessageService {
         opts.before?.at ?? null,
         opts.before?.id ?? null,
         opts.limit,
-        await visibleTopicIds(ctx),
+        topicFilter(ctx.actor),
       ],
     );
     return opts.fromEnd ? rows.reverse() : rows;

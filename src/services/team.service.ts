@@ -19,9 +19,7 @@ const TEAM_COLUMNS = `id, workspace_id AS "workspaceId", name, all_topics AS "al
  * agents belong to teams.
  */
 export class TeamService {
-  constructor(
-    private readonly sessions: SessionChanges,
-  ) {}
+  constructor(private readonly sessions: SessionChanges) {}
 
   list(ctx: AuthedContext): Promise<Team[]> {
     return ctx.work.query(`SELECT ${TEAM_COLUMNS} FROM teams WHERE workspace_id = $1 ORDER BY lower(name), id`, [ctx.actor.workspaceId]);

@@ -5,14 +5,14 @@ import { uuidv7 } from "../db/uuid";
 import { Role, TicketEventType, TicketStatus } from "../entities";
 import type { ContactService } from "./contact.service";
 import { appendEvents } from "./event-log";
-import { fieldsVisibleTo } from "./contact-field.service";
 import { recordFlowStarts } from "./flow-starts";
 import { type NoteContext, renderNote } from "./note-template";
 import { recordCountChanges } from "./ticket-counts";
 import { applyTicketChanges, lockTickets, type TicketChange } from "./ticket-store";
 import { parseUrn } from "./urn";
 import { type UserError, UserErrorCode } from "./user-error";
-import { canSeeTopic, memberTopicScope, visibleTopicIds } from "./visibility";
+import { canSeeTicket, canSeeTopic, fieldsVisibleTo } from "../auth/visibility";
+import { memberTopicScope } from "./visibility";
 import { TICKET_COLUMNS, type TicketRow } from "../db/rows";
 
 export interface OpenTicketCommand {
@@ -68,16 +68,14 @@ class OpenTicketRefusal extends Error {
 
 /** The ticket lifecycle: open, assign, change topic, note, close, reopen. */
 export class TicketService {
-  constructor(
-    private readonly contacts: ContactService,
-  ) {}
+  constructor(private readonly contacts: ContactService) {}
 
   async find(ctx: AuthedContext, id: string): Promise<TicketRow | undefined> {
     const [row] = await ctx.work.query<TicketRow[]>(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.workspace_id = $1 AND t.id = $2`, [
       ctx.actor.workspaceId,
       id,
     ]);
-    return row && canSeeTopic(await visibleTopicIds(ctx), row.topicId) ? row : undefined;
+    return row && canSeeTicket(ctx.actor, row) ? row : undefined;
   }
 
   /**
@@ -144,7 +142,7 @@ export class TicketService {
         )
       : await em.query<Array<{ id: string }>>(`SELECT id FROM topics WHERE workspace_id = $1 AND is_system FOR KEY SHARE`, [workspaceId]);
     if (!topic) refuse(UserErrorCode.NOT_FOUND, "No such topic.", ["topicId"]);
-    if (assigneeId && !canSeeTopic((await memberTopicScope(em, workspaceId, assigneeId)).topicIds, topic.id)) {
+    if (assigneeId && !canSeeTopic(await memberTopicScope(em, workspaceId, assigneeId), topic.id)) {
       warnings.push("the assignee's team cannot see this topic; the ticket was opened unassigned");
       assigneeId = null;
     }
@@ -174,7 +172,7 @@ export class TicketService {
       [workspaceId, contactId],
     );
     if (open) {
-      const visible = canSeeTopic(await visibleTopicIds(ctx), open.topicId);
+      const visible = canSeeTicket(ctx.actor, open);
       throw new OpenTicketRefusal({
         ...outcomeError(
           UserErrorCode.ALREADY_OPEN,
@@ -287,7 +285,7 @@ export class TicketService {
           AND t.contact_id = coalesce($2::uuid, (SELECT contact_id FROM contact_urns WHERE workspace_id = $1 AND urn = $3))`,
       [ctx.actor.workspaceId, cmd.contactId ?? null, urn && !("error" in urn) ? urn.urn : null],
     );
-    const visible = open && canSeeTopic(await visibleTopicIds(ctx), open.topicId);
+    const visible = open && canSeeTicket(ctx.actor, open);
     return { ...outcome, existingTicket: visible ? open : null };
   }
 
@@ -305,11 +303,10 @@ export class TicketService {
   ): Promise<BulkOutcome> {
     const ids = [...new Set(ticketIds)];
     const workspaceId = ctx.actor.workspaceId;
-    const visible = await visibleTopicIds(ctx);
     return ctx.work.transaction(async (em) => {
       await prepare?.(em, ids);
       const locked = await lockTickets(em, workspaceId, ids);
-      for (const [id, ticket] of locked) if (!canSeeTopic(visible, ticket.topicId)) locked.delete(id);
+      for (const [id, ticket] of locked) if (!canSeeTicket(ctx.actor, ticket)) locked.delete(id);
       const decisions = await decide(locked, em);
       const changes: TicketChange[] = [];
       const failures: TicketFailure[] = [];
@@ -351,7 +348,7 @@ export class TicketService {
             assigneeId ? "The ticket is already assigned to this member." : "The ticket is already unassigned.",
           );
         }
-        if (!canSeeTopic(scope.topicIds, t.topicId)) {
+        if (!canSeeTicket(scope, t)) {
           return refused(UserErrorCode.ASSIGNEE_CANNOT_SEE, "The assignee's team does not cover this ticket's topic.");
         }
         return {
@@ -365,7 +362,6 @@ export class TicketService {
   }
 
   async changeTopic(ctx: AuthedContext, ticketIds: string[], topicId: string): Promise<BulkOutcome> {
-    const visible = await visibleTopicIds(ctx);
     return this.bulk(
       ctx,
       ticketIds,
@@ -385,7 +381,7 @@ export class TicketService {
           ctx.actor.workspaceId,
           topicId,
         ]);
-        if (topic && !canSeeTopic(visible, topicId)) {
+        if (topic && !canSeeTopic(ctx.actor, topicId)) {
           throw new BulkRefusal([
             { code: UserErrorCode.TOPIC_NOT_ALLOWED, message: "The topic is outside your team.", field: ["topicId"] },
           ]);

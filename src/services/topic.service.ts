@@ -5,7 +5,6 @@ import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import { Topic } from "../entities";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
-import { canSeeTopic, visibleTopicIds } from "./visibility";
 
 /** Topics other than General a workspace may have. */
 export const MAX_TOPICS = 50;
@@ -17,10 +16,9 @@ export class TopicService {
     return new TenantStore(ctx.work.em, ctx.actor.workspaceId);
   }
 
-  /** The live topics the actor may see, General first, then by name. */
+  /** The live topics, General first, then by name (what a viewer sees of them: see.topics). */
   async list(ctx: AuthedContext): Promise<Topic[]> {
-    const visible = await visibleTopicIds(ctx);
-    const topics = (await this.store(ctx).find(Topic, { deletedAt: IsNull() })).filter((t) => canSeeTopic(visible, t.id));
+    const topics = await this.store(ctx).find(Topic, { deletedAt: IsNull() });
     return topics.sort(
       (a, b) => Number(b.isSystem) - Number(a.isSystem) || a.name.localeCompare(b.name, undefined, { sensitivity: "base" }),
     );

@@ -1,22 +1,9 @@
 import type { DataSource, EntityManager } from "typeorm";
-import type { AuthedContext } from "../context";
 
 /**
- * Which topics' tickets the actor may see: null means every topic. The one place that answers
- * it, so lists, counts, node lookups, bulk changes and events all agree. For an agent with a
- * team it is the team's topics, read with the token at authentication (no extra statement).
- */
-export async function visibleTopicIds(ctx: AuthedContext): Promise<string[] | null> {
-  return ctx.actor.topicIds;
-}
-
-export function canSeeTopic(visible: string[] | null, topicId: string): boolean {
-  return visible === null || visible.includes(topicId);
-}
-
-/**
- * What a member (say, an assignee) may see: whether they are a member at all, and their topics
- * as `visibleTopicIds` would give them (null = every topic).
+ * What a member (say, an assignee) may see: whether they are a member at all, and their topics as
+ * their own requests would have them (null = every topic), for the visibility policy
+ * (auth/visibility.ts) to answer about them.
  */
 export async function memberTopicScope(
   db: DataSource | EntityManager,

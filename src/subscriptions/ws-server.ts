@@ -153,6 +153,8 @@ export function attachWebSocketServer(opts: {
 }): WebSocketServerHandle {
   const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path, maxPayload: 1024 * 1024 });
   const actors = new Map<WebSocket, Actor>();
+  /** Per socket, what its operations want to hear when its member is checked again. */
+  const actorListeners = new Map<WebSocket, Set<() => void>>();
 
   /**
    * Checks connections against the database: one whose token was revoked or whose member was
@@ -166,8 +168,12 @@ export function attachWebSocketServer(opts: {
       const current = await runInSqlScope(randomUUID(), () => opts.currentActors([...new Set(batch.map(([, a]) => a.tokenId))]));
       for (const [socket, actor] of batch) {
         const now = current.get(actor.tokenId);
-        if (now) Object.assign(actor, now);
-        else socket.close(CloseCode.Forbidden, "Token revoked or member removed");
+        if (!now) {
+          socket.close(CloseCode.Forbidden, "Token revoked or member removed");
+          continue;
+        }
+        Object.assign(actor, now);
+        for (const listener of actorListeners.get(socket) ?? []) listener();
       }
     }
   };
@@ -267,6 +273,17 @@ export function attachWebSocketServer(opts: {
         const context = await opts.context(actor, token, {
           bufferedAmount: () => socket.bufferedAmount,
           close: (code, reason) => socket.close(code, reason),
+          onActorChange: (listener) => {
+            let listeners = actorListeners.get(socket);
+            if (!listeners) {
+              const created = new Set<() => void>();
+              actorListeners.set(socket, created);
+              socket.once("close", () => actorListeners.delete(socket));
+              listeners = created;
+            }
+            listeners.add(listener);
+            return () => listeners.delete(listener);
+          },
         });
         releaseLoaders.set(context, loadersOnDemand(context));
         return context;

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
+import type { Seen, SeenTicket } from "../../auth/visibility";
 import type { Flow, Message, Topic } from "../../entities";
 import { MessageDirection, MessageStatus, TicketEventType, TicketFolder, TicketStatus, UserErrorCode } from "../enums";
 import { toGlobalId } from "../global-id";
@@ -8,7 +9,7 @@ import { MAX_BULK_TICKETS } from "../inputs/ticket.inputs";
 import { MaxItems } from "../list-bounds";
 import { MAX_USER_ERRORS, PageInfo, UserErrorType } from "./common.types";
 import { Node } from "./node";
-import { type ContactWithUrns, type EventRow, type TicketRelated, type TicketRow } from "../../db/rows";
+import { type ContactWithUrns, type EventRow, type TicketRelated } from "../../db/rows";
 
 @ObjectType("Topic", { implements: Node })
 export class TopicType extends Node {
@@ -23,7 +24,8 @@ export class TopicType extends Node {
   @Field()
   createdAt: Date;
 
-  static from(t: Topic): TopicType {
+  /** Only from a topic the visibility policy let the viewer see. */
+  static from(t: Seen<Topic>): TopicType {
     return Object.assign(new TopicType(), {
       id: toGlobalId("Topic", t.id),
       uuid: t.id,
@@ -79,7 +81,8 @@ export class FlowType extends Node {
 
 @ObjectType("Ticket", { implements: Node })
 export class TicketType extends Node {
-  row: TicketRow;
+  /** As the viewer sees it: as it is, or as it was when it last was in their topics (row.asOfVersion). */
+  row: SeenTicket;
   /** Rows read along with the ticket (an inbox page): its field resolvers use them as they are. */
   related: TicketRelated;
 
@@ -101,11 +104,12 @@ export class TicketType extends Node {
   @Field(() => Int, { description: "Increases by one on every change; events carry it." })
   version: number;
 
-  static from(t: TicketRow): TicketType {
+  /** Only from a ticket the visibility policy let the viewer see. */
+  static from(t: SeenTicket): TicketType {
     return TicketType.withRelated(t, {});
   }
 
-  static withRelated(t: TicketRow, related: TicketRelated): TicketType {
+  static withRelated(t: SeenTicket, related: TicketRelated): TicketType {
     return Object.assign(new TicketType(), {
       id: toGlobalId("Ticket", t.id),
       row: t,
@@ -122,7 +126,7 @@ export class TicketType extends Node {
 
 @ObjectType("Message", { implements: Node })
 export class MessageType extends Node {
-  row: Message;
+  row: Seen<Message>;
 
   @Field(() => MessageDirection)
   direction: MessageDirection;
@@ -142,7 +146,8 @@ export class MessageType extends Node {
   @Field()
   createdAt: Date;
 
-  static from(m: Message): MessageType {
+  /** Only from a message the visibility policy let the viewer see. */
+  static from(m: Seen<Message>): MessageType {
     return Object.assign(new MessageType(), {
       id: toGlobalId("Message", m.id),
       row: m,
@@ -158,7 +163,7 @@ export class MessageType extends Node {
 
 @ObjectType("TicketEvent", { implements: Node })
 export class TicketEventObject extends Node {
-  row: EventRow;
+  row: Seen<EventRow>;
 
   @Field({ description: "Resume point: monotonic within the workspace, in commit order." })
   cursor: string;
@@ -175,7 +180,8 @@ export class TicketEventObject extends Node {
   @Field()
   createdAt: Date;
 
-  static from(e: EventRow): TicketEventObject {
+  /** Only from an event the visibility policy let the viewer see. */
+  static from(e: Seen<EventRow>): TicketEventObject {
     return Object.assign(new TicketEventObject(), {
       id: toGlobalId("TicketEvent", e.id),
       row: e,
