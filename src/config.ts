@@ -43,6 +43,10 @@ export interface Config {
   rateLimitPerSecond: number;
   /** Requests a token may make at once before the per-second rate applies. */
   rateLimitBurst: number;
+  /** Requests per second all of one member's tokens may make together (a member may hold 25 API tokens). */
+  rateLimitMemberPerSecond: number;
+  /** Requests all of one member's tokens may make at once. */
+  rateLimitMemberBurst: number;
   /** Failed logIns per email, and per client address, before further attempts are refused for a while. */
   loginMaxFailures: number;
   /** The window in which those failures count. */
@@ -173,6 +177,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxAliases: int(env, "MAX_ALIASES", 100, 0, 100000),
     rateLimitPerSecond: int(env, "RATE_LIMIT_PER_SECOND", 20, 0, 1_000_000),
     rateLimitBurst: int(env, "RATE_LIMIT_BURST", 60, 1, 1_000_000),
+    rateLimitMemberPerSecond: int(env, "RATE_LIMIT_MEMBER_PER_SECOND", 40, 1, 1_000_000),
+    rateLimitMemberBurst: int(env, "RATE_LIMIT_MEMBER_BURST", 120, 1, 1_000_000),
     loginMaxFailures: int(env, "LOGIN_MAX_FAILURES", 5, 1, 1000),
     loginFailureWindowSeconds: int(env, "LOGIN_FAILURE_WINDOW_SECONDS", 900, 1, 86400),
     introspection: bool(env, "INTROSPECTION", true),

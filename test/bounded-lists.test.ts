@@ -130,7 +130,7 @@ describe("every list of objects is bounded", () => {
       "TeamPayload.userErrors": 1,
       "TopicPayload.userErrors": 1,
       "TriggerPayload.userErrors": 1,
-      // Recommended caps, not enforced by the services yet (RECOMMENDED_CAPS).
+      // Caps the services enforce (LIMIT_REACHED): MAX_API_TOKENS, MAX_FLOWS, MAX_PENDING_INVITATIONS, MAX_TEAMS, MAX_WORKSPACES_PER_USER.
       "Query.apiTokens": 25,
       "Query.flows": 1000,
       "Query.invitations": 1000,

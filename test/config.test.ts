@@ -24,6 +24,8 @@ describe("configuration", () => {
       maxAliases: 100,
       rateLimitPerSecond: 20,
       rateLimitBurst: 60,
+      rateLimitMemberPerSecond: 40,
+      rateLimitMemberBurst: 120,
       loginMaxFailures: 5,
       loginFailureWindowSeconds: 900,
       introspection: true,

@@ -189,3 +189,42 @@ describe("rate limit over WebSocket (RATE_LIMIT_PER_SECOND=1, RATE_LIMIT_BURST=5
     expect(conn.messages.filter((m) => m.type === "error")).toEqual([]);
   });
 });
+
+describe("rate limit per member (RATE_LIMIT_MEMBER_PER_SECOND=1, RATE_LIMIT_MEMBER_BURST=10)", () => {
+  let srv: TestServer;
+  beforeAll(async () => {
+    srv = await startTestServer({
+      RATE_LIMIT_PER_SECOND: "100",
+      RATE_LIMIT_BURST: "100",
+      RATE_LIMIT_MEMBER_PER_SECOND: "1",
+      RATE_LIMIT_MEMBER_BURST: "10",
+    });
+  });
+  afterAll(async () => {
+    await srv?.close();
+  });
+
+  it("shares one bucket among all of a member's tokens: many API tokens buy no more requests", async () => {
+    const member = await srv.signUp();
+    const tokens = [member.token];
+    for (let i = 0; i < 3; i++) {
+      const res = await srv.gql<{ createApiToken: { token: string } }>(
+        `mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }`,
+        { i: { name: `integration ${i}` } },
+        member.token,
+      );
+      tokens.push(res.data!.createApiToken.token);
+    }
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => srv.gql(`{ viewer { role } }`, {}, tokens[i % tokens.length])));
+    const refused = answers.filter((a) => a.status === 429);
+    // 3 createApiToken calls and at most 10 requests in the burst, plus what a second refills.
+    expect(refused.length).toBeGreaterThanOrEqual(20 + 3 - 12);
+    expect(refused[0].errors?.[0]).toEqual({
+      message: "Too many requests: at most 1 per second (10 at once) for all of a member's tokens together. Retry in 1 second.",
+      extensions: { code: "RATE_LIMITED", retryAfter: 1 },
+    });
+    // Another member has a bucket of their own.
+    const other = await srv.signUp();
+    expect((await srv.gql(`{ viewer { role } }`, {}, other.token)).status).toBe(200);
+  });
+});

@@ -2,7 +2,8 @@ import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { toGlobalId, uuidOf } from "../schema/global-id";
-import { MaxItems, RECOMMENDED_CAPS } from "../schema/list-bounds";
+import { MaxItems } from "../schema/list-bounds";
+import { MAX_API_TOKENS } from "../services/token.service";
 import { CreateApiTokenInput, RevokeApiTokenInput } from "../schema/inputs/identity.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { CreateApiTokenPayload } from "../schema/types/identity.payloads";
@@ -11,7 +12,7 @@ import { ApiTokenType } from "../schema/types/identity.types";
 @Resolver(() => ApiTokenType)
 export class ApiTokenResolver {
   @Requires()
-  @MaxItems(RECOMMENDED_CAPS.apiTokensPerMember)
+  @MaxItems(MAX_API_TOKENS)
   @Query(() => [ApiTokenType], { description: "Your own API tokens in this workspace that still work, newest first." })
   async apiTokens(@Ctx() ctx: AuthedContext): Promise<ApiTokenType[]> {
     return (await ctx.services.tokens.list(ctx)).map((t) => ApiTokenType.from(t.token, t.role));

@@ -3,21 +3,25 @@ import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { Role } from "../entities";
 import { RegisterFlowInput } from "../schema/inputs/ticket.inputs";
-import { MaxItems, RECOMMENDED_CAPS } from "../schema/list-bounds";
+import { MaxItems } from "../schema/list-bounds";
+import { MAX_FLOWS } from "../services/flow.service";
 import { FlowPayload, FlowType } from "../schema/types/ticket.types";
 
 @Resolver(() => FlowType)
 export class FlowResolver {
   @Requires(Role.ADMINISTRATOR, Role.EDITOR)
-  @MaxItems(RECOMMENDED_CAPS.flowsPerWorkspace)
+  @MaxItems(MAX_FLOWS)
   @Query(() => [FlowType], { description: "The registered flows, by name." })
   async flows(@Ctx() ctx: AuthedContext): Promise<FlowType[]> {
     return (await ctx.services.flows.list(ctx)).map(FlowType.from);
   }
 
   @Requires(Role.ADMINISTRATOR, Role.EDITOR)
-  @Mutation(() => FlowPayload, { description: "Registers a flow of the flow engine; an externalId already registered returns that flow." })
+  @Mutation(() => FlowPayload, {
+    description: `Registers a flow of the flow engine; an externalId already registered returns that flow. At most ${MAX_FLOWS} flows.`,
+  })
   async registerFlow(@Arg("input", () => RegisterFlowInput) input: RegisterFlowInput, @Ctx() ctx: AuthedContext): Promise<FlowPayload> {
-    return { flow: FlowType.from(await ctx.services.flows.register(ctx, input.name.trim(), input.externalId)), userErrors: [] };
+    const result = await ctx.services.flows.register(ctx, input.name.trim(), input.externalId);
+    return result.ok ? { flow: FlowType.from(result.value), userErrors: [] } : { flow: null, userErrors: result.errors };
   }
 }

@@ -3,7 +3,8 @@ import { Requires } from "../auth/requires";
 import type { AuthedContext, RequestContext } from "../context";
 import { Role } from "../entities";
 import { toGlobalId, uuidOf } from "../schema/global-id";
-import { MaxItems, RECOMMENDED_CAPS } from "../schema/list-bounds";
+import { MaxItems } from "../schema/list-bounds";
+import { MAX_PENDING_INVITATIONS } from "../services/invitation.service";
 import { AcceptInvitationInput, InviteMemberInput, RevokeInvitationInput } from "../schema/inputs/invitation.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { AuthPayload } from "../schema/types/identity.payloads";
@@ -15,7 +16,7 @@ import { authPayload } from "./identity.resolver";
 @Resolver(() => InvitationType)
 export class InvitationResolver {
   @Requires(Role.ADMINISTRATOR)
-  @MaxItems(RECOMMENDED_CAPS.pendingInvitationsPerWorkspace)
+  @MaxItems(MAX_PENDING_INVITATIONS)
   @Query(() => [InvitationType], { description: "Pending invitations (not accepted, revoked or expired), newest first." })
   async invitations(@Ctx() ctx: AuthedContext): Promise<InvitationType[]> {
     return (await ctx.services.invitations.list(ctx)).map(InvitationType.from);

@@ -41,7 +41,9 @@ export class MemberResolver {
 
   @Requires(Role.ADMINISTRATOR)
   @Mutation(() => MemberPayload, {
-    description: "Changes a member's role or team. Only agents have teams; the last administrator cannot be demoted.",
+    description:
+      "Changes a member's role or team. Only agents have teams; the last administrator cannot be demoted. " +
+      "An administrator who loses the role loses the pending invitations they sent.",
   })
   async updateMember(@Arg("input", () => UpdateMemberInput) input: UpdateMemberInput, @Ctx() ctx: AuthedContext): Promise<MemberPayload> {
     const result = await ctx.services.members.update(ctx, uuidOf(input.id, "Member", "id"), {
@@ -53,7 +55,9 @@ export class MemberResolver {
 
   @Requires(Role.ADMINISTRATOR)
   @Mutation(() => DeletePayload, {
-    description: "Removes a member: revokes their tokens here, unassigns their open tickets and ends their subscriptions.",
+    description:
+      "Removes a member: revokes their tokens here and the pending invitations they sent, unassigns their open tickets and ends " +
+      "their subscriptions.",
   })
   async removeMember(@Arg("input", () => RemoveMemberInput) input: RemoveMemberInput, @Ctx() ctx: AuthedContext): Promise<DeletePayload> {
     const result = await ctx.services.members.remove(ctx, uuidOf(input.id, "Member", "id"));

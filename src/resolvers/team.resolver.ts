@@ -6,7 +6,8 @@ import { Role, type Team } from "../entities";
 import { BadInputError } from "../errors";
 import { toGlobalId, uuidOf } from "../schema/global-id";
 import { CreateTeamInput, DeleteTeamInput, MAX_TEAM_TOPICS, UpdateTeamInput } from "../schema/inputs/team.inputs";
-import { MaxItems, RECOMMENDED_CAPS } from "../schema/list-bounds";
+import { MaxItems } from "../schema/list-bounds";
+import { MAX_TEAMS } from "../services/team.service";
 import { DeletePayload } from "../schema/types/common.types";
 import { TeamPayload, TeamType } from "../schema/types/team.types";
 import { TopicType } from "../schema/types/ticket.types";
@@ -21,7 +22,7 @@ const topicIds = (ids: string[]) => ids.map((id, i) => uuidOf(id, "Topic", `topi
 @Resolver(() => TeamType)
 export class TeamResolver {
   @Requires()
-  @MaxItems(RECOMMENDED_CAPS.teamsPerWorkspace)
+  @MaxItems(MAX_TEAMS)
   @Query(() => [TeamType], { description: "The teams of the workspace, by name." })
   async teams(@Ctx() ctx: AuthedContext): Promise<TeamType[]> {
     return (await ctx.services.teams.list(ctx)).map(TeamType.from);

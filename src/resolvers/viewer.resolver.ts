@@ -2,7 +2,8 @@ import { Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext, RequestContext } from "../context";
 import { UserType, ViewerType, WorkspaceType } from "../schema/types/identity.types";
-import { MaxItems, RECOMMENDED_CAPS } from "../schema/list-bounds";
+import { MaxItems } from "../schema/list-bounds";
+import { MAX_WORKSPACES_PER_USER } from "../services/identity.service";
 import { TeamType } from "../schema/types/team.types";
 
 @Resolver(() => ViewerType)
@@ -32,7 +33,7 @@ export class ViewerResolver {
     return team ? TeamType.from(team) : null;
   }
 
-  @MaxItems(RECOMMENDED_CAPS.workspacesPerUser)
+  @MaxItems(MAX_WORKSPACES_PER_USER)
   @FieldResolver(() => [WorkspaceType], { description: "Every workspace the user belongs to; logIn with workspaceId to switch." })
   async workspaces(@Root() viewer: ViewerType, @Ctx() ctx: RequestContext): Promise<WorkspaceType[]> {
     return (await ctx.services.workspaces.workspacesOfUser(ctx, viewer.userId)).map(WorkspaceType.from);

@@ -28,25 +28,6 @@ export function maxItemsOf(field: Pick<GraphQLField<unknown, unknown>, "extensio
 }
 
 /**
- * Not enforced by the domain yet: the bounds these lists are declared with until their services
- * refuse more (LIMIT_REACHED), as they already do for topics, contact fields and shortcuts. Until
- * then a workspace can hold more than this, and the cost of an operation reading one of these lists
- * may then be below what it returns.
- */
-export const RECOMMENDED_CAPS = {
-  /** API tokens that still work, per member (DESIGN.md: "At most 25 API tokens per member"). */
-  apiTokensPerMember: 25,
-  /** Registered flows per workspace. */
-  flowsPerWorkspace: 1000,
-  /** Pending invitations per workspace. */
-  pendingInvitationsPerWorkspace: 1000,
-  /** Teams per workspace. */
-  teamsPerWorkspace: 100,
-  /** Workspaces a user belongs to (signUp again, acceptInvitation). */
-  workspacesPerUser: 100,
-} as const;
-
-/**
  * Adds "At most N items." to the description of every field declaring a maximum, so that GraphiQL's docs
  * and the emitted SDL show the bound the cost model counts.
  */

@@ -33,6 +33,9 @@ export interface LogInInput {
   workspaceId?: string | null;
 }
 
+/** Workspaces one user may belong to. */
+export const MAX_WORKSPACES_PER_USER = 100;
+
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -86,18 +89,18 @@ export class IdentityService {
         }
         const passwordHash = existing ? undefined : await hashPassword(input.password);
         try {
-          return ok(
-            await ctx.work.savepoint(async (em) => {
-              const userId = existing?.id ?? uuidv7();
-              if (!existing && passwordHash) {
-                await em.insert(User, { id: userId, email, name: input.name.trim(), passwordHash });
-              }
-              const workspaceId = await this.createWorkspace(em, input.workspaceName.trim(), userId);
-              const token = await this.issueToken(em, { userId, workspaceId, kind: TokenKind.SESSION, name: null });
-              await em.update(Membership, { workspaceId, userId }, { lastLoginAt: new Date() });
-              return { token, userId, workspaceId, role: Role.ADMINISTRATOR, teamId: null };
-            }),
-          );
+          return await ctx.work.savepoint(async (em): Promise<Result<Session>> => {
+            const userId = existing?.id ?? uuidv7();
+            if (!existing && passwordHash) {
+              await em.insert(User, { id: userId, email, name: input.name.trim(), passwordHash });
+            } else if (!(await this.mayJoinAnother(em, userId))) {
+              return fail(UserErrorCode.LIMIT_REACHED, `A user belongs to at most ${MAX_WORKSPACES_PER_USER} workspaces.`, ["email"]);
+            }
+            const workspaceId = await this.createWorkspace(em, input.workspaceName.trim(), userId);
+            const token = await this.issueToken(em, { userId, workspaceId, kind: TokenKind.SESSION, name: null });
+            await em.update(Membership, { workspaceId, userId }, { lastLoginAt: new Date() });
+            return ok({ token, userId, workspaceId, role: Role.ADMINISTRATOR, teamId: null });
+          });
         } catch (error) {
           if (isUniqueViolation(error)) {
             return fail(UserErrorCode.EMAIL_TAKEN, "An account with this email already exists.", ["email"]);
@@ -165,6 +168,18 @@ export class IdentityService {
       await this.createWorkspace(em, this.config.workspaceName, userId);
     });
     return { email, generatedPassword };
+  }
+
+  /**
+   * Whether a user may join one more workspace (MAX_WORKSPACES_PER_USER). Locks the user's row, so
+   * that concurrent sign-ups and invitations of one user keep the limit exact.
+   */
+  async mayJoinAnother(em: EntityManager, userId: string): Promise<boolean> {
+    await em.query(`SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE`, [userId]);
+    const [{ n }] = await unscoped(() =>
+      em.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM memberships WHERE user_id = $1`, [userId]),
+    );
+    return n < MAX_WORKSPACES_PER_USER;
   }
 
   /** A workspace with its first administrator, its system topic and its system group. */

@@ -10,10 +10,13 @@ import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import { type Invitation, Role, TokenKind } from "../entities";
 import { BadInputError, DependencyFailedError } from "../errors";
-import { type IdentityService, normalizeEmail, type Session } from "./identity.service";
+import { type IdentityService, MAX_WORKSPACES_PER_USER, normalizeEmail, type Session } from "./identity.service";
 import { invitationEmail } from "./invitation-email";
 import type { Mailer } from "./mailer";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
+
+/** Pending invitations a workspace may have at once. */
+export const MAX_PENDING_INVITATIONS = 1000;
 
 /** How long an invitation link works. */
 export const INVITATION_VALID_DAYS = 30;
@@ -93,10 +96,11 @@ export class InvitationService {
     }
     return ctx.work.transaction(async (em) => {
       const store = this.store(ctx, em);
-      // One invitation of an address at a time per workspace, so that two concurrent ones cannot
-      // both find none pending. A lock on the address rather than on the workspace row: the email
-      // is sent before commit, and no other change of the workspace should wait for the mail server.
-      await store.query(`SELECT pg_advisory_xact_lock(hashtextextended('invitation:' || $1::text || ':' || $2, 0))`, [email]);
+      // One invitation at a time per workspace, so that two concurrent ones can neither both find
+      // the address without a pending invitation nor both pass the limit. An advisory lock rather
+      // than the workspace row: the email is sent before commit, and no other change of the
+      // workspace should wait for the mail server.
+      await store.query(`SELECT pg_advisory_xact_lock(hashtextextended('invitations:' || $1::text, 0))`);
       let teamName: string | null = null;
       if (input.teamId) {
         // FOR KEY SHARE: deleteTeam, which locks the team FOR UPDATE, then sees this invitation.
@@ -112,6 +116,13 @@ export class InvitationService {
       );
       if (member.length > 0) {
         return fail<InvitationRow>(UserErrorCode.ALREADY_MEMBER, `${email} is already a member of this workspace.`, ["email"]);
+      }
+      const [{ n }] = await store.query<{ n: number }>(`SELECT count(*)::int AS n FROM invitations WHERE workspace_id = $1 AND ${PENDING}`);
+      if (n >= MAX_PENDING_INVITATIONS) {
+        return fail<InvitationRow>(
+          UserErrorCode.LIMIT_REACHED,
+          `A workspace has at most ${MAX_PENDING_INVITATIONS} pending invitations; revoke some or wait for them to be accepted.`,
+        );
       }
       const pending = await store.query(`SELECT 1 FROM invitations WHERE workspace_id = $1 AND email = $2 AND ${PENDING}`, [email]);
       if (pending.length > 0) {
@@ -202,6 +213,9 @@ export class InvitationService {
     const { workspaceId } = invitation;
     const member = await em.query(`SELECT 1 FROM memberships WHERE workspace_id = $1 AND user_id = $2`, [workspaceId, userId]);
     if (member.length > 0) return fail(UserErrorCode.ALREADY_MEMBER, "You are already a member of this workspace.");
+    if (!(await this.identity.mayJoinAnother(em, userId))) {
+      return fail(UserErrorCode.LIMIT_REACHED, `A user belongs to at most ${MAX_WORKSPACES_PER_USER} workspaces.`);
+    }
     await em.query(`INSERT INTO memberships (id, workspace_id, user_id, role, team_id, last_login_at) VALUES ($2, $1, $3, $4, $5, now())`, [
       workspaceId,
       uuidv7(),

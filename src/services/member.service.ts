@@ -36,6 +36,8 @@ export class MemberService {
         return fail<Membership>(UserErrorCode.LAST_ADMINISTRATOR, "The workspace's last administrator keeps that role.", ["role"]);
       }
       await em.query(`UPDATE memberships SET role = $3, team_id = $4 WHERE workspace_id = $1 AND id = $2`, [workspaceId, id, role, teamId]);
+      // Invitations only administrators can send: a demoted one's pending invitations go too.
+      if (member.role === Role.ADMINISTRATOR && role !== Role.ADMINISTRATOR) await this.revokeInvitationsBy(em, workspaceId, member.userId);
       return ok({ ...member, role, teamId });
     });
     // What their live connections may see changes with their role and team.
@@ -44,9 +46,9 @@ export class MemberService {
   }
 
   /**
-   * Removes a member: their tokens in this workspace are revoked and their open tickets are
-   * unassigned (each with its ASSIGNED event), in one transaction; then their live connections
-   * are told. The last administrator cannot be removed.
+   * Removes a member: their tokens in this workspace are revoked, their open tickets are
+   * unassigned (each with its ASSIGNED event) and the invitations they sent are revoked, in one
+   * transaction; then their live connections are told. The last administrator cannot be removed.
    */
   async remove(ctx: AuthedContext, id: string): Promise<Result<string>> {
     const workspaceId = ctx.actor.workspaceId;
@@ -81,11 +83,22 @@ export class MemberService {
         member.userId,
       ]);
       await em.query(`DELETE FROM memberships WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
+      // A departing member leaves no way back in: the invitations they sent are revoked.
+      await this.revokeInvitationsBy(em, workspaceId, member.userId);
       return ok(member);
     });
     if (!result.ok) return result;
     this.sessions.changed(workspaceId);
     return ok(id);
+  }
+
+  /** Revokes the pending invitations a member sent. */
+  private async revokeInvitationsBy(em: EntityManager, workspaceId: string, userId: string): Promise<void> {
+    await em.query(
+      `UPDATE invitations SET revoked_at = now()
+        WHERE workspace_id = $1 AND invited_by_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()`,
+      [workspaceId, userId],
+    );
   }
 
   private async lockMember(em: EntityManager, workspaceId: string, id: string): Promise<Membership | undefined> {

@@ -12,6 +12,9 @@ export interface TeamInput {
   allTopics?: boolean;
 }
 
+/** Teams a workspace may have. */
+export const MAX_TEAMS = 100;
+
 const TEAM_COLUMNS = `id, workspace_id AS "workspaceId", name, all_topics AS "allTopics", created_at AS "createdAt"`;
 
 /**
@@ -40,6 +43,10 @@ export class TeamService {
     const team: Team = { id: uuidv7(), workspaceId, name: input.name, allTopics: input.allTopics === true, createdAt: new Date() };
     try {
       return await ctx.work.savepoint(async (em) => {
+        // The workspace row keeps the limit exact under concurrent creates.
+        await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE`, [workspaceId]);
+        const [{ n }] = await em.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM teams WHERE workspace_id = $1`, [workspaceId]);
+        if (n >= MAX_TEAMS) return fail<Team>(UserErrorCode.LIMIT_REACHED, `A workspace has at most ${MAX_TEAMS} teams.`);
         const topics = team.allTopics ? ok<string[]>([]) : await this.liveTopics(em, workspaceId, input.topicIds ?? []);
         if (!topics.ok) return topics;
         await em.query(`INSERT INTO teams (id, workspace_id, name, all_topics) VALUES ($2, $1, $3, $4)`, [

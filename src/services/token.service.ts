@@ -10,6 +10,9 @@ import type { IdentityService } from "./identity.service";
 import type { SessionChanges } from "./session-events";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 
+/** API tokens that work at once, per member: enough for every integration, few enough to list and rate-limit. */
+export const MAX_API_TOKENS = 25;
+
 /** How often lastUsedAt is written: at most once a minute per token, not on every request. */
 const TOUCH_INTERVAL_SECONDS = 60;
 
@@ -112,6 +115,21 @@ export class TokenService {
   async create(ctx: AuthedContext, name: string): Promise<Result<{ token: string; apiToken: ApiTokenView }>> {
     const { actor } = ctx;
     return ctx.work.transaction(async (em) => {
+      // The membership row keeps the limit exact when one member creates tokens concurrently.
+      await em.query(`SELECT id FROM memberships WHERE workspace_id = $1 AND id = $2 FOR NO KEY UPDATE`, [
+        actor.workspaceId,
+        actor.membershipId,
+      ]);
+      const [{ n }] = await em.query<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM api_tokens WHERE workspace_id = $1 AND user_id = $2 AND kind = 'API' AND revoked_at IS NULL`,
+        [actor.workspaceId, actor.userId],
+      );
+      if (n >= MAX_API_TOKENS) {
+        return fail<{ token: string; apiToken: ApiTokenView }>(
+          UserErrorCode.LIMIT_REACHED,
+          `A member has at most ${MAX_API_TOKENS} API tokens; revoke one first.`,
+        );
+      }
       const token = await this.identity.issueToken(em, {
         userId: actor.userId,
         workspaceId: actor.workspaceId,

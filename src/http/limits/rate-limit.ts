@@ -73,12 +73,42 @@ export class TokenBuckets {
   }
 }
 
-function refusal(wait: number, buckets: TokenBuckets): string {
-  return (
-    `Too many requests: at most ${buckets.ratePerSecond} per second (${buckets.burst} at once) per token, or per address without one. ` +
-    `Retry in ${wait} second${wait === 1 ? "" : "s"}.`
-  );
+/**
+ * The request limits: a bucket per token (per client address without one), and one per member
+ * that all of the member's tokens share, so that holding many API tokens buys no more requests
+ * than the member's own limit.
+ */
+export class RequestLimits {
+  constructor(
+    readonly perToken: TokenBuckets,
+    readonly perMember: TokenBuckets,
+  ) {}
+
+  /** Takes one request for this actor (or anonymous address): 0 when it may go ahead, else the refusal. */
+  take(actor: Actor | undefined, address: string | undefined): { wait: number; message: string } | undefined {
+    const token = this.perToken.take(actor ? `token:${actor.tokenId}` : `address:${address ?? "unknown"}`);
+    if (token > 0) {
+      return {
+        wait: token,
+        message:
+          `Too many requests: at most ${this.perToken.ratePerSecond} per second (${this.perToken.burst} at once) per token, ` +
+          `or per address without one. ${retryIn(token)}`,
+      };
+    }
+    const member = actor ? this.perMember.take(`member:${actor.membershipId}`) : 0;
+    if (member > 0) {
+      return {
+        wait: member,
+        message:
+          `Too many requests: at most ${this.perMember.ratePerSecond} per second (${this.perMember.burst} at once) ` +
+          `for all of a member's tokens together. ${retryIn(member)}`,
+      };
+    }
+    return undefined;
+  }
 }
+
+const retryIn = (wait: number) => `Retry in ${wait} second${wait === 1 ? "" : "s"}.`;
 
 /** The actor the admission middleware found for this request's token, if any. */
 export function admittedActor(res: Response): Actor | undefined {
@@ -88,20 +118,20 @@ export function admittedActor(res: Response): Actor | undefined {
 /**
  * Authenticates the request's bearer token once (the GraphQL context reuses the actor, see
  * admittedActor), then takes a request from the bucket of its token, or of the client address
- * when there is no valid token. Over the limit: HTTP 429 with Retry-After, RATE_LIMITED and
- * extensions.retryAfter, before the body is read. `buckets` undefined: no limit.
+ * when there is no valid token, and from its member's. Over a limit: HTTP 429 with Retry-After,
+ * RATE_LIMITED and extensions.retryAfter, before the body is read. `limits` undefined: no limit.
  */
-export function admission(authenticate: (token: string) => Promise<Actor | undefined>, buckets: TokenBuckets | undefined): RequestHandler {
+export function admission(authenticate: (token: string) => Promise<Actor | undefined>, limits: RequestLimits | undefined): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const token = bearerToken(req.headers.authorization);
     const actor = token ? await authenticate(token) : undefined;
     (res.locals as { actor?: Actor }).actor = actor;
-    const wait = buckets ? buckets.take(actor ? `token:${actor.tokenId}` : `address:${req.ip ?? "unknown"}`) : 0;
-    if (wait === 0) return next();
+    const refused = limits?.take(actor, req.ip);
+    if (!refused) return next();
     res
       .status(429)
-      .set("retry-after", String(wait))
-      .json({ errors: [{ message: refusal(wait, buckets as TokenBuckets), extensions: { code: "RATE_LIMITED", retryAfter: wait } }] });
+      .set("retry-after", String(refused.wait))
+      .json({ errors: [{ message: refused.message, extensions: { code: "RATE_LIMITED", retryAfter: refused.wait } }] });
   };
 }
 
@@ -109,13 +139,13 @@ export function admission(authenticate: (token: string) => Promise<Actor | undef
 export const TOO_MANY_REQUESTS_CLOSE = 4429;
 
 /**
- * Each operation sent over a WebSocket (a subscribe message) takes a request from its token's
- * bucket, the same bucket as its HTTP requests. Over the limit the connection is closed with 4429
- * (its reason says when to retry) and false is returned: the operation must not run.
+ * Each operation sent over a WebSocket (a subscribe message) takes a request from its token's and
+ * its member's buckets, the same as its HTTP requests. Over a limit the connection is closed with
+ * 4429 (its reason says when to retry) and false is returned: the operation must not run.
  */
-export function admitSocketOperation(buckets: TokenBuckets | undefined, actor: Actor, connection: Connection): boolean {
-  const wait = buckets ? buckets.take(`token:${actor.tokenId}`) : 0;
-  if (wait === 0) return true;
-  connection.close(TOO_MANY_REQUESTS_CLOSE, `Too many requests: retry in ${wait} s`);
+export function admitSocketOperation(limits: RequestLimits | undefined, actor: Actor, connection: Connection): boolean {
+  const refused = limits?.take(actor, undefined);
+  if (!refused) return true;
+  connection.close(TOO_MANY_REQUESTS_CLOSE, `Too many requests: retry in ${refused.wait} s`);
   return false;
 }
