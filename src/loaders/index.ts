@@ -39,7 +39,8 @@ export interface Loaders {
    */
   ticketAsLastSeen: DataLoader<string, TicketRow | null>;
   openTicketOfContact: DataLoader<string, TicketRow | null>;
-  notesOfTicket: DataLoader<string, EventRow[]>;
+  /** A page of a ticket's notes, oldest first (see NotesPage). */
+  notesOfTicket: DataLoader<NotesPage, EventRow[], string>;
   team: DataLoader<string, Team | null>;
   /** A team's topics, in name order (none when allTopics). */
   topicsOfTeam: DataLoader<string, Topic[]>;
@@ -61,6 +62,14 @@ function byId<T extends { id: string }>(rows: T[], ids: readonly string[]): Arra
 function tenantOnly(workspaceId: string | undefined): string {
   if (!workspaceId) throw new Error("a tenant loader was used before authentication");
   return workspaceId;
+}
+
+/** Which of a ticket's notes a page holds: the first or last `take`, up to a version (null: all). */
+export interface NotesPage {
+  ticketId: string;
+  take: number;
+  fromEnd: boolean;
+  upToVersion: number | null;
 }
 
 /** The rows a ticket names, read with it: what its page or detail shows next to it. */
@@ -197,15 +206,34 @@ export function createLoaders(work: Work, workspaceId: string | undefined, viewe
       const map = new Map(rows.map((r) => [r.contactId, r]));
       return contactIds.map((id) => map.get(id) ?? null);
     }),
-    notesOfTicket: new DataLoader(async (ticketIds) => {
-      const rows = await work.query<EventRow[]>(
-        `SELECT ${EVENT_COLUMNS} FROM ticket_events e
-          WHERE e.workspace_id = $1 AND e.ticket_id = ANY($2) AND e.note IS NOT NULL
-          ORDER BY e.ticket_id, e.ticket_version`,
-        [tenantOnly(workspaceId), ticketIds],
-      );
-      return ticketIds.map((id) => rows.filter((r) => r.ticketId === id));
-    }),
+    // Each page reads only its own notes, however many the ticket has.
+    notesOfTicket: new DataLoader<NotesPage, EventRow[], string>(
+      async (pages) => {
+        const rows = await work.query<Array<EventRow & { page: number }>>(
+          `SELECT k.n AS page, e.* FROM unnest($2::uuid[], $3::int[], $4::boolean[], $5::int[]) WITH ORDINALITY AS k(ticket_id, take, from_end, up_to, n)
+             CROSS JOIN LATERAL (
+               SELECT ${EVENT_COLUMNS} FROM ticket_events e
+                WHERE e.workspace_id = $1 AND e.ticket_id = k.ticket_id AND e.note IS NOT NULL
+                  AND (k.up_to IS NULL OR e.ticket_version <= k.up_to)
+                ORDER BY CASE WHEN k.from_end THEN -e.ticket_version ELSE e.ticket_version END
+                LIMIT k.take) e`,
+          [
+            tenantOnly(workspaceId),
+            pages.map((p) => p.ticketId),
+            pages.map((p) => p.take),
+            pages.map((p) => p.fromEnd),
+            pages.map((p) => p.upToVersion),
+          ],
+        );
+        return pages.map((_, i) =>
+          rows
+            .filter((r) => Number(r.page) === i + 1)
+            .map(({ page: _page, ...e }) => e)
+            .sort((a, b) => a.ticketVersion - b.ticketVersion),
+        );
+      },
+      { cacheKeyFn: (p) => `${p.ticketId}:${p.take}:${p.fromEnd}:${p.upToVersion}` },
+    ),
     counts: () => (counts ??= countGroups(work.em, tenantOnly(workspaceId))),
     fields: () => (fields ??= fieldsOf(work.em, tenantOnly(workspaceId)).then((rows) => rows.sort(byDisplayOrder))),
     fieldValues: new DataLoader(async (contactIds) => (await extras.loadMany(contactIds)).map((e) => (e instanceof Error ? e : e.values))),

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
-import { type Membership, Role } from "../entities";
+import { Role } from "../entities";
 import { BadInputError } from "../errors";
 import { MAX_PAGE, pageSize } from "../schema/connection";
 import { toGlobalId, uuidOf } from "../schema/global-id";
@@ -11,10 +11,6 @@ import { MemberType, UserType } from "../schema/types/identity.types";
 import { MemberPayload, TeamType } from "../schema/types/team.types";
 
 /** Oldest first, ties by id: a stable order to page through. */
-function byJoined(a: Membership, b: Membership): number {
-  return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
 @Resolver(() => MemberType)
 export class MemberResolver {
   @Requires()
@@ -30,13 +26,9 @@ export class MemberResolver {
   ): Promise<MemberType[]> {
     const size = pageSize(first, "first", MAX_PAGE);
     const afterId = after ? uuidOf(after, "Member", "after") : undefined;
-    const members = (await ctx.services.workspaces.members(ctx)).sort(byJoined);
-    let start = 0;
-    if (afterId !== undefined) {
-      start = members.findIndex((m) => m.id === afterId) + 1;
-      if (start === 0) throw new BadInputError("after", "after is not a member of this workspace (any more): start again without it.");
-    }
-    return members.slice(start, start + size).map(MemberType.from);
+    const members = await ctx.services.workspaces.members(ctx, { first: size, afterId });
+    if (!members) throw new BadInputError("after", "after is not a member of this workspace (any more): start again without it.");
+    return members.map(MemberType.from);
   }
 
   @Requires(Role.ADMINISTRATOR)

@@ -202,8 +202,8 @@ export class TicketResolver {
   ): Promise<TicketEventObject[]> {
     if (first != null && last != null) throw new BadInputError("last", "Give first or last, not both.");
     const size = last != null ? pageSize(last, "last", MAX_PAGE) : pageSize(first, "first", MAX_PAGE);
-    const notes = see.thread(ticket.row, await ctx.loaders.notesOfTicket.load(ticket.row.id));
-    return (last != null ? notes.slice(-size) : notes.slice(0, size)).map(TicketEventObject.from);
+    const page = { ticketId: ticket.row.id, take: size, fromEnd: last != null, upToVersion: ticket.row.asOfVersion };
+    return see.thread(ticket.row, await ctx.loaders.notesOfTicket.load(page)).map(TicketEventObject.from);
   }
 
   @FieldResolver(() => TicketEventConnection, { description: "The thread, oldest first; last/before for the newest page." })

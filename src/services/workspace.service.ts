@@ -29,8 +29,24 @@ export class WorkspaceService {
     );
   }
 
-  members(ctx: AuthedContext): Promise<Membership[]> {
-    return this.store(ctx).find(Membership, {}, { order: { createdAt: "ASC" } });
+  /**
+   * A page of the members, oldest first (ties by id), after the member `afterId`; undefined when
+   * that member is not (or no longer) one of this workspace's.
+   */
+  async members(ctx: AuthedContext, page: { first: number; afterId?: string }): Promise<Membership[] | undefined> {
+    const rows = await ctx.work.query<Membership[]>(
+      `WITH after AS (SELECT created_at, id FROM memberships WHERE workspace_id = $1 AND id = $2)
+       SELECT m.id, m.workspace_id AS "workspaceId", m.user_id AS "userId", m.role, m.team_id AS "teamId",
+              m.last_login_at AS "lastLoginAt", m.created_at AS "createdAt"
+         FROM memberships m
+        WHERE m.workspace_id = $1
+          AND ($2::uuid IS NULL OR (m.created_at, m.id) > (SELECT created_at, id FROM after))
+        ORDER BY m.created_at, m.id
+        LIMIT $3`,
+      [ctx.actor.workspaceId, page.afterId ?? null, page.first],
+    );
+    if (page.afterId !== undefined && rows.length === 0 && !(await this.member(ctx, page.afterId))) return undefined;
+    return rows;
   }
 
   member(ctx: AuthedContext, id: string): Promise<Membership | null> {
