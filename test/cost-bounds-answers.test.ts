@@ -38,7 +38,7 @@ import { operationCost } from "../src/http/limits/cost";
 import { fieldDefinition } from "../src/http/limits/selections";
 import { addMember, createTopic, newUrn, ok, openTicket, team, updateMember } from "./support/fixtures";
 import { type GqlResponse, type SignedUp, startTestServer, type TestServer } from "./support/harness";
-import { prng } from "./support/prng";
+import { Dice, prng } from "./support/prng";
 
 const SEED = process.env.COST_SEED === "random" ? Date.now() % 2 ** 31 : Number(process.env.COST_SEED ?? 20260301);
 const OPERATIONS = Number(process.env.COST_OPERATIONS ?? 600);
@@ -120,25 +120,6 @@ function countObjects(schema: GraphQLSchema, document: DocumentNode, data: unkno
 // ---------------------------------------------------------------------------------------------
 // Generating operations
 
-class Dice {
-  constructor(readonly next: () => number) {}
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[Math.floor(this.next() * xs.length)];
-  }
-  some<T>(xs: readonly T[], lo: number, hi: number): T[] {
-    const n = Math.min(xs.length, this.int(lo, hi));
-    const copy = [...xs];
-    const out: T[] = [];
-    while (out.length < n) out.push(copy.splice(Math.floor(this.next() * copy.length), 1)[0]);
-    return out;
-  }
-}
 
 /** Ids of the seeded workspace by type, and what else arguments need. */
 interface Pools {

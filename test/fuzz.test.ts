@@ -35,7 +35,7 @@ import { addMember, newUrn, ok, openTicket, team, uuid } from "./support/fixture
 import { type SignedUp, startTestServer, type TestServer } from "./support/harness";
 import { checkApiInvariants, checkDatabaseInvariants, type Gql, type Sql } from "./support/invariants";
 import { parseMail } from "./support/smtp";
-import { prng } from "./support/prng";
+import { Dice, prng } from "./support/prng";
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
 // A fixed seed by default, so that a run of the suite is reproducible; FUZZ_SEED=random draws one.
@@ -43,18 +43,6 @@ const SEED = process.env.FUZZ_SEED === "random" ? Date.now() % 2 ** 31 : Number(
 const CONCURRENCY = 8;
 const BODY_LIMIT = 1024 * 1024;
 
-class Dice {
-  constructor(readonly next: () => number) {}
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[Math.floor(this.next() * xs.length)];
-  }
-}
 
 /** An enum value: a bare name in a query document, a string in variables. */
 class EnumName {

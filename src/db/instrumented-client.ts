@@ -1,6 +1,6 @@
 import pg from "pg";
 import { checkStatement } from "./sql-scope";
-import { UnitOfWork } from "./unit-of-work";
+import { failCall, UnitOfWork } from "./unit-of-work";
 
 type QueryText = string | { text: string; values?: unknown[] };
 
@@ -30,12 +30,7 @@ export class InstrumentedClient extends pg.Client {
           UnitOfWork.checkConnection(this);
           checkStatement(query.text, values);
         } catch (error) {
-          const callback = args.find((a) => typeof a === "function") as ((e: unknown) => void) | undefined;
-          if (callback) {
-            process.nextTick(() => callback(error));
-            return undefined;
-          }
-          return Promise.reject(error);
+          return failCall(args, error);
         }
       }
       return send(...args);

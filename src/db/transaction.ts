@@ -25,34 +25,28 @@ export function retriedTransactions(): number {
   return retried;
 }
 
-/** Counts a transaction run again. */
-export function transactionRetried(): void {
-  retried += 1;
-}
-
-/** A deadlock or a serialization failure: the whole transaction can simply be run again. */
-export function isRetryable(error: unknown): boolean {
-  return RETRYABLE.has(sqlState(error) ?? "");
-}
-
-/** A short random pause before the attempt after `attempt`, so that the transactions that collided part ways. */
-export function pauseBeforeRetry(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+/**
+ * Runs a whole transaction (`once`), running it again (up to `attempts` times, after a short
+ * random pause so that the transactions that collided part ways) after a deadlock or a
+ * serialization failure, so that clients never see those.
+ */
+export async function withRetries<T>(once: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await once();
+    } catch (error) {
+      if (attempt >= attempts || !RETRYABLE.has(sqlState(error) ?? "")) throw error;
+      retried += 1;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
 }
 
 /**
- * Runs `work` in one transaction, running it again (up to `attempts` times, with a short random
- * pause) after a deadlock or serialization failure. For work outside requests (the first
+ * Runs `work` in one transaction, run again after a deadlock or serialization failure
+ * (withRetries). For work outside requests (the first
  * administrator, background jobs); a request's writes run in its unit of work (unit-of-work.ts).
  */
-export async function inTransaction<T>(db: DataSource, work: (em: EntityManager) => Promise<T>, attempts = 5): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction(work);
-    } catch (error) {
-      if (attempt >= attempts || !isRetryable(error)) throw error;
-      transactionRetried();
-      await pauseBeforeRetry(attempt);
-    }
-  }
+export function inTransaction<T>(db: DataSource, work: (em: EntityManager) => Promise<T>, attempts = 5): Promise<T> {
+  return withRetries(() => db.transaction(work), attempts);
 }

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { DataSource, EntityManager, QueryRunner } from "typeorm";
-import { isRetryable, pauseBeforeRetry, transactionRetried } from "./transaction";
+import { withRetries } from "./transaction";
 
 /**
  * The database side of one request: its statements, and the one transaction a mutation runs in.
@@ -107,15 +107,7 @@ export class UnitOfWork implements Work {
    */
   async run<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
     if (this.runner) return work();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.once(work);
-      } catch (error) {
-        if (attempt >= attempts || !isRetryable(error)) throw error;
-        transactionRetried();
-        await pauseBeforeRetry(attempt);
-      }
-    }
+    return withRetries(() => this.once(work), attempts);
   }
 
   private async once<T>(work: () => Promise<T>): Promise<T> {
@@ -183,6 +175,17 @@ export class UnitOfWork implements Work {
 }
 
 /**
+ * Fails a call of the pg API the way it was made: through its callback when it has one, else as a
+ * rejected promise.
+ */
+export function failCall(args: readonly unknown[], error: unknown): Promise<never> | undefined {
+  const callback = args.find((a) => typeof a === "function") as ((e: unknown) => void) | undefined;
+  if (!callback) return Promise.reject(error);
+  process.nextTick(() => callback(error));
+  return undefined;
+}
+
+/**
  * Makes the pool refuse connections to code running inside a unit's open transaction, so that a
  * forgotten `DataSource` read fails at once instead of waiting for a connection that may never
  * come. Installed on every data source the server opens.
@@ -195,12 +198,7 @@ export function guardPool(db: DataSource): void {
     try {
       UnitOfWork.checkPoolRequest();
     } catch (error) {
-      const callback = args.find((a) => typeof a === "function") as ((e: unknown) => void) | undefined;
-      if (callback) {
-        process.nextTick(() => callback(error));
-        return undefined;
-      }
-      return Promise.reject(error);
+      return failCall(args, error);
     }
     return connect(...args);
   };
