@@ -6,27 +6,15 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { TEST_DATABASE_URL } from "./support/database";
-import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from "./support/private-postgres";
+import { freePort, type PrivatePostgres, privatePostgresUnavailable, startPrivatePostgres } from "./support/private-postgres";
 import { call } from "./support/server-process";
 
 const root = path.resolve(__dirname, "..");
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const PASSWORD = "pw-that-must-not-show";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The server as its own process, as `npm run dev` runs it; killed after a minute at most. */
 function startProcess(env: Record<string, string>) {

@@ -1,5 +1,6 @@
+import { freePort } from "./support/private-postgres";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createServer, connect as tcpConnect } from "node:net";
+import { connect as tcpConnect } from "node:net";
 import { type Client, createClient } from "graphql-ws";
 import Redis from "ioredis";
 import pg from "pg";
@@ -312,17 +313,6 @@ function redisAnswers(url: string): Promise<boolean> {
     socket.on("error", () => done(false));
     socket.on("connect", () => socket.write("PING\r\n"));
     socket.on("data", (d: Buffer) => done(d.toString().startsWith("+PONG")));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }
 

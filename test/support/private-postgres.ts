@@ -46,7 +46,8 @@ export function privatePostgresUnavailable(): string | undefined {
   return undefined;
 }
 
-function freePort(): Promise<number> {
+/** A TCP port nothing listens on at the moment, on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
