@@ -36,10 +36,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function runExample(file: string, cursorFile: string) {
+function runExample(file: string, cursorFile: string, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ["-r", "@swc-node/register", path.join("examples", file)], {
     cwd: root,
-    env: { ...process.env, HANDOVER_URL: srv.graphqlUrl, HANDOVER_TOKEN: apiToken, CURSOR_FILE: cursorFile },
+    env: { ...process.env, HANDOVER_URL: srv.graphqlUrl, HANDOVER_TOKEN: apiToken, CURSOR_FILE: cursorFile, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.push(child);
@@ -124,6 +124,46 @@ describe("examples/channel-connector.ts", () => {
   }, 90_000);
 });
 
+/** The flow engine's token, as examples/setup.ts printed it. */
+let engineToken: string;
+
+describe("examples/setup.ts", () => {
+  const setup = async () => {
+    const run = runExample("setup.ts", "", {
+      HANDOVER_EMAIL: admin.email,
+      HANDOVER_PASSWORD: admin.password,
+      FLOW_EXTERNAL_ID: "survey",
+    });
+    const code = await new Promise<number | NodeJS.Signals | null>((resolve) => {
+      const poll = setInterval(() => {
+        if (/Flow engine:\n.*\n/.test(run.output()) || /setup failed/.test(run.output())) {
+          clearInterval(poll);
+          resolve(run.stop("SIGTERM"));
+        }
+      }, 20);
+    });
+    return { output: run.output(), code };
+  };
+
+  it("makes a token for each example, registers the flow and its TICKET_CLOSED trigger, and prints what to run", async () => {
+    const { output } = await setup();
+    expect(output).toContain("Flow survey: registered. TICKET_CLOSED trigger: created: closing a ticket now asks for a start of survey.");
+    const tokens = [...output.matchAll(/HANDOVER_TOKEN=(\S+)/g)].map((m) => m[1]);
+    expect(tokens).toHaveLength(2);
+    engineToken = tokens[1];
+    const { triggers } = await ok<{ triggers: Array<{ type: string; flow: { externalId: string } }> }>(
+      srv,
+      `{ triggers { type flow { externalId } } }`,
+      {},
+      admin.token,
+    );
+    expect(triggers).toEqual([{ type: "TICKET_CLOSED", flow: { externalId: "survey" } }]);
+    // Run again: new tokens, the same flow and trigger.
+    const again = await setup();
+    expect(again.output).toContain("TICKET_CLOSED trigger: already there");
+  }, 60_000);
+});
+
 describe("examples/flow-engine.ts", () => {
   const cursorFile = () => path.join(dir, "flow-engine.cursor");
   const CLOSE = `mutation($i: CloseTicketsInput!) { closeTickets(input: $i) { tickets { id } } }`;
@@ -146,19 +186,13 @@ describe("examples/flow-engine.ts", () => {
   }
 
   it("prints a flow start; after a kill and a restart it goes on with the next, not the same again", async () => {
-    await ok(srv, `mutation { registerFlow(input: { name: "Survey", externalId: "survey" }) { flow { id } } }`, {}, admin.token);
-    await ok(
-      srv,
-      `mutation { createTrigger(input: { type: TICKET_CLOSED, flowExternalId: "survey" }) { trigger { id } } }`,
-      {},
-      admin.token,
-    );
+    // examples/setup.ts registered the flow "survey" and its trigger, and made the engine's token.
     const [t0, t1, t2] = await Promise.all([0, 1, 2].map(() => openTicket(srv, admin.token)));
     // The engine starts from a cursor the feed gave out: the start of an earlier close.
     const c0 = await closeAndFindStart(t0.id);
     writeFileSync(cursorFile(), `${c0}\n`);
 
-    const first = runExample("flow-engine.ts", cursorFile());
+    const first = runExample("flow-engine.ts", cursorFile(), { HANDOVER_TOKEN: engineToken });
     await until(() => first.output().includes(`resuming after ${c0}`), "the engine to start", 6000);
     const c1 = await closeAndFindStart(t1.id);
     const firstLine = `start flow survey for contact ${t1.contact.id} (${t1.contact.urns[0]}) after ticket ${t1.id} [${c1}]`;
@@ -169,7 +203,7 @@ describe("examples/flow-engine.ts", () => {
 
     // Asked for while no engine runs.
     const c2 = await closeAndFindStart(t2.id);
-    const second = runExample("flow-engine.ts", cursorFile());
+    const second = runExample("flow-engine.ts", cursorFile(), { HANDOVER_TOKEN: engineToken });
     const secondLine = `start flow survey for contact ${t2.contact.id} (${t2.contact.urns[0]}) after ticket ${t2.id} [${c2}]`;
     await until(
       () => storedCursor(cursorFile()) === c2 && second.output().includes(secondLine),
