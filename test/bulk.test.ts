@@ -240,6 +240,45 @@ describe("bulk rules", () => {
     expect((await events(a.id)).map((e) => e.type)).toEqual(["OPENED", "CLOSED"]);
   });
 
+  it("answers with the counts after the change, each folder under its own id, and the failed tickets as they are now", async () => {
+    const [a, b] = await Promise.all([openTicket(srv, admin.token), openTicket(srv, admin.token)]);
+    await run(CLOSE, { ticketIds: [a.id] });
+    const COUNTS = `{ ticketCounts { folders { id folder open closed } } }`;
+    const before = await ok<{ ticketCounts: { folders: Array<{ id: string; folder: string; open: number; closed: number }> } }>(
+      srv,
+      COUNTS,
+      {},
+      admin.token,
+    );
+    const res = await ok<{
+      closeTickets: {
+        failures: Array<{ ticketId: string; code: string; ticket: { id: string; status: string; version: number } }>;
+        counts: { folders: Array<{ id: string; folder: string; open: number; closed: number }> };
+      };
+    }>(
+      srv,
+      `mutation($i: CloseTicketsInput!) { closeTickets(input: $i) {
+        failures { ticketId code ticket { id status version } } counts { folders { id folder open closed } } } }`,
+      { i: { ticketIds: [a.id, b.id] } },
+      admin.token,
+    );
+    // The failure carries the ticket as it is, for a cache that thought it open.
+    expect(res.closeTickets.failures).toEqual([
+      { ticketId: a.id, code: "ALREADY_CLOSED", ticket: { id: a.id, status: "CLOSED", version: 2 } },
+    ]);
+    const all = (folders: typeof res.closeTickets.counts.folders) => folders.find((f) => f.folder === "ALL")!;
+    expect(all(res.closeTickets.counts.folders)).toEqual({
+      ...all(before.ticketCounts.folders),
+      open: all(before.ticketCounts.folders).open - 1,
+      closed: all(before.ticketCounts.folders).closed + 1,
+    });
+    // Each folder has its own id, the same in the query and in the payload: a cache keeps one entry.
+    expect(res.closeTickets.counts.folders.map((f) => f.id)).toEqual(before.ticketCounts.folders.map((f) => f.id));
+    expect(new Set(before.ticketCounts.folders.map((f) => f.id)).size).toBe(3);
+    const after = await ok<typeof before>(srv, COUNTS, {}, admin.token);
+    expect(after.ticketCounts.folders).toEqual(res.closeTickets.counts.folders);
+  });
+
   it("every operation is UNAUTHENTICATED without a token; agents may work tickets they can see", async () => {
     const t = await openTicket(srv, admin.token);
     for (const [query, extra] of [

@@ -6,7 +6,7 @@ import { TicketStatus } from "../entities";
 import { BadInputError } from "../errors";
 import { decodeCursor, encodeCursor, pageInfo, pageSize } from "../schema/connection";
 import { TicketFolder } from "../schema/enums";
-import { uuidOf } from "../schema/global-id";
+import { toGlobalId, uuidOf } from "../schema/global-id";
 import { TicketEventFilter, TicketFilter } from "../schema/inputs/ticket.inputs";
 import {
   TicketConnection,
@@ -72,6 +72,17 @@ function primeLoaders(ctx: AuthedContext, tickets: InboxTicket[]): void {
   }
 }
 
+/** The folder and topic counts as the viewer sees them now (read after any change of this request has committed). */
+export async function ticketCountsOf(ctx: AuthedContext): Promise<TicketCounts> {
+  const groups = await ctx.loaders.counts();
+  const folders = await ctx.services.inbox.folderCounts(ctx, groups);
+  const topics = see.topics(ctx.actor, await ctx.services.topics.list(ctx));
+  return {
+    folders: folders.map((f) => ({ ...f, id: toGlobalId("FolderCount", f.folder), folder: f.folder as TicketFolder })),
+    topics: topics.map(TopicType.from),
+  };
+}
+
 @Resolver()
 export class InboxResolver {
   @Requires()
@@ -119,11 +130,8 @@ export class InboxResolver {
 
   @Requires()
   @Query(() => TicketCounts, { description: "Open and closed counts per folder, and the topics you may see with their open counts." })
-  async ticketCounts(@Ctx() ctx: AuthedContext): Promise<TicketCounts> {
-    const groups = await ctx.loaders.counts();
-    const folders = await ctx.services.inbox.folderCounts(ctx, groups);
-    const topics = see.topics(ctx.actor, await ctx.services.topics.list(ctx));
-    return { folders: folders.map((f) => ({ ...f, folder: f.folder as TicketFolder })), topics: topics.map(TopicType.from) };
+  ticketCounts(@Ctx() ctx: AuthedContext): Promise<TicketCounts> {
+    return ticketCountsOf(ctx);
   }
 
   @Requires()

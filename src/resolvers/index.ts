@@ -13,7 +13,7 @@ import { MessageResolver } from "./message.resolver";
 import { NodeResolver } from "./node.resolver";
 import { ShortcutResolver } from "./shortcut.resolver";
 import { TicketEventResolver } from "./ticket-event.resolver";
-import { TicketFailureResolver, TicketResolver } from "./ticket.resolver";
+import { BulkTicketPayloadResolver, TicketFailureResolver, TicketResolver } from "./ticket.resolver";
 import { SubscriptionResolver } from "./subscription.resolver";
 import { TeamResolver } from "./team.resolver";
 import { TopicResolver } from "./topic.resolver";
@@ -31,6 +31,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   FlowResolver,
   TicketResolver,
   TicketFailureResolver,
+  BulkTicketPayloadResolver,
   MessageResolver,
   TicketEventResolver,
   InboxResolver,

@@ -23,12 +23,14 @@ import {
   OpenTicketPayload,
   TicketEventConnection,
   TicketEventObject,
+  TicketCounts,
   TicketFailureType,
   TicketType,
   TopicType,
 } from "../schema/types/ticket.types";
 import type { BulkOutcome } from "../services/ticket.service";
 import { see } from "../auth/visibility";
+import { ticketCountsOf } from "./inbox.resolver";
 
 const ids = (list: string[], field: string) => list.map((id, i) => uuidOf(id, "Ticket", `${field}.${i}`));
 
@@ -39,6 +41,7 @@ function bulkPayload(ctx: AuthedContext, outcome: BulkOutcome): BulkTicketPayloa
     failures: outcome.failures.map((f) =>
       Object.assign(new TicketFailureType(), {
         ticketId: toGlobalId("Ticket", f.ticketId),
+        ticketUuid: f.ticketId,
         code: f.code,
         message: f.message,
         conflictingTicket: null,
@@ -248,8 +251,27 @@ export class TicketResolver {
   }
 }
 
+@Resolver(() => BulkTicketPayload)
+export class BulkTicketPayloadResolver {
+  @FieldResolver(() => TicketCounts, {
+    description: "The folder and topic counts after the change, as you see them: a client updates its cached counts without asking again.",
+  })
+  counts(@Ctx() ctx: AuthedContext): Promise<TicketCounts> {
+    return ticketCountsOf(ctx);
+  }
+}
+
 @Resolver(() => TicketFailureType)
 export class TicketFailureResolver {
+  @FieldResolver(() => TicketType, {
+    nullable: true,
+    description: "The ticket as you may see it now, to correct a client's cache; null when it is not visible to you (NOT_FOUND).",
+  })
+  async ticket(@Root() failure: TicketFailureType, @Ctx() ctx: AuthedContext): Promise<TicketType | null> {
+    const ticket = see.ticket(ctx.actor, await ctx.loaders.ticket.load(failure.ticketUuid));
+    return ticket && TicketType.from(ticket);
+  }
+
   @FieldResolver(() => TicketType, { nullable: true, description: "With ALREADY_OPEN on reopen: the contact's ticket that stays open." })
   async conflictingTicket(@Root() failure: TicketFailureType, @Ctx() ctx: AuthedContext): Promise<TicketType | null> {
     if (!failure.conflictingTicketUuid) return null;

@@ -287,8 +287,13 @@ export class TicketEventConnection {
   pageInfo: PageInfo;
 }
 
-@ObjectType("FolderCount")
+@ObjectType("FolderCount", {
+  description: "A folder's counts as the viewer sees them; its id names the folder, so a client cache keeps one entry per folder.",
+})
 export class FolderCount {
+  @Field(() => ID)
+  id: string;
+
   @Field(() => TicketFolder)
   folder: TicketFolder;
 
@@ -371,6 +376,8 @@ export class TicketFailureType {
   conflictingTicket: TicketType | null;
 
   conflictingTicketUuid?: string;
+  /** The ticket the failure is about (its id as sent, decoded). */
+  ticketUuid: string;
 }
 
 @ObjectType("BulkTicketPayload")
