@@ -1,0 +1,125 @@
+// Builds what `node dist/src/main.js` runs: compiles the server's TypeScript (src/, scripts/,
+// ormconfig.ts) into dist/ with swc, as the tests and `npm run dev` run it (.swcrc: decorators
+// and their metadata, CommonJS, ES2022), then the GraphiQL page (scripts/build-graphiql.mjs,
+// which skips a bundle that is up to date).
+//
+//   node scripts/build.mjs              `npm run build`, and the first step of `npm start`
+//   node scripts/build.mjs --prepare    `npm install` (the prepare script): the same, unless the
+//                                       dev dependencies are not installed (--omit=dev)
+//
+// A whole compile takes well under a second, so every file is compiled each time and written
+// only when its output changed; outputs whose source is gone are removed. swc does not
+// type-check: `npm run typecheck` (part of `npm test`) does.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+let transform;
+try {
+  ({ transform } = await import("@swc/core"));
+} catch (error) {
+  if (process.argv.includes("--prepare")) {
+    console.log("build: skipped, the dev dependencies are not installed (npm start needs them)");
+    process.exit(0);
+  }
+  throw error;
+}
+const outRoot = join(root, "dist");
+/** What `node dist/src/main.js` needs, and the scripts, as tsconfig.build.json includes them. */
+const SOURCE_DIRS = ["src", "scripts"];
+const SOURCE_FILES = ["ormconfig.ts"];
+
+async function tsFilesUnder(dir) {
+  const found = [];
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await tsFilesUnder(path)));
+    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) found.push(path);
+  }
+  return found;
+}
+
+async function filesUnder(dir) {
+  const found = [];
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await filesUnder(path)));
+    else found.push(path);
+  }
+  return found;
+}
+
+const started = Date.now();
+const swcrc = JSON.parse(await readFile(join(root, ".swcrc"), "utf8"));
+const sources = [
+  ...(await Promise.all(SOURCE_DIRS.map((dir) => tsFilesUnder(join(root, dir))))).flat(),
+  ...SOURCE_FILES.map((file) => join(root, file)).filter((file) => existsSync(file)),
+];
+
+const wanted = new Set();
+let written = 0;
+let failed = 0;
+await Promise.all(
+  sources.map(async (source) => {
+    const out = join(outRoot, relative(root, source)).replace(/\.ts$/, ".js");
+    wanted.add(out);
+    wanted.add(`${out}.map`);
+    let result;
+    try {
+      result = await transform(await readFile(source, "utf8"), {
+        ...swcrc,
+        swcrc: false,
+        configFile: false,
+        filename: source,
+        sourceMaps: true,
+        sourceFileName: relative(dirname(out), source).split(sep).join("/"),
+      });
+    } catch (error) {
+      failed++;
+      console.error(`compile: ${relative(root, source)}: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    const code = `${result.code}\n//# sourceMappingURL=${basename(out)}.map\n`;
+    for (const [file, content] of [
+      [out, code],
+      [`${out}.map`, result.map ?? ""],
+    ]) {
+      const before = await readFile(file, "utf8").catch(() => undefined);
+      if (before === content) continue;
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, content);
+      written++;
+    }
+  }),
+);
+if (failed > 0) {
+  console.error(`compile: ${failed} file(s) failed`);
+  process.exit(1);
+}
+
+// Outputs of sources that are gone (a removed or renamed file) would otherwise linger in dist/.
+const outputs = [
+  ...(await Promise.all(SOURCE_DIRS.map((dir) => filesUnder(join(outRoot, dir))))).flat(),
+  ...SOURCE_FILES.flatMap((file) => {
+    const out = join(outRoot, file.replace(/\.ts$/, ".js"));
+    return [out, `${out}.map`];
+  }),
+];
+let removed = 0;
+for (const file of outputs) {
+  if (/\.js(\.map)?$/.test(file) && !wanted.has(file) && existsSync(file)) {
+    await rm(file, { force: true });
+    removed++;
+  }
+}
+
+if (written > 0 || removed > 0) {
+  console.log(`compile: ${sources.length} files into dist/ (${written} written, ${removed} removed) in ${Date.now() - started} ms`);
+}
+
+const graphiql = spawnSync(process.execPath, [join(root, "scripts", "build-graphiql.mjs")], { stdio: "inherit" });
+if (graphiql.status !== 0) process.exit(graphiql.status ?? 1);
