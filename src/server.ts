@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
@@ -13,13 +13,14 @@ import { createDataSource } from "../ormconfig";
 import { bearerToken } from "./auth/tokens";
 import type { Config } from "./config";
 import type { Actor, Connection, RequestContext } from "./context";
-import { startEmbeddedDatabase, type EmbeddedDatabase } from "./db/embedded";
+import type { EmbeddedDatabase } from "./db/embedded";
 import { migrate, migrationsApplied, withMigrationLock } from "./db/migrate";
 import { bindSqlScope, currentSqlScope, runInSqlScope } from "./db/sql-scope";
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "./db/unavailable";
 import { guardPool, UnitOfWork } from "./db/unit-of-work";
 import { createErrorFormatter } from "./http/format-error";
 import { metricsGuard } from "./http/metrics-token";
+import { untilReady } from "./http/starting";
 import { createTimedHttpServer } from "./http/timeouts";
 import { rethrowUnavailable, serviceUnavailablePlugin } from "./http/unavailable";
 import { noNulLiterals, nulGuard } from "./http/nul-guard";
@@ -34,6 +35,8 @@ import { buildHandoverSchema } from "./schema/build-schema";
 import { createServices, type Services } from "./services";
 import { createMailer, type Mailer } from "./services/mailer";
 import { squashCounts } from "./services/ticket-counts";
+import { startEmbeddedDatabaseIn } from "./startup/data-dir";
+import { listen } from "./startup/listen";
 import { waitForDatabase } from "./startup/wait-for-database";
 import { FeedClosed, FeedRelay } from "./subscriptions/feed";
 import { eventSource, flowStartSource } from "./subscriptions/sources";
@@ -70,14 +73,38 @@ function poolOf(db: DataSource): PoolLike | undefined {
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  // The port first: a port that is taken stops the start before anything is written (DATA_DIR,
+  // migrations, the first administrator). Until the server is ready, every request gets 503.
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  const httpServer = createTimedHttpServer(app, config);
+  let ready = false;
+  app.use(untilReady(() => ready));
+  const port = await listen(httpServer, config.port, config.host);
+  try {
+    return await serve(config, options, { app, httpServer, port, open: () => (ready = true) });
+  } catch (error) {
+    httpServer.close();
+    throw error;
+  }
+}
+
+interface BoundPort {
+  app: express.Express;
+  httpServer: Server;
+  port: number;
+  /** Lets requests through to the routes. */
+  open(): void;
+}
+
+/** Everything after the port is bound: the database, migrations, the first administrator, the routes. */
+async function serve(config: Config, options: StartOptions, { app, httpServer, port, open }: BoundPort): Promise<RunningServer> {
   const log = options.log ?? createLogger(config);
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    embedded = await startEmbeddedDatabase({
-      dataDir: `${config.dataDir}/pglite`,
-      maxConnections: config.dbPoolSize + 4,
-    });
+    embedded = await startEmbeddedDatabaseIn(config.dataDir, config.dbPoolSize + 4);
     databaseUrl = embedded.url;
     log.info({ dataDir: config.dataDir }, "using the embedded database (set DATABASE_URL for PostgreSQL)");
   } else {
@@ -108,11 +135,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const pool = poolOf(db);
     return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
   });
-
-  const app = express();
-  app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
-  const httpServer = createTimedHttpServer(app, config);
 
   const feeds = new FeedRelay(
     { events: eventSource(db), flowStarts: flowStartSource(db) },
@@ -170,6 +192,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "authorization"] },
     // INTROSPECTION=false is enforced by limitRules, with its own error code.
     introspection: true,
+    // main.ts stops the server on SIGTERM and SIGINT. Apollo's own handlers would stop it a second
+    // time, concurrently, and Apollo's second stop() waits forever for the first.
+    stopOnTerminationSignals: false,
     hideSchemaDetailsFromClientErrors: !config.introspection,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
@@ -282,11 +307,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }, config.countSquashIntervalMs);
   squasher.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once("error", reject);
-    httpServer.listen(config.port, config.host, () => resolve());
-  });
-  const port = (httpServer.address() as AddressInfo).port;
+  open();
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${host}:${port}/graphql`;
   log.info({ url }, "Handover is serving");

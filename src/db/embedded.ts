@@ -142,6 +142,18 @@ interface DataDirLock {
   release(): void;
 }
 
+/** The data directory is held by another running server (or another instance in this process). */
+export class DataDirInUseError extends Error {
+  constructor(
+    message: string,
+    readonly dataDir: string,
+    readonly ownerPid: number,
+  ) {
+    super(message);
+    this.name = "DataDirInUseError";
+  }
+}
+
 function acquireDataDirLock(dataDir: string): DataDirLock {
   const lockPath = path.join(dataDir, LOCK_FILE_NAME);
   const content = `${process.pid}\n`;
@@ -159,7 +171,7 @@ function acquireDataDirLock(dataDir: string): DataDirLock {
         ownerPid === process.pid
           ? "this process (stop() the other instance first)"
           : `process ${ownerPid} (lock file ${lockPath}; stop that process first, or delete the file if it is not a Handover server)`;
-      throw new Error(`embedded database: data directory ${dataDir} is already in use by ${detail}`);
+      throw new DataDirInUseError(`embedded database: data directory ${dataDir} is already in use by ${detail}`, dataDir, ownerPid);
     }
     // Stale: owner gone (or a recycled PID equal to ours, e.g. PID 1 in a container). Take over.
     fs.rmSync(lockPath, { force: true });

@@ -58,6 +58,35 @@ export function spawnServer(env: Record<string, string | undefined>): Promise<Se
   });
 }
 
+/**
+ * Runs the server as `spawnServer` does, for a start that is expected to fail: resolves with its
+ * exit code, what it wrote to stdout and stderr, and how long it ran. Killed after `timeoutMs`.
+ */
+export function runToExit(
+  env: Record<string, string | undefined>,
+  timeoutMs = 60_000,
+): Promise<{ code: number | NodeJS.Signals | null; stdout: string; stderr: string; ms: number }> {
+  const full: NodeJS.ProcessEnv = { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete full[key];
+  const started = Date.now();
+  const proc = spawn(process.execPath, ["-r", "@swc-node/register", "src/main.ts"], {
+    cwd: root,
+    env: full,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  proc.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+  proc.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const killer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
+  return new Promise((resolve) =>
+    proc.on("close", (code, signal) => {
+      clearTimeout(killer);
+      resolve({ code: signal ?? code, stdout, stderr, ms: Date.now() - started });
+    }),
+  );
+}
+
 /** POSTs a GraphQL operation; fails on any top-level error. */
 export async function call<T>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
   const res = await fetch(url, {
