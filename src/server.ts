@@ -248,6 +248,8 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
   app.use(graphiqlAssets(graphiqlOptions));
   const page = graphiqlPage(graphiqlOptions);
   app.get("/graphql", (req, res, next) => (wantsGraphiql(req) ? page(req, res, next) : next()));
+  // A browser that opens the server's address finds GraphiQL.
+  app.get("/", (_req, res) => res.redirect(302, "/graphql"));
   app.use(
     "/graphql",
     admission((token) => services.tokens.authenticate(token), buckets),

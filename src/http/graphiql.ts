@@ -1,6 +1,7 @@
 import express from "express";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { findProjectRoot } from "./project-root";
 
 /** Serves the offline GraphiQL page bundled by `scripts/build-graphiql.mjs`. */
 export interface GraphiqlOptions {
@@ -12,31 +13,25 @@ export interface GraphiqlOptions {
   assetsPath?: string;
 }
 
-const DEFAULT_ASSETS_PATH = "/graphiql-assets";
-const ENTRY_JS = "index.js";
-const ENTRY_CSS = "index.css";
-// esbuild's `[name]-[hash]` asset names: the content hash is 8 base32 characters.
-const HASHED_NAME = /-[A-Z2-7]{8}\.[a-z0-9]+$/;
+/** A content encoding a file of the bundle may have a precompressed copy in. */
+export type Encoding = "br" | "gzip";
 
-let projectRoot: string | undefined;
-
-/** The directory of the package.json named "handover", walking up from this file. */
-function findProjectRoot(): string {
-  if (projectRoot) return projectRoot;
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const pkgFile = path.join(dir, "package.json");
-    if (existsSync(pkgFile)) {
-      const pkg: unknown = JSON.parse(readFileSync(pkgFile, "utf8"));
-      if (typeof pkg === "object" && pkg !== null && "name" in pkg && pkg.name === "handover") {
-        projectRoot = dir;
-        return dir;
-      }
-    }
-    if (path.dirname(dir) === dir) {
-      throw new Error(`graphiql: no package.json named "handover" above ${__dirname}`);
-    }
-  }
+/** What the build wrote: `dist/graphiql/manifest.json`. */
+export interface GraphiqlManifest {
+  /** The entry files, relative to the bundle's directory. */
+  script: string;
+  style: string;
+  /** Every file the server may serve, with its size and those of its precompressed copies. */
+  files: Record<string, { bytes: number; encodings: Partial<Record<Encoding, number>> }>;
 }
+
+const DEFAULT_ASSETS_PATH = "/graphiql-assets";
+const MANIFEST = "manifest.json";
+/** The suffix of each encoding's precompressed copy, beside the file. */
+const SUFFIX: Record<Encoding, string> = { br: ".br", gzip: ".gz" };
+// esbuild's `[name]-[hash]` names: the content hash is 8 base32 characters.
+const HASHED_NAME = /-[A-Z2-7]{8}\.[a-z0-9]+$/;
+const IMMUTABLE = "public, max-age=31536000, immutable";
 
 function resolveOptions(opts: GraphiqlOptions): { assetsDir: string; assetsPath: string } {
   return {
@@ -49,24 +44,85 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Serves the built bundle under `assetsPath`; unknown files there are a plain 404. */
+/**
+ * The bundle's manifest, read again whenever the build rewrites it (`npm run build:graphiql`
+ * while the server runs); undefined while the bundle is not built.
+ */
+function manifestReader(assetsDir: string): () => GraphiqlManifest | undefined {
+  let cached: { mtimeMs: number; manifest: GraphiqlManifest } | undefined;
+  return () => {
+    const file = path.join(assetsDir, MANIFEST);
+    const mtimeMs = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+    if (mtimeMs === undefined) return undefined;
+    if (cached?.mtimeMs !== mtimeMs) cached = { mtimeMs, manifest: JSON.parse(readFileSync(file, "utf8")) as GraphiqlManifest };
+    return cached.manifest;
+  };
+}
+
+/**
+ * The encoding to answer `accept-encoding` with, among those a file has a copy in: brotli before
+ * gzip when the client accepts both equally (browsers list gzip first, with the same weight),
+ * else the one it weighs higher; "identity" when it accepts neither.
+ */
+export function negotiateEncoding(acceptEncoding: string | undefined, available: readonly Encoding[]): Encoding | "identity" {
+  const weights = new Map<string, number>();
+  for (const part of (acceptEncoding ?? "").split(",")) {
+    const [coding, ...params] = part.split(";").map((s) => s.trim().toLowerCase());
+    if (!coding) continue;
+    const q = params.find((p) => p.startsWith("q="));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    weights.set(coding, Number.isFinite(weight) ? weight : 0);
+  }
+  let best: Encoding | "identity" = "identity";
+  let bestWeight = 0;
+  for (const coding of (["br", "gzip"] as const).filter((c) => available.includes(c))) {
+    const weight = weights.get(coding) ?? weights.get("*") ?? 0;
+    if (weight > bestWeight) {
+      best = coding;
+      bestWeight = weight;
+    }
+  }
+  return best;
+}
+
+/**
+ * Serves the built bundle under `assetsPath`: only the files its manifest lists (anything else is
+ * a plain 404), each as the precompressed copy the client accepts (brotli, else gzip, else as
+ * is), with `Vary: Accept-Encoding`. Files named by their content hash are cacheable for a year
+ * (`immutable`); the others (license notes) are revalidated by ETag.
+ */
 export function graphiqlAssets(opts: GraphiqlOptions): express.RequestHandler {
   const { assetsDir, assetsPath } = resolveOptions(opts);
+  const manifest = manifestReader(assetsDir);
+  const notFound = (res: express.Response) => res.status(404).type("text/plain").send("Not found\n");
   const router = express.Router();
-  router.use(
-    assetsPath,
-    express.static(assetsDir, {
-      index: false,
-      dotfiles: "ignore",
-      setHeaders(res, file) {
-        // Hashed names never change content; the fixed entry names are revalidated (ETag).
-        res.setHeader("Cache-Control", HASHED_NAME.test(file) ? "public, max-age=31536000, immutable" : "no-cache");
-      },
-    }),
-    (_req: express.Request, res: express.Response) => {
-      res.status(404).type("text/plain").send("Not found\n");
-    },
-  );
+  router.use(assetsPath, (req, res, next) => {
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    let name: string;
+    try {
+      name = decodeURIComponent(req.path).replace(/^\/+/, "");
+    } catch {
+      return notFound(res);
+    }
+    const files = manifest()?.files;
+    const entry = files && Object.hasOwn(files, name) ? files[name] : undefined;
+    if (!entry) return notFound(res);
+    const encoding = negotiateEncoding(req.header("accept-encoding"), Object.keys(entry.encodings) as Encoding[]);
+    res.vary("Accept-Encoding");
+    res.setHeader("Cache-Control", HASHED_NAME.test(name) ? IMMUTABLE : "no-cache");
+    // The type of the file itself, not of its compressed copy (send keeps a type already set).
+    res.type(path.extname(name));
+    if (encoding !== "identity") res.setHeader("Content-Encoding", encoding);
+    const file = encoding === "identity" ? name : `${name}${SUFFIX[encoding]}`;
+    // No ranges: a range of a compressed copy is rarely what a client means, and nothing here needs one.
+    res.sendFile(file, { root: assetsDir, dotfiles: "deny", cacheControl: false, acceptRanges: false }, (error?: Error) => {
+      if (!error) return;
+      if (res.headersSent) return next(error);
+      res.removeHeader("Content-Encoding");
+      res.removeHeader("Cache-Control");
+      notFound(res);
+    });
+  });
   return router;
 }
 
@@ -77,18 +133,22 @@ export function wantsGraphiql(req: express.Request): boolean {
   return req.accepts(["application/json", "text/html"]) === "text/html";
 }
 
-/** Sends the GraphiQL HTML page (503 if the bundle was not built). */
+/**
+ * Sends the GraphiQL HTML page (503 if the bundle was not built). The page is revalidated on
+ * every visit (ETag), so it always names the current build's hashed files.
+ */
 export function graphiqlPage(opts: GraphiqlOptions): express.RequestHandler {
   const { assetsDir, assetsPath } = resolveOptions(opts);
-  const html = `<!doctype html>
+  const manifest = manifestReader(assetsDir);
+  const html = (m: GraphiqlManifest) => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Handover GraphiQL</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="${escapeHtml(`${assetsPath}/${ENTRY_CSS}`)}">
-<script type="module" src="${escapeHtml(`${assetsPath}/${ENTRY_JS}`)}"></script>
+<link rel="stylesheet" href="${escapeHtml(`${assetsPath}/${m.style}`)}">
+<script type="module" src="${escapeHtml(`${assetsPath}/${m.script}`)}"></script>
 </head>
 <body>
 <div id="graphiql" data-endpoint="${escapeHtml(opts.endpoint)}">Loading GraphiQL…</div>
@@ -98,10 +158,11 @@ export function graphiqlPage(opts: GraphiqlOptions): express.RequestHandler {
   return (_req, res) => {
     res.vary("Accept");
     res.setHeader("Cache-Control", "no-cache");
-    if (!existsSync(path.join(assetsDir, ENTRY_JS))) {
+    const built = manifest();
+    if (!built) {
       res.status(503).type("text/plain").send("GraphiQL is not built: run npm run build:graphiql\n");
       return;
     }
-    res.type("html").send(html);
+    res.type("html").send(html(built));
   };
 }

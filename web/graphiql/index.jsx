@@ -3,6 +3,7 @@
 import { createRoot } from "react-dom/client";
 import { GraphiQL } from "graphiql";
 import { createGraphiQLFetcher } from "@graphiql/toolkit";
+import { Kind, parse } from "graphql";
 import { CloseCode, createClient } from "graphql-ws";
 
 import "@graphiql/react/font/roboto.css";
@@ -13,12 +14,15 @@ import "@graphiql/plugin-history/style.css";
 import "graphiql/graphiql.css";
 import "./page.css";
 
-// The workers are separate entry points of the same build, emitted next to this file.
-const WORKERS = {
-  json: "json.worker.js",
-  graphql: "graphql.worker.js",
-  editor: "editor.worker.js",
-};
+import logIn from "./examples/log-in.graphql";
+import inbox from "./examples/inbox.graphql";
+import ticketThread from "./examples/ticket-thread.graphql";
+import ticketEvents from "./examples/ticket-events.graphql";
+
+// The workers are separate entry points of the same build, emitted next to this file under
+// content-hashed names that the build defines as HANDOVER_GRAPHIQL_WORKERS.
+/* global HANDOVER_GRAPHIQL_WORKERS */
+const WORKERS = HANDOVER_GRAPHIQL_WORKERS;
 globalThis.MonacoEnvironment = {
   getWorker(_workerId, label) {
     const file = WORKERS[label] ?? WORKERS.editor;
@@ -26,32 +30,17 @@ globalThis.MonacoEnvironment = {
   },
 };
 
-const DEFAULT_QUERY = `# Welcome to Handover's GraphiQL.
-#
-# To log in, run (with your credentials):
-#
-#   mutation {
-#     logIn(input: {
-#       email: "you@example.com"
-#       password: "..."
-#     }) { token }
-#   }
-#
-# then put the token in the Headers tab below:
-#
-#   { "Authorization": "Bearer <token>" }
-#
-# It authenticates queries, mutations and
-# subscriptions alike.
-
-query Me {
-  viewer {
-    user {
-      email
-    }
-  }
-}
-`;
+// What a new visitor finds (GraphiQL keeps a returning visitor's own tabs): logging in first,
+// then example operations, each tab with a placeholder where the token goes (headers belong to
+// a tab). test/graphiql-assets.test.ts validates the examples against the schema.
+const json = (value) => JSON.stringify(value, null, 2);
+const TOKEN_HEADERS = json({ Authorization: "Bearer <paste the token of LogIn here>" });
+const EXAMPLE_TABS = [
+  { query: logIn, variables: json({ email: "admin@example.com", password: "" }) },
+  { query: inbox, variables: json({ after: null }), headers: TOKEN_HEADERS },
+  { query: ticketThread, variables: json({ ticketId: "<the id of a ticket from Inbox>" }), headers: TOKEN_HEADERS },
+  { query: ticketEvents, variables: json({ after: null }), headers: TOKEN_HEADERS },
+];
 
 const root = document.getElementById("graphiql");
 const httpUrl = new URL(root.dataset.endpoint || "/graphql", location.href);
@@ -90,14 +79,38 @@ function fetcherFor(authorization) {
   return fetcher;
 }
 
-// HTTP requests carry every header from the headers editor (the toolkit merges them).
-const fetcher = (params, opts) => fetcherFor(authorizationOf(opts?.headers))(params, opts);
+/**
+ * The operation `params` runs, read from its own document. GraphiQL hands the fetcher the
+ * editor's text as it is when Run is pressed, but the parsed document and operation name from a
+ * copy that follows the editor about 100 ms behind: a subscription typed and run at once would
+ * be judged by the previous text and sent over HTTP. An operationName that names none of the
+ * document's operations is such a stale one when the document has a single operation.
+ */
+function operationOf(params) {
+  let document;
+  try {
+    document = parse(params.query);
+  } catch {
+    return { document: undefined, operationName: params.operationName }; // HTTP: the server reports the syntax error
+  }
+  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const named = operations.some((o) => o.name?.value === params.operationName);
+  if (!named && operations.length === 1) return { document, operationName: operations[0].name?.value ?? null };
+  return { document, operationName: params.operationName };
+}
+
+// HTTP requests carry every header from the headers editor (the toolkit merges them); the
+// toolkit sends the operation over graphql-ws when the document says it is a subscription.
+const fetcher = (params, opts) => {
+  const { document, operationName } = operationOf(params);
+  return fetcherFor(authorizationOf(opts?.headers))({ ...params, operationName }, { ...opts, documentAST: document });
+};
 
 createRoot(root).render(
   <GraphiQL
     fetcher={fetcher}
-    defaultQuery={DEFAULT_QUERY}
+    defaultTabs={EXAMPLE_TABS}
     isHeadersEditorEnabled
-    defaultEditorToolsVisibility="headers"
+    defaultEditorToolsVisibility="variables"
   />,
 );
