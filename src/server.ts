@@ -26,6 +26,7 @@ import { rethrowUnavailable, serviceUnavailablePlugin } from "./http/unavailable
 import { noNulLiterals, nulGuard } from "./http/nul-guard";
 import { noSubscriptionsOverHttp } from "./http/http-subscriptions";
 import { graphiqlAssets, graphiqlPage, wantsGraphiql } from "./http/graphiql";
+import { invitationPage } from "./http/invitation-page";
 import { admission, admittedActor, admitSocketOperation, checkedCost, costLimitPlugin, limitRules, requestBuckets } from "./http/limits";
 import { createLogger } from "./http/logger";
 import { Metrics } from "./http/metrics";
@@ -248,6 +249,8 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
   app.use(graphiqlAssets(graphiqlOptions));
   const page = graphiqlPage(graphiqlOptions);
   app.get("/graphql", (req, res, next) => (wantsGraphiql(req) ? page(req, res, next) : next()));
+  // The page behind the invitation emails' links.
+  app.use(invitationPage({ endpoint: "/graphql", signInPath: "/graphql" }));
   // A browser that opens the server's address finds GraphiQL.
   app.get("/", (_req, res) => res.redirect(302, "/graphql"));
   app.use(

@@ -73,6 +73,9 @@ export const MATRIX: Record<string, Row> = {
     teamAgent: { userError: "EMAIL_MISMATCH" },
     otherAdmin: { userError: "EMAIL_MISMATCH" },
   },
+  // Reading an invitation by its link's token: the token is the credential, whoever sends it,
+  // logged in or not (B's administrator holding A's link reads it as anyone holding it would).
+  "Query.invitation": { anonymous: A, administrator: A, editor: A, agent: A, teamAgent: A, otherAdmin: A },
   "Mutation.logOut": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: A, otherAdmin: A },
   "Query.viewer": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: A, otherAdmin: OWN },
   "Query.apiTokens": { anonymous: U, administrator: TOKENS, editor: TOKENS, agent: TOKENS, teamAgent: TOKENS, otherAdmin: TOKENS },

@@ -500,6 +500,16 @@ const SPECS: Record<string, Spec> = {
     },
   }),
 
+  "Query.invitation": spec<{ invitation: { workspaceName: string; role: string; email: string; hasAccount: boolean } }>({
+    request: () => ({
+      query: `query($t: String!) { invitation(token: $t) { workspaceName inviterName role teamName email hasAccount expiresAt } }`,
+      variables: { t: A.pendingToken },
+    }),
+    check(_view, data) {
+      expect(data.invitation).toMatchObject({ workspaceName: "Workspace ws-A", role: "AGENT", hasAccount: false });
+    },
+  }),
+
   "Mutation.logOut": (() => {
     let session = "";
     return spec<{ logOut: boolean }>({

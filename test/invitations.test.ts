@@ -128,13 +128,43 @@ describe("inviting", () => {
     expect(parsed.headers.get("from")).toBe(MAIL_FROM);
     expect(parsed.headers.get("to")).toBe(email.toLowerCase());
     expect(parsed.headers.get("subject")).toBe("Ada Admin invited you to Acme Support on Handover");
-    expect(parsed.text).toContain(`Ada Admin (${admin.email}) invited you to join the workspace "Acme Support" on Handover as an editor.`);
+    // The text part is wrapped short: read it as one line.
+    expect(parsed.text.replace(/\s+/g, " ")).toContain(
+      `Ada Admin (${admin.email}) invited you to join the workspace "Acme Support" on Handover as an editor.`,
+    );
     const token = tokenIn(mail.raw);
     expect(token).toMatch(/^hov_[A-Za-z0-9_-]{43}$/);
     expect(parsed.html).toContain(`href="${PUBLIC_URL}/invitations/accept?token=${token}"`);
 
     const { invitations } = await ok<{ invitations: Array<{ id: string }> }>(srv, LIST, {}, admin.token);
     expect(invitations.map((i) => i.id)).toEqual([invitation.id]);
+  });
+
+  it("writes the link so that it can be copied out of the raw message: whole on its own line, never quoted-printable", async () => {
+    const check = async (inviter: { name: string; workspaceName: string }, transferEncoding: string, bodyType: string) => {
+      const admin = await srv.signUp(inviter);
+      const email = newEmail();
+      await invite(admin.token, { email, role: "EDITOR" });
+      const mail = mailTo(email);
+      // What someone copies from the .eml or the message source: the raw line, no decoding.
+      const lines = mail.raw.split("\r\n");
+      const links = lines.filter((line) => line.includes("/invitations/accept"));
+      expect(links).toEqual([expect.stringMatching(/^https:\/\/handover\.example\/invitations\/accept\?token=hov_[\w-]{43}$/)]);
+      expect(links[0]).toBe(`${PUBLIC_URL}/invitations/accept?token=${tokenIn(mail.raw)}`);
+      const [text, html] = mail.raw.split(/\r\n--[^\r\n]+\r\n/).slice(1);
+      expect(text).toMatch(new RegExp(`^Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: ${transferEncoding}\r\n\r\n`));
+      // The HTML part is base64: the text part's link is the only one a reader of the source finds.
+      expect(html).toMatch(/^Content-Type: text\/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n/);
+      // The prose is wrapped short; only the link's line is long.
+      expect(text.split("\r\n").filter((line) => line.length > 76)).toEqual(links);
+      expect(mail.bodyType).toBe(bodyType);
+      const parsed = parseMail(mail.raw);
+      expect(parsed.text.replace(/\s+/g, " ")).toContain(`${inviter.name} (${admin.email}) invited you to join the workspace "${inviter.workspaceName}"`);
+      expect(parsed.html).toContain(`href="${links[0]}"`);
+    };
+    await check({ name: "Ada Admin", workspaceName: "Acme Support" }, "7bit", "7bit");
+    // Not ASCII: 8bit, announced to the mail server (BODY=8BITMIME), still unencoded.
+    await check({ name: "Zoë Ångström", workspaceName: "Café Crème — Support" }, "8bit", "8bitmime");
   });
 
   it("stores the token only as its hash", async () => {
@@ -428,6 +458,65 @@ describe("accepting", () => {
   });
 });
 
+describe("reading an invitation by its link", () => {
+  const PREVIEW = `query($t: String!) { invitation(token: $t) { workspaceName inviterName role teamName email hasAccount expiresAt } }`;
+  type Preview = { invitation: Record<string, unknown> | null };
+  const preview = (token: string, bearer?: string) => srv.gql<Preview>(PREVIEW, { t: token }, bearer);
+
+  it("shows a new user the workspace, the inviter, the role and team, the email and the expiry, without logging in", async () => {
+    const admin = await srv.signUp({ name: "Ida Inviter", workspaceName: "Preview Works" });
+    const teamId = await createTeam(admin.workspaceId, "Night shift");
+    const email = newEmail();
+    const { invitation, token } = await invited(admin, { email, role: "AGENT", teamId });
+    const res = await preview(token);
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.invitation).toEqual({
+      workspaceName: "Preview Works",
+      inviterName: "Ida Inviter",
+      role: "AGENT",
+      teamName: "Night shift",
+      email,
+      hasAccount: false,
+      expiresAt: invitation.expiresAt,
+    });
+    // Reading it changes nothing: it is still pending, and a logged-in caller, anyone, reads the same.
+    const someone = await srv.signUp();
+    expect((await preview(token, someone.token)).data).toEqual(res.data);
+    expect((await accepted({ token, name: "Pia", password: "pia password" })).viewer?.role).toBe("AGENT");
+  });
+
+  it("says whether the invited email has an account", async () => {
+    const admin = await srv.signUp();
+    const existing = await srv.signUp({ workspaceName: "Elsewhere" });
+    const { token } = await invited(admin, { email: existing.email, role: "EDITOR" });
+    expect((await preview(token)).data?.invitation).toMatchObject({ email: existing.email, hasAccount: true, teamName: null });
+  });
+
+  it("answers NOT_FOUND alike for unknown, used, revoked and expired links", async () => {
+    const admin = await srv.signUp();
+    const used = await invited(admin, { email: newEmail(), role: "EDITOR" });
+    await accepted({ token: used.token, name: "Used", password: "used password" });
+    const revoked = await invited(admin, { email: newEmail(), role: "EDITOR" });
+    await ok(srv, REVOKE, { i: { id: revoked.invitation.id } }, admin.token);
+    const expired = await invited(admin, { email: newEmail(), role: "EDITOR" });
+    await srv.server.db.query(`UPDATE invitations SET expires_at = now() - interval '1 second' WHERE id = $1`, [uuid(expired.invitation.id)]);
+    const answers = [];
+    for (const token of [used.token, revoked.token, expired.token, "hov_unknown", "", "x".repeat(5000)]) answers.push(await preview(token));
+    for (const res of answers) {
+      expect(res.status).toBe(200);
+      expect(res.data).toEqual({ invitation: null });
+      expect(res.errors).toEqual([
+        {
+          message: "This invitation link does not work: it has expired, been used or been revoked. Ask for a new one.",
+          path: ["invitation"],
+          locations: expect.any(Array),
+          extensions: expect.objectContaining({ code: "NOT_FOUND" }),
+        },
+      ]);
+    }
+  });
+});
+
 describe("who may", () => {
   it("editors and agents are FORBIDDEN to invite, list and revoke; anonymous clients UNAUTHENTICATED", async () => {
     const { admin, editor, agent } = await team(srv);
@@ -514,6 +603,34 @@ describe("without SMTP_URL", () => {
       await local.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the invitation page", () => {
+  it("is served with a strict Content-Security-Policy, kept out of caches, and loads nothing from elsewhere", async () => {
+    const res = await fetch(`${srv.url}/invitations/accept?token=hov_anything`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const csp = res.headers.get("content-security-policy")!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("unsafe");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    const html = await res.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
+    expect(html).not.toMatch(/\sstyle=/);
+    expect(html.match(/https?:\/\/[^\s"'<>]+/g) ?? []).toEqual([]);
+    const assets = [...html.matchAll(/(?:src|href)="(\/invitations\/assets\/[^"]+)"/g)].map((m) => m[1]);
+    expect(assets).toHaveLength(2);
+    for (const asset of assets) {
+      const file = await fetch(`${srv.url}${asset}`);
+      expect(file.status).toBe(200);
+      expect(file.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    }
+    expect((await fetch(`${srv.url}/invitations/assets/accept.js`)).status).toBe(404);
   });
 });
 

@@ -2,14 +2,15 @@ import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-g
 import { Requires } from "../auth/requires";
 import type { AuthedContext, RequestContext } from "../context";
 import { Role } from "../entities";
+import { NotFoundError } from "../errors";
 import { toGlobalId, uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
-import { MAX_PENDING_INVITATIONS } from "../services/invitation.service";
+import { INVITATION_INVALID_MESSAGE, MAX_PENDING_INVITATIONS } from "../services/invitation.service";
 import { AcceptInvitationInput, InviteMemberInput, RevokeInvitationInput } from "../schema/inputs/invitation.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { AuthPayload } from "../schema/types/identity.payloads";
 import { UserType } from "../schema/types/identity.types";
-import { InvitationPayload, InvitationType } from "../schema/types/invitation.types";
+import { InvitationPayload, InvitationPreviewType, InvitationType } from "../schema/types/invitation.types";
 import { TeamType } from "../schema/types/team.types";
 import { authPayload } from "./identity.resolver";
 
@@ -64,6 +65,19 @@ export class InvitationResolver {
     return result.ok
       ? { deletedId: toGlobalId("Invitation", result.value), userErrors: [] }
       : { deletedId: null, userErrors: result.errors };
+  }
+
+  // No @Requires: invitees usually have no token yet, and the link's token is the credential.
+  @Query(() => InvitationPreviewType, {
+    nullable: true,
+    description:
+      "Reads an invitation by the token of its link, before accepting it; no login needed. " +
+      "An unknown, used, revoked or expired token: null with a NOT_FOUND error, whichever it is.",
+  })
+  async invitation(@Arg("token", () => String) token: string, @Ctx() ctx: RequestContext): Promise<InvitationPreviewType> {
+    const preview = await ctx.services.invitations.preview(ctx, token);
+    if (!preview) throw new NotFoundError(INVITATION_INVALID_MESSAGE);
+    return InvitationPreviewType.from(preview);
   }
 
   // No @Requires: invitees usually have no token yet. When one is sent, it must be the invited email's.

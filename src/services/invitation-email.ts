@@ -24,7 +24,25 @@ const escapeHtml = (s: string): string =>
 /** Names typed by users, on one line. */
 const oneLine = (s: string): string => s.replace(/\s+/g, " ").trim();
 
-/** The invitation email: who invites whom to which workspace, as what, and the single-use link. */
+/** A paragraph of the text part as lines of at most `width` characters (a longer word stays whole). */
+function wrap(paragraph: string, width = 72): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of paragraph.split(" ").filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * The invitation email: who invites whom to which workspace, as what, and the single-use link.
+ * In the text part the link stands alone on its line and the prose is wrapped short, so the link
+ * can be copied from the raw message as it is (the mailer writes text parts unencoded).
+ */
 export function invitationEmail(input: InvitationEmailInput): MailMessage {
   const workspace = oneLine(input.workspaceName);
   const inviter = `${oneLine(input.inviter.name)} (${input.inviter.email})`;
@@ -33,12 +51,12 @@ export function invitationEmail(input: InvitationEmailInput): MailMessage {
   const text = [
     "Hello,",
     "",
-    `${inviter} invited you to join the workspace "${workspace}" on Handover as ${role}.`,
+    ...wrap(`${inviter} invited you to join the workspace "${workspace}" on Handover as ${role}.`),
     "",
     "Accept the invitation:",
     input.link,
     "",
-    `The link works once, until ${expires}. If you did not expect this invitation, ignore this email.`,
+    ...wrap(`The link works once, until ${expires}. If you did not expect this invitation, ignore this email.`),
     "",
   ].join("\n");
   const html = [

@@ -32,6 +32,18 @@ export interface InviteInput {
   teamId: string | null;
 }
 
+/** What an invitation link shows its holder before they accept it. */
+export interface InvitationPreview {
+  workspaceName: string;
+  inviterName: string;
+  role: Role;
+  teamName: string | null;
+  email: string;
+  /** The invited email has an account: accepting asks for its password, not a new name and password. */
+  hasAccount: boolean;
+  expiresAt: Date;
+}
+
 export interface AcceptInput {
   token: string;
   name?: string | null;
@@ -45,12 +57,11 @@ const COLUMNS = `id, workspace_id AS "workspaceId", email, role, team_id AS "tea
 /** Pending: not accepted, not revoked, not expired. Only pending invitations exist for the API. */
 const PENDING = `accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()`;
 
-const invalid = (): Result<Session> =>
-  fail(
-    UserErrorCode.INVITATION_INVALID,
-    "This invitation link does not work: it has expired, been used or been revoked. Ask for a new one.",
-    ["token"],
-  );
+/** What an unknown, used, revoked or expired link gets, whichever it is. */
+export const INVITATION_INVALID_MESSAGE =
+  "This invitation link does not work: it has expired, been used or been revoked. Ask for a new one.";
+
+const invalid = (): Result<Session> => fail(UserErrorCode.INVITATION_INVALID, INVITATION_INVALID_MESSAGE, ["token"]);
 
 /**
  * Invitations: an administrator invites an email address with a role (and a team for agents);
@@ -174,6 +185,29 @@ export class InvitationService {
       ),
     );
     return rows.length === 1 ? ok(id) : fail(UserErrorCode.NOT_FOUND, "No such pending invitation.", ["id"]);
+  }
+
+  /**
+   * What the link of a pending invitation shows before it is accepted, to whoever holds it (no
+   * login: the token is the credential, as for accept). It tells no more than the email carrying
+   * the link, and whether the invited email has an account, which accepting would tell anyway.
+   * An unknown, used, revoked or expired token finds nothing, whichever it is.
+   */
+  async preview(ctx: RequestContext, token: string): Promise<InvitationPreview | undefined> {
+    // Found by its token, before its workspace is known: a lookup across workspaces.
+    const [preview] = await unscoped(() =>
+      ctx.work.em.query<InvitationPreview[]>(
+        `SELECT w.name AS "workspaceName", u.name AS "inviterName", i.role, t.name AS "teamName", i.email,
+                EXISTS (SELECT 1 FROM users a WHERE a.email = i.email) AS "hasAccount", i.expires_at AS "expiresAt"
+           FROM invitations i
+           JOIN workspaces w ON w.id = i.workspace_id
+           JOIN users u ON u.id = i.invited_by_id
+           LEFT JOIN teams t ON t.workspace_id = i.workspace_id AND t.id = i.team_id
+          WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > now()`,
+        [hashToken(token)],
+      ),
+    );
+    return preview;
   }
 
   /**

@@ -7,6 +7,8 @@ export interface ReceivedMail {
   to: string[];
   /** The user the client authenticated as, if it did. */
   user: string | undefined;
+  /** "8bitmime" when MAIL FROM announced BODY=8BITMIME, else "7bit". */
+  bodyType: string;
   raw: string;
 }
 
@@ -48,6 +50,8 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
           from: from ? from.address : "",
           to: session.envelope.rcptTo.map((r) => r.address),
           user: typeof session.user === "string" ? session.user : undefined,
+          // smtp-server records the BODY parameter here; its type declarations omit it.
+          bodyType: (session.envelope as { bodyType?: string }).bodyType ?? "7bit",
           raw: Buffer.concat(chunks).toString("utf8"),
         });
         callback();

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from "type-graphql";
-import type { InvitationRow } from "../../services/invitation.service";
+import type { InvitationPreview, InvitationRow } from "../../services/invitation.service";
 import { Role } from "../enums";
 import { toGlobalId } from "../global-id";
 import { MAX_USER_ERRORS, UserErrorType } from "./common.types";
@@ -48,4 +48,40 @@ export class InvitationPayload {
   @MaxItems(MAX_USER_ERRORS)
   @Field(() => [UserErrorType])
   userErrors: UserErrorType[];
+}
+
+@ObjectType("InvitationPreview", {
+  description:
+    "What an invitation link shows before it is accepted, to whoever holds the link: the same facts as the email that carried it, " +
+    "and whether the invited email has an account.",
+})
+export class InvitationPreviewType {
+  @Field({ description: "The workspace the invitation joins." })
+  workspaceName: string;
+
+  @Field({ description: "The name of the administrator who sent the invitation." })
+  inviterName: string;
+
+  @Field(() => Role, { description: "The role the invitee gets on accepting." })
+  role: Role;
+
+  @Field(() => String, { nullable: true, description: "Agents only: the name of the team they join." })
+  teamName: string | null;
+
+  @Field({ description: "The invited email: whoever accepts joins as this address." })
+  email: string;
+
+  @Field({
+    description:
+      "True when the invited email already has an account: acceptInvitation then takes its password (or a login as it), " +
+      "and no name. False: acceptInvitation takes a name and a new password.",
+  })
+  hasAccount: boolean;
+
+  @Field({ description: "The link stops working then." })
+  expiresAt: Date;
+
+  static from(p: InvitationPreview): InvitationPreviewType {
+    return Object.assign(new InvitationPreviewType(), p);
+  }
 }
