@@ -11,7 +11,8 @@
 // No code splitting: esbuild would not load the CSS of lazily imported chunks
 // (Monaco is imported lazily by @graphiql/react), so everything goes in index.*.
 import { build } from "esbuild";
-import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, extname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,8 +21,11 @@ import zlib from "node:zlib";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const srcDir = join(root, "web", "graphiql");
-const outDir = join(root, "dist", "graphiql");
-const stampFile = join(outDir, ".build-stamp");
+const finalDir = join(root, "dist", "graphiql");
+const stampFile = join(finalDir, ".build-stamp");
+// Built beside the final directory and swapped in whole, so that a server reading the bundle, or
+// another build running at the same time (two test files at once), never sees half of one.
+const outDir = join(root, "dist", `.graphiql-build-${process.pid}`);
 const force = process.argv.includes("--force");
 
 async function newestMtime(path) {
@@ -44,7 +48,7 @@ async function upToDate() {
 }
 
 if (!force && (await upToDate())) {
-  console.log(`graphiql: ${relative(root, outDir)} is up to date (use --force to rebuild)`);
+  console.log(`graphiql: ${relative(root, finalDir)} is up to date (use --force to rebuild)`);
   process.exit(0);
 }
 
@@ -54,6 +58,8 @@ const requireFromReact = createRequire(createRequire(import.meta.url).resolve("@
 const packageDir = (name) => dirname(requireFromReact.resolve(`${name}/package.json`));
 
 const started = Date.now();
+// A build that fails leaves no half-built directory behind (after the swap, there is none to remove).
+process.on("exit", () => rmSync(outDir, { recursive: true, force: true }));
 await rm(outDir, { recursive: true, force: true });
 await mkdir(outDir, { recursive: true });
 const common = {
@@ -146,11 +152,27 @@ await writeFile(
   `${JSON.stringify({ script: entryFile(".js"), style: entryFile(".css"), files: sorted }, null, 2)}\n`,
 );
 
-await writeFile(stampFile, `${new Date().toISOString()}\n`);
+await writeFile(join(outDir, ".build-stamp"), `${new Date().toISOString()}\n`);
+const previous = `${outDir}-previous`;
+const moved = await rename(finalDir, previous).then(
+  () => true,
+  (error) => {
+    if (error.code !== "ENOENT") throw error;
+    return false;
+  },
+);
+try {
+  await rename(outDir, finalDir);
+} catch (error) {
+  // Another build put its own in place meanwhile, from the same inputs: keep that one.
+  if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
+  await rm(outDir, { recursive: true, force: true });
+}
+if (moved) await rm(previous, { recursive: true, force: true });
 const sum = (pick) => Object.values(files).reduce((total, f) => total + pick(f), 0);
 const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 console.log(
-  `graphiql: built ${relative(root, outDir)} (${Object.keys(files).length} files, ${mib(sum((f) => f.bytes))}; ` +
+  `graphiql: built ${relative(root, finalDir)} (${Object.keys(files).length} files, ${mib(sum((f) => f.bytes))}; ` +
     `brotli ${mib(sum((f) => f.encodings.br ?? f.bytes))}, gzip ${mib(sum((f) => f.encodings.gzip ?? f.bytes))}) ` +
     `in ${Date.now() - started} ms`,
 );

@@ -6,6 +6,11 @@ export interface Config {
   host: string;
   /** PostgreSQL URL; undefined means the embedded database under dataDir. */
   databaseUrl: string | undefined;
+  /**
+   * A direct PostgreSQL URL (no pooler in between) for what needs a session of its own: the
+   * LISTEN of the feed listener and the migration lock. Undefined: databaseUrl serves for both.
+   */
+  databaseDirectUrl: string | undefined;
   dataDir: string;
   publicUrl: string;
   dbPoolSize: number;
@@ -145,6 +150,11 @@ export function loadConfig(env: Env = process.env): Config {
   if (metricsToken !== undefined && !/^[\x21-\x7e]{16,512}$/.test(metricsToken)) {
     throw new ConfigError("METRICS_TOKEN", "must be 16 to 512 printable ASCII characters without spaces");
   }
+  const databaseUrl = url(env, "DATABASE_URL", ["postgres:", "postgresql:"]);
+  const databaseDirectUrl = url(env, "DATABASE_DIRECT_URL", ["postgres:", "postgresql:"]);
+  if (databaseDirectUrl !== undefined && databaseUrl === undefined) {
+    throw new ConfigError("DATABASE_DIRECT_URL", "needs DATABASE_URL: it is a second way to the same PostgreSQL database");
+  }
   const mailFrom = str(env, "MAIL_FROM") ?? "Handover <no-reply@localhost>";
   if (!/^[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>$|^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom)) {
     throw new ConfigError("MAIL_FROM", `must be an address such as "Handover <no-reply@example.com>", got "${mailFrom}"`);
@@ -152,7 +162,8 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     port,
     host: str(env, "HOST") ?? "0.0.0.0",
-    databaseUrl: url(env, "DATABASE_URL", ["postgres:", "postgresql:"]),
+    databaseUrl,
+    databaseDirectUrl,
     dataDir: path.resolve(str(env, "DATA_DIR") ?? "data"),
     publicUrl: (url(env, "PUBLIC_URL", ["http:", "https:"]) ?? `http://localhost:${port}`).replace(/\/+$/, ""),
     dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 500),

@@ -41,7 +41,7 @@ import { listen } from "./startup/listen";
 import { waitForDatabase } from "./startup/wait-for-database";
 import { FeedClosed, FeedRelay } from "./subscriptions/feed";
 import { eventSource, flowStartSource } from "./subscriptions/sources";
-import { localWaker, pgListener, pgSessionOutlet, redisWaker, sessionPayload } from "./subscriptions/wakers";
+import { localWaker, pgListener, pgNotifier, pgSessionOutlet, redisWaker, sessionPayload } from "./subscriptions/wakers";
 import { attachWebSocketServer, CloseCode, type WebSocketServerHandle } from "./subscriptions/ws-server";
 
 export interface RunningServer {
@@ -109,18 +109,30 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
     databaseUrl = embedded.url;
     log.info({ dataDir: config.dataDir }, "using the embedded database (set DATABASE_URL for PostgreSQL)");
   } else {
-    await waitForDatabase(databaseUrl, config.databaseWaitSeconds, log);
+    const direct = config.databaseDirectUrl;
+    await Promise.all([
+      waitForDatabase(databaseUrl, config.databaseWaitSeconds, log),
+      direct && waitForDatabase(direct, config.databaseWaitSeconds, log, undefined, "DATABASE_DIRECT_URL"),
+    ]);
   }
+  // What needs a session of its own (LISTEN, the migration lock) goes to DATABASE_DIRECT_URL when
+  // DATABASE_URL is a pooler in transaction mode; the pool needs none.
+  const sessionUrl = config.databaseDirectUrl ?? databaseUrl;
 
   const db = createDataSource({ url: databaseUrl, poolSize: config.dbPoolSize });
   await db.initialize();
   guardPool(db);
   const services = createServices(db, config, options.mailer ?? createMailer(config, log));
-  const firstAdmin = await withMigrationLock(db, async () => {
-    const applied = await migrate(db);
-    if (applied.length > 0) log.info({ migrations: applied }, "migrations applied");
-    return services.identity.bootstrap(db);
-  });
+  const firstAdmin = await withMigrationLock(
+    db,
+    async () => {
+      const applied = await migrate(db);
+      if (applied.length > 0) log.info({ migrations: applied }, "migrations applied");
+      return services.identity.bootstrap(db);
+    },
+    // The embedded database runs one transaction at a time: its lock is a session lock on the pool.
+    embedded ? {} : { url: sessionUrl, onLost: (error) => log.warn({ err: error }, "the migration lock's connection was lost") },
+  );
   if (firstAdmin) {
     const lines = [
       `First administrator created: ${firstAdmin.email}`,
@@ -151,7 +163,12 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
     wakers.push(redis.waker);
     services.sessions.relayTo((workspaceId) => redis.publish(sessionPayload(hearers.origin, workspaceId)));
   } else if (!embedded) {
-    wakers.push(pgListener(databaseUrl, hearers, log));
+    wakers.push(
+      pgListener(sessionUrl, hearers, log, {
+        notify: pgNotifier(db),
+        urlName: config.databaseDirectUrl ? "DATABASE_DIRECT_URL" : "DATABASE_URL",
+      }),
+    );
     services.sessions.relayTo(pgSessionOutlet(db, hearers.origin, log));
   }
   // The safety net: a notification lost on the way costs at most this delay.

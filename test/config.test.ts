@@ -64,6 +64,19 @@ describe("configuration", () => {
     });
   });
 
+  it("takes a direct database URL beside DATABASE_URL, never without it", () => {
+    expect(loadConfig({}).databaseDirectUrl).toBeUndefined();
+    expect(
+      loadConfig({ DATABASE_URL: "postgres://u:p@pgbouncer:6432/db", DATABASE_DIRECT_URL: "postgres://u:p@db:5432/db" }),
+    ).toMatchObject({ databaseUrl: "postgres://u:p@pgbouncer:6432/db", databaseDirectUrl: "postgres://u:p@db:5432/db" });
+    expect(() => loadConfig({ DATABASE_DIRECT_URL: "postgres://u:p@db:5432/db" })).toThrow(
+      "Invalid configuration: DATABASE_DIRECT_URL needs DATABASE_URL: it is a second way to the same PostgreSQL database",
+    );
+    expect(() => loadConfig({ DATABASE_URL: "postgres://u:p@pgbouncer:6432/db", DATABASE_DIRECT_URL: "redis://db" })).toThrow(
+      /DATABASE_DIRECT_URL must start with postgres:\/\/ or postgresql:\/\//,
+    );
+  });
+
   it("never repeats a rejected METRICS_TOKEN in its message", () => {
     expect(() => loadConfig({ METRICS_TOKEN: "short-secret" })).toThrow(
       "Invalid configuration: METRICS_TOKEN must be 16 to 512 printable ASCII characters without spaces",

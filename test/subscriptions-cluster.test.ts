@@ -1,12 +1,10 @@
-import { freePort } from "./support/private-postgres";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { connect as tcpConnect } from "node:net";
 import { type Client, createClient } from "graphql-ws";
 import Redis from "ioredis";
 import pg from "pg";
 import WebSocket from "ws";
 import { uuid } from "./support/fixtures";
 import { createTestDatabase } from "./support/database";
+import { ensureRedis, redisUnavailable } from "./support/redis";
 import { call, spawnServer, until, type ServerProcess } from "./support/server-process";
 
 /**
@@ -23,7 +21,7 @@ const ADMIN = { HANDOVER_ADMIN_EMAIL: "admin@example.com", HANDOVER_ADMIN_PASSWO
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 const servers: ServerProcess[] = [];
 const clients: Client[] = [];
-let redisProc: ChildProcess | undefined;
+let redis: { url: string; stop(): void } | undefined;
 
 beforeAll(async () => {
   database = await createTestDatabase("cluster");
@@ -32,7 +30,7 @@ afterAll(async () => {
   // A client still retrying has a failed connection attempt under way: dispose rejects with it.
   await Promise.all(clients.map((c) => Promise.resolve(c.dispose()).catch(() => undefined)));
   await Promise.all(servers.map((s) => s.stop("SIGKILL")));
-  redisProc?.kill("SIGKILL");
+  redis?.stop();
   await database?.drop();
 });
 
@@ -297,67 +295,15 @@ describe("two processes on one database, through LISTEN/NOTIFY", () => {
   });
 });
 
-/** The Redis the test uses when it answers; otherwise it starts its own redis-server. */
-const WANTED_REDIS = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-
-/** Whether something answers PING on a Redis URL. */
-function redisAnswers(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = tcpConnect({ host: hostname, port: Number(port || 6379) });
-    const done = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.on("error", () => done(false));
-    socket.on("connect", () => socket.write("PING\r\n"));
-    socket.on("data", (d: Buffer) => done(d.toString().startsWith("+PONG")));
-  });
-}
-
-/** A Redis to use: TEST_REDIS_URL (default the local one) if it answers, else our own redis-server. */
-async function ensureRedis(): Promise<string> {
-  const wanted = WANTED_REDIS;
-  if (await redisAnswers(wanted)) return wanted;
-  const port = await freePort();
-  const proc = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"],
-    {
-      stdio: "ignore",
-    },
-  );
-  redisProc = proc;
-  const url = `redis://127.0.0.1:${port}`;
-  process.stderr.write(`subscriptions-cluster: nothing answers at ${wanted}: started redis-server at ${url}\n`);
-  for (let i = 0; i < 500 && !(await redisAnswers(url)); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!(await redisAnswers(url))) throw new Error(`redis-server did not answer on port ${port}`);
-  return url;
-}
-
-/** Decided while jest collects the tests: a Redis that answers already, or one we can start. */
-const redisAvailable =
-  !spawnSync("redis-server", ["--version"]).error ||
-  spawnSync(process.execPath, [
-    "-e",
-    `const s = require("net").connect({ host: process.argv[1], port: Number(process.argv[2]) });
-     s.setTimeout(1000, () => process.exit(1)); s.on("error", () => process.exit(1));
-     s.on("connect", () => s.write("PING\\r\\n")); s.on("data", (d) => process.exit(String(d).startsWith("+PONG") ? 0 : 1));`,
-    new URL(WANTED_REDIS).hostname,
-    new URL(WANTED_REDIS).port || "6379",
-  ]).status === 0;
-if (!redisAvailable) {
-  process.stderr.write(
-    `subscriptions-cluster: no redis-server binary on this machine and nothing answers at ${WANTED_REDIS}: skipping the Redis fan-out test\n`,
-  );
-}
+const noRedis = redisUnavailable();
+if (noRedis) process.stderr.write(`subscriptions-cluster: ${noRedis}: skipping the Redis fan-out test\n`);
 
 describe("two processes on one database, through Redis pub/sub (REDIS_URL)", () => {
-  (redisAvailable ? it : it.skip)(
+  (noRedis ? it.skip : it)(
     "a commit on D reaches a subscriber on C through Redis, not through PostgreSQL",
     async () => {
-      const redisUrl = await ensureRedis();
+      redis = await ensureRedis("subscriptions-cluster");
+      const redisUrl = redis.url;
       const [c, d] = await Promise.all([startServer({ REDIS_URL: redisUrl }), startServer({ REDIS_URL: redisUrl })]);
       const token = await logIn(d.url);
       const workspace = uuid(

@@ -49,6 +49,8 @@ export async function waitForDatabase(
   waitSeconds: number,
   log: Logger,
   connect: (url: string, timeoutMs: number) => Promise<void> = probe,
+  /** The variable the URL came from, for messages. */
+  variable = "DATABASE_URL",
 ): Promise<void> {
   const address = databaseAddress(url);
   const startedAt = Date.now();
@@ -62,11 +64,11 @@ export async function waitForDatabase(
       return;
     } catch (error) {
       const cause = causeOf(error);
-      if (!isDatabaseUnavailable(error)) throw new Error(`the database at ${address} (DATABASE_URL) refused the connection: ${cause}`);
+      if (!isDatabaseUnavailable(error)) throw new Error(`the database at ${address} (${variable}) refused the connection: ${cause}`);
       const left = deadline - Date.now();
       if (left <= 0) {
         throw new Error(
-          `the database at ${address} (DATABASE_URL) could not be reached within ${waitSeconds} s (DATABASE_WAIT_SECONDS): ${cause}`,
+          `the database at ${address} (${variable}) could not be reached within ${waitSeconds} s (DATABASE_WAIT_SECONDS): ${cause}`,
         );
       }
       if (attempt === 1) log.warn({ database: address, waitSeconds }, `waiting for the database at ${address} (${cause})`);

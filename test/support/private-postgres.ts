@@ -58,7 +58,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function postgresUser(): { uid: number; gid: number } | undefined {
+/** The `postgres` user's ids, which servers started by tests run as when the tests run as root. */
+export function postgresUser(): { uid: number; gid: number } | undefined {
   const line = readFileSync("/etc/passwd", "utf8")
     .split("\n")
     .find((l) => l.startsWith("postgres:"));
