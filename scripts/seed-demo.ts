@@ -1,19 +1,33 @@
 /**
- * Fills a new workspace with demo data: topics, members, contacts, tickets in every state,
- * messages and notes, with consistent events and counts.
+ * Fills a demo workspace that shows every feature, as a story of the last week at an online
+ * shop's support desk, played through the GraphQL API of a server started in this process:
+ * members with each role, teams limited to topics, contact fields of each type and access, a
+ * notepad with history, shortcuts, the support bot and a closing trigger with its flow starts,
+ * tickets in every state with conversations in five languages, and a pending invitation.
  *
- *   npm run seed:demo                       # 500 tickets, 200 contacts
- *   npm run seed:demo -- --tickets 1000000 --contacts 200000
+ *   npm run seed:demo                                        # the story (a few seconds)
+ *   npm run seed:demo -- --tickets 1000000 --contacts 200000 # the story plus bulk volume
+ *   npm run seed:demo -- --workspace "Second demo"           # another demo workspace, same logins
  *
  * Uses DATABASE_URL, else the embedded database under DATA_DIR (stop the server first).
+ * Running it again changes nothing: a workspace already seeded under that name is left as it
+ * is, and its logins are checked and printed again.
  */
 import "reflect-metadata";
-import { randomUUID } from "node:crypto";
+import path from "node:path";
 import pg from "pg";
-import { hashPassword } from "../src/auth/password";
-import { startEmbeddedDatabase, type EmbeddedDatabase } from "../src/db/embedded";
-import { migrate, withMigrationLock } from "../src/db/migrate";
-import { createDataSource } from "../ormconfig";
+import pino from "pino";
+import { loadConfig } from "../src/config";
+import { startServer } from "../src/server";
+import { Api, uuidOf } from "./demo/api";
+import { seedBulk, MAX_BULK_CONTACTS } from "./demo/bulk";
+import { DEMO_PASSWORD, MEMBERS, PENDING_INVITATION, TEAMS, TOPICS, type MemberKey, type TopicName } from "./demo/cast";
+import { StoryClock } from "./demo/clock";
+import { checkLogins, loginTable } from "./demo/logins";
+import { DemoMailbox } from "./demo/mailbox";
+import { parseAgo, TRIGGER_AT } from "./demo/scenes";
+import { seedStatisticsAndNotifications } from "./demo/statistics-and-notifications";
+import { Story, type Cast } from "./demo/story";
 
 interface Options {
   tickets: number;
@@ -22,8 +36,11 @@ interface Options {
   batch: number;
 }
 
+/** A workspace being seeded carries this until the seed has finished: then it takes its name. */
+const SEEDING = " (being seeded)";
+
 function parseArgs(argv: string[]): Options {
-  const options: Options = { tickets: 500, contacts: 0, workspace: "Demo Helpdesk", batch: 20_000 };
+  const options: Options = { tickets: 0, contacts: -1, workspace: "Demo Helpdesk", batch: 20_000 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, value] = [argv[i], argv[i + 1]];
     const number = () => {
@@ -36,190 +53,192 @@ function parseArgs(argv: string[]): Options {
     else if (flag === "--contacts") options.contacts = number();
     else if (flag === "--batch") options.batch = Math.max(1000, number());
     else if (flag === "--workspace") {
-      options.workspace = value;
+      if (!value?.trim() || value.trim().length + SEEDING.length > 64)
+        throw new Error(`--workspace needs a name of 1 to ${64 - SEEDING.length} characters`);
+      options.workspace = value.trim();
       i++;
     } else throw new Error(`unknown option ${flag} (use --tickets N, --contacts N, --workspace NAME)`);
   }
-  if (options.contacts === 0) options.contacts = Math.max(10, Math.ceil(options.tickets / 2.5));
+  if (options.contacts < 0) options.contacts = options.tickets > 0 ? Math.max(10, Math.ceil(options.tickets / 2.5)) : 0;
+  if (options.tickets > 0 && options.contacts === 0) throw new Error("--tickets needs --contacts above 0");
+  if (options.contacts > MAX_BULK_CONTACTS) throw new Error(`--contacts is at most ${MAX_BULK_CONTACTS}`);
   return options;
 }
 
-function progress(label: string, done: number, total: number, started: number): void {
-  const width = 30;
-  const filled = Math.round((done / total) * width);
-  const seconds = (Date.now() - started) / 1000;
-  const rate = seconds > 0 ? Math.round(done / seconds) : 0;
-  process.stdout.write(`\r${label.padEnd(9)} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} ${rate}/s   `);
-  if (done >= total) process.stdout.write("\n");
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+const LOG_IN = `mutation($i: LogInInput!) { logIn(input: $i) {
+  token viewer { user { id } workspace { id name } workspaces { id name } } userErrors { code } } }`;
+const SIGN_UP = `mutation($i: SignUpInput!) { signUp(input: $i) {
+  token viewer { user { id } workspace { id name } workspaces { id name } } userErrors { code message } } }`;
+
+interface Session {
+  token: string | null;
+  viewer: { user: { id: string }; workspace: { id: string; name: string }; workspaces: Array<{ id: string; name: string }> } | null;
+  userErrors: Array<{ code: string; message?: string }>;
 }
 
-const TOPICS = ["Sales", "Support", "Billing", "Returns"];
-const AGENTS = ["Amina", "Bruno", "Chloé", "Dmitri"];
-const PHRASES = [
-  "Hello, my order has not arrived yet",
-  "Can I change my delivery address?",
-  "The payment failed twice",
-  "I would like a refund please",
-  "How do I reset my password?",
-  "Is the shop open on Sunday?",
-  "The product arrived damaged",
-  "Thank you for your help!",
-];
+/**
+ * The demo administrator's session in the workspace to seed, or in the one already seeded. On a
+ * brand-new database the server has just made the administrator and the workspace (its first
+ * start); otherwise the administrator signs up, which for an existing account with this password
+ * adds a workspace.
+ */
+async function demoWorkspace(
+  api: Api,
+  name: string,
+  bootstrapped: boolean,
+): Promise<{ token: string; userId: string; workspaceId: string; seeded: boolean; interrupted: number }> {
+  const admin = MEMBERS[0];
+  const { logIn } = await api.call<{ logIn: Session }>(LOG_IN, { i: { email: admin.email, password: DEMO_PASSWORD } });
+  if (logIn.token && logIn.viewer) {
+    const done = logIn.viewer.workspaces.find((w) => w.name === name);
+    const interrupted = logIn.viewer.workspaces.filter((w) => w.name === name + SEEDING).length;
+    if (done || bootstrapped) {
+      return {
+        token: logIn.token,
+        userId: logIn.viewer.user.id,
+        workspaceId: done?.id ?? logIn.viewer.workspace.id,
+        seeded: !!done,
+        interrupted: 0,
+      };
+    }
+    await api.call(`mutation { logOut }`, {}, logIn.token);
+    const session = await signUp(api, name);
+    return { ...session, seeded: false, interrupted };
+  }
+  return { ...(await signUp(api, name)), seeded: false, interrupted: 0 };
+}
+
+async function signUp(api: Api, name: string): Promise<{ token: string; userId: string; workspaceId: string }> {
+  const admin = MEMBERS[0];
+  const { signUp } = await api.call<{ signUp: Session }>(SIGN_UP, {
+    i: { email: admin.email, password: DEMO_PASSWORD, name: admin.name, workspaceName: name + SEEDING },
+  });
+  if (!signUp.token || !signUp.viewer) {
+    throw new Error(
+      signUp.userErrors[0]?.code === "EMAIL_TAKEN"
+        ? `${admin.email} already has an account here with another password than ${DEMO_PASSWORD}: seed another database`
+        : `signUp failed: ${JSON.stringify(signUp.userErrors)}`,
+    );
+  }
+  return { token: signUp.token, userId: signUp.viewer.user.id, workspaceId: signUp.viewer.workspace.id };
+}
+
+/** For the bulk volume: per topic, the members who can see it (every role but team agents outside it). */
+function visibility(cast: Cast): { topics: string[]; canSee: string[][] } {
+  const names: TopicName[] = ["General", ...TOPICS];
+  const member = (key: MemberKey) => uuidOf(cast.users.get(key) ?? "");
+  const canSee = names.map((topic) =>
+    MEMBERS.filter((m) => {
+      const team = TEAMS.find((t) => t.name === m.team);
+      return !team || team.topics === "all" || team.topics.includes(topic);
+    }).map((m) => member(m.key)),
+  );
+  return { topics: names.map((t) => uuidOf(cast.topics.get(t) ?? "")), canSee };
+}
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  let embedded: EmbeddedDatabase | undefined;
-  let url = process.env.DATABASE_URL;
-  if (!url) {
-    embedded = await startEmbeddedDatabase({ dataDir: `${process.env.DATA_DIR ?? "data"}/pglite`, maxConnections: 4 });
-    url = embedded.url;
-  }
-  const ds = createDataSource({ url, poolSize: 2 });
-  await ds.initialize();
-  await withMigrationLock(ds, () => migrate(ds));
-  await ds.destroy();
-
-  const db = new pg.Client({ connectionString: url });
+  const started = Date.now();
+  const env = process.env;
+  let bootstrapped = false;
+  const config = loadConfig({
+    ...env,
+    // The seed's own server: on loopback, for this process only.
+    PORT: "0",
+    HOST: "127.0.0.1",
+    PUBLIC_URL: env.PUBLIC_URL?.trim() || `http://localhost:${env.PORT?.trim() || 4000}`,
+    DB_POOL_SIZE: "4",
+    REDIS_URL: undefined,
+    LOG_LEVEL: "warn",
+    RATE_LIMIT_PER_SECOND: "0",
+    LOGIN_MAX_FAILURES: "1000",
+    SIGNUP_DISABLED: "false",
+    // On a brand-new database, the server's first administrator is the demo's.
+    HANDOVER_ADMIN_EMAIL: MEMBERS[0].email,
+    HANDOVER_ADMIN_PASSWORD: DEMO_PASSWORD,
+    HANDOVER_WORKSPACE_NAME: options.workspace + SEEDING,
+  });
+  const log = pino({ level: config.logLevel }, pino.destination(2));
+  const mailbox = new DemoMailbox(path.join(config.dataDir, "mail"), config.mailFrom, log);
+  const server = await startServer(config, { log, mailer: mailbox, announce: () => (bootstrapped = true) });
+  const ready = Date.now();
+  const databaseUrl = config.databaseDirectUrl ?? config.databaseUrl ?? (server.db.options as { url?: string }).url;
+  const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const ws = randomUUID();
-    const password = "demo-password";
-    const hash = await hashPassword(password);
-    const [{ n: taken }] = (await db.query(`SELECT count(*)::int AS n FROM users WHERE email LIKE 'demo%@example.com'`)).rows;
-    const suffix = taken > 0 ? String(taken + 1) : "";
-    const adminEmail = `demo${suffix}@example.com`;
-    await db.query("BEGIN");
-    await db.query(`INSERT INTO workspaces (id, name) VALUES ($1, $2)`, [ws, options.workspace]);
-    const people: Array<{ id: string; email: string; name: string; role: string }> = [
-      { id: randomUUID(), email: adminEmail, name: "Demo Admin", role: "ADMINISTRATOR" },
-      { id: randomUUID(), email: `editor${suffix}@demo.example.com`, name: "Eve Editor", role: "EDITOR" },
-      ...AGENTS.map((name) => ({
-        id: randomUUID(),
-        email: `${name
-          .toLowerCase()
-          .normalize("NFD")
-          .replace(/[^a-z]/g, "")}${suffix}@demo.example.com`,
-        name,
-        role: "AGENT",
-      })),
-    ];
-    for (const p of people) {
-      await db.query(`INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4)`, [p.id, p.email, p.name, hash]);
-      await db.query(`INSERT INTO memberships (id, workspace_id, user_id, role) VALUES ($1, $2, $3, $4)`, [randomUUID(), ws, p.id, p.role]);
-    }
-    const topicIds = [randomUUID(), ...TOPICS.map(() => randomUUID())];
-    await db.query(`INSERT INTO topics (id, workspace_id, name, is_system) VALUES ($1, $2, 'General', true)`, [topicIds[0], ws]);
-    for (const [i, name] of TOPICS.entries()) {
-      await db.query(`INSERT INTO topics (id, workspace_id, name) VALUES ($1, $2, $3)`, [topicIds[i + 1], ws, name]);
-    }
-    await db.query(`INSERT INTO contact_groups (id, workspace_id, name, is_system) VALUES ($1, $2, 'Open Tickets', true)`, [
-      randomUUID(),
-      ws,
-    ]);
-    const flowId = randomUUID();
-    await db.query(`INSERT INTO flows (id, workspace_id, name, external_id) VALUES ($1, $2, 'Support bot', 'demo-support-bot')`, [
-      flowId,
-      ws,
-    ]);
-    await db.query("COMMIT");
+    const api = new Api(server.url);
+    const ws = await demoWorkspace(api, options.workspace, bootstrapped);
+    const wsUuid = uuidOf(ws.workspaceId);
+    if (ws.seeded) {
+      console.log(`Workspace "${options.workspace}" is already seeded: nothing changed. (--workspace NAME seeds another one.)`);
+    } else {
+      if (bootstrapped) await db.query(`UPDATE users SET name = $2 WHERE email = $1`, [MEMBERS[0].email, MEMBERS[0].name]);
+      if (ws.interrupted > 0)
+        console.log(`An earlier run stopped half-way: its workspace "${options.workspace}${SEEDING}" is left as it is.`);
+      const { topics } = await api.call<{ topics: Array<{ id: string; isSystem: boolean }> }>(`{ topics { id isSystem } }`, {}, ws.token);
+      const general = topics.find((t) => t.isSystem)?.id ?? "";
+      const clock = new StoryClock(db, Date.now());
+      const story = new Story(api, clock, mailbox, ws.workspaceId, ws.token, ws.userId, general);
+      const cast = await story.play();
+      await clock.apply(wsUuid);
+      await story.logOut();
+      console.log(
+        `Story: ${cast.tickets} tickets of ${cast.contacts} contacts (${seconds(ready)}; the server started in ${((ready - started) / 1000).toFixed(1)} s)`,
+      );
 
-    const agentIds = people.filter((p) => p.role !== "EDITOR").map((p) => p.id);
-    const started = Date.now();
-    for (let from = 1; from <= options.contacts; from += options.batch) {
-      const to = Math.min(options.contacts, from + options.batch - 1);
-      await db.query(
-        `WITH c AS (
-           INSERT INTO contacts (id, workspace_id, name, language, created_at)
-           SELECT gen_random_uuid(), $1, 'Contact ' || i, CASE WHEN i % 3 = 0 THEN 'fra' ELSE 'eng' END,
-                  now() - (($4 - i) * interval '1 minute')
-             FROM generate_series($2::int, $3::int) AS i
-           RETURNING id, name
-         )
-         INSERT INTO contact_urns (id, workspace_id, contact_id, urn, priority)
-         SELECT gen_random_uuid(), $1, c.id, 'tel:+25078' || lpad(substr(c.name, 9), 7, '0'), 0 FROM c`,
-        [ws, from, to, options.contacts],
-      );
-      progress("contacts", to, options.contacts, started);
-    }
-    // Contacts in creation order, so ticket i belongs to contact (i mod C).
-    await db.query(
-      `CREATE TEMP TABLE seed_contacts AS SELECT row_number() OVER (ORDER BY created_at, id) - 1 AS n, id, (SELECT urn FROM contact_urns u WHERE u.contact_id = c.id) AS urn FROM contacts c WHERE workspace_id = $1`,
-      [ws],
-    );
-    await db.query(`CREATE INDEX ON seed_contacts (n)`);
+      if (options.contacts > 0) {
+        const bulkStarted = Date.now();
+        const { topics: topicIds, canSee } = visibility(cast);
+        await seedBulk(
+          db,
+          {
+            workspaceId: wsUuid,
+            topics: topicIds,
+            canSee,
+            adminId: uuidOf(ws.userId),
+            supportBotId: uuidOf(cast.supportBotId),
+            until: clock.now - parseAgo(TRIGGER_AT) - 24 * 3600_000,
+          },
+          options,
+        );
+        console.log(`Bulk volume: ${options.tickets} tickets of ${options.contacts} contacts (${seconds(bulkStarted)})`);
+      }
+      await seedStatisticsAndNotifications();
 
-    const ticketsStarted = Date.now();
-    const span = 90 * 24 * 3600; // opened over the last 90 days
-    for (let from = 1; from <= options.tickets; from += options.batch) {
-      const to = Math.min(options.tickets, from + options.batch - 1);
-      await db.query("BEGIN");
-      // Only a contact's last ticket can be open, so each contact has at most one.
-      await db.query(
-        `CREATE TEMP TABLE batch ON COMMIT DROP AS
-         SELECT i, gen_random_uuid() AS id, sc.id AS contact_id, sc.urn,
-                ($4::uuid[])[1 + abs(hashint4(i)) % array_length($4::uuid[], 1)] AS topic_id,
-                CASE WHEN abs(hashint4(i + 7)) % 10 < 6 THEN ($5::uuid[])[1 + abs(hashint4(i + 3)) % array_length($5::uuid[], 1)] END AS assignee_id,
-                CASE WHEN i > $3 - $6 AND abs(hashint4(i + 1)) % 10 < 4 THEN 'OPEN' ELSE 'CLOSED' END AS status,
-                abs(hashint4(i + 5)) % 10 < 7 AS replied,
-                abs(hashint4(i + 9)) % 10 < 3 AS with_note,
-                now() - (($3 - i)::float8 / $3 * $7) * interval '1 second' AS opened_at,
-                gen_random_uuid() AS in_id, gen_random_uuid() AS out_id
-           FROM generate_series($1::int, $2::int) AS i
-           JOIN seed_contacts sc ON sc.n = i % $6`,
-        [from, to, options.tickets, topicIds, agentIds, options.contacts, span],
-      );
-      await db.query(
-        `INSERT INTO messages (id, workspace_id, contact_id, direction, urn, text, status, created_at)
-         SELECT in_id, $1, contact_id, 'INCOMING', urn, ($2::text[])[1 + i % array_length($2::text[], 1)], 'RECEIVED', opened_at - interval '1 minute' FROM batch`,
-        [ws, PHRASES],
-      );
-      await db.query(
-        `INSERT INTO messages (id, workspace_id, contact_id, direction, urn, text, status, author_id, created_at)
-         SELECT out_id, $1, contact_id, 'OUTGOING', urn, 'Thanks for writing, we are on it.', 'DELIVERED', coalesce(assignee_id, $2), opened_at + interval '5 minutes'
-           FROM batch WHERE replied`,
-        [ws, people[0].id],
-      );
-      await db.query(
-        `INSERT INTO tickets (id, workspace_id, contact_id, topic_id, assignee_id, status, opened_in_id, opened_at, replied_at, closed_at,
-                              last_activity_at, version, last_message_id)
-         SELECT id, $1, contact_id, topic_id, assignee_id, status, $2, opened_at,
-                CASE WHEN replied THEN opened_at + interval '5 minutes' END,
-                CASE WHEN status = 'CLOSED' THEN opened_at + interval '1 hour' END,
-                CASE WHEN status = 'CLOSED' THEN opened_at + interval '1 hour' WHEN replied THEN opened_at + interval '5 minutes' ELSE opened_at END,
-                2 + replied::int + (status = 'CLOSED')::int,
-                CASE WHEN replied THEN out_id ELSE in_id END
-           FROM batch`,
-        [ws, flowId],
-      );
-      await db.query(`UPDATE messages m SET ticket_id = b.id FROM batch b WHERE m.id IN (b.in_id, b.out_id)`);
-      await db.query(
-        `INSERT INTO ticket_events (id, workspace_id, ticket_id, ticket_version, type, actor_id, topic_id, assignee_id, note, message_id, created_at)
-         SELECT gen_random_uuid(), $1::uuid, id, 1, 'OPENED', NULL::uuid, topic_id, assignee_id,
-                CASE WHEN with_note THEN 'Escalated by the bot: customer asked for a human' END, NULL::uuid, opened_at FROM batch
-         UNION ALL
-         SELECT gen_random_uuid(), $1, id, 2, 'MESSAGE_RECEIVED', NULL, topic_id, NULL::uuid, NULL::text, in_id, opened_at FROM batch
-         UNION ALL
-         SELECT gen_random_uuid(), $1, id, 3, 'MESSAGE_SENT', coalesce(assignee_id, $2), topic_id, NULL, NULL, out_id, opened_at + interval '5 minutes'
-           FROM batch WHERE replied
-         UNION ALL
-         SELECT gen_random_uuid(), $1, id, 3 + replied::int, 'CLOSED', coalesce(assignee_id, $2), topic_id, NULL, NULL, NULL, opened_at + interval '1 hour'
-           FROM batch WHERE status = 'CLOSED'`,
-        [ws, people[0].id],
-      );
-      await db.query("COMMIT");
-      progress("tickets", to, options.tickets, ticketsStarted);
+      const pendingFile = await mailbox.keepAsFile(async () => {
+        const team = cast.teams.get(PENDING_INVITATION.team);
+        await api.mutate(
+          `mutation($i: InviteMemberInput!) { inviteMember(input: $i) { invitation { id } userErrors { code message } } }`,
+          { i: { email: PENDING_INVITATION.email, role: PENDING_INVITATION.role, teamId: team } },
+          ws.token,
+        );
+      });
+      if (pendingFile) console.log(`The pending invitation's email: ${pendingFile}`);
+      // Done: the workspace takes its name, which is how a later run knows it is complete.
+      await db.query(`UPDATE workspaces SET name = $2 WHERE id = $1`, [wsUuid, options.workspace]);
+      await db.query("ANALYZE");
     }
-    await db.query(
-      `INSERT INTO ticket_count_deltas (workspace_id, status, topic_id, assignee_id, delta)
-       SELECT workspace_id, status, topic_id, assignee_id, count(*) FROM tickets WHERE workspace_id = $1 GROUP BY 1, 2, 3, 4`,
-      [ws],
+
+    const { logins, pending } = await checkLogins(api, ws.token, ws.workspaceId);
+    await api.call(`mutation { logOut }`, {}, ws.token);
+    const [{ tickets, contacts }] = (
+      await db.query<{ tickets: number; contacts: number }>(
+        `SELECT (SELECT count(*)::int FROM tickets WHERE workspace_id = $1) AS tickets,
+                (SELECT count(*)::int FROM contacts WHERE workspace_id = $1) AS contacts`,
+        [wsUuid],
+      )
+    ).rows;
+    console.log(`\nWorkspace "${options.workspace}": ${tickets} tickets, ${contacts} contacts (${seconds(started)}).\n`);
+    console.log(loginTable(logins));
+    for (const p of pending) console.log(`\nPending invitation: ${p.email} (${p.role}${p.team ? `, ${p.team}` : ""})`);
+    console.log(
+      `\nStart the server (npm start, with the same ${config.databaseUrl ? "DATABASE_URL" : "DATA_DIR"}) and log in as any of them.`,
     );
-    await db.query("ANALYZE");
-    console.log(`\nWorkspace "${options.workspace}": ${options.tickets} tickets, ${options.contacts} contacts.`);
-    console.log(`Log in as ${adminEmail} (or an agent such as ${people[2].email}) with the password ${password}.`);
   } finally {
     await db.end();
-    await embedded?.stop();
+    await server.close();
   }
 }
 
