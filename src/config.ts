@@ -1,4 +1,5 @@
 import path from "node:path";
+import proxyaddr from "proxy-addr";
 
 /** The server's whole configuration, read once from the environment and validated at start. */
 export interface Config {
@@ -48,6 +49,12 @@ export interface Config {
   rateLimitPerSecond: number;
   /** Requests a token may make at once before the per-second rate applies. */
   rateLimitBurst: number;
+  /**
+   * The proxies whose X-Forwarded-For the server believes about a client's address (rate limits
+   * and the logIn lockout count per address): proxy-addr's trust list (addresses, subnets, or
+   * loopback, linklocal, uniquelocal); empty: none, the peer's own address counts.
+   */
+  trustProxy: string[];
   /** Requests per second all of one member's tokens may make together (a member may hold 25 API tokens). */
   rateLimitMemberPerSecond: number;
   /** Requests all of one member's tokens may make at once. */
@@ -120,6 +127,25 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+/** A proxy-addr trust list: comma-separated addresses, subnets or names; "none" trusts no proxy. */
+function trustList(env: Env, name: string): string[] {
+  const raw = str(env, name) ?? "loopback";
+  if (/^none$/i.test(raw)) return [];
+  const entries = raw
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean);
+  try {
+    proxyaddr.compile(entries);
+  } catch (error) {
+    throw new ConfigError(
+      name,
+      `must list addresses, subnets, loopback, linklocal or uniquelocal, or be none: ${(error as Error).message}`,
+    );
+  }
+  return entries;
+}
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -188,6 +214,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxAliases: int(env, "MAX_ALIASES", 100, 0, 100000),
     rateLimitPerSecond: int(env, "RATE_LIMIT_PER_SECOND", 20, 0, 1_000_000),
     rateLimitBurst: int(env, "RATE_LIMIT_BURST", 60, 1, 1_000_000),
+    trustProxy: trustList(env, "TRUST_PROXY"),
     rateLimitMemberPerSecond: int(env, "RATE_LIMIT_MEMBER_PER_SECOND", 40, 1, 1_000_000),
     rateLimitMemberBurst: int(env, "RATE_LIMIT_MEMBER_BURST", 120, 1, 1_000_000),
     loginMaxFailures: int(env, "LOGIN_MAX_FAILURES", 5, 1, 1000),

@@ -27,7 +27,7 @@ import { noNulLiterals, nulGuard } from "./http/nul-guard";
 import { noSubscriptionsOverHttp } from "./http/http-subscriptions";
 import { graphiqlAssets, graphiqlPage, wantsGraphiql } from "./http/graphiql";
 import { invitationPage } from "./http/invitation-page";
-import { admission, admittedActor, admitSocketOperation, checkedCost, costLimitPlugin, limitRules, requestBuckets } from "./http/limits";
+import { admission, admittedActor, checkedCost, costLimitPlugin, limitRules, requestBuckets } from "./http/limits";
 import { createLogger } from "./http/logger";
 import { Metrics } from "./http/metrics";
 import { createLoaders } from "./loaders";
@@ -43,6 +43,10 @@ import { FeedClosed, FeedRelay } from "./subscriptions/feed";
 import { eventSource, flowStartSource } from "./subscriptions/sources";
 import { localWaker, pgListener, pgNotifier, pgSessionOutlet, redisWaker, sessionPayload } from "./subscriptions/wakers";
 import { attachWebSocketServer, CloseCode, type WebSocketServerHandle } from "./subscriptions/ws-server";
+import proxyaddr from "proxy-addr";
+
+/** Live subscriptions one member may hold in one process (their costs together are bounded too). */
+const MAX_SUBSCRIPTIONS_PER_MEMBER = 100;
 
 export interface RunningServer {
   url: string;
@@ -78,7 +82,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // migrations, the first administrator). Until the server is ready, every request gets 503.
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // Whose X-Forwarded-For is believed about the client's address: the same for HTTP and WebSocket.
+  const trustedProxies = proxyaddr.compile(config.trustProxy);
+  app.set("trust proxy", trustedProxies);
   const httpServer = createTimedHttpServer(app, config);
   let ready = false;
   app.use(untilReady(() => ready));
@@ -305,6 +311,8 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
     res.status(status).json({ errors: [{ message, extensions: { code, ...limit, requestId: currentSqlScope()?.requestId } }] });
   });
 
+  // WebSocket upgrades find their client's address as Express finds a request's.
+  const socketProxies = proxyaddr.compile(config.trustProxy);
   const ws: WebSocketServerHandle = attachWebSocketServer({
     httpServer,
     path: "/graphql",
@@ -315,12 +323,11 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
     sessions: services.sessions,
     recheckIntervalMs: config.sessionRecheckIntervalMs,
     validationRules: [noNulLiterals, ...limitRules(config)],
-    checkOperation: (document, operation, variables) => void checkedCost(schema, document, operation, variables, config.maxQueryCost),
-    // A refused operation gets a context without actor: its socket is closing, and it runs nothing.
-    context: (actor, token, connection) =>
-      admitSocketOperation(buckets, actor, connection)
-        ? contextFor(token, undefined, actor, connection)
-        : contextFor(undefined, undefined, undefined, connection),
+    checkOperation: (document, operation, variables) => checkedCost(schema, document, operation, variables, config.maxQueryCost),
+    subscriptionLimits: { count: MAX_SUBSCRIPTIONS_PER_MEMBER, cost: config.maxQueryCost },
+    admit: (actor) => buckets?.take(actor, undefined)?.wait ?? 0,
+    addressOf: (request) => proxyaddr(request, socketProxies),
+    context: (actor, token, connection, address) => contextFor(token, address, actor, connection),
   });
 
   // Folds ticket count deltas in the background; counts are exact whether or not it has run.

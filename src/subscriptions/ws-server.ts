@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Server as HttpServer } from "node:http";
+import type { Server as HttpServer, IncomingMessage } from "node:http";
 import {
   type DocumentNode,
   execute,
@@ -23,6 +23,7 @@ import type { Loaders } from "../loaders";
 import { bindSqlScope, runInSqlScope } from "../db/sql-scope";
 import { isDatabaseUnavailable } from "../db/unavailable";
 import { createErrorFormatter } from "../http/format-error";
+import { TOO_MANY_REQUESTS_CLOSE } from "../http/limits/rate-limit";
 import { SharedResults } from "./shared-results";
 
 /** Close codes of the contract. */
@@ -57,7 +58,18 @@ export interface WebSocketServerHandle {
 type ConnectionExtra = {
   actor?: Actor;
   token?: string;
+  /** The client's address, as an HTTP request's (behind the same trusted proxies). */
+  address?: string;
 };
+
+/** How long a closing socket may take to answer the close before it is cut (ws would wait 30 s). */
+const CLOSE_HANDSHAKE_MS = 3000;
+
+/** The live subscriptions of one member in this process: their number and the sum of their costs. */
+interface Budget {
+  count: number;
+  cost: number;
+}
 
 /** Runs an operation in its own request scope, bound to the subscriber's workspace. */
 function scoped<T>(run: (args: ExecutionArgs) => T): (args: ExecutionArgs) => T {
@@ -145,14 +157,55 @@ export function attachWebSocketServer(opts: {
   sessions: SessionEvents;
   /** How often every connection is checked again, whatever was announced. */
   recheckIntervalMs: number;
-  context(actor: Actor, token: string, connection: Connection): Promise<RequestContext>;
+  context(actor: Actor, token: string, connection: Connection, address: string | undefined): Promise<RequestContext>;
+  /** The client address of an upgrade request, as an HTTP request's would be. */
+  addressOf(request: IncomingMessage): string | undefined;
+  /**
+   * Takes one request from the actor's rate buckets for an operation: 0 when it may run, else the
+   * seconds to wait (the socket then closes with 4429 and the operation runs nothing).
+   */
+  admit(actor: Actor): number;
   /** Validation rules besides GraphQL's own: the request limits, as over HTTP. */
   validationRules: readonly ValidationRule[];
-  /** Refuses an operation (throws a GraphQLError) by what it asks with its variables: its cost. */
-  checkOperation(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): void;
+  /** Refuses an operation (throws a GraphQLError) by what it asks with its variables; returns its cost. */
+  checkOperation(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number;
+  /**
+   * The most live subscriptions one member may hold in this process, and the most their costs may
+   * add up to: every event is resolved for each of them, so together they may ask no more than one
+   * operation may.
+   */
+  subscriptionLimits: { count: number; cost: number };
 }): WebSocketServerHandle {
   const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path, maxPayload: 1024 * 1024 });
+  // A peer that never answers the server's close (a 4408 for a socket that never initialised, a
+  // 4403, a 4429) is cut after a few seconds rather than the 30 s ws would grant it.
+  wss.on("connection", (socket) => {
+    const close = socket.close.bind(socket);
+    socket.close = (code?: number, reason?: string | Buffer) => {
+      close(code, reason);
+      setTimeout(() => {
+        if (socket.readyState !== socket.CLOSED) socket.terminate();
+      }, CLOSE_HANDSHAKE_MS).unref();
+    };
+  });
   const actors = new Map<WebSocket, Actor>();
+  const budgets = new Map<string, Budget>();
+  /** Per socket, the budget each of its live subscriptions holds, by operation id. */
+  const held = new Map<WebSocket, Map<string, { member: string; cost: number }>>();
+  const release = (socket: WebSocket, id?: string) => {
+    const operations = held.get(socket);
+    if (!operations) return;
+    for (const [operationId, hold] of operations) {
+      if (id !== undefined && operationId !== id) continue;
+      operations.delete(operationId);
+      const budget = budgets.get(hold.member);
+      if (!budget) continue;
+      budget.count -= 1;
+      budget.cost -= hold.cost;
+      if (budget.count <= 0) budgets.delete(hold.member);
+    }
+    if (operations.size === 0) held.delete(socket);
+  };
   /** Per socket, what its operations want to hear when its member is checked again. */
   const actorListeners = new Map<WebSocket, Set<() => void>>();
 
@@ -202,7 +255,15 @@ export function attachWebSocketServer(opts: {
       ...documents,
       // The limits that depend on the variables (cost, page sizes) are checked before the operation
       // runs; a document that does not parse or validate is left to graphql-ws's own answer.
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
+        const { actor, socket } = ctx.extra;
+        // Every operation takes from its token's and member's rate buckets before anything else:
+        // over the limit the socket closes and the operation runs nothing.
+        const wait = actor ? opts.admit(actor) : 0;
+        if (wait > 0) {
+          socket.close(TOO_MANY_REQUESTS_CLOSE, `Too many requests: retry in ${wait} s`);
+          return [new GraphQLError(`Too many requests: retry in ${wait} s.`, { extensions: { code: "RATE_LIMITED", retryAfter: wait } })];
+        }
         let document: DocumentNode;
         try {
           document = documents.parse(payload.query);
@@ -212,14 +273,40 @@ export function attachWebSocketServer(opts: {
         if (documents.validate(opts.schema, document).length > 0) return undefined;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return undefined;
+        let cost: number;
         try {
-          opts.checkOperation(document, operation, payload.variables ?? {});
+          cost = opts.checkOperation(document, operation, payload.variables ?? {});
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
+        if (operation.operation !== "subscription" || !actor) return undefined;
+        const member = actor.membershipId;
+        const budget = budgets.get(member) ?? { count: 0, cost: 0 };
+        const { count: maxCount, cost: maxCost } = opts.subscriptionLimits;
+        if (budget.count + 1 > maxCount || budget.cost + cost > maxCost) {
+          return [
+            new GraphQLError(
+              `A member may hold at most ${maxCount} live subscriptions, together costing at most ${maxCost}; ` +
+                `you hold ${budget.count} costing ${budget.cost}, and this one costs ${cost}. Complete some first.`,
+              { extensions: { code: "TOO_MANY_SUBSCRIPTIONS", limit: maxCount, costLimit: maxCost, requested: cost } },
+            ),
+          ];
+        }
+        budget.count += 1;
+        budget.cost += cost;
+        budgets.set(member, budget);
+        let operations = held.get(socket);
+        if (!operations) {
+          const created = new Map<string, { member: string; cost: number }>();
+          held.set(socket, created);
+          socket.once("close", () => release(socket));
+          operations = created;
+        }
+        operations.set(id, { member, cost });
         return undefined;
       },
+      onComplete: (ctx, id) => release(ctx.extra.socket, id),
       // Errors reach subscribers as they reach HTTP clients: masked, with a request id in the log.
       // An event that could not be resolved because the database was lost is not sent at all: the
       // socket closes with 1013 and the client, resuming from its last cursor, gets it again.
@@ -261,6 +348,7 @@ export function attachWebSocketServer(opts: {
         if (!actor) return false;
         ctx.extra.actor = actor;
         ctx.extra.token = token;
+        ctx.extra.address = opts.addressOf(ctx.extra.request);
         const socket = ctx.extra.socket;
         actors.set(socket, actor);
         socket.once("close", () => actors.delete(socket));
@@ -270,21 +358,26 @@ export function attachWebSocketServer(opts: {
         const { actor, token } = ctx.extra;
         if (!actor || !token) throw new Error("an unauthenticated socket reached execution");
         const socket = ctx.extra.socket;
-        const context = await opts.context(actor, token, {
-          bufferedAmount: () => socket.bufferedAmount,
-          close: (code, reason) => socket.close(code, reason),
-          onActorChange: (listener) => {
-            let listeners = actorListeners.get(socket);
-            if (!listeners) {
-              const created = new Set<() => void>();
-              actorListeners.set(socket, created);
-              socket.once("close", () => actorListeners.delete(socket));
-              listeners = created;
-            }
-            listeners.add(listener);
-            return () => listeners.delete(listener);
+        const context = await opts.context(
+          actor,
+          token,
+          {
+            bufferedAmount: () => socket.bufferedAmount,
+            close: (code, reason) => socket.close(code, reason),
+            onActorChange: (listener) => {
+              let listeners = actorListeners.get(socket);
+              if (!listeners) {
+                const created = new Set<() => void>();
+                actorListeners.set(socket, created);
+                socket.once("close", () => actorListeners.delete(socket));
+                listeners = created;
+              }
+              listeners.add(listener);
+              return () => listeners.delete(listener);
+            },
           },
-        });
+          ctx.extra.address,
+        );
         releaseLoaders.set(context, loadersOnDemand(context));
         return context;
       },

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { bearerToken } from "../../auth/tokens";
-import type { Actor, Connection } from "../../context";
+import type { Actor } from "../../context";
 
 interface Bucket {
   tokens: number;
@@ -137,15 +137,3 @@ export function admission(authenticate: (token: string) => Promise<Actor | undef
 
 /** graphql-ws close code for a connection that sent operations faster than its token's limit. */
 export const TOO_MANY_REQUESTS_CLOSE = 4429;
-
-/**
- * Each operation sent over a WebSocket (a subscribe message) takes a request from its token's and
- * its member's buckets, the same as its HTTP requests. Over a limit the connection is closed with
- * 4429 (its reason says when to retry) and false is returned: the operation must not run.
- */
-export function admitSocketOperation(limits: RequestLimits | undefined, actor: Actor, connection: Connection): boolean {
-  const refused = limits?.take(actor, undefined);
-  if (!refused) return true;
-  connection.close(TOO_MANY_REQUESTS_CLOSE, `Too many requests: retry in ${refused.wait} s`);
-  return false;
-}
