@@ -1,7 +1,8 @@
 // Builds what `node dist/src/main.js` runs: compiles the server's TypeScript (src/, scripts/,
 // ormconfig.ts) into dist/ with swc, as the tests and `npm run dev` run it (.swcrc: decorators
-// and their metadata, CommonJS, ES2022), then the GraphiQL page (scripts/build-graphiql.mjs,
-// which skips a bundle that is up to date).
+// and their metadata, CommonJS, ES2022); initialises the embedded database's template cluster
+// (dist/pglite-template, once per PGlite version); then the GraphiQL page
+// (scripts/build-graphiql.mjs, which skips a bundle that is up to date).
 //
 //   node scripts/build.mjs              `npm run build`, and the first step of `npm start`
 //   node scripts/build.mjs --prepare    `npm install` (the prepare script): the same, unless the
@@ -11,8 +12,9 @@
 // only when its output changed; outputs whose source is gone are removed. swc does not
 // type-check: `npm run typecheck` (part of `npm test`) does.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -120,6 +122,43 @@ for (const file of outputs) {
 if (written > 0 || removed > 0) {
   console.log(`compile: ${sources.length} files into dist/ (${written} written, ${removed} removed) in ${Date.now() - started} ms`);
 }
+
+// A brand-new embedded database would run initdb: about 5 s of CPU, most of a first start. A
+// cluster initialised here and cleanly closed is copied instead (src/startup/data-dir.ts checks
+// that the installed PGlite made it). A failure here only costs the first start that time.
+async function pgliteTemplate() {
+  let dir = dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite"));
+  let version;
+  for (; dirname(dir) !== dir && version === undefined; dir = dirname(dir)) {
+    const pkg = join(dir, "package.json");
+    if (!existsSync(pkg)) continue;
+    const { name, version: found } = JSON.parse(readFileSync(pkg, "utf8"));
+    if (name === "@electric-sql/pglite") version = found;
+  }
+  const template = join(outRoot, "pglite-template");
+  const stampFile = `${template}.json`;
+  const stamp = await readFile(stampFile, "utf8").then(JSON.parse, () => ({}));
+  if (version === undefined || (stamp.pglite === version && existsSync(join(template, "PG_VERSION")))) return;
+  const began = Date.now();
+  const staging = `${template}.tmp-${process.pid}`;
+  try {
+    await rm(staging, { recursive: true, force: true });
+    const { PGlite } = await import("@electric-sql/pglite");
+    const db = await PGlite.create({ dataDir: staging });
+    await db.close();
+    await rm(stampFile, { force: true });
+    await rm(template, { recursive: true, force: true });
+    await rename(staging, template);
+    await writeFile(stampFile, `${JSON.stringify({ pglite: version })}\n`);
+    console.log(`embedded database: template cluster for PGlite ${version} in ${Date.now() - began} ms`);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    console.warn(
+      `embedded database: no template cluster (${error instanceof Error ? error.message : String(error)}); a new DATA_DIR runs initdb`,
+    );
+  }
+}
+await pgliteTemplate();
 
 const graphiql = spawnSync(process.execPath, [join(root, "scripts", "build-graphiql.mjs")], { stdio: "inherit" });
 if (graphiql.status !== 0) process.exit(graphiql.status ?? 1);

@@ -6,11 +6,13 @@
  *
  * NODE_ENV is unset in the servers started here, as in production (jest sets it to "test").
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { embeddedTemplate } from "../src/startup/data-dir";
 import { createTestDatabase } from "./support/database";
 import { call, runToExit, spawnServer, type ServerProcess } from "./support/server-process";
 
@@ -138,5 +140,51 @@ describe("SIGTERM on an idle server", () => {
 
   it("stops in under a second with exit code 0 on PostgreSQL", async () => {
     await stopsAtOnce({ DATABASE_URL: await freshDatabase("sigterm") });
+  }, 120_000);
+});
+
+describe("a brand-new DATA_DIR", () => {
+  const systemIdentifier = (cluster: string) =>
+    readFileSync(path.join(cluster, "global", "pg_control"))
+      .subarray(0, 8)
+      .toString("hex");
+
+  it("starts from the cluster the build initialised (dist/pglite-template) instead of running initdb", async () => {
+    const template = embeddedTemplate();
+    // npm install and npm start build it (scripts/build.mjs); `npm run build` makes it by hand.
+    expect(template).toBeDefined();
+    const dataDir = path.join(scratch, "from-template");
+    const server = await spawnServer({ DATA_DIR: dataDir, DATABASE_URL: undefined });
+    servers.push(server);
+    await expect(call(server.url, "{ __typename }")).resolves.toEqual({ __typename: "Query" });
+    expect(await server.stop("SIGTERM")).toBe(0);
+    expect(systemIdentifier(path.join(dataDir, "pglite"))).toBe(systemIdentifier(template as string));
+    expect(readdirSync(path.join(dataDir, "pglite")).filter((f) => f.startsWith(".template-"))).toEqual([]);
+  }, 120_000);
+
+  it("runs initdb when the template is not a cluster, and never copies over a cluster that is there", async () => {
+    const notACluster = path.join(scratch, "not-a-cluster");
+    mkdirSync(notACluster);
+    const dataDir = path.join(scratch, "initdb");
+    // PGlite loads node built-ins with dynamic import(), which jest's sandbox refuses: in a child process.
+    const openAndClose = (template: string | undefined) =>
+      new Promise<void>((resolve, reject) => {
+        const script = `require(${JSON.stringify(path.resolve(__dirname, "..", "src", "db", "embedded.ts"))})
+          .startEmbeddedDatabase(${JSON.stringify({ dataDir, maxConnections: 2, template })})
+          .then((db) => db.stop()).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });`;
+        execFile(
+          process.execPath,
+          ["-r", "@swc-node/register", "-e", script],
+          { cwd: path.resolve(__dirname, "..") },
+          (error, _out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve()),
+        );
+      });
+    await openAndClose(notACluster);
+    const identifier = systemIdentifier(dataDir);
+    const template = embeddedTemplate();
+    expect(template).toBeDefined();
+    expect(identifier).not.toBe(systemIdentifier(template as string));
+    await openAndClose(template);
+    expect(systemIdentifier(dataDir)).toBe(identifier);
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { DataDirInUseError, startEmbeddedDatabase, type EmbeddedDatabase } from "../db/embedded";
+import { findProjectRoot } from "../http/project-root";
 
 /** The driver's "ENOTDIR: not a directory, mkdir '/a/b'" as one line. */
 function causeOf(error: unknown): string {
@@ -55,6 +56,32 @@ export function ensureWritableDataDir(dataDir: string, sub = "."): void {
   }
 }
 
+/** The installed PGlite's version (its package.json is not exported: found above its entry point). */
+function pgliteVersion(): string | undefined {
+  for (let dir = path.dirname(require.resolve("@electric-sql/pglite")); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const file = path.join(dir, "package.json");
+    if (!fs.existsSync(file)) continue;
+    const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: unknown; version?: unknown };
+    if (pkg.name === "@electric-sql/pglite") return typeof pkg.version === "string" ? pkg.version : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The initialised cluster the build leaves in dist/pglite-template (scripts/build.mjs), when the
+ * installed PGlite made it: a brand-new DATA_DIR starts from a copy of it instead of initdb.
+ */
+export function embeddedTemplate(): string | undefined {
+  try {
+    const dir = path.join(findProjectRoot(), "dist", "pglite-template");
+    const stamp = JSON.parse(fs.readFileSync(`${dir}.json`, "utf8")) as { pglite?: unknown };
+    const version = pgliteVersion();
+    return version !== undefined && stamp.pglite === version ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Opens the embedded database under DATA_DIR/pglite, saying in one line what is wrong with
  * DATA_DIR when it cannot be used: a folder that cannot be created or written, or one that
@@ -64,7 +91,7 @@ export async function startEmbeddedDatabaseIn(dataDir: string, maxConnections: n
   const dir = path.join(dataDir, "pglite");
   ensureWritableDataDir(dataDir, "pglite");
   try {
-    return await startEmbeddedDatabase({ dataDir: dir, maxConnections });
+    return await startEmbeddedDatabase({ dataDir: dir, maxConnections, template: embeddedTemplate() });
   } catch (error) {
     if (error instanceof DataDirInUseError && error.ownerPid !== process.pid) {
       throw new Error(
