@@ -169,6 +169,29 @@ describe("the invitations a member sent", () => {
     expect(await pendingOf(departing.userId)).toBe(0);
   });
 
+  it("are all revoked even when sent while the member is being removed: none is left to come back through", async () => {
+    const departing = await addMember(srv, admin.workspaceId, "ADMINISTRATOR", "racing");
+    const { members } = await ok<{ members: Array<{ id: string; user: { id: string } }> }>(
+      srv,
+      `{ members { id user { id } } }`,
+      {},
+      admin.token,
+    );
+    const memberId = members.find((m) => m.user.id === departing.userId)!.id;
+    const invites = Array.from({ length: 30 }, (_, i) =>
+      srv.gql(INVITE, { i: { email: `race-${i}-${Date.now()}@example.com`, role: "ADMINISTRATOR" } }, departing.token),
+    );
+    await new Promise((r) => setTimeout(r, 15));
+    await ok(srv, `mutation($i: RemoveMemberInput!) { removeMember(input: $i) { deletedId } }`, { i: { id: memberId } }, admin.token);
+    const answers = await Promise.all(invites);
+    // Each was made before the removal (and revoked by it) or refused after it.
+    for (const res of answers) {
+      const code = res.errors?.[0]?.extensions?.code;
+      if (code !== undefined) expect(["FORBIDDEN", "UNAUTHENTICATED"]).toContain(code);
+    }
+    expect(await pendingOf(departing.userId)).toBe(0);
+  });
+
   it("are revoked when an administrator is demoted, and only theirs", async () => {
     const demoted = await addMember(srv, admin.workspaceId, "ADMINISTRATOR", "demoted");
     await ok(srv, INVITE, { i: { email: `demoted-${Date.now()}@example.com`, role: "EDITOR" } }, demoted.token);

@@ -54,6 +54,40 @@ describe("the unit of work", () => {
     expect(pids[3]).toBe(false);
   });
 
+  it("holds no connection until its first statement, and reads before it through beforeTransaction", async () => {
+    const unit = new UnitOfWork(db);
+    let proceed!: () => void;
+    const gate = new Promise<void>((resolve) => (proceed = resolve));
+    const work = unit.run(async () => {
+      expect(await unit.beforeTransaction((em) => em.query("SELECT 3 AS three"))).toEqual([{ three: 3 }]);
+      await gate;
+      await unit.query("SELECT 1");
+      // Once the transaction has begun, a read outside it would need a second connection.
+      expect(() => unit.beforeTransaction((em) => em.query("SELECT 4"))).toThrow(/after the transaction's first statement/);
+    });
+    // The pool's only connection is free while the unit has sent nothing yet.
+    expect(await db.query("SELECT 2 AS two")).toEqual([{ two: 2 }]);
+    proceed();
+    await work;
+  });
+
+  it("runs end-of-transaction work after a commit and after a rollback alike", async () => {
+    const unit = new UnitOfWork(db);
+    const ended: string[] = [];
+    await unit.run(async () => {
+      unit.afterTransaction(() => ended.push("committed"));
+      await unit.query("SELECT 1");
+    });
+    await expect(
+      unit.run(async () => {
+        unit.afterTransaction(() => ended.push("rolled back"));
+        await unit.query("SELECT 1");
+        throw new Error("refused");
+      }),
+    ).rejects.toThrow("refused");
+    expect(ended).toEqual(["committed", "rolled back"]);
+  });
+
   it("runs after-commit work only after a commit, and none after a rollback", async () => {
     const unit = new UnitOfWork(db);
     const ran: string[] = [];

@@ -13,6 +13,10 @@ import { withRetries } from "./transaction";
  *
  * Work that must wait for the commit (waking subscribers, forgetting cached sessions) is
  * registered with `afterCommit` and runs once the transaction has committed; a rollback drops it.
+ *
+ * The transaction, and the connection it holds, begin with its first statement: what a mutation
+ * does before that (hashing or checking a password, sending an email) holds no connection, and
+ * reads it needs for that go through `beforeTransaction`.
  */
 export interface Work {
   /** The open transaction's manager, else the pool's. */
@@ -31,6 +35,14 @@ export interface Work {
   savepoint<T>(fn: (em: EntityManager) => Promise<T>): Promise<T>;
   /** Runs `hook` after the open transaction commits (never after a rollback); at once when none is open. */
   afterCommit(hook: () => void): void;
+  /** Runs `hook` when the open transaction ends, committed or rolled back (releasing a lock held until then); at once when none is open. */
+  afterTransaction(hook: () => void): void;
+  /**
+   * Runs reads that must not hold the transaction's connection during slow work that follows (a
+   * password's hash, read before it is checked), on the pool, before the transaction has begun:
+   * they see only what is committed and take no lock. Fails once the transaction has begun.
+   */
+  beforeTransaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T>;
 }
 
 /** The unit whose transaction the running code belongs to, if any. */
@@ -55,7 +67,10 @@ export function openTransactions(): number {
 
 export class UnitOfWork implements Work {
   private runner: QueryRunner | undefined;
+  /** Set by the transaction's first statement, which sends BEGIN before it. */
+  private begun: Promise<unknown> | undefined;
   private hooks: Array<() => void> = [];
+  private endHooks: Array<() => void> = [];
   private savepoints = 0;
 
   /**
@@ -112,25 +127,36 @@ export class UnitOfWork implements Work {
 
   private async once<T>(work: () => Promise<T>): Promise<T> {
     const runner = this.db.createQueryRunner();
+    // The runner takes its connection at its first statement; BEGIN goes first, once, and every
+    // statement (concurrent ones included) waits for it.
+    const send = runner.query.bind(runner);
+    this.begun = undefined;
+    runner.query = ((...args: Parameters<QueryRunner["query"]>) => {
+      // The unit's own connection is taken outside its scope, where the pool's guard lets it by.
+      this.begun ??= running.exit(() => send("START TRANSACTION"));
+      return this.begun.then(() => send(...args));
+    }) as QueryRunner["query"];
     let result: T;
     open += 1;
     try {
-      await runner.connect();
-      await runner.startTransaction();
       this.runner = runner;
       this.savepoints = 0;
       result = await running.run(this, work);
       this.runner = undefined;
-      await runner.commitTransaction();
+      if (this.begun) await send("COMMIT");
     } catch (error) {
       this.runner = undefined;
       this.hooks = [];
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (this.begun) await send("ROLLBACK").catch(() => undefined);
       this.settled?.();
       throw error;
     } finally {
       open -= 1;
+      this.begun = undefined;
       await runner.release().catch(() => undefined);
+      const ends = this.endHooks;
+      this.endHooks = [];
+      for (const hook of ends) hook();
     }
     const hooks = this.hooks;
     this.hooks = [];
@@ -166,6 +192,17 @@ export class UnitOfWork implements Work {
   afterCommit(hook: () => void): void {
     if (this.runner) this.hooks.push(hook);
     else hook();
+  }
+
+  afterTransaction(hook: () => void): void {
+    if (this.runner) this.endHooks.push(hook);
+    else hook();
+  }
+
+  beforeTransaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (this.begun) throw new Error("beforeTransaction was called after the transaction's first statement");
+    // Outside the unit's scope: these reads are the pool's, and the connection guard lets them by.
+    return running.exit(() => fn(this.db.manager));
   }
 
   /** The pg client of the open transaction. */

@@ -78,7 +78,8 @@ export class IdentityService {
     const email = normalizeEmail(input.email);
     return answerFor(
       await unscoped(async () => {
-        const existing = await this.findUserWithHash(ctx, email);
+        // Read, and its password checked, before the transaction begins: no connection waits on scrypt.
+        const existing = await ctx.work.beforeTransaction((em) => this.findUserWithHash(em, email));
         // A password check like logIn's, counted toward the same lockout: signing up again is no
         // way to guess an account's password.
         if (
@@ -120,7 +121,7 @@ export class IdentityService {
     const email = normalizeEmail(input.email);
     return answerFor(
       await unscoped(async () => {
-        const user = await this.findUserWithHash(ctx, email);
+        const user = await ctx.work.beforeTransaction((em) => this.findUserWithHash(em, email));
         const valid = await this.passwords.check({ email, address: ctx.clientAddress, password: input.password }, user?.passwordHash);
         if (!user || !valid) return fail(UserErrorCode.INVALID_CREDENTIALS, "Wrong email or password.");
         const memberships = await ctx.work.em.getRepository(Membership).find({
@@ -208,8 +209,8 @@ export class IdentityService {
     return token;
   }
 
-  private findUserWithHash(ctx: RequestContext, email: string): Promise<(User & { passwordHash: string }) | null> {
-    return ctx.work.em
+  private findUserWithHash(em: EntityManager, email: string): Promise<(User & { passwordHash: string }) | null> {
+    return em
       .getRepository(User)
       .createQueryBuilder("u")
       .addSelect("u.passwordHash")

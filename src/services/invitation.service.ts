@@ -9,9 +9,10 @@ import { TenantStore } from "../db/tenant";
 import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import { type Invitation, Role, TokenKind } from "../entities";
-import { BadInputError, DependencyFailedError } from "../errors";
+import { BadInputError, DependencyFailedError, ForbiddenError } from "../errors";
 import { type IdentityService, MAX_WORKSPACES_PER_USER, normalizeEmail, type Session } from "./identity.service";
 import { invitationEmail } from "./invitation-email";
+import { KeyedLock } from "./keyed-lock";
 import type { Mailer } from "./mailer";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 
@@ -22,6 +23,9 @@ export const MAX_PENDING_INVITATIONS = 1000;
 export const INVITATION_VALID_DAYS = 30;
 /** The shortest password a new account may have (as signUp's). */
 const MIN_PASSWORD_LENGTH = 8;
+
+/** Who accepts an invitation: a user who exists, or one to create. */
+type Joining = { userId: string } | { newUser: { id: string; name: string; passwordHash: string } };
 
 /** An invitation as the API shows it: never its token hash. */
 export type InvitationRow = Omit<Invitation, "tokenHash">;
@@ -69,6 +73,8 @@ const invalid = (): Result<Session> => fail(UserErrorCode.INVITATION_INVALID, IN
  * or an existing one, and is logged in.
  */
 export class InvitationService {
+  private readonly sending = new KeyedLock();
+
   constructor(
     private readonly config: Config,
     private readonly mailer: Mailer,
@@ -100,80 +106,106 @@ export class InvitationService {
    * gets an INTERNAL_SERVER_ERROR saying so.
    */
   async invite(ctx: AuthedContext, input: InviteInput): Promise<Result<InvitationRow>> {
-    const { userId } = ctx.actor;
+    const { userId, workspaceId } = ctx.actor;
     const email = normalizeEmail(input.email);
     if (input.teamId && input.role !== Role.AGENT) {
       return fail(UserErrorCode.TEAM_NOT_FOR_ROLE, "Only agents belong to teams: leave teamId out for this role.", ["teamId"]);
     }
+    // Invitations of one address wait for each other in this process until written or given up,
+    // so that concurrent ones send one email; across processes the checks below, made again under
+    // a lock before writing, still make one invitation.
+    ctx.work.afterTransaction(await this.sending.acquire(`${workspaceId}:${email}`));
+    // The checks, then the email, before the transaction: no connection or lock waits for the
+    // mail server. When it refuses, nothing is written.
+    const checked = await ctx.work.beforeTransaction((em) => this.invitable(new TenantStore(em, workspaceId), userId, email, input, false));
+    if (!checked.ok) return checked;
+    const token = generateToken();
+    const id = uuidv7();
+    const createdAt = new Date();
+    const expiresAt = new Date(createdAt.getTime() + INVITATION_VALID_DAYS * 24 * 3600 * 1000);
+    const message = invitationEmail({
+      to: email,
+      link: `${this.config.publicUrl}/invitations/accept?token=${encodeURIComponent(token)}`,
+      workspaceName: checked.value.workspaceName,
+      inviter: { name: checked.value.inviterName, email: checked.value.inviterEmail },
+      role: input.role,
+      teamName: checked.value.teamName,
+      expiresAt,
+    });
+    try {
+      await this.mailer.send(message);
+    } catch (error) {
+      throw new DependencyFailedError("The invitation email could not be sent, so no invitation was made. Try again later.", error);
+    }
+    // Then written, once the checks hold again under the locks. Should they fail now (a race),
+    // the link just sent never works (INVITATION_INVALID).
     return ctx.work.transaction(async (em) => {
       const store = this.store(ctx, em);
       // One invitation at a time per workspace, so that two concurrent ones can neither both find
-      // the address without a pending invitation nor both pass the limit. An advisory lock rather
-      // than the workspace row: the email is sent before commit, and no other change of the
-      // workspace should wait for the mail server.
+      // the address without a pending invitation nor both pass the limit.
       await store.query(`SELECT pg_advisory_xact_lock(hashtextextended('invitations:' || $1::text, 0))`);
-      let teamName: string | null = null;
-      if (input.teamId) {
-        // FOR KEY SHARE: deleteTeam, which locks the team FOR UPDATE, then sees this invitation.
-        const [team] = await store.query<{ name: string }>(`SELECT name FROM teams WHERE workspace_id = $1 AND id = $2 FOR KEY SHARE`, [
-          input.teamId,
-        ]);
-        if (!team) return fail<InvitationRow>(UserErrorCode.NOT_FOUND, "No such team.", ["teamId"]);
-        teamName = team.name;
-      }
-      const member = await store.query(
-        `SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND u.email = $2`,
-        [email],
-      );
-      if (member.length > 0) {
-        return fail<InvitationRow>(UserErrorCode.ALREADY_MEMBER, `${email} is already a member of this workspace.`, ["email"]);
-      }
-      const [{ n }] = await store.query<{ n: number }>(`SELECT count(*)::int AS n FROM invitations WHERE workspace_id = $1 AND ${PENDING}`);
-      if (n >= MAX_PENDING_INVITATIONS) {
-        return fail<InvitationRow>(
-          UserErrorCode.LIMIT_REACHED,
-          `A workspace has at most ${MAX_PENDING_INVITATIONS} pending invitations; revoke some or wait for them to be accepted.`,
-        );
-      }
-      const pending = await store.query(`SELECT 1 FROM invitations WHERE workspace_id = $1 AND email = $2 AND ${PENDING}`, [email]);
-      if (pending.length > 0) {
-        return fail<InvitationRow>(
-          UserErrorCode.ALREADY_INVITED,
-          `${email} already has a pending invitation; revoke it to send a new one.`,
-          ["email"],
-        );
-      }
-      const token = generateToken();
-      const [invitation] = await store.query<InvitationRow>(
-        `INSERT INTO invitations (id, workspace_id, email, role, team_id, token_hash, invited_by_id, expires_at)
-         VALUES ($2, $1, $3, $4, $5, $6, $7, now() + make_interval(days => $8))
-         RETURNING ${COLUMNS}`,
-        [uuidv7(), email, input.role, input.teamId, hashToken(token), userId, INVITATION_VALID_DAYS],
-      );
-      const [names] = await store.query<{ workspace_name: string; inviter_name: string; inviter_email: string }>(
-        `SELECT w.name AS workspace_name, u.name AS inviter_name, u.email AS inviter_email
-           FROM workspaces w, users u WHERE w.id = $1 AND u.id = $2`,
+      // Still an administrator: FOR SHARE waits for a removal or a change of role in progress, whose
+      // revocation of this member's invitations then sees this one; after them, the row says so.
+      const [inviter] = await store.query<{ role: Role }>(
+        `SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2 FOR SHARE`,
         [userId],
       );
-      const message = invitationEmail({
-        to: email,
-        link: `${this.config.publicUrl}/invitations/accept?token=${encodeURIComponent(token)}`,
-        workspaceName: names.workspace_name,
-        inviter: { name: names.inviter_name, email: names.inviter_email },
-        role: input.role,
-        teamName,
-        expiresAt: invitation.expiresAt,
-      });
-      // Sent last, before commit: when the mail server refuses, the invitation is rolled back, so
-      // there is never a pending invitation that nobody received. (Should the commit fail after
-      // sending, the link is simply INVITATION_INVALID.)
-      try {
-        await this.mailer.send(message);
-      } catch (error) {
-        throw new DependencyFailedError("The invitation email could not be sent, so no invitation was made. Try again later.", error);
-      }
+      if (inviter?.role !== Role.ADMINISTRATOR) throw new ForbiddenError("You are no longer an administrator of this workspace.");
+      const again = await this.invitable(store, userId, email, input, true);
+      if (!again.ok) return again;
+      const [invitation] = await store.query<InvitationRow>(
+        `INSERT INTO invitations (id, workspace_id, email, role, team_id, token_hash, invited_by_id, created_at, expires_at)
+         VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9)
+         RETURNING ${COLUMNS}`,
+        [id, email, input.role, input.teamId, hashToken(token), userId, createdAt, expiresAt],
+      );
       return ok(invitation);
     });
+  }
+
+  /**
+   * Whether `email` may be invited now: the team exists (read FOR KEY SHARE when `lock`: deleteTeam,
+   * which locks it FOR UPDATE, then sees the invitation), the address is no member and has no
+   * pending invitation, and the workspace is under its limit. With the names the email shows.
+   */
+  private async invitable(
+    store: TenantStore,
+    inviterId: string,
+    email: string,
+    input: InviteInput,
+    lock: boolean,
+  ): Promise<Result<{ teamName: string | null; workspaceName: string; inviterName: string; inviterEmail: string }>> {
+    let teamName: string | null = null;
+    if (input.teamId) {
+      const [team] = await store.query<{ name: string }>(
+        `SELECT name FROM teams WHERE workspace_id = $1 AND id = $2${lock ? " FOR KEY SHARE" : ""}`,
+        [input.teamId],
+      );
+      if (!team) return fail(UserErrorCode.NOT_FOUND, "No such team.", ["teamId"]);
+      teamName = team.name;
+    }
+    const member = await store.query(
+      `SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND u.email = $2`,
+      [email],
+    );
+    if (member.length > 0) return fail(UserErrorCode.ALREADY_MEMBER, `${email} is already a member of this workspace.`, ["email"]);
+    const [{ n }] = await store.query<{ n: number }>(`SELECT count(*)::int AS n FROM invitations WHERE workspace_id = $1 AND ${PENDING}`);
+    if (n >= MAX_PENDING_INVITATIONS) {
+      return fail(
+        UserErrorCode.LIMIT_REACHED,
+        `A workspace has at most ${MAX_PENDING_INVITATIONS} pending invitations; revoke some or wait for them to be accepted.`,
+      );
+    }
+    const pending = await store.query(`SELECT 1 FROM invitations WHERE workspace_id = $1 AND email = $2 AND ${PENDING}`, [email]);
+    if (pending.length > 0) {
+      return fail(UserErrorCode.ALREADY_INVITED, `${email} already has a pending invitation; revoke it to send a new one.`, ["email"]);
+    }
+    const [names] = await store.query<{ workspace_name: string; inviter_name: string; inviter_email: string }>(
+      `SELECT w.name AS workspace_name, u.name AS inviter_name, u.email AS inviter_email
+         FROM workspaces w, users u WHERE w.id = $1 AND u.id = $2`,
+      [inviterId],
+    );
+    return ok({ teamName, workspaceName: names.workspace_name, inviterName: names.inviter_name, inviterEmail: names.inviter_email });
   }
 
   /** Revokes a pending invitation; any other id is NOT_FOUND. */
@@ -219,10 +251,29 @@ export class InvitationService {
    */
   async accept(ctx: RequestContext, input: AcceptInput): Promise<Result<Session>> {
     const tokenHash = hashToken(input.token);
+    // Before the transaction: the invitation and who joins, their password checked or a new one
+    // hashed (scrypt, 32 MiB), so that no connection waits on it. Found by its token, before its
+    // workspace is known: a lookup across workspaces.
+    const found = await unscoped(() =>
+      ctx.work.beforeTransaction(async (em) => {
+        const [invitation] = await em.query<InvitationRow[]>(`SELECT ${COLUMNS} FROM invitations WHERE token_hash = $1 AND ${PENDING}`, [
+          tokenHash,
+        ]);
+        if (!invitation) return undefined;
+        const [existing] = await em.query<Array<{ id: string; password_hash: string }>>(
+          `SELECT id, password_hash FROM users WHERE email = $1`,
+          [invitation.email],
+        );
+        const [me] = ctx.actor ? await em.query<Array<{ email: string }>>(`SELECT email FROM users WHERE id = $1`, [ctx.actor.userId]) : [];
+        return { invitation, existing, myEmail: me?.email };
+      }),
+    );
+    if (!found) return invalid();
+    const joining = await this.joiningUser(ctx, found, input);
+    if (!joining.ok) return joining;
     let result: Result<Session>;
     try {
-      // Found by its token, before its workspace is known: a lookup across workspaces.
-      result = await unscoped(() => ctx.work.savepoint((em) => this.acceptIn(em, ctx, tokenHash, input)));
+      result = await unscoped(() => ctx.work.savepoint((em) => this.acceptIn(em, tokenHash, found.invitation.id, joining.value)));
     } catch (error) {
       if (uniqueViolation(error) === "memberships_workspace_user_key") {
         return fail(UserErrorCode.ALREADY_MEMBER, "You are already a member of this workspace.");
@@ -234,16 +285,28 @@ export class InvitationService {
     return result;
   }
 
-  private async acceptIn(em: EntityManager, ctx: RequestContext, tokenHash: Buffer, input: AcceptInput): Promise<Result<Session>> {
+  private async acceptIn(em: EntityManager, tokenHash: Buffer, invitationId: string, joining: Joining): Promise<Result<Session>> {
     // FOR UPDATE: a concurrent accept of the same token waits here, then finds it used.
     const [invitation] = await em.query<InvitationRow[]>(
-      `SELECT ${COLUMNS} FROM invitations WHERE token_hash = $1 AND ${PENDING} FOR UPDATE`,
-      [tokenHash],
+      `SELECT ${COLUMNS} FROM invitations WHERE token_hash = $1 AND id = $2 AND ${PENDING} FOR UPDATE`,
+      [tokenHash, invitationId],
     );
     if (!invitation) return invalid();
-    const joining = await this.joiningUser(em, ctx, invitation.email, input);
-    if (!joining.ok) return joining;
-    const userId = joining.value;
+    let userId: string;
+    if ("userId" in joining) {
+      userId = joining.userId;
+    } else {
+      const created = await em.query<Array<{ id: string }>>(
+        `INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING RETURNING id`,
+        [joining.newUser.id, invitation.email, joining.newUser.name, joining.newUser.passwordHash],
+      );
+      if (created.length === 0) {
+        return fail(UserErrorCode.EMAIL_TAKEN, "An account with this email was created meanwhile: accept again with its password.", [
+          "password",
+        ]);
+      }
+      userId = joining.newUser.id;
+    }
     const { workspaceId } = invitation;
     const member = await em.query(`SELECT 1 FROM memberships WHERE workspace_id = $1 AND user_id = $2`, [workspaceId, userId]);
     if (member.length > 0) return fail(UserErrorCode.ALREADY_MEMBER, "You are already a member of this workspace.");
@@ -266,40 +329,37 @@ export class InvitationService {
     return ok({ token, userId, workspaceId, role: invitation.role, teamId: invitation.teamId });
   }
 
-  /** Who joins: the logged-in user, the existing user of the email by password, or a new user. */
-  private async joiningUser(em: EntityManager, ctx: RequestContext, email: string, input: AcceptInput): Promise<Result<string>> {
+  /**
+   * Who joins: the logged-in user (whose email must be the invited one), the existing user of the
+   * email by their password, or a new user with the given name and password. Runs before the
+   * transaction: a password is checked, or hashed, without holding a connection.
+   */
+  private async joiningUser(
+    ctx: RequestContext,
+    found: { invitation: InvitationRow; existing: { id: string; password_hash: string } | undefined; myEmail: string | undefined },
+    input: AcceptInput,
+  ): Promise<Result<Joining>> {
+    const { email } = found.invitation;
     if (ctx.actor) {
-      const [me] = await em.query<Array<{ email: string }>>(`SELECT email FROM users WHERE id = $1`, [ctx.actor.userId]);
-      if (me?.email !== email) {
+      if (found.myEmail !== email) {
         return fail(UserErrorCode.EMAIL_MISMATCH, "This invitation is for another email address than the one you are logged in with.");
       }
-      return ok(ctx.actor.userId);
+      return ok({ userId: ctx.actor.userId });
     }
-    const [existing] = await em.query<Array<{ id: string; password_hash: string }>>(
-      `SELECT id, password_hash FROM users WHERE email = $1`,
-      [email],
-    );
-    if (existing) {
+    if (found.existing) {
       if (!input.password) throw new BadInputError("password", "You already have an account: give its password, or log in first.");
       // Counted with logIn's failures: an invitation link is no way around its lockout.
       const claim = { email, address: ctx.clientAddress, password: input.password };
-      if (!(await this.identity.passwords.check(claim, existing.password_hash))) {
+      if (!(await this.identity.passwords.check(claim, found.existing.password_hash))) {
         return fail(UserErrorCode.INVALID_CREDENTIALS, "Wrong password.", ["password"]);
       }
-      return ok(existing.id);
+      return ok({ userId: found.existing.id });
     }
     const name = input.name?.trim();
     if (!name) throw new BadInputError("name", "A new account needs a name and a password.");
     if (!input.password || input.password.length < MIN_PASSWORD_LENGTH) {
       throw new BadInputError("password", `A new account needs a password of at least ${MIN_PASSWORD_LENGTH} characters.`);
     }
-    const id = uuidv7();
-    const created = await em.query<Array<{ id: string }>>(
-      `INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING RETURNING id`,
-      [id, email, name, await hashPassword(input.password)],
-    );
-    if (created.length === 1) return ok(id);
-    // Created meanwhile (accepting another workspace's invitation): join as that user, by password.
-    return this.joiningUser(em, ctx, email, input);
+    return ok({ newUser: { id: uuidv7(), name, passwordHash: await hashPassword(input.password) } });
   }
 }
