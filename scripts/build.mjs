@@ -8,28 +8,32 @@
 //   node scripts/build.mjs --prepare    `npm install` (the prepare script): the same, unless the
 //                                       dev dependencies are not installed (--omit=dev)
 //
-// A whole compile takes well under a second, so every file is compiled each time and written
-// only when its output changed; outputs whose source is gone are removed. swc does not
-// type-check: `npm run typecheck` (part of `npm test`) does.
+// When no source, .swcrc or this script has changed since the last compile (size and mtime of
+// each, recorded in dist/.compile-manifest.json), nothing is compiled. Otherwise every file is
+// (a whole compile takes well under a second) and written only when its output changed; outputs
+// whose source is gone are removed. swc does not type-check: `npm run typecheck` (part of
+// `npm test`) does.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-let transform;
-try {
-  ({ transform } = await import("@swc/core"));
-} catch (error) {
-  if (process.argv.includes("--prepare")) {
+if (process.argv.includes("--prepare")) {
+  try {
+    const require = createRequire(import.meta.url);
+    require.resolve("@swc/core");
+    require.resolve("esbuild");
+  } catch {
     console.log("build: skipped, the dev dependencies are not installed (npm start needs them)");
     process.exit(0);
   }
-  throw error;
 }
+
 const outRoot = join(root, "dist");
 /** What `node dist/src/main.js` needs, and the scripts, as tsconfig.build.json includes them. */
 const SOURCE_DIRS = ["src", "scripts"];
@@ -56,71 +60,97 @@ async function filesUnder(dir) {
 }
 
 const started = Date.now();
-const swcrc = JSON.parse(await readFile(join(root, ".swcrc"), "utf8"));
+const swcrcText = await readFile(join(root, ".swcrc"), "utf8");
 const sources = [
   ...(await Promise.all(SOURCE_DIRS.map((dir) => tsFilesUnder(join(root, dir))))).flat(),
   ...SOURCE_FILES.map((file) => join(root, file)).filter((file) => existsSync(file)),
-];
+].sort();
+const outputOf = (source) => join(outRoot, relative(root, source)).replace(/\.ts$/, ".js");
 
-const wanted = new Set();
-let written = 0;
-let failed = 0;
-await Promise.all(
-  sources.map(async (source) => {
-    const out = join(outRoot, relative(root, source)).replace(/\.ts$/, ".js");
-    wanted.add(out);
-    wanted.add(`${out}.map`);
-    let result;
-    try {
-      result = await transform(await readFile(source, "utf8"), {
-        ...swcrc,
-        swcrc: false,
-        configFile: false,
-        filename: source,
-        sourceMaps: true,
-        sourceFileName: relative(dirname(out), source).split(sep).join("/"),
-      });
-    } catch (error) {
-      failed++;
-      console.error(`compile: ${relative(root, source)}: ${error instanceof Error ? error.message : String(error)}`);
-      return;
-    }
-    const code = `${result.code}\n//# sourceMappingURL=${basename(out)}.map\n`;
-    for (const [file, content] of [
-      [out, code],
-      [`${out}.map`, result.map ?? ""],
-    ]) {
-      const before = await readFile(file, "utf8").catch(() => undefined);
-      if (before === content) continue;
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, content);
-      written++;
-    }
-  }),
-);
-if (failed > 0) {
-  console.error(`compile: ${failed} file(s) failed`);
-  process.exit(1);
-}
+const manifestFile = join(outRoot, ".compile-manifest.json");
+const manifest = JSON.stringify({
+  settings: createHash("sha256")
+    .update(swcrcText)
+    .update(await readFile(fileURLToPath(import.meta.url)))
+    .digest("hex"),
+  sources: Object.fromEntries(
+    await Promise.all(
+      sources.map(async (source) => {
+        const { size, mtimeMs } = await stat(source);
+        return [relative(root, source), `${size}:${mtimeMs}`];
+      }),
+    ),
+  ),
+});
+const compiled =
+  (await readFile(manifestFile, "utf8").catch(() => "")) === manifest && sources.every((source) => existsSync(outputOf(source)));
+if (!compiled) await compile();
 
-// Outputs of sources that are gone (a removed or renamed file) would otherwise linger in dist/.
-const outputs = [
-  ...(await Promise.all(SOURCE_DIRS.map((dir) => filesUnder(join(outRoot, dir))))).flat(),
-  ...SOURCE_FILES.flatMap((file) => {
-    const out = join(outRoot, file.replace(/\.ts$/, ".js"));
-    return [out, `${out}.map`];
-  }),
-];
-let removed = 0;
-for (const file of outputs) {
-  if (/\.js(\.map)?$/.test(file) && !wanted.has(file) && existsSync(file)) {
-    await rm(file, { force: true });
-    removed++;
+async function compile() {
+  const { transform } = await import("@swc/core");
+  const swcrc = JSON.parse(swcrcText);
+
+  const wanted = new Set();
+  let written = 0;
+  let failed = 0;
+  await Promise.all(
+    sources.map(async (source) => {
+      const out = outputOf(source);
+      wanted.add(out);
+      wanted.add(`${out}.map`);
+      let result;
+      try {
+        result = await transform(await readFile(source, "utf8"), {
+          ...swcrc,
+          swcrc: false,
+          configFile: false,
+          filename: source,
+          sourceMaps: true,
+          sourceFileName: relative(dirname(out), source).split(sep).join("/"),
+        });
+      } catch (error) {
+        failed++;
+        console.error(`compile: ${relative(root, source)}: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      const code = `${result.code}\n//# sourceMappingURL=${basename(out)}.map\n`;
+      for (const [file, content] of [
+        [out, code],
+        [`${out}.map`, result.map ?? ""],
+      ]) {
+        const before = await readFile(file, "utf8").catch(() => undefined);
+        if (before === content) continue;
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(file, content);
+        written++;
+      }
+    }),
+  );
+  if (failed > 0) {
+    console.error(`compile: ${failed} file(s) failed`);
+    process.exit(1);
   }
-}
 
-if (written > 0 || removed > 0) {
-  console.log(`compile: ${sources.length} files into dist/ (${written} written, ${removed} removed) in ${Date.now() - started} ms`);
+  // Outputs of sources that are gone (a removed or renamed file) would otherwise linger in dist/.
+  const outputs = [
+    ...(await Promise.all(SOURCE_DIRS.map((dir) => filesUnder(join(outRoot, dir))))).flat(),
+    ...SOURCE_FILES.flatMap((file) => {
+      const out = join(outRoot, file.replace(/\.ts$/, ".js"));
+      return [out, `${out}.map`];
+    }),
+  ];
+  let removed = 0;
+  for (const file of outputs) {
+    if (/\.js(\.map)?$/.test(file) && !wanted.has(file) && existsSync(file)) {
+      await rm(file, { force: true });
+      removed++;
+    }
+  }
+
+  if (written > 0 || removed > 0) {
+    console.log(`compile: ${sources.length} files into dist/ (${written} written, ${removed} removed) in ${Date.now() - started} ms`);
+  }
+  await writeFile(manifestFile, manifest);
 }
 
 // A brand-new embedded database would run initdb: about 5 s of CPU, most of a first start. A
