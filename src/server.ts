@@ -17,6 +17,7 @@ import type { EmbeddedDatabase } from "./db/embedded";
 import { migrate, migrationsApplied, withMigrationLock } from "./db/migrate";
 import { bindSqlScope, currentSqlScope, runInSqlScope } from "./db/sql-scope";
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "./db/unavailable";
+import { ConcurrencyGate } from "./db/concurrency-gate";
 import { guardPool, UnitOfWork } from "./db/unit-of-work";
 import { createErrorFormatter } from "./http/format-error";
 import { metricsGuard } from "./http/metrics-token";
@@ -181,6 +182,8 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
   const sweeper = setInterval(() => feeds.sweep(), config.feedSweepIntervalMs);
   sweeper.unref();
 
+  // A workspace's transactions may hold at most half the pool at once; the rest wait, holding nothing.
+  const writers = new ConcurrencyGate(Math.max(1, Math.floor(config.dbPoolSize / 2)));
   const contextFor = async (
     token: string | undefined,
     clientAddress: string | undefined,
@@ -190,7 +193,10 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
     const resolved = actor ?? (token ? await services.tokens.authenticate(token) : undefined);
     if (resolved) bindSqlScope(resolved.workspaceId);
     const requestId = currentSqlScope()?.requestId ?? randomUUID();
-    const work = new UnitOfWork(db, () => ctx.renewLoaders());
+    const work = new UnitOfWork(db, {
+      settled: () => ctx.renewLoaders(),
+      permit: () => writers.acquire(resolved?.workspaceId ?? "anonymous"),
+    });
     const ctx: RequestContext = {
       requestId,
       actor: resolved,

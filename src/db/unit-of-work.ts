@@ -73,14 +73,24 @@ export class UnitOfWork implements Work {
   private endHooks: Array<() => void> = [];
   private savepoints = 0;
 
+  private readonly settled: (() => void) | undefined;
+  private readonly permit: (() => Promise<() => void>) | undefined;
+  /** Gives back the permit the open transaction holds. */
+  private releasePermit: (() => void) | undefined;
+
   /**
-   * @param settled called when a transaction ends, committed or not: the request's loaders, which
-   * may hold rows read inside it, are replaced.
+   * @param options.settled called when a transaction ends, committed or not: the request's
+   * loaders, which may hold rows read inside it, are replaced.
+   * @param options.permit taken before the transaction takes its connection, given back when it
+   * ends: its workspace's share of the pool (ConcurrencyGate).
    */
   constructor(
     private readonly db: DataSource,
-    private readonly settled?: () => void,
-  ) {}
+    options: { settled?: () => void; permit?: () => Promise<() => void> } = {},
+  ) {
+    this.settled = options.settled;
+    this.permit = options.permit;
+  }
 
   /** The unit whose open transaction the calling code runs in. */
   static current(): UnitOfWork | undefined {
@@ -132,8 +142,12 @@ export class UnitOfWork implements Work {
     const send = runner.query.bind(runner);
     this.begun = undefined;
     runner.query = ((...args: Parameters<QueryRunner["query"]>) => {
-      // The unit's own connection is taken outside its scope, where the pool's guard lets it by.
-      this.begun ??= running.exit(() => send("START TRANSACTION"));
+      // The unit's own connection is taken outside its scope, where the pool's guard lets it by,
+      // once its workspace has a permit for it.
+      this.begun ??= running.exit(async () => {
+        if (this.permit) this.releasePermit = await this.permit();
+        return send("START TRANSACTION");
+      });
       return this.begun.then(() => send(...args));
     }) as QueryRunner["query"];
     let result: T;
@@ -154,6 +168,8 @@ export class UnitOfWork implements Work {
       open -= 1;
       this.begun = undefined;
       await runner.release().catch(() => undefined);
+      this.releasePermit?.();
+      this.releasePermit = undefined;
       const ends = this.endHooks;
       this.endHooks = [];
       for (const hook of ends) hook();

@@ -88,7 +88,7 @@ export class ContactFieldService {
     if (RESERVED_KEYS.has(key)) return fail(UserErrorCode.RESERVED_KEY, `"${key}" is reserved; choose another name.`, ["name"]);
     try {
       return await ctx.work.savepoint(async (em) => {
-        await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR UPDATE`, [workspaceId]);
+        await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE`, [workspaceId]);
         const [{ n }] = await em.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM contact_fields WHERE workspace_id = $1`, [
           workspaceId,
         ]);
@@ -202,7 +202,7 @@ export class ContactFieldService {
     });
     if (errors.length > 0) return { ok: false, errors };
     return ctx.work.transaction(async (em) => {
-      const [contact] = await em.query(`SELECT id FROM contacts WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [workspaceId, contactId]);
+      const [contact] = await em.query(`SELECT id FROM contacts WHERE workspace_id = $1 AND id = $2 FOR NO KEY UPDATE`, [workspaceId, contactId]);
       if (!contact) return fail<true>(UserErrorCode.NOT_FOUND, "No such contact.", ["contactId"]);
       const clears = writes.filter((w) => w.value === null).map((w) => w.fieldId);
       const sets = writes.filter((w): w is { fieldId: string; value: string } => w.value !== null);

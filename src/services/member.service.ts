@@ -103,7 +103,7 @@ export class MemberService {
 
   private async lockMember(em: EntityManager, workspaceId: string, id: string): Promise<Membership | undefined> {
     // The workspace row serialises changes of roles, so the last-administrator rule holds under concurrency.
-    await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR UPDATE`, [workspaceId]);
+    await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE`, [workspaceId]);
     const [member] = await em.query<Membership[]>(`SELECT ${MEMBER_COLUMNS} FROM memberships WHERE workspace_id = $1 AND id = $2`, [
       workspaceId,
       id,

@@ -14,7 +14,7 @@ export class NotepadService {
   async update(ctx: AuthedContext, contactId: string, text: string): Promise<Result<true>> {
     const { workspaceId, userId } = ctx.actor;
     return ctx.work.transaction(async (em) => {
-      const [contact] = await em.query(`SELECT id FROM contacts WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [workspaceId, contactId]);
+      const [contact] = await em.query(`SELECT id FROM contacts WHERE workspace_id = $1 AND id = $2 FOR NO KEY UPDATE`, [workspaceId, contactId]);
       if (!contact) return fail<true>(UserErrorCode.NOT_FOUND, "No such contact.", ["contactId"]);
       const [current] = await em.query<Array<{ text: string }>>(
         `SELECT text FROM contact_notes WHERE workspace_id = $1 AND contact_id = $2 ORDER BY created_at DESC, id DESC LIMIT 1`,

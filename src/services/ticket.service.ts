@@ -155,9 +155,11 @@ export class TicketService {
       if ("error" in urn) return refuse(UserErrorCode.INVALID_URN, `${urn.error}.`, ["contactUrn"]);
       contactId = (await this.contacts.findOrCreateByUrn(em, workspaceId, urn.urn, null)).contactId;
     }
-    // The contact row is the lock that serialises openings and reopenings for one contact.
+    // The contact row is the lock that serialises openings and reopenings for one contact. NO KEY
+    // UPDATE, not UPDATE: a reply or a message inserted meanwhile references the contact (a KEY
+    // SHARE lock), and must neither wait for this nor deadlock with it.
     const [contact] = await em.query<Array<{ name: string | null }>>(
-      `SELECT name FROM contacts WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
+      `SELECT name FROM contacts WHERE workspace_id = $1 AND id = $2 FOR NO KEY UPDATE`,
       [workspaceId, contactId],
     );
     if (!contact) refuse(UserErrorCode.NOT_FOUND, "No such contact.", ["contactId"]);
@@ -454,7 +456,7 @@ export class TicketService {
           `SELECT DISTINCT contact_id FROM tickets WHERE workspace_id = $1 AND id = ANY($2)`,
           [workspaceId, ids],
         );
-        await em.query(`SELECT id FROM contacts WHERE workspace_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE`, [
+        await em.query(`SELECT id FROM contacts WHERE workspace_id = $1 AND id = ANY($2) ORDER BY id FOR NO KEY UPDATE`, [
           workspaceId,
           contactIds.map((c) => c.contact_id),
         ]);

@@ -39,7 +39,7 @@ export class TopicService {
     try {
       return await ctx.work.savepoint(async (em) => {
         // The workspace row is the lock that keeps the topic limit exact under concurrent creates.
-        await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR UPDATE`, [workspaceId]);
+        await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE`, [workspaceId]);
         const [{ n }] = await em.query<Array<{ n: string }>>(
           `SELECT count(*) AS n FROM topics WHERE workspace_id = $1 AND NOT is_system AND deleted_at IS NULL`,
           [workspaceId],
