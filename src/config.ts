@@ -45,6 +45,8 @@ export interface Config {
   maxQueryCost: number;
   /** Most aliases an operation may use. */
   maxAliases: number;
+  /** The most tokens (names, punctuation, values) an operation's text may hold. */
+  maxQueryTokens: number;
   /** Requests per second a token (or an anonymous client address) may make on average; 0 turns the limit off. */
   rateLimitPerSecond: number;
   /** Requests a token may make at once before the per-second rate applies. */
@@ -212,6 +214,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryDepth: int(env, "MAX_QUERY_DEPTH", 12, 1, 1000),
     maxQueryCost: int(env, "MAX_QUERY_COST", 50000, 1, 1_000_000_000),
     maxAliases: int(env, "MAX_ALIASES", 100, 0, 100000),
+    maxQueryTokens: int(env, "MAX_QUERY_TOKENS", 2000, 100, 1_000_000),
     rateLimitPerSecond: int(env, "RATE_LIMIT_PER_SECOND", 20, 0, 1_000_000),
     rateLimitBurst: int(env, "RATE_LIMIT_BURST", 60, 1, 1_000_000),
     trustProxy: trustList(env, "TRUST_PROXY"),

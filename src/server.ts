@@ -227,6 +227,9 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
     stopOnTerminationSignals: false,
     hideSchemaDetailsFromClientErrors: !config.introspection,
     allowBatchedHttpRequests: false,
+    // Validation grows with the square of a document's repeated fields: a bound on its size, in
+    // tokens, comes first.
+    parseOptions: { maxTokens: config.maxQueryTokens },
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(log),
     validationRules: [noNulLiterals, noSubscriptionsOverHttp, ...limitRules(config)],
@@ -329,6 +332,7 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
     sessions: services.sessions,
     recheckIntervalMs: config.sessionRecheckIntervalMs,
     validationRules: [noNulLiterals, ...limitRules(config)],
+    maxTokens: config.maxQueryTokens,
     checkOperation: (document, operation, variables) => checkedCost(schema, document, operation, variables, config.maxQueryCost),
     subscriptionLimits: { count: MAX_SUBSCRIPTIONS_PER_MEMBER, cost: config.maxQueryCost },
     admit: (actor) => buckets?.take(actor, undefined)?.wait ?? 0,

@@ -171,6 +171,42 @@ describe("query cost (MAX_QUERY_COST, 50,000)", () => {
   });
 });
 
+describe("introspection's cost", () => {
+  it("counts exactly the objects of the schema it returns: GraphiQL's query passes, the same nested lists aliased are refused", async () => {
+    const schema = await buildHandoverSchema(RESOLVERS);
+    const standard = parse(getIntrospectionQuery());
+    const cost = operationCost(schema, standard, standard.definitions[0] as never, {});
+    const answer = await srv.gql<Record<string, unknown>>(getIntrospectionQuery(), {}, admin.token);
+    expect(answer.errors).toBeUndefined();
+    // Every object of the answer, counted as the cost walks it: never below what the answer holds.
+    const objects = (value: unknown): number =>
+      Array.isArray(value)
+        ? value.reduce((n: number, v) => n + objects(v), 0)
+        : value && typeof value === "object"
+          ? 1 + Object.values(value).reduce((n: number, v) => n + objects(v), 0)
+          : 0;
+    expect(cost).toBe(objects(answer.data) - 1);
+    expect((answer as { extensions?: { cost: { requested: number } } }).extensions?.cost.requested).toBe(cost);
+    // Sixty aliased copies of nested introspection lists (each some hundreds of objects):
+    // before, each list counted as one object: the whole cost 900 while holding 53,000.
+    const aliased = `{ ${Array.from({ length: 60 }, (_, i) => `a${i}: __schema { types { fields { args { type { name } } type { name } } } }`).join(" ")} }`;
+    const refused = await srv.gql(aliased);
+    expect(refused.status).toBe(400);
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: "QUERY_TOO_COSTLY", limit: 50000 });
+  });
+});
+
+describe("document size (MAX_QUERY_TOKENS, 2,000)", () => {
+  it("refuses a document over 2,000 tokens before validating it, whose cost grows with the square of its repeated fields", async () => {
+    const repeated = (n: number) => `{ ${"viewer { user { id } } ".repeat(n)}}`;
+    expect((await srv.gql(repeated(200), {}, admin.token)).errors).toBeUndefined();
+    const res = await srv.gql(repeated(40_000), {}, admin.token);
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0].extensions?.code).toBe("GRAPHQL_PARSE_FAILED");
+    expect(res.errors?.[0].message).toMatch(/Document contains more tha[nt] 2000 tokens/);
+  });
+});
+
 describe("first and last (1..100)", () => {
   it("refuses 0, negatives and more than 100 on every paged field, naming the argument, before anything runs", async () => {
     const ticket = await openTicket(srv, admin.token);

@@ -113,20 +113,22 @@ function loadersOnDemand(ctx: RequestContext): () => void {
  * once, and the one document serves them all (which also lets them share resolved events).
  * Validation applies GraphQL's rules and `extraRules` (the request limits).
  */
-function documentCache(extraRules: readonly ValidationRule[]): { parse: typeof parse; validate: typeof validate } {
+function documentCache(extraRules: readonly ValidationRule[], maxTokens: number): { parse: typeof parse; validate: typeof validate } {
   const ourRules = [...specifiedRules, ...extraRules];
   const documents = new Map<string, DocumentNode>();
   const verdicts = new WeakMap<DocumentNode, { schema: GraphQLSchema; errors: readonly GraphQLError[] }>();
   return {
     parse: (source, options) => {
-      if (typeof source !== "string" || options || source.length > DOCUMENT_KEPT_MAX_LENGTH) return parse(source, options);
+      if (typeof source !== "string" || options || source.length > DOCUMENT_KEPT_MAX_LENGTH) {
+        return parse(source, { ...options, maxTokens });
+      }
       const known = documents.get(source);
       if (known) {
         documents.delete(source);
         documents.set(source, known);
         return known;
       }
-      const document = parse(source);
+      const document = parse(source, { maxTokens });
       documents.set(source, document);
       if (documents.size > DOCUMENTS_KEPT) documents.delete(documents.keys().next().value as string);
       return document;
@@ -167,6 +169,8 @@ export function attachWebSocketServer(opts: {
   admit(actor: Actor): number;
   /** Validation rules besides GraphQL's own: the request limits, as over HTTP. */
   validationRules: readonly ValidationRule[];
+  /** The most tokens an operation's text may hold, as over HTTP. */
+  maxTokens: number;
   /** Refuses an operation (throws a GraphQLError) by what it asks with its variables; returns its cost. */
   checkOperation(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number;
   /**
@@ -247,7 +251,7 @@ export function attachWebSocketServer(opts: {
     finished: (contextValue) => releaseLoaders.get(contextValue as RequestContext)?.(),
   });
 
-  const documents = documentCache(opts.validationRules);
+  const documents = documentCache(opts.validationRules, opts.maxTokens);
   const formatError = createErrorFormatter(opts.log);
   const disposable = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {

@@ -8,6 +8,7 @@ import {
   getNamedType,
   type GraphQLField,
   type GraphQLNamedType,
+  type GraphQLResolveInfo,
   GraphQLError,
   type GraphQLSchema,
   isCompositeType,
@@ -17,6 +18,8 @@ import {
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
   valueFromASTUntyped,
 } from "graphql";
 import { BadInputError } from "../../errors";
@@ -62,6 +65,7 @@ export function operationCost(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Variables,
+  stopAfter = Number.MAX_SAFE_INTEGER,
 ): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
@@ -173,6 +177,7 @@ export function operationCost(
 
   /** A field's cost for one object it is selected on. */
   const fieldCost = (node: FieldNode, definition: GraphQLField<unknown, unknown>): number => {
+    if (definition === SchemaMetaFieldDef || definition === TypeMetaFieldDef) return introspectionCost(node, definition);
     const type = getNamedType(definition.type);
     const self = isCompositeType(type) ? 1 : 0;
     const below = node.selectionSet ? tally(node.selectionSet, type) : { once: 0, perItem: 0 };
@@ -180,6 +185,47 @@ export function operationCost(
     if (items === undefined) return self + below.once + below.perItem;
     if (isConnection(type)) return self + below.once + items * below.perItem;
     return items * (self + below.once + below.perItem);
+  };
+
+  /**
+   * Introspection answers from the schema alone, so what it returns is counted exactly: the objects
+   * of this schema the selection reaches (its types, their fields, arguments, values…), walked as
+   * graphql-js would resolve them. The walk stops once it passes `stopAfter`: the operation is
+   * refused then anyway, and the count costs no more than that.
+   */
+  let introspected = 0;
+  const introspectionCost = (node: FieldNode, definition: GraphQLField<unknown, unknown>): number => {
+    const before = introspected;
+    const root =
+      definition === SchemaMetaFieldDef ? schema : schema.getType(String(argument(node.arguments?.find((a) => a.name.value === "name")).value));
+    walkIntrospection(node.selectionSet, definition === SchemaMetaFieldDef ? "__Schema" : "__Type", root);
+    return introspected - before;
+  };
+  const walkIntrospection = (set: SelectionSetNode | undefined, typeName: string, value: unknown): void => {
+    if (!set || value === null || value === undefined || introspected > stopAfter) return;
+    introspected += 1;
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) return;
+    const visit = (selections: SelectionSetNode): void => {
+      for (const selection of selections.selections) {
+        if (!included(selection.directives)) continue;
+        if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
+        else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+          const fragment = fragments.get(selection.name.value);
+          if (fragment) visit(fragment.selectionSet);
+        } else {
+          const field = type.getFields()[selection.name.value];
+          const target = field && getNamedType(field.type);
+          if (!field?.resolve || !target || !isCompositeType(target)) continue;
+          const args: Record<string, unknown> = {};
+          for (const arg of selection.arguments ?? []) args[arg.name.value] = argument(arg).value;
+          const result: unknown = field.resolve(value, args, undefined, { schema } as GraphQLResolveInfo);
+          for (const item of Array.isArray(result) ? result : [result]) walkIntrospection(selection.selectionSet, target.name, item);
+        }
+        if (introspected > stopAfter) return;
+      }
+    };
+    visit(set);
   };
 
   const total = tally(operation.selectionSet, schema.getRootType(operation.operation) ?? undefined);
@@ -200,7 +246,7 @@ export function checkedCost(
 ): number {
   let requested: number;
   try {
-    requested = operationCost(schema, document, operation, variables);
+    requested = operationCost(schema, document, operation, variables, limit);
   } catch (error) {
     // Refused before anything ran: a bad request, as Apollo answers shape errors of variables.
     if (error instanceof BadInputError)
