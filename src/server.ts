@@ -314,7 +314,11 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
         ? `The request body is larger than the limit of ${config.bodyLimitBytes} bytes.`
         : status === 400
           ? "The request body is not valid JSON."
-          : "Internal server error.";
+          : status === 415
+            ? "The request body's character set is not supported: send JSON in UTF-8."
+            : status < 500
+              ? "The request could not be read."
+              : "Internal server error.";
     const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status >= 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST";
     const limit = status === 413 ? { limit: config.bodyLimitBytes } : {};
     res.status(status).json({ errors: [{ message, extensions: { code, ...limit, requestId: currentSqlScope()?.requestId } }] });

@@ -91,6 +91,53 @@ describe("bad input is BAD_USER_INPUT naming the field, and changes nothing", ()
     expect(topics.data?.topics).toHaveLength(1);
   });
 
+  it("a cursor of the Open Tickets group's contacts that it never gave out", async () => {
+    const me = await srv.signUp();
+    const forged = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString("base64");
+    for (const after of [forged(["abc", "xyz"]), forged(["1", "not-a-uuid"]), forged([1e30, "01234567-89ab-7def-8123-456789abcdef"])]) {
+      const res = await srv.gql(`query($a: String) { contactGroups { contacts(after: $a) { nodes { id } } } }`, { a: after }, me.token);
+      expectBadInput(res, "after");
+    }
+  });
+
+  it("a contact field key given twice, changing nothing", async () => {
+    const me = await srv.signUp();
+    await srv.gql(`mutation { createContactField(input: { name: "Plan", type: TEXT }) { userErrors { code } } }`, {}, me.token);
+    const created = await srv.gql<{ createContact: { contact: { id: string } } }>(
+      `mutation { createContact(input: { urns: ["ext:twice"] }) { contact { id } } }`,
+      {},
+      me.token,
+    );
+    const res = await srv.gql(
+      `mutation($i: SetContactFieldsInput!) { setContactFields(input: $i) { userErrors { code } } }`,
+      {
+        i: {
+          contactId: created.data!.createContact.contact.id,
+          values: [
+            { key: "plan", value: "a" },
+            { key: "plan", value: "b" },
+          ],
+        },
+      },
+      me.token,
+    );
+    expectBadInput(res, "values.1.key");
+    const [{ n }] = await srv.server.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM contact_field_values`);
+    expect(n).toBe(0);
+  });
+
+  it("a body in a character set other than UTF-8 is 415 saying so, never an internal error", async () => {
+    const res = await fetch(srv.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json; charset=latin1" },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    });
+    expect(res.status).toBe(415);
+    const body = (await res.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(body.errors[0].extensions.code).toBe("BAD_REQUEST");
+    expect(body.errors[0].message).toMatch(/UTF-8/);
+  });
+
   it("an overlong API token name leaves the token list as it was", async () => {
     const me = await srv.signUp();
     const res = await srv.gql(

@@ -107,6 +107,12 @@ const F = {} as {
   k: string;
   noneFieldId: string;
   hMessage: string;
+  /** Opened in Secret with a note and a message, then moved into Billing. */
+  i: string;
+  iContact: string;
+  iMessage: string;
+  iEvents: string[];
+  mSeenMessage: string;
 };
 
 const NOTE = `mutation($i: AddTicketNoteInput!) { addTicketNote(input: $i) { tickets { id } failures { code } } }`;
@@ -211,6 +217,28 @@ beforeAll(async () => {
   const v = await openTicket(srv, admin.token, { contactUrn: newUrn(), topicId: F.billing, note: "seen note of V" });
   F.v = v.id;
 
+  // I: its past in Secret comes with it when it moves into Billing, as help desks show a
+  // transferred ticket's history.
+  const iUrn = newUrn();
+  const ticketI = await openTicket(srv, admin.token, { contactUrn: iUrn, topicId: F.secret, note: "note of I before it came in" });
+  F.i = ticketI.id;
+  F.iContact = ticketI.contact.id;
+  F.iMessage = await receive(iUrn, "message of I before it came in");
+  F.iEvents = await eventIdsOf(F.i, 1);
+  await ok(
+    srv,
+    `mutation($i: ChangeTicketTopicInput!) { changeTicketTopic(input: $i) { tickets { id } } }`,
+    { i: { ticketIds: [F.i], topicId: F.billing } },
+    admin.token,
+  );
+  const mMessages = await ok<{ node: { messages: { nodes: Array<{ id: string; text: string }> } } }>(
+    srv,
+    `query($c: ID!) { node(id: $c) { ... on Contact { messages { nodes { id text } } } } }`,
+    { c: m.contact.id },
+    admin.token,
+  );
+  F.mSeenMessage = mMessages.node.messages.nodes.find((n) => n.text === "seen message of M")!.id;
+
   hiddenIds.push(F.h, F.secret, F.noneFieldId, F.hMessage, mAfter, ...(await eventIdsOf(F.h, 1)), ...(await eventIdsOf(F.m, 4)));
 });
 afterAll(() => srv.close());
@@ -236,7 +264,7 @@ const PROBES: Record<string, () => Promise<void>> = {
     const res = await asAgent<{ tickets: { nodes: Array<{ id: string }>; edges: Array<{ node: { id: string } }> } }>(
       `{ tickets(filter: { folder: ALL, status: null }) { nodes { id } edges { node { id } } } }`,
     );
-    expect(res.data!.tickets.nodes.map((t) => t.id).sort()).toEqual([F.k, F.v].sort());
+    expect(res.data!.tickets.nodes.map((t) => t.id).sort()).toEqual([F.k, F.v, F.i].sort());
   },
 
   async "event feed"() {
@@ -469,5 +497,46 @@ it("has a probe for every field that can carry a ticket, event, message, contact
 describe("a team agent", () => {
   it.each(Object.keys(PROBES))("%s: nothing outside their topics, nor a field they may not see", async (name) => {
     await PROBES[name]();
+  });
+});
+
+describe("a ticket's history, for a team agent", () => {
+  it("comes with a ticket moved into their topics, whatever path reads it, while the feed delivered only what happened there", async () => {
+    const thread = await asAgent<{ node: { events: { nodes: Array<{ id: string; type: string }> }; notes: Array<{ note: string }> } }>(
+      `query($t: ID!) { node(id: $t) { ... on Ticket { events { nodes { id type } } notes { note } } } }`,
+      { t: F.i },
+    );
+    expect(thread.data!.node.events.nodes.map((e) => e.type)).toEqual(["OPENED", "MESSAGE_RECEIVED", "TOPIC_CHANGED"]);
+    expect(thread.data!.node.notes).toEqual([{ note: "note of I before it came in" }]);
+    // The same events and message by id, and in the contact's messages.
+    const byId = await asAgent<{ nodes: Array<{ id: string } | null> }>(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, {
+      ids: [...F.iEvents, F.iMessage],
+    });
+    expect(byId.errors).toBeUndefined();
+    expect(byId.data!.nodes.map((n) => n?.id)).toEqual([...F.iEvents, F.iMessage]);
+    const contact = await asAgent<{ node: { messages: { nodes: Array<{ id: string }> } } }>(
+      `query($c: ID!) { node(id: $c) { ... on Contact { messages { nodes { id } } } } }`,
+      { c: F.iContact },
+    );
+    expect(contact.data!.node.messages.nodes.map((n) => n.id)).toEqual([F.iMessage]);
+    // The feed delivers, as it happens, what happens in their topics: from the move on.
+    const feed = await asAgent<{ ticketEvents: { nodes: Array<{ type: string }> } }>(
+      `query($t: ID!) { ticketEvents(filter: { ticketId: $t }) { nodes { type } } }`,
+      { t: F.i },
+    );
+    expect(feed.data!.ticketEvents.nodes.map((e) => e.type)).toEqual(["TOPIC_CHANGED"]);
+  });
+
+  it("of a ticket that left their topics, ends where they last saw it, by id as in its thread", async () => {
+    const res = await asAgent<{ nodes: Array<{ id: string; text?: string } | null> }>(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Message { text } } }`,
+      { ids: [F.mSeenMessage] },
+    );
+    expect(res.data!.nodes).toEqual([{ id: F.mSeenMessage, text: "seen message of M" }]);
+    const contact = await asAgent<{ node: { contact: { messages: { nodes: Array<{ text: string }> } } } }>(
+      `query($c: ID!) { node(id: $c) { ... on Message { contact { messages { nodes { text } } } } } }`,
+      { c: F.mSeenMessage },
+    );
+    expect(contact.data!.node.contact.messages.nodes.map((n) => n.text)).toEqual(["seen message of M"]);
   });
 });

@@ -17,6 +17,10 @@ import { type ContactField, FieldAccess, type Message, Role, type Topic } from "
  *   (contacts are not topic-scoped);
  * - a ticket that has left the viewer's topics is seen, through the events it had there, as it was
  *   when it last was in them (`asLastSeen`), never as it is now;
+ * - a ticket's history (its events, notes and messages) is seen up to the last version at which
+ *   the ticket was in the viewer's topics: whole while it is in them, as help desks show a
+ *   transferred ticket with its past; the event feed (ticketEvents) delivers an event, as it
+ *   happens, only when its topic or previous topic is the viewer's;
  * - contact fields: administrators and editors see every field; agents see VIEW and EDIT fields and
  *   edit EDIT fields; a NONE field does not exist for them.
  */
@@ -96,6 +100,20 @@ export const see = {
     if (!message) return null;
     if (message.ticketId !== null && viewer.topicIds !== null && (ticket === null || !canSeeTicket(viewer, ticket))) return null;
     return mark(message);
+  },
+
+  /**
+   * A ticket's message, seen when the ticket was in the viewer's topics at the message or later
+   * (it is then in the thread of the ticket as they see it); a viewer of every topic sees them all.
+   */
+  messageInHistory: (
+    viewer: Viewer,
+    message: Message,
+    at: { messageVersion: number | null; lastVersionInTopics: number | null },
+  ): Seen<Message> | null => {
+    if (message.ticketId === null || viewer.topicIds === null) return mark(message);
+    const { messageVersion, lastVersionInTopics } = at;
+    return messageVersion !== null && lastVersionInTopics !== null && lastVersionInTopics >= messageVersion ? mark(message) : null;
   },
 
   /** The message an event the viewer sees names: seen with it. */

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
-import { decodeCursor, encodeCursor, pageInfo, pageSize } from "../schema/connection";
+import { encodeCursor, keysetCursor, pageInfo, pageSize } from "../schema/connection";
 import { MaxItems } from "../schema/list-bounds";
 import { ContactGroupObject } from "../schema/types/contact-field.types";
 import { ContactConnection, ContactType } from "../schema/types/ticket.types";
@@ -30,10 +30,10 @@ export class ContactGroupResolver {
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ): Promise<ContactConnection> {
     const size = pageSize(first, "first", 25);
-    const cursor = after ? decodeCursor(after, "after", 2) : undefined;
+    const cursor = after ? keysetCursor(after, "after") : undefined;
     const rows = await ctx.services.groups.openTicketsContacts(ctx, {
       limit: size + 1,
-      after: cursor && { lastActivityUs: cursor[0], ticketId: cursor[1] },
+      after: cursor && { lastActivityUs: cursor.us, ticketId: cursor.id },
     });
     const edges = rows.slice(0, size).map((c) => ({ node: ContactType.from(c), cursor: encodeCursor([c.sortKey, c.ticketId]) }));
     return {

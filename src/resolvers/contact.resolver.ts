@@ -1,10 +1,9 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
-import { isUuid } from "../db/uuid";
 import { Role } from "../entities";
 import { BadInputError } from "../errors";
-import { decodeCursor, encodeCursor, pageInfo, pageSize, pageWindow, trimPage } from "../schema/connection";
+import { encodeCursor, keysetCursor, pageInfo, pageSize, pageWindow, trimPage } from "../schema/connection";
 import { uuidOf } from "../schema/global-id";
 import { CreateContactInput, UpdateContactInput } from "../schema/inputs/ticket.inputs";
 import {
@@ -19,21 +18,6 @@ import {
 import { see } from "../auth/visibility";
 import type { Result } from "../services/user-error";
 import { type ContactWithUrns } from "../db/rows";
-
-/** Microseconds since 1970 of 10000-01-01: no stored time reaches it. */
-const MAX_TIME_US = 253402300800000000n;
-
-/**
- * Decodes a keyset cursor of these lists, [time in microseconds, uuid]; anything this list did
- * not give out is BAD_USER_INPUT, never a SQL error.
- */
-function keysetCursor(cursor: string, name: string): { us: string; id: string } {
-  const [us, id] = decodeCursor(cursor, name, 2);
-  if (!/^\d{1,18}$/.test(us) || BigInt(us) >= MAX_TIME_US || !isUuid(id)) {
-    throw new BadInputError(name, `${name} is not a cursor this list gave out.`);
-  }
-  return { us, id };
-}
 
 function contactPayload(result: Result<ContactWithUrns>): ContactPayload {
   return result.ok ? { contact: ContactType.from(result.value), userErrors: [] } : { contact: null, userErrors: result.errors };
@@ -150,7 +134,7 @@ export class ContactResolver {
       before: beforeKey !== undefined,
     });
     const edges = page.flatMap((m) => {
-      const seen = see.message(ctx.actor, m, m.ticketTopicId === null ? null : { topicId: m.ticketTopicId });
+      const seen = see.messageInHistory(ctx.actor, m, m);
       return seen ? [{ node: MessageType.from(seen), cursor: encodeCursor([m.sortKey, m.id]) }] : [];
     });
     return {

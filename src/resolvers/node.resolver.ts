@@ -8,6 +8,7 @@ import { Role } from "../entities";
 import { ApiTokenType, MemberType, UserType, WorkspaceType } from "../schema/types/identity.types";
 import { ContactType, FlowType, MessageType, TicketEventObject, TicketType, TopicType } from "../schema/types/ticket.types";
 import { see } from "../auth/visibility";
+import { seenTicket } from "./ticket.resolver";
 import { Node } from "../schema/types/node";
 import { ShortcutType } from "../schema/types/shortcut.types";
 import { FlowStartObject, TriggerObject } from "../schema/types/trigger.types";
@@ -54,9 +55,14 @@ const FETCHERS: Record<string, Fetcher> = {
   },
   Message: async (ctx, id) => {
     const message = await ctx.loaders.message.load(id);
-    // A ticket's message goes with its ticket: outside a team agent's topics, it does not exist.
+    // A ticket's message goes with its ticket: seen with it, up to the version it is seen at.
     const ticket = message?.ticketId ? await ctx.loaders.ticket.load(message.ticketId) : null;
-    const seen = see.message(ctx.actor, message, ticket);
+    const now = see.message(ctx.actor, message, ticket);
+    if (now) return MessageType.from(now);
+    if (!message?.ticketId) return null;
+    const [past, event] = await Promise.all([seenTicket(ctx, message.ticketId), ctx.services.inbox.eventOfMessage(ctx, message)]);
+    const [inThread] = past && event ? see.thread(past, [event]) : [];
+    const seen = inThread ? see.messageOfEvent(inThread, message) : null;
     return seen && MessageType.from(seen);
   },
   ContactField: async (ctx, id) => {
@@ -91,8 +97,15 @@ const FETCHERS: Record<string, Fetcher> = {
     return start ? FlowStartObject.from(start) : null;
   },
   TicketEvent: async (ctx, id) => {
-    const event = see.event(ctx.actor, await ctx.services.inbox.event(ctx, id));
-    return event && TicketEventObject.from(event);
+    const event = await ctx.services.inbox.event(ctx, id);
+    if (!event) return null;
+    // Delivered to them when it happened, or in the thread of a ticket they see (now, or as it
+    // last was in their topics).
+    const direct = see.event(ctx.actor, event);
+    if (direct) return TicketEventObject.from(direct);
+    const ticket = await seenTicket(ctx, event.ticketId);
+    const [inThread] = ticket ? see.thread(ticket, [event]) : [];
+    return inThread ? TicketEventObject.from(inThread) : null;
   },
 };
 

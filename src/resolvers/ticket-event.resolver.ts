@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import { see } from "../auth/visibility";
 import type { AuthedContext } from "../context";
+import { NotFoundError } from "../errors";
 import { TicketEventType } from "../entities";
 import { UserType } from "../schema/types/identity.types";
 import { MessageType, TicketEventObject, TicketType, TopicType } from "../schema/types/ticket.types";
@@ -20,8 +21,9 @@ export class TicketEventResolver {
   })
   async ticket(@Root() event: TicketEventObject, @Ctx() ctx: AuthedContext): Promise<TicketType> {
     const ticket = await ticketAsSeen(ctx, event.row.ticketId);
-    // The event is seen, so its ticket was in the viewer's topics before or after it.
-    if (!ticket) throw new Error("a seen event's ticket is missing or was never in the viewer's topics");
+    // The event was seen, so its ticket was in the viewer's topics before or after it; unless their
+    // team changed while it was being delivered: then they may no longer see it.
+    if (!ticket) throw new NotFoundError("This event's ticket is not visible to you (any more).");
     return ticket;
   }
 

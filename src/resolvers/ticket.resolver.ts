@@ -29,7 +29,7 @@ import {
   TopicType,
 } from "../schema/types/ticket.types";
 import type { BulkOutcome } from "../services/ticket.service";
-import { see } from "../auth/visibility";
+import { see, type SeenTicket } from "../auth/visibility";
 import { ticketCountsOf } from "./inbox.resolver";
 
 const ids = (list: string[], field: string) => list.map((id, i) => uuidOf(id, "Ticket", `${field}.${i}`));
@@ -292,11 +292,16 @@ function versionOf(cursor: string, name: string): number {
  * as it was when it last was in them; null when it never was.
  */
 export async function ticketAsSeen(ctx: AuthedContext, id: string): Promise<TicketType | null> {
+  const seen = await seenTicket(ctx, id);
+  return seen && TicketType.from(seen);
+}
+
+/** The ticket row as the viewer may see it (see ticketAsSeen). */
+export async function seenTicket(ctx: AuthedContext, id: string): Promise<SeenTicket | null> {
   const now = see.ticket(ctx.actor, await ctx.loaders.ticket.load(id));
-  if (now) return TicketType.from(now);
+  if (now) return now;
   const past = await ctx.loaders.ticketAsLastSeen.load(id);
-  const then = past && see.asLastSeen(ctx.actor, past);
-  return then && TicketType.from(then);
+  return past && see.asLastSeen(ctx.actor, past);
 }
 
 export async function loadUser(ctx: AuthedContext, id: string | null): Promise<UserType | null> {

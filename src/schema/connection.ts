@@ -1,3 +1,4 @@
+import { isUuid } from "../db/uuid";
 import { BadInputError } from "../errors";
 import type { PageInfo } from "./types/common.types";
 
@@ -28,6 +29,21 @@ export function decodeCursor(cursor: string, name: string, arity: number): strin
     // falls through to the error below
   }
   throw new BadInputError(name, `${name} is not a cursor this list gave out.`);
+}
+
+/** Microseconds since 1970 of 10000-01-01: no stored time reaches it. */
+const MAX_TIME_US = 253402300800000000n;
+
+/**
+ * Decodes a keyset cursor of these lists, [time in microseconds, uuid]; anything this list did
+ * not give out is BAD_USER_INPUT, never a SQL error.
+ */
+export function keysetCursor(cursor: string, name: string): { us: string; id: string } {
+  const [us, id] = decodeCursor(cursor, name, 2);
+  if (!/^\d{1,18}$/.test(us) || BigInt(us) >= MAX_TIME_US || !isUuid(id)) {
+    throw new BadInputError(name, `${name} is not a cursor this list gave out.`);
+  }
+  return { us, id };
 }
 
 export function pageInfo(opts: { hasNextPage: boolean; hasPreviousPage: boolean; cursors: string[] }): PageInfo {

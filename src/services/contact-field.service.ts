@@ -4,6 +4,7 @@ import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import { byDisplayOrder, fieldsOf } from "../db/rows";
 import { fieldsVisibleTo, type VisibleField } from "../auth/visibility";
+import { BadInputError } from "../errors";
 import { type ContactField, ContactFieldType, FieldAccess } from "../entities";
 import { fail, ok, type Result, type UserError, UserErrorCode } from "./user-error";
 
@@ -164,6 +165,12 @@ export class ContactFieldService {
    */
   async setValues(ctx: AuthedContext, contactId: string, values: FieldValueInput[]): Promise<Result<true>> {
     const workspaceId = ctx.actor.workspaceId;
+    // One value per field: a key given twice says two things at once.
+    const seen = new Set<string>();
+    values.forEach((input, i) => {
+      if (seen.has(input.key)) throw new BadInputError(`values.${i}.key`, `values gives the key "${input.key}" more than once.`);
+      seen.add(input.key);
+    });
     const visible = new Map((await this.visible(ctx)).map((v) => [v.field.key, v]));
     const errors: UserError[] = [];
     const writes: Array<{ fieldId: string; value: string | null }> = [];

@@ -192,6 +192,15 @@ export class InboxService {
     return opts.fromEnd ? rows.reverse() : rows;
   }
 
+  /** The event that recorded a ticket's message (MESSAGE_RECEIVED or MESSAGE_SENT). */
+  async eventOfMessage(ctx: AuthedContext, message: Pick<Message, "id" | "ticketId">): Promise<EventRow | undefined> {
+    const [event] = await ctx.work.query<EventRow[]>(
+      `SELECT ${EVENT_COLUMNS} FROM ticket_events e WHERE e.workspace_id = $1 AND e.ticket_id = $2 AND e.message_id = $3`,
+      [ctx.actor.workspaceId, message.ticketId, message.id],
+    );
+    return event;
+  }
+
   /** One event of the workspace (what a viewer sees of it: see.event). */
   async event(ctx: AuthedContext, id: string): Promise<EventRow | undefined> {
     const [event] = await ctx.work.query<EventRow[]>(

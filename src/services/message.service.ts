@@ -11,6 +11,14 @@ import { fail, ok, type Result, UserErrorCode } from "./user-error";
 import { canSeeTicket, topicFilter } from "../auth/visibility";
 import { MESSAGE_COLUMNS } from "../db/rows";
 
+/** Where a ticket's message stands in its ticket's history, for a viewer confined to some topics. */
+export interface MessageHistory {
+  /** The version of the event that recorded the message. */
+  messageVersion: number | null;
+  /** The ticket's last version in the viewer's topics; null when it never was (or they see every topic). */
+  lastVersionInTopics: number | null;
+}
+
 /** How far along delivery a status is: a report never moves a message backwards. */
 const PROGRESS: Record<MessageStatus, number> = {
   [MessageStatus.RECEIVED]: 0,
@@ -169,16 +177,24 @@ export class MessageService {
     ctx: AuthedContext,
     contactId: string,
     opts: { limit: number; after?: { at: string; id: string }; before?: { at: string; id: string }; fromEnd: boolean },
-  ): Promise<Array<Message & { sortKey: string; ticketTopicId: string | null }>> {
-    const rows = await ctx.work.query<Array<Message & { sortKey: string; ticketTopicId: string | null }>>(
+  ): Promise<Array<Message & { sortKey: string } & MessageHistory>> {
+    // A ticket's message is in the history of a ticket the viewer sees when the ticket was in
+    // their topics at the message or at a later version (see.messageInHistory).
+    const rows = await ctx.work.query<Array<Message & { sortKey: string } & MessageHistory>>(
       `SELECT ${MESSAGE_COLUMNS}, (extract(epoch FROM m.created_at) * 1000000)::bigint::text AS "sortKey",
-              (SELECT t.topic_id FROM tickets t WHERE t.workspace_id = $1 AND t.id = m.ticket_id) AS "ticketTopicId"
+              h."messageVersion", h."lastVersionInTopics"
          FROM messages m
+         LEFT JOIN LATERAL (
+           SELECT (SELECT me.ticket_version FROM ticket_events me
+                    WHERE me.workspace_id = $1 AND me.ticket_id = m.ticket_id AND me.message_id = m.id) AS "messageVersion",
+                  (SELECT max(te.ticket_version) FROM ticket_events te
+                    WHERE te.workspace_id = $1 AND te.ticket_id = m.ticket_id AND te.topic_id = ANY($8)) AS "lastVersionInTopics"
+            WHERE $8::uuid[] IS NOT NULL AND m.ticket_id IS NOT NULL
+         ) h ON true
         WHERE m.workspace_id = $1 AND m.contact_id = $2
           AND ($3::bigint IS NULL OR (m.created_at, m.id) > ('epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4::uuid))
           AND ($5::bigint IS NULL OR (m.created_at, m.id) < ('epoch'::timestamptz + $5::bigint * interval '1 microsecond', $6::uuid))
-          AND ($8::uuid[] IS NULL OR m.ticket_id IS NULL
-               OR m.ticket_id IN (SELECT id FROM tickets WHERE workspace_id = $1 AND contact_id = $2 AND topic_id = ANY($8)))
+          AND ($8::uuid[] IS NULL OR m.ticket_id IS NULL OR h."lastVersionInTopics" >= h."messageVersion")
         ORDER BY m.created_at ${opts.fromEnd ? "DESC" : "ASC"}, m.id ${opts.fromEnd ? "DESC" : "ASC"}
         LIMIT $7`,
       [
