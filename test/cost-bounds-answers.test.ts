@@ -120,7 +120,6 @@ function countObjects(schema: GraphQLSchema, document: DocumentNode, data: unkno
 // ---------------------------------------------------------------------------------------------
 // Generating operations
 
-
 /** Ids of the seeded workspace by type, and what else arguments need. */
 interface Pools {
   ids: Record<string, string[]>;
@@ -226,13 +225,17 @@ class Generator {
   }
 
   /** A selection set for a value of `type`, `depth` fields below the root, under `fanOut` lists. */
-  selection(type: GraphQLCompositeType, depth: number, fanOut: number): string {
+  selection(type: GraphQLCompositeType, depth: number, fanOut: number, alias = ""): string {
     const d = this.d;
     const parts = ["__typename"];
     if (isInterfaceType(type) || isAbstractType(type)) {
       if (isInterfaceType(type)) parts.push("id");
       const possible = this.schema.getPossibleTypes(type);
-      for (const concrete of d.some(possible, 1, 3)) parts.push(`... on ${concrete.name} ${this.selection(concrete, depth, fanOut)}`);
+      // Each type's fields under their own aliases: fields of one name may differ in type between
+      // them (Ticket! here, Ticket there), which one selection set may not mix.
+      for (const concrete of d.some(possible, 1, 3)) {
+        parts.push(`... on ${concrete.name} ${this.selection(concrete, depth, fanOut, `${concrete.name}_`)}`);
+      }
       return `{ ${parts.join(" ")} }`;
     }
     const fields = Object.values(type.getFields());
@@ -241,7 +244,8 @@ class Generator {
       const named = getNamedType(field.type);
       if (isLeafType(named)) {
         if (field.args.some((a) => isNonNullType(a.type))) continue;
-        if (d.chance(field.name === "id" ? 0.7 : 0.3)) parts.push(field.name);
+        if (d.chance(field.name === "id" ? 0.7 : 0.3))
+          parts.push(alias && field.name !== "id" ? `${alias}${field.name}: ${field.name}` : field.name);
         continue;
       }
       if (depth + 1 > MAX_DEPTH - 1 || composite >= 4 || !isCompositeType(named)) continue;
@@ -253,7 +257,7 @@ class Generator {
       const args = this.args(type.name, field);
       if (args === undefined) continue;
       composite += 1;
-      parts.push(`${field.name}${args} ${this.selection(named, depth + 1, fanOut + more)}`);
+      parts.push(`${alias ? `${alias}${field.name}: ` : ""}${field.name}${args} ${this.selection(named, depth + 1, fanOut + more)}`);
     }
     return `{ ${parts.join(" ")} }`;
   }
