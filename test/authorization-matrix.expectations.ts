@@ -1,7 +1,7 @@
 /**
  * What every actor gets from every root field of the API: the expectation table of
  * authorization-matrix.test.ts, written from DESIGN.md's permission table and its "Errors a
- * client can rely on", and from the README's sections on teams, contact fields and API tokens.
+ * client can rely on", and from docs/frontend.md's sections on teams, contact fields and API tokens.
  *
  * Every Query, Mutation and Subscription field of the schema has a row, and every row names a
  * field of the schema: the test fails otherwise, so a new operation cannot go unclassified.

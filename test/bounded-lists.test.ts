@@ -99,7 +99,7 @@ describe("every list of objects is bounded", () => {
       if (max !== undefined) bounds[`${owner}.${field.name}`] = max;
       else if (paged(field)) bounds[`${owner}.${field.name}`] = "paged";
     }
-    // The README's Limits section lists these; a change here changes it there.
+    // docs/operations.md's Limits section lists these; a change here changes it there.
     expect(bounds).toEqual({
       "Query.topics": 51,
       "TicketCounts.topics": 51,

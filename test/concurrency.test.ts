@@ -144,7 +144,7 @@ describe(`${CLIENTS} concurrent clients for ${SECONDS} s (seed ${SEED})`, () => 
       );
       tickets.push(first.openTicket.ticket.id);
 
-      // A live subscriber that resumes as README "Resuming" says, and a poller of the log.
+      // A live subscriber that resumes as docs/integrators.md "Resuming" says, and a poller of the log.
       const subscribed: LogEvent[] = [];
       const variables: { after: string | null } = { after: null };
       const startCursor = (await ok<{ tickets: { eventCursor: string } }>(srv, `{ tickets(first: 1) { eventCursor } }`, {}, owner.token))

@@ -6,7 +6,7 @@
  *     503, /healthz stays 200, and requests fail cleanly with SERVICE_UNAVAILABLE, HTTP 503 and
  *     Retry-After (no stack, no SQL), whether they fail in authentication or in a resolver; once
  *     it is back the same process serves again without a restart, and a subscriber that resumes as
- *     README "Resuming" says has lost no event.
+ *     docs/integrators.md "Resuming" says has lost no event.
  * (b) SIGTERM in the middle of bulk changes: each finishes or rolls back whole, WebSockets close
  *     with 1012, and the process exits 0.
  */

@@ -89,7 +89,7 @@ describe("query cost (MAX_QUERY_COST, 50,000)", () => {
     expect(await cost(`{ viewer { user { name } workspace { name } } }`)).toBe(3);
     expect(await cost(`{ tickets(first: 10) { totalCount pageInfo { hasNextPage } nodes { id topic { name } } } }`)).toBe(1 + 1 + 10 * 2);
     expect(await cost(`{ tickets(first: 10) { edges { cursor node { id } } } }`)).toBe(1 + 10 * 2);
-    // The README's example.
+    // The example of docs/operations.md, Limits.
     expect(await cost(`{ tickets(first: 100) { nodes { id events(first: 100) { nodes { id actor { name } } } } } }`)).toBe(20201);
     // The inbox defaults to 25; a contact's tickets have no schema default and read DEFAULT_PAGE.
     expect(await cost(`{ tickets { nodes { id } } }`)).toBe(1 + 25);

@@ -244,7 +244,7 @@ const SPECS: Record<string, Spec> = {
       (await createdId(w, "createTrigger", "CreateTriggerInput", { type: "TICKET_CLOSED", flowExternalId: "flow-follow-up" }, "trigger"));
     return () => ({ variables: { i: { id } } });
   },
-  // The README's example: a flow opens tickets with a note rendered from results and fields.
+  // The example of docs/integrators.md: a flow opens tickets with a note rendered from results and fields.
   openTicket: async (w) => {
     await w.run(`mutation($i: RegisterFlowInput!) { registerFlow(input: $i) { flow { id } } }`, {
       i: { name: "Support bot", externalId: "flow-42" },

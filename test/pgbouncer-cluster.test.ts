@@ -88,7 +88,7 @@ async function logIn(url: string): Promise<{ token: string; userId: string; work
 const EVENTS_SUB = `subscription($after: String) { ticketEvents(after: $after) { id cursor ticketVersion ticket { id } } }`;
 
 /**
- * A subscriber with the stock client, resuming from its last cursor as README "Resuming" says
+ * A subscriber with the stock client, resuming from its last cursor as docs/integrators.md "Resuming" says
  * (a busy machine may close a socket: 1013 when a read fails, 4408 when connection_init is late).
  */
 function subscriber(url: string, token: string, after: string) {

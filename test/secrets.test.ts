@@ -5,7 +5,7 @@
  * revoked tokens, a failing mail server) leaves no token, invitation link or password in any
  * log line, in /metrics or in an answer that did not carry it. Without SMTP_URL the invitation
  * link is written to the .eml file only: neither the structured log nor the terminal shows it
- * (README "Invitations"); the terminal shows only a generated bootstrap password, once.
+ * (docs/frontend.md "Invitations"); the terminal shows only a generated bootstrap password, once.
  */
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";

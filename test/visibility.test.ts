@@ -269,7 +269,7 @@ const PROBES: Record<string, () => Promise<void>> = {
 
   async "event feed"() {
     // Events are read below the oldest transaction running on the database server: another
-    // client's long transaction can hold them back a while (README, "Delivery waits for older
+    // client's long transaction can hold them back a while (docs/integrators.md, "Delivery waits for older
     // transactions").
     const read = () =>
       asAgent<{
