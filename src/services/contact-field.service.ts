@@ -4,7 +4,6 @@ import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import { byDisplayOrder, fieldsOf } from "../db/rows";
 import { fieldsVisibleTo, type VisibleField } from "../auth/visibility";
-import { BadInputError } from "../errors";
 import { type ContactField, ContactFieldType, FieldAccess } from "../entities";
 import { fail, ok, type Result, type UserError, UserErrorCode } from "./user-error";
 
@@ -165,12 +164,6 @@ export class ContactFieldService {
    */
   async setValues(ctx: AuthedContext, contactId: string, values: FieldValueInput[]): Promise<Result<true>> {
     const workspaceId = ctx.actor.workspaceId;
-    // One value per field: a key given twice says two things at once.
-    const seen = new Set<string>();
-    values.forEach((input, i) => {
-      if (seen.has(input.key)) throw new BadInputError(`values.${i}.key`, `values gives the key "${input.key}" more than once.`);
-      seen.add(input.key);
-    });
     const visible = new Map((await this.visible(ctx)).map((v) => [v.field.key, v]));
     const errors: UserError[] = [];
     const writes: Array<{ fieldId: string; value: string | null }> = [];
@@ -208,6 +201,9 @@ export class ContactFieldService {
       writes.push({ fieldId: entry.field.id, value: normalized.value });
     });
     if (errors.length > 0) return { ok: false, errors };
+    // A key given more than once: its last value counts, as in a JSON object.
+    const last = new Map(writes.map((w) => [w.fieldId, w]));
+    writes.splice(0, writes.length, ...last.values());
     return ctx.work.transaction(async (em) => {
       const [contact] = await em.query(`SELECT id FROM contacts WHERE workspace_id = $1 AND id = $2 FOR NO KEY UPDATE`, [workspaceId, contactId]);
       if (!contact) return fail<true>(UserErrorCode.NOT_FOUND, "No such contact.", ["contactId"]);
