@@ -1,6 +1,7 @@
 import pg from "pg";
 import { addMember, ok, openTicket, team, uuid } from "./support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "./support/harness";
+import { untilBlockedBy } from "./support/database";
 
 let srv: TestServer;
 beforeAll(async () => {
@@ -350,13 +351,7 @@ describe("cursor order is commit order", () => {
       await holder.query(`SELECT id FROM contacts WHERE id = $1 FOR UPDATE`, [uuid(q.contact.id)]);
       // Reopening P and Q locks P's contact (its transaction now has an id), then waits for Q's.
       reopened = bulk(REOPEN, { ticketIds: [p.id, q.id] }, admin.token);
-      for (;;) {
-        const waiting = await observer.query(
-          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%FROM contacts%FOR UPDATE%'`,
-        );
-        if (waiting.rowCount) break;
-        await pause(5);
-      }
+      await untilBlockedBy(holder, observer);
       // Meanwhile a note on Q commits: version 3.
       const noted = await bulk(NOTE, { ticketIds: [q.id], note: "while the reopen waits" }, editor.token);
       expect(noted).toEqual([{ id: q.id, version: 3 }]);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import { ok, openTicket, team, uuid } from "./support/fixtures";
-import { createTestDatabase } from "./support/database";
+import { createTestDatabase, untilBlockedBy } from "./support/database";
 import { startTestServer, type SignedUp, type TestServer } from "./support/harness";
 
 let srv: TestServer;
@@ -413,13 +413,7 @@ describe("flow starts", () => {
         admin.token,
       );
       // Wait (by state, not by time) until the close is blocked on the deleted trigger's row: only its flow start insert touches it.
-      for (;;) {
-        const waiting = await deleter.query(
-          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pg_backend_pid() = ANY (pg_blocking_pids(pid))`,
-        );
-        if (waiting.rowCount) break;
-        await pause(5);
-      }
+      await untilBlockedBy(deleter);
       await deleter.query("COMMIT");
       const res = await closing;
       expect(res.errors).toBeUndefined();

@@ -34,3 +34,22 @@ export async function createTestDatabase(label = "t"): Promise<{ url: string; na
     },
   };
 }
+
+/**
+ * Waits until some session of the same database is blocked by `holder`'s transaction, asking through
+ * `observer` (which may be `holder` itself). Gives up after `timeoutMs`: a test that waited forever would
+ * keep `holder`'s transaction open and hold back every event reader of the whole cluster.
+ */
+export async function untilBlockedBy(holder: pg.Client, observer: pg.Client = holder, timeoutMs = 20_000): Promise<void> {
+  const { rows } = await holder.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const waiting = await observer.query(
+      `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND $1::int = ANY (pg_blocking_pids(pid))`,
+      [rows[0].pid],
+    );
+    if (waiting.rowCount) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`no session was blocked by the holding transaction within ${timeoutMs} ms`);
+}
