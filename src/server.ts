@@ -333,6 +333,8 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
     log,
     authenticate: (token) => services.tokens.authenticate(token),
     currentActors: (tokenIds) => services.tokens.currentActors(tokenIds),
+    refusal: (token) => services.tokens.refusal(token),
+    refusals: (tokenIds) => services.tokens.refusals(tokenIds),
     sessions: services.sessions,
     recheckIntervalMs: config.sessionRecheckIntervalMs,
     validationRules: [noNulLiterals, ...limitRules(config)],

@@ -1,6 +1,6 @@
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
-import { addMember, createTopic, ok, openTicket, team, updateMember, uuid } from "./support/fixtures";
+import { addMember, createTopic, ok, openTicket, removeMember, team, updateMember, uuid } from "./support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "./support/harness";
 import { until } from "./support/server-process";
 
@@ -31,13 +31,18 @@ function subscriber(token: string, variables: Record<string, unknown> = {}) {
   const events: Received[] = [];
   const errors: unknown[] = [];
   let closeCode: number | undefined;
+  let closeReason: string | undefined;
   const client: Client = createClient({
     url: srv.wsUrl,
     webSocketImpl: WebSocket,
     connectionParams: { Authorization: `Bearer ${token}` },
     retryAttempts: 0,
     lazy: false,
-    on: { closed: (e) => (closeCode = (e as { code: number }).code) },
+    on: {
+      closed: (e) => {
+        ({ code: closeCode, reason: closeReason } = e as { code: number; reason: string });
+      },
+    },
     onNonLazyError: () => undefined,
   });
   const dispose = client.subscribe<{ ticketEvents: Received }>(
@@ -52,6 +57,7 @@ function subscriber(token: string, variables: Record<string, unknown> = {}) {
     events,
     errors,
     closeCode: () => closeCode,
+    closeReason: () => closeReason,
     async stop() {
       dispose();
       await client.dispose();
@@ -204,13 +210,23 @@ describe("ticketEvents subscription", () => {
     await sub.stop();
   });
 
-  it("closes with 4403 when its token is revoked", async () => {
+  it("closes with 4403 and the reason UNAUTHENTICATED when its token is revoked", async () => {
     const me = await addMember(srv, admin.workspaceId, "EDITOR");
     const sub = subscriber(me.token);
     await new Promise((r) => setTimeout(r, 300));
     await ok(srv, `mutation { logOut }`, {}, me.token);
     await until(() => sub.closeCode() !== undefined, "the close", 2000);
-    expect(sub.closeCode()).toBe(4403);
+    expect([sub.closeCode(), sub.closeReason()]).toEqual([4403, "UNAUTHENTICATED"]);
+    await sub.stop();
+  });
+
+  it("closes with 4403 and the reason MEMBER_REMOVED when its member is removed", async () => {
+    const me = await addMember(srv, admin.workspaceId, "AGENT");
+    const sub = subscriber(me.token);
+    await new Promise((r) => setTimeout(r, 300));
+    await removeMember(srv, admin.token, me.userId);
+    await until(() => sub.closeCode() !== undefined, "the close", 2000);
+    expect([sub.closeCode(), sub.closeReason()]).toEqual([4403, "MEMBER_REMOVED"]);
     await sub.stop();
   });
 

@@ -1,5 +1,6 @@
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
+import { addMember, removeMember } from "./support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "./support/harness";
 
 let srv: TestServer;
@@ -15,7 +16,7 @@ afterAll(async () => {
 /** Opens a socket with the given connection_init payload; resolves with its close code, or "open". */
 function connect(
   payload: Record<string, unknown> | undefined,
-): Promise<{ code: number | "open"; run: <T>(query: string) => Promise<T>; dispose: () => Promise<void> }> {
+): Promise<{ code: number | "open"; reason?: string; run: <T>(query: string) => Promise<T>; dispose: () => Promise<void> }> {
   return new Promise((resolve) => {
     const client = createClient({
       url: srv.wsUrl,
@@ -39,6 +40,7 @@ function connect(
         closed: (event) =>
           resolve({
             code: (event as { code: number }).code,
+            reason: (event as { reason: string }).reason,
             run: () => Promise.reject(new Error("closed")),
             dispose: async () => {
               await client.dispose();
@@ -63,17 +65,25 @@ describe("GraphQL over WebSocket on /graphql", () => {
     ["a bad token", { Authorization: "Bearer hov_nope" }],
     ["a malformed header", { Authorization: "Basic abc" }],
     ["no token", {}],
-  ])("closes with 4403 for %s", async (_label, payload) => {
+  ])("closes with 4403 and the reason UNAUTHENTICATED for %s", async (_label, payload) => {
     const conn = await connect(payload);
-    expect(conn.code).toBe(4403);
+    expect([conn.code, conn.reason]).toEqual([4403, "UNAUTHENTICATED"]);
     await conn.dispose();
   });
 
-  it("closes with 4403 for a revoked token", async () => {
+  it("closes with 4403 and the reason UNAUTHENTICATED for a token its user logged out", async () => {
     const other = await srv.signUp();
     await srv.gql(`mutation { logOut }`, {}, other.token);
     const conn = await connect({ Authorization: `Bearer ${other.token}` });
-    expect(conn.code).toBe(4403);
+    expect([conn.code, conn.reason]).toEqual([4403, "UNAUTHENTICATED"]);
+    await conn.dispose();
+  });
+
+  it("closes with 4403 and the reason MEMBER_REMOVED for the token of someone removed from the workspace", async () => {
+    const removed = await addMember(srv, me.workspaceId, "AGENT");
+    await removeMember(srv, me.token, removed.userId);
+    const conn = await connect({ Authorization: `Bearer ${removed.token}` });
+    expect([conn.code, conn.reason]).toEqual([4403, "MEMBER_REMOVED"]);
     await conn.dispose();
   });
 });

@@ -135,7 +135,7 @@ export class SubscriptionResolver {
     subscribe: subscribeTicketEvents,
     description:
       "Live ticket events you may see. With `after`, first replays every event after that cursor in order, then continues live: " +
-      "no gap, no duplicate; cursor order is commit order. Close codes: 4403 token invalid or revoked, or member removed; " +
+      "no gap, no duplicate; cursor order is commit order. Close codes: 4403 with reason UNAUTHENTICATED (token missing, invalid or revoked) or MEMBER_REMOVED; " +
       "1013 subscriber too slow (resume from the last cursor); 1012 server shutting down.",
   })
   ticketEvents(

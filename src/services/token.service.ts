@@ -33,6 +33,9 @@ export interface ApiTokenView {
 }
 
 /** Bearer tokens: authentication of every request, and the API tokens members manage. */
+/** Why a token no longer works, as a WebSocket's 4403 close reason tells it. */
+export type TokenRefusal = "UNAUTHENTICATED" | "MEMBER_REMOVED";
+
 export class TokenService {
   private readonly actors: ActorCache;
 
@@ -75,6 +78,35 @@ export class TokenService {
   async currentActors(tokenIds: readonly string[]): Promise<Map<string, Actor>> {
     const actors = tokenIds.length === 0 ? [] : await this.actorsOf("id = ANY($3::uuid[])", [...tokenIds]);
     return new Map(actors.map((actor) => [actor.tokenId, actor]));
+  }
+
+  /**
+   * Why tokens that do not work were refused, by token id: MEMBER_REMOVED when the token's user is
+   * no longer a member of its workspace, else UNAUTHENTICATED (revoked, logged out or idle too
+   * long). Read only for refused connections, so it costs nothing while tokens work.
+   */
+  async refusals(tokenIds: readonly string[]): Promise<Map<string, TokenRefusal>> {
+    const removed = await this.removedMembers("t.id = ANY($1::uuid[])", [...tokenIds]);
+    return new Map(tokenIds.map((id) => [id, removed.has(id) ? "MEMBER_REMOVED" : "UNAUTHENTICATED"]));
+  }
+
+  /** Why a bearer token that does not work was refused (an unknown token is UNAUTHENTICATED). */
+  async refusal(token: string): Promise<TokenRefusal> {
+    const removed = await this.removedMembers("t.token_hash = $1", hashToken(token));
+    return removed.size > 0 ? "MEMBER_REMOVED" : "UNAUTHENTICATED";
+  }
+
+  /** Ids of the tokens matching the condition whose user is no longer a member of the token's workspace. */
+  private async removedMembers(tokenCondition: string, value: unknown): Promise<Set<string>> {
+    const rows = await unscoped(() =>
+      this.db.query<Array<{ id: string }>>(
+        `SELECT t.id FROM api_tokens t
+          WHERE ${tokenCondition}
+            AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = t.workspace_id AND m.user_id = t.user_id)`,
+        [value],
+      ),
+    );
+    return new Set(rows.map((row) => row.id));
   }
 
   private async actorsOf(tokenCondition: string, value: unknown): Promise<Actor[]> {

@@ -25,10 +25,14 @@ import { isDatabaseUnavailable } from "../db/unavailable";
 import { createErrorFormatter } from "../http/format-error";
 import { TOO_MANY_REQUESTS_CLOSE } from "../http/limits/rate-limit";
 import { SharedResults } from "./shared-results";
+import type { TokenRefusal } from "../services/token.service";
 
 /** Close codes of the contract. */
 export const CloseCode = {
-  /** The token is missing, invalid or revoked, or the member was removed. */
+  /**
+   * The token is missing, invalid, revoked or expired (reason UNAUTHENTICATED), or its user is no
+   * longer a member of the workspace (reason MEMBER_REMOVED).
+   */
   Forbidden: 4403,
   /** The subscriber fell too far behind, or the database could not be reached: resume from the last cursor. */
   TryAgainLater: 1013,
@@ -156,6 +160,10 @@ export function attachWebSocketServer(opts: {
   authenticate(token: string): Promise<Actor | undefined>;
   /** The members tokens act for now, by token id; a token missing from the answer no longer works. */
   currentActors(tokenIds: readonly string[]): Promise<Map<string, Actor>>;
+  /** Why a token that does not work was refused: the reason its 4403 close carries. */
+  refusal(token: string): Promise<TokenRefusal>;
+  /** The same, by token id, for live connections whose token stopped working. */
+  refusals(tokenIds: readonly string[]): Promise<Map<string, TokenRefusal>>;
   sessions: SessionEvents;
   /** How often every connection is checked again, whatever was announced. */
   recheckIntervalMs: number;
@@ -223,10 +231,14 @@ export function attachWebSocketServer(opts: {
     for (let i = 0; i < held.length; i += RECHECK_BATCH) {
       const batch = held.slice(i, i + RECHECK_BATCH);
       const current = await runInSqlScope(randomUUID(), () => opts.currentActors([...new Set(batch.map(([, a]) => a.tokenId))]));
+      const refused = batch.filter(([, actor]) => !current.has(actor.tokenId));
+      const reasons = refused.length
+        ? await runInSqlScope(randomUUID(), () => opts.refusals([...new Set(refused.map(([, a]) => a.tokenId))]))
+        : new Map<string, TokenRefusal>();
       for (const [socket, actor] of batch) {
         const now = current.get(actor.tokenId);
         if (!now) {
-          socket.close(CloseCode.Forbidden, "Token revoked or member removed");
+          socket.close(CloseCode.Forbidden, reasons.get(actor.tokenId) ?? "UNAUTHENTICATED");
           continue;
         }
         Object.assign(actor, now);
@@ -338,10 +350,16 @@ export function attachWebSocketServer(opts: {
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const token = bearerToken(params.Authorization ?? params.authorization);
-        if (!token) return false;
+        // A refusal closes with 4403 and a reason a client can switch on; graphql-ws's own 4403
+        // ("Forbidden") that follows is ignored.
+        if (!token) {
+          ctx.extra.socket.close(CloseCode.Forbidden, "UNAUTHENTICATED");
+          return false;
+        }
         let actor: Actor | undefined;
         try {
           actor = await runInSqlScope(randomUUID(), () => opts.authenticate(token));
+          if (!actor) ctx.extra.socket.close(CloseCode.Forbidden, await runInSqlScope(randomUUID(), () => opts.refusal(token)));
         } catch (error) {
           if (!isDatabaseUnavailable(error)) throw error;
           // Not the client's fault and not for good: a code the stock client retries (graphql-ws

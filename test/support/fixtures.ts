@@ -108,6 +108,25 @@ export async function updateMember(
   userId: string,
   input: { role?: "ADMINISTRATOR" | "EDITOR" | "AGENT"; teamId?: string | null },
 ): Promise<void> {
+  await ok(
+    srv,
+    `mutation($i: UpdateMemberInput!) { updateMember(input: $i) { member { id } } }`,
+    { i: { id: await memberIdOf(srv, adminToken, userId), ...input } },
+    adminToken,
+  );
+}
+
+/** Removes the user's membership from the admin's workspace. */
+export async function removeMember(srv: TestServer, adminToken: string, userId: string): Promise<void> {
+  await ok(
+    srv,
+    `mutation($i: RemoveMemberInput!) { removeMember(input: $i) { deletedId } }`,
+    { i: { id: await memberIdOf(srv, adminToken, userId) } },
+    adminToken,
+  );
+}
+
+async function memberIdOf(srv: TestServer, adminToken: string, userId: string): Promise<string> {
   const { members } = await ok<{ members: Array<{ id: string; user: { id: string } }> }>(
     srv,
     `{ members { id user { id } } }`,
@@ -116,12 +135,7 @@ export async function updateMember(
   );
   const member = members.find((m) => m.user.id === userId);
   if (!member) throw new Error(`no member with user ${userId}`);
-  await ok(
-    srv,
-    `mutation($i: UpdateMemberInput!) { updateMember(input: $i) { member { id } } }`,
-    { i: { id: member.id, ...input } },
-    adminToken,
-  );
+  return member.id;
 }
 
 /** Creates a topic in the token's workspace; returns its id. */
