@@ -5,9 +5,17 @@ export type ErrorCode =
   "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_SERVER_ERROR";
 
 /** A shape error: the input can never be valid, whatever is stored. Nothing is changed. */
+/**
+ * Where in the input an error points, in both forms: `field` dotted ("ticketIds.0"), `fieldPath`
+ * as a list (["ticketIds", "0"]), the form of a userError's `field`.
+ */
+export function fieldForms(field: string): { field: string; fieldPath: string[] } {
+  return { field, fieldPath: field.split(".") };
+}
+
 export class BadInputError extends GraphQLError {
   constructor(field: string, message: string) {
-    super(message, { extensions: { code: "BAD_USER_INPUT", field } });
+    super(message, { extensions: { code: "BAD_USER_INPUT", ...fieldForms(field) } });
   }
 }
 

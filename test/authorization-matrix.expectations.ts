@@ -84,6 +84,9 @@ export const MATRIX: Record<string, Row> = {
 
   // Objects by id.
   "Query.node": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: N, otherAdmin: N },
+  // The typed roots find what node(id:) finds: a ticket of another topic does not exist for a team agent.
+  "Query.ticket": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: N, otherAdmin: N },
+  "Query.contact": { anonymous: U, administrator: A, editor: A, agent: FIELDS, teamAgent: TEAM, otherAdmin: N },
   "Query.nodes": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: TEAM, otherAdmin: N },
 
   // Tickets: seen by topic; changed by any member who sees them; opened by administrators and editors.

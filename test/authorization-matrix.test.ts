@@ -571,6 +571,40 @@ const SPECS: Record<string, Spec> = {
     },
   }),
 
+  "Query.ticket": spec<{ ticket: Id & { status: string; contact: Id } }>({
+    request: () => ({ query: `query($id: ID!) { ticket(id: $id) { id status contact { id } } }`, variables: { id: A.t2 } }),
+    check(_view, data) {
+      expect(data.ticket).toEqual({ id: A.t2, status: "OPEN", contact: { id: A.c1 } });
+    },
+  }),
+
+  "Query.contact": spec<{
+    contact: Id & { fields: Array<{ field: { key: string } }>; secret: { value: unknown } | null; openTicket: Id | null; tickets: { nodes: Id[] } };
+  }>({
+    request: () => ({
+      query: `query($id: ID!) { contact(id: $id) { id fields { field { key } value } secret: field(key: "secret") { value }
+        openTicket { id } tickets(first: 5) { nodes { id } } } }`,
+      variables: { id: A.c1 },
+    }),
+    check(view, data) {
+      expect(data.contact.id).toBe(A.c1);
+      if (view === "TEAM_TOPICS") {
+        expect(ids(data.contact.tickets.nodes)).toEqual([A.t1]);
+        expect(data.contact.openTicket).toBeNull();
+      } else {
+        expect(ids(data.contact.tickets.nodes)).toEqual([A.t2, A.t1]);
+        expect(data.contact.openTicket).toEqual({ id: A.t2 });
+      }
+      if (view === "ALL") {
+        expect(JSON.stringify(data)).toContain(SECRET);
+        expect(data.contact.secret).not.toBeNull();
+      } else {
+        expect(JSON.stringify(data)).not.toContain(SECRET);
+        expect(data.contact.secret).toBeNull();
+      }
+    },
+  }),
+
   "Query.nodes": spec<{ nodes: Array<Id | null> }>({
     request: () => ({ query: `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, variables: { ids: [A.t1, A.t2, A.c1] } }),
     partial: true,
@@ -1071,9 +1105,9 @@ function errorsByIndex(res: GqlResponse<unknown>): Array<[unknown, unknown]> {
 }
 
 function expectNotFound(res: GqlResponse<Record<string, unknown>>, name: string, req: Req): void {
-  if (name === "node") {
-    expect(res.data?.node).toBeNull();
-    expect(res.errors).toEqual([expect.objectContaining({ path: ["node"], extensions: { code: "NOT_FOUND" } })]);
+  if (name === "node" || name === "ticket" || name === "contact") {
+    expect(res.data?.[name]).toBeNull();
+    expect(res.errors).toEqual([expect.objectContaining({ path: [name], extensions: { code: "NOT_FOUND" } })]);
     return;
   }
   if (name === "nodes") {

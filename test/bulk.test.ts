@@ -225,10 +225,10 @@ describe("bulk rules", () => {
 
     for (const ticketIds of [[], Array(101).fill(tickets[0].id)]) {
       const bad = await srv.gql(CLOSE, { i: { ticketIds } }, admin.token);
-      expect(bad.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "ticketIds" });
+      expect(bad.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "ticketIds", fieldPath: ["ticketIds"] });
     }
     const malformed = await srv.gql(CLOSE, { i: { ticketIds: [tickets[0].id, "nope"] } }, admin.token);
-    expect(malformed.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "ticketIds" });
+    expect(malformed.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "ticketIds", fieldPath: ["ticketIds"] });
   });
 
   it("a failure for one ticket leaves it alone and commits the others together", async () => {

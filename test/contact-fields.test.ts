@@ -76,7 +76,7 @@ describe("field definitions", () => {
     expect(taken.createContactField.userErrors[0].code).toBe("KEY_TAKEN");
     for (const name of ["", "x".repeat(37), "bad_name", "9lives", "semi;colon"]) {
       const res = await srv.gql(CREATE, { i: { name, type: "TEXT" } }, editor.token);
-      expect(res.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "name" });
+      expect(res.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "name", fieldPath: ["name"] });
     }
     const created = await ok<Created>(srv, CREATE, { i: { name: "Favourite Colour", type: "TEXT" } }, editor.token);
     const renamed = await ok<{ updateContactField: { contactField: { key: string; name: string } } }>(
@@ -348,7 +348,7 @@ describe("notepad", () => {
       { text: "version 3", author: { id: editor.userId } },
     ]);
     const tooLong = await srv.gql(NOTEPAD, { i: { contactId: t.contact.id, text: "x".repeat(10_001) } }, admin.token);
-    expect(tooLong.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "text" });
+    expect(tooLong.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "text", fieldPath: ["text"] });
     const fresh = await ok<{ node: { notepad: null; notepadHistory: [] } }>(
       srv,
       `query($id: ID!) { node(id: $id) { ... on Contact { notepad { text } notepadHistory { text } } } }`,

@@ -639,7 +639,7 @@ describe("the finding: a ticket's notes nested through their ticket", () => {
     expect(await notes("(first: 3)")).toEqual({ texts: ["note 1", "note 2", "note 3"], errors: undefined });
     expect(await notes("(last: 3)")).toEqual({ texts: ["note 17", "note 18", "note 19"], errors: undefined });
     expect(await notes("(last: 100)")).toEqual({ texts: all, errors: undefined });
-    expect((await notes("(first: 2, last: 2)")).errors).toEqual([{ code: "BAD_USER_INPUT", field: "last" }]);
-    expect((await notes("(last: 101)")).errors).toEqual([{ code: "BAD_USER_INPUT", field: "last" }]);
+    expect((await notes("(first: 2, last: 2)")).errors).toEqual([{ code: "BAD_USER_INPUT", field: "last", fieldPath: ["last"] }]);
+    expect((await notes("(last: 101)")).errors).toEqual([{ code: "BAD_USER_INPUT", field: "last", fieldPath: ["last"] }]);
   });
 });

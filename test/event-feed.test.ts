@@ -262,10 +262,10 @@ describe("ticketEvents", () => {
     ];
     const answers: Array<{ after: string; ext: unknown }> = [];
     for (const after of garbage) answers.push({ after, ext: (await srv.gql(FEED, { after }, agent.token)).errors?.[0].extensions });
-    expect(answers).toEqual(garbage.map((after) => ({ after, ext: { code: "BAD_USER_INPUT", field: "after" } })));
+    expect(answers).toEqual(garbage.map((after) => ({ after, ext: { code: "BAD_USER_INPUT", field: "after", fieldPath: ["after"] } })));
     for (const first of [0, -1, 101]) {
       const res = await srv.gql(FEED, { first }, agent.token);
-      expect({ first, ext: res.errors?.[0].extensions }).toEqual({ first, ext: { code: "BAD_USER_INPUT", field: "first" } });
+      expect({ first, ext: res.errors?.[0].extensions }).toEqual({ first, ext: { code: "BAD_USER_INPUT", field: "first", fieldPath: ["first"] } });
     }
     // The start of the log is a cursor like any other.
     const start = await feed(agent.token, { after: "0.0", first: 100 });

@@ -393,7 +393,7 @@ describe("inbox search", () => {
     const { agent } = await team(srv);
     for (const text of ["", "ab", "  ab  ", "x"]) {
       const res = await srv.gql(TICKETS, { filter: { search: text }, first: 10 }, agent.token);
-      expect({ text, ext: res.errors?.[0].extensions }).toMatchObject({ text, ext: { code: "BAD_USER_INPUT", field: "search" } });
+      expect({ text, ext: res.errors?.[0].extensions }).toMatchObject({ text, ext: { code: "BAD_USER_INPUT", field: "search", fieldPath: ["search"] } });
       expect(res.data ?? null).toBeNull();
     }
   });
@@ -404,7 +404,7 @@ describe("inbox arguments", () => {
     const { agent } = await team(srv);
     for (const first of [0, -1, 101, 1000]) {
       const res = await srv.gql(TICKETS, { first }, agent.token);
-      expect({ first, ext: res.errors?.[0].extensions }).toEqual({ first, ext: { code: "BAD_USER_INPUT", field: "first" } });
+      expect({ first, ext: res.errors?.[0].extensions }).toEqual({ first, ext: { code: "BAD_USER_INPUT", field: "first", fieldPath: ["first"] } });
     }
     for (const first of [1, 100]) await inboxPage(agent.token, undefined, first);
   });
@@ -444,7 +444,7 @@ describe("inbox arguments", () => {
       answers.push({ after: Buffer.from(after, "base64").toString("utf8"), ext: res.errors?.[0].extensions });
     }
     expect(answers).toEqual(
-      garbage.map((after) => ({ after: Buffer.from(after, "base64").toString("utf8"), ext: { code: "BAD_USER_INPUT", field: "after" } })),
+      garbage.map((after) => ({ after: Buffer.from(after, "base64").toString("utf8"), ext: { code: "BAD_USER_INPUT", field: "after", fieldPath: ["after"] } })),
     );
     const next = await inboxPage(admin.token, {}, 1, good);
     expect(next.edges).toHaveLength(1);
@@ -594,7 +594,7 @@ describe("a ticket's thread, notes and last message", () => {
       [{ last: 2, before: "garbage" }, "before"],
     ] as const) {
       const res = await srv.gql(EVENTS, { id: t.id, ...args }, agent.token);
-      expect({ args, ext: res.errors?.[0].extensions }).toEqual({ args, ext: { code: "BAD_USER_INPUT", field } });
+      expect({ args, ext: res.errors?.[0].extensions }).toEqual({ args, ext: { code: "BAD_USER_INPUT", field, fieldPath: field.split(".") } });
     }
   });
 

@@ -17,7 +17,7 @@ async function userCount(): Promise<number> {
 
 function expectBadInput(res: { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }, field: string): void {
   expect(res.errors).toHaveLength(1);
-  expect(res.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
+  expect(res.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field, fieldPath: field.split(".") });
   expect(JSON.stringify(res.errors)).not.toMatch(/stack|SELECT|INSERT|node_modules|\.ts:/);
 }
 
@@ -44,6 +44,17 @@ describe("bad input is BAD_USER_INPUT naming the field, and changes nothing", ()
   it("a missing input variable", async () => {
     const res = await srv.gql(SIGN_UP, {});
     expectBadInput(res, "input");
+  });
+
+  it("ticket(id:) and contact(id:) take only their own type's IDs", async () => {
+    const me = await srv.signUp();
+    expectBadInput(await srv.gql(`query($id: ID!) { ticket(id: $id) { id } }`, { id: me.workspaceId }, me.token), "id");
+    expectBadInput(await srv.gql(`query($id: ID!) { contact(id: $id) { id } }`, { id: "not an id!" }, me.token), "id");
+    // A well-formed ID of the right type that names nothing is NOT_FOUND, as with node(id:).
+    const missing = Buffer.from("Ticket:00000000-0000-4000-8000-000000000000").toString("base64");
+    const res = await srv.gql<{ ticket: unknown }>(`query($id: ID!) { ticket(id: $id) { id } }`, { id: missing }, me.token);
+    expect(res.data).toEqual({ ticket: null });
+    expect(res.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[["ticket"], "NOT_FOUND"]]);
   });
 
   it("malformed and mistyped IDs", async () => {
@@ -123,6 +134,35 @@ describe("bad input is BAD_USER_INPUT naming the field, and changes nothing", ()
     );
     expect(res.errors).toBeUndefined();
     expect(res.data!.setContactFields.contact.field.value).toBe("b");
+  });
+
+  it("names the field in the same two forms in a userError and in a top-level error: a list (fieldPath) and dotted (fieldName, extensions.field)", async () => {
+    const me = await srv.signUp();
+    await srv.gql(`mutation { createContactField(input: { name: "Seats", type: NUMBER }) { userErrors { code } } }`, {}, me.token);
+    const created = await srv.gql<{ createContact: { contact: { id: string } } }>(
+      `mutation { createContact(input: { urns: ["ext:forms"] }) { contact { id } } }`,
+      {},
+      me.token,
+    );
+    const contactId = created.data!.createContact.contact.id;
+    const userError = await srv.gql<{ setContactFields: { userErrors: unknown[] } }>(
+      `mutation($i: SetContactFieldsInput!) { setContactFields(input: $i) { userErrors { code field fieldPath fieldName } } }`,
+      { i: { contactId, values: [{ key: "seats", value: "many" }] } },
+      me.token,
+    );
+    expect(userError.data!.setContactFields.userErrors).toEqual([
+      { code: "INVALID_VALUE", field: ["values", "0", "value"], fieldPath: ["values", "0", "value"], fieldName: "values.0.value" },
+    ]);
+    const topLevel = await srv.gql(
+      `mutation($i: SetContactFieldsInput!) { setContactFields(input: $i) { userErrors { code } } }`,
+      { i: { contactId, values: [{ key: "seats", value: "1" }, { key: 5, value: "1" }] } },
+      me.token,
+    );
+    expect(topLevel.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "values.1.key", fieldPath: ["values", "1", "key"] });
+    // One function reads both.
+    const pathOf = (e: { fieldPath?: string[] | null; extensions?: { fieldPath?: string[] } }) => e.fieldPath ?? e.extensions?.fieldPath;
+    expect(pathOf(topLevel.errors![0] as { extensions?: { fieldPath?: string[] } })).toEqual(["values", "1", "key"]);
+    expect(pathOf(userError.data!.setContactFields.userErrors[0] as { fieldPath: string[] })).toEqual(["values", "0", "value"]);
   });
 
   it("a body in a character set other than UTF-8 is 415 saying so, never an internal error", async () => {

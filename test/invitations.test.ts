@@ -245,9 +245,9 @@ describe("inviting", () => {
       expect(res).toEqual({ invitation: null, userErrors: [expect.objectContaining({ code: "NOT_FOUND", field: ["teamId"] })] });
     }
     const bad = await srv.gql(INVITE, { i: { email: newEmail(), role: "AGENT", teamId: admin.workspaceId } }, admin.token);
-    expect(bad.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "teamId" });
+    expect(bad.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "teamId", fieldPath: ["teamId"] });
     const notEmail = await srv.gql(INVITE, { i: { email: "not an email", role: "AGENT" } }, admin.token);
-    expect(notEmail.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "email" });
+    expect(notEmail.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "email", fieldPath: ["email"] });
 
     const { invitation, token } = await invited(admin, { email: newEmail(), role: "AGENT", teamId: support });
     expect(invitation.team).toEqual({ id: support, name: "Support" });
@@ -378,11 +378,11 @@ describe("accepting", () => {
       const res = await accept({ token, ...input });
       return res.errors?.[0].extensions;
     };
-    expect(await field({})).toEqual({ code: "BAD_USER_INPUT", field: "name" });
-    expect(await field({ name: "   ", password: "long enough" })).toEqual({ code: "BAD_USER_INPUT", field: "name" });
-    expect(await field({ name: "Nell" })).toEqual({ code: "BAD_USER_INPUT", field: "password" });
-    expect(await field({ name: "Nell", password: "short" })).toEqual({ code: "BAD_USER_INPUT", field: "password" });
-    expect(await field({ name: "Nell", password: "x".repeat(201) })).toEqual({ code: "BAD_USER_INPUT", field: "password" });
+    expect(await field({})).toEqual({ code: "BAD_USER_INPUT", field: "name", fieldPath: ["name"] });
+    expect(await field({ name: "   ", password: "long enough" })).toEqual({ code: "BAD_USER_INPUT", field: "name", fieldPath: ["name"] });
+    expect(await field({ name: "Nell" })).toEqual({ code: "BAD_USER_INPUT", field: "password", fieldPath: ["password"] });
+    expect(await field({ name: "Nell", password: "short" })).toEqual({ code: "BAD_USER_INPUT", field: "password", fieldPath: ["password"] });
+    expect(await field({ name: "Nell", password: "x".repeat(201) })).toEqual({ code: "BAD_USER_INPUT", field: "password", fieldPath: ["password"] });
     const [{ n }] = await srv.server.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [email]);
     expect(n).toBe(0);
     expect((await accepted({ token, name: "Nell", password: "long enough" })).viewer?.role).toBe("AGENT");
@@ -394,7 +394,7 @@ describe("accepting", () => {
     const { token } = await invited(admin, { email: existing.email.toUpperCase(), role: "AGENT" });
 
     const noPassword = await accept({ token });
-    expect(noPassword.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "password" });
+    expect(noPassword.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "password", fieldPath: ["password"] });
     expect(await accepted({ token, password: "wrong password" })).toEqual({
       token: null,
       viewer: null,

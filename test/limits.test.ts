@@ -235,7 +235,7 @@ describe("first and last (1..100)", () => {
           n,
           status: 400,
           data: undefined,
-          errors: [{ message: `${field} must be between 1 and 100.`, extensions: { code: "BAD_USER_INPUT", field } }],
+          errors: [{ message: `${field} must be between 1 and 100.`, extensions: { code: "BAD_USER_INPUT", field, fieldPath: field.split(".") } }],
         });
       }
       for (const n of [1, 100]) {
@@ -245,7 +245,7 @@ describe("first and last (1..100)", () => {
     }
     // Written in the document rather than in a variable.
     const literal = await srv.gql(`{ tickets(first: 1000) { nodes { id } } }`, {}, admin.token);
-    expect(literal.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "first" });
+    expect(literal.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "first", fieldPath: ["first"] });
   });
 });
 

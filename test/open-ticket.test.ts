@@ -122,7 +122,7 @@ describe("openTicket", () => {
       expect(res.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT" });
     }
     const badId = await srv.gql(OPEN, { i: { contactId: admin.userId } }, admin.token);
-    expect(badId.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "contactId" });
+    expect(badId.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "contactId", fieldPath: ["contactId"] });
     const badUrn = await open({ contactUrn: "sms:123" });
     expect(badUrn.openTicket.userErrors).toEqual([expect.objectContaining({ code: "INVALID_URN", field: ["contactUrn"] })]);
     expect(await srv.server.db.query(`SELECT count(*) AS n FROM tickets`)).toEqual(before);

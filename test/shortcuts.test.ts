@@ -99,7 +99,7 @@ describe("shortcuts", () => {
       ["ok", "y".repeat(10_001), "text"],
     ]) {
       const res = await srv.gql(CREATE, { i: { name, text } }, admin.token);
-      expect(res.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field });
+      expect(res.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field, fieldPath: field.split(".") });
     }
     expect(await list(admin.token)).toHaveLength(2);
   });
@@ -125,7 +125,7 @@ describe("shortcuts", () => {
       [{ id: Buffer.from(`Topic:${uuid(b.id)}`).toString("base64"), text: "x" }, "id"],
     ] as const) {
       const res = await srv.gql(UPDATE, { i: input }, editor.token);
-      expect(res.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field });
+      expect(res.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field, fieldPath: field.split(".") });
     }
     expect(await list(editor.token)).toEqual([
       { ...a, name: "ALPHA", text: "new text" },
@@ -187,7 +187,7 @@ describe("shortcuts", () => {
 
     for (const search of ["", "  ", "ab", " ab ", "x".repeat(101)]) {
       const res = await srv.gql(LIST, { search }, agent.token);
-      expect(res.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "search" });
+      expect(res.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "search", fieldPath: ["search"] });
     }
   });
 

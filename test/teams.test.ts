@@ -69,7 +69,7 @@ describe("teams", () => {
       { name: "Many", topicIds: Array(11).fill(sales) },
     ]) {
       const res = await srv.gql(CREATE_TEAM, { i: input }, admin.token);
-      expect(res.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "topicIds" });
+      expect(res.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "topicIds", fieldPath: ["topicIds"] });
     }
     const taken = await ok<{ createTeam: { userErrors: Array<{ code: string }> } }>(
       srv,

@@ -45,7 +45,7 @@ describe("topics", () => {
     expect(general.createTopic.userErrors[0].code).toBe("NAME_TAKEN");
     for (const name of ["", "   ", "x".repeat(65), 'say "hi"', "back\\slash"]) {
       const res = await srv.gql(CREATE, { i: { name } }, editor.token);
-      expect(res.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "name" });
+      expect(res.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "name", fieldPath: ["name"] });
     }
     const renamed = await ok<{ updateTopic: { topic: { name: string } } }>(
       srv,

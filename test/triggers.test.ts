@@ -156,7 +156,7 @@ describe("triggers", () => {
     const flowId = await registerFlow(admin.token, "followup");
     for (const input of [{}, { flowId, flowExternalId: "followup" }, { flowId: null, flowExternalId: null }]) {
       const res = await srv.gql(CREATE, { i: { type: "TICKET_CLOSED", ...input } }, admin.token);
-      expect(res.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "flowId" });
+      expect(res.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "flowId", fieldPath: ["flowId"] });
     }
     for (const [input, field] of [
       [{ flowId: "nope" }, "flowId"],
@@ -165,7 +165,7 @@ describe("triggers", () => {
       [{ flowExternalId: "x".repeat(256) }, "flowExternalId"],
     ] as const) {
       const res = await srv.gql(CREATE, { i: { type: "TICKET_CLOSED", ...input } }, admin.token);
-      expect(res.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field });
+      expect(res.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field, fieldPath: field.split(".") });
     }
     const badType = await srv.gql(CREATE, { i: { type: "TICKET_OPENED", flowId } }, admin.token);
     expect(badType.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
@@ -384,11 +384,11 @@ describe("flow starts", () => {
       "9223372036854775808.0",
     ]) {
       const res = await srv.gql(STARTS, { after }, admin.token);
-      expect(res.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "after" });
+      expect(res.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "after", fieldPath: ["after"] });
     }
     for (const first of [0, -1, 101]) {
       const res = await srv.gql(STARTS, { first }, admin.token);
-      expect(res.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "first" });
+      expect(res.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "first", fieldPath: ["first"] });
     }
     expect((await ok<{ flowStarts: unknown[] }>(srv, STARTS, { after: "1.0", first: 100 }, admin.token)).flowStarts).toEqual([]);
   });

@@ -80,6 +80,8 @@ const COVERED: Record<string, string> = {
   "ContactGroup.contacts": "open tickets group",
   "Query.node": "node",
   "Query.nodes": "node",
+  "Query.ticket": "typed roots",
+  "Query.contact": "typed roots",
   "FlowStart.contact": "flow starts",
   "FlowStart.ticket": "flow starts",
   "BulkTicketPayload.tickets": "bulk change",
@@ -412,6 +414,25 @@ const PROBES: Record<string, () => Promise<void>> = {
     }
     const res = await asAgent<{ nodes: unknown[] }>(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: hiddenIds });
     expect(res.data!.nodes).toEqual(hiddenIds.map(() => null));
+  },
+
+  async "typed roots"() {
+    for (const id of hiddenIds.filter((id) => Buffer.from(id, "base64").toString().startsWith("Ticket:"))) {
+      const res = await asAgent<{ ticket: unknown }>(`query($id: ID!) { ticket(id: $id) { id status } }`, { id });
+      expect(res.data!.ticket).toBeNull();
+      expect(res.errors?.map((e) => e.extensions?.code)).toEqual(["NOT_FOUND"]);
+    }
+    const res = await asAgent<{
+      contact: { openTicket: unknown; tickets: { nodes: Array<{ id: string }> }; messages: { nodes: unknown[] }; fields: Array<{ field: { key: string } }> };
+    }>(
+      `query($c: ID!) { contact(id: $c) { openTicket { id } tickets { nodes { id } } messages { nodes { id text } }
+        fields { field { key } value } field(key: "secret_code") { value } } }`,
+      { c: F.c1 },
+    );
+    expect(res.data!.contact.openTicket).toBeNull();
+    expect(res.data!.contact.tickets.nodes.map((t) => t.id)).toEqual([F.k]);
+    expect(res.data!.contact.messages.nodes).toEqual([]);
+    expect(res.data!.contact.fields.map((f) => f.field.key)).toEqual(["plan"]);
   },
 
   async "flow starts"() {

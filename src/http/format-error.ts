@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { ValidationError } from "class-validator";
 import { currentSqlScope } from "../db/sql-scope";
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "../db/unavailable";
-import { DependencyFailedError } from "../errors";
+import { DependencyFailedError, fieldForms } from "../errors";
 import { LIMIT_CODES, LIMIT_DETAILS } from "./limits";
 
 /** Codes a client may see besides INTERNAL_SERVER_ERROR; anything else is masked. */
@@ -41,7 +41,8 @@ function firstViolation(errors: ValidationError[], prefix = ""): { field: string
  */
 function fieldOfMessage(message: string): string | undefined {
   const at = /got invalid value .*? at "([^"]+)"/.exec(message);
-  const path = at ? at[1].split(".").slice(1) : [];
+  // graphql-js writes list indexes in brackets ("input.values[1].key"); a path here is dotted.
+  const path = at ? at[1].replace(/\[(\d+)\]/g, ".$1").split(".").slice(1) : [];
   const inner = /Field "([^"]+)" (?:of required type|is not defined)/.exec(message);
   if (inner) path.push(inner[1]);
   if (path.length > 0) return path.join(".");
@@ -65,25 +66,26 @@ export function createErrorFormatter(log: Logger) {
       return {
         ...base,
         message: violation ? `Invalid input: ${violation.message}.` : "Invalid input.",
-        extensions: { code: "BAD_USER_INPUT", field: violation?.field },
+        extensions: { code: "BAD_USER_INPUT", ...(violation ? fieldForms(violation.field) : {}) },
       };
     }
     // Apollo wraps errors of validation rules, keeping ours as originalError.
     const own = original instanceof GraphQLError && original.originalError instanceof GraphQLError ? original.originalError : original;
     const ownCode = own instanceof GraphQLError ? own.extensions.code : undefined;
     if (own instanceof GraphQLError && typeof ownCode === "string" && DOMAIN_CODES.has(ownCode)) {
-      const field = own.extensions.field ?? (ownCode === "BAD_USER_INPUT" ? fieldOfMessage(formatted.message) : undefined);
+      const named = own.extensions.field ?? (ownCode === "BAD_USER_INPUT" ? fieldOfMessage(formatted.message) : undefined);
       const details = LIMIT_DETAILS.filter((key) => own.extensions[key] !== undefined).map((key) => [key, own.extensions[key]]);
       return {
         ...base,
         message: own.message,
-        extensions: { code: ownCode, ...(field === undefined ? {} : { field }), ...Object.fromEntries(details) },
+        extensions: { code: ownCode, ...(typeof named === "string" ? fieldForms(named) : {}), ...Object.fromEntries(details) },
       };
     }
     // Errors about the request itself, raised before any resolver ran (no path).
     if (formatted.path === undefined && typeof code === "string" && REQUEST_CODES.has(code)) {
       if (code === "BAD_USER_INPUT") {
-        return { ...base, extensions: { code, field: fieldOfMessage(formatted.message) } };
+        const named = fieldOfMessage(formatted.message);
+        return { ...base, extensions: { code, ...(named === undefined ? {} : fieldForms(named)) } };
       }
       return { ...base, extensions: { code } };
     }

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { type ASTVisitor, GraphQLError, Kind, type ValidationContext, type ValueNode } from "graphql";
+import { fieldForms } from "../errors";
 
 const NUL = "\u0000";
 
@@ -49,7 +50,7 @@ export const nulGuard: ApolloServerPlugin = {
         if (path) {
           // Relative to the argument, as other shape errors are: $input.name is "name".
           const field = path.length > 1 ? path.slice(1).join(".") : path[0];
-          throw new GraphQLError(message(field), { extensions: { code: "BAD_USER_INPUT", field, http: { status: 400 } } });
+          throw new GraphQLError(message(field), { extensions: { code: "BAD_USER_INPUT", ...fieldForms(field), http: { status: 400 } } });
         }
       },
     };
@@ -66,7 +67,7 @@ function holdsNul(value: ValueNode): boolean {
 /** The validation rule for string literals written in the document itself. */
 export function noNulLiterals(context: ValidationContext): ASTVisitor {
   const report = (field: string, node: ValueNode) =>
-    context.reportError(new GraphQLError(message(field), { nodes: node, extensions: { code: "BAD_USER_INPUT", field } }));
+    context.reportError(new GraphQLError(message(field), { nodes: node, extensions: { code: "BAD_USER_INPUT", ...fieldForms(field) } }));
   return {
     Argument(node) {
       if (holdsNul(node.value)) report(node.name.value, node.value);

@@ -18,6 +18,7 @@ import { SubscriptionResolver } from "./subscription.resolver";
 import { TeamResolver } from "./team.resolver";
 import { TopicResolver } from "./topic.resolver";
 import { TriggerResolver } from "./trigger.resolver";
+import { UserErrorResolver } from "./user-error.resolver";
 import { ViewerResolver } from "./viewer.resolver";
 
 export const RESOLVERS: NonEmptyArray<Function> = [
@@ -45,4 +46,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   TeamResolver,
   SubscriptionResolver,
   InvitationResolver,
+  UserErrorResolver,
 ];

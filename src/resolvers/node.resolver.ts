@@ -2,7 +2,7 @@ import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { BadInputError, NotFoundError } from "../errors";
-import { parseGlobalId } from "../schema/global-id";
+import { parseGlobalId, uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
 import { Role } from "../entities";
 import { ApiTokenType, MemberType, UserType, WorkspaceType } from "../schema/types/identity.types";
@@ -19,6 +19,18 @@ import { ContactFieldObject, ContactGroupObject } from "../schema/types/contact-
 const MAX_NODES = 100;
 
 type Fetcher = (ctx: AuthedContext, uuid: string) => Promise<Node | null>;
+
+/** A ticket as the viewer may see it now; the one rule for node(id:), nodes(ids:) and ticket(id:). */
+async function findTicket(ctx: AuthedContext, id: string): Promise<TicketType | null> {
+  const ticket = see.ticket(ctx.actor, await ctx.loaders.ticket.load(id));
+  return ticket && TicketType.from(ticket);
+}
+
+/** A contact of the viewer's workspace; its fields, tickets and messages answer by their own rules. */
+async function findContact(ctx: AuthedContext, id: string): Promise<ContactType | null> {
+  const contact = await ctx.loaders.contact.load(id);
+  return contact ? ContactType.from(contact) : null;
+}
 
 /** How each type is found by id, within what the viewer may see. */
 const FETCHERS: Record<string, Fetcher> = {
@@ -40,19 +52,13 @@ const FETCHERS: Record<string, Fetcher> = {
     const topic = see.topic(ctx.actor, await ctx.services.topics.find(ctx, id));
     return topic && TopicType.from(topic);
   },
-  Contact: async (ctx, id) => {
-    const contact = await ctx.loaders.contact.load(id);
-    return contact ? ContactType.from(contact) : null;
-  },
+  Contact: findContact,
   Flow: async (ctx, id) => {
     if (ctx.actor.role === Role.AGENT) return null;
     const flow = await ctx.loaders.flow.load(id);
     return flow ? FlowType.from(flow) : null;
   },
-  Ticket: async (ctx, id) => {
-    const ticket = see.ticket(ctx.actor, await ctx.loaders.ticket.load(id));
-    return ticket && TicketType.from(ticket);
-  },
+  Ticket: findTicket,
   Message: async (ctx, id) => {
     const message = await ctx.loaders.message.load(id);
     // A ticket's message goes with its ticket: seen with it, up to the version it is seen at.
@@ -109,11 +115,15 @@ const FETCHERS: Record<string, Fetcher> = {
   },
 };
 
+function notVisible(id: string): NotFoundError {
+  return new NotFoundError(`Nothing with id ${JSON.stringify(id)} is visible to you.`);
+}
+
 async function fetchNode(ctx: AuthedContext, id: string): Promise<Node> {
   const parsed = parseGlobalId(id);
   const fetcher = parsed && FETCHERS[parsed.type];
   const node = parsed && fetcher ? await fetcher(ctx, parsed.uuid) : null;
-  if (!node) throw new NotFoundError(`Nothing with id ${JSON.stringify(id)} is visible to you.`);
+  if (!node) throw notVisible(id);
   return node;
 }
 
@@ -140,5 +150,29 @@ export class NodeResolver {
     if (ids.length > MAX_NODES) throw new BadInputError("ids", `ids takes at most ${MAX_NODES} IDs.`);
     ids.forEach((id, i) => checkIdShape(id, `ids.${i}`));
     return ids.map((id) => fetchNode(ctx, id));
+  }
+
+  @Requires()
+  @Query(() => TicketType, {
+    nullable: true,
+    description:
+      "A ticket by its ID, as node(id:) finds it, typed: NOT_FOUND when it is not visible to you; BAD_USER_INPUT when id is not a Ticket ID.",
+  })
+  async ticket(@Arg("id", () => ID) id: string, @Ctx() ctx: AuthedContext): Promise<TicketType> {
+    const ticket = await findTicket(ctx, uuidOf(id, "Ticket", "id"));
+    if (!ticket) throw notVisible(id);
+    return ticket;
+  }
+
+  @Requires()
+  @Query(() => ContactType, {
+    nullable: true,
+    description:
+      "A contact by its ID, as node(id:) finds it, typed: NOT_FOUND when it is not in your workspace; BAD_USER_INPUT when id is not a Contact ID.",
+  })
+  async contact(@Arg("id", () => ID) id: string, @Ctx() ctx: AuthedContext): Promise<ContactType> {
+    const contact = await findContact(ctx, uuidOf(id, "Contact", "id"));
+    if (!contact) throw notVisible(id);
+    return contact;
   }
 }

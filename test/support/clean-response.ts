@@ -123,6 +123,14 @@ export function checkResponse(
             problems.push(`code ${code}: ${String(e.message).slice(0, 300)}`);
           }
         }
+        // Where the input went wrong, in both forms, which agree.
+        const field = e?.extensions?.field;
+        if (field !== undefined) {
+          const path = e?.extensions?.fieldPath;
+          if (typeof field !== "string" || JSON.stringify(path) !== JSON.stringify(field.split("."))) {
+            problems.push(`extensions.field ${JSON.stringify(field)} without the same extensions.fieldPath: ${JSON.stringify(path)}`);
+          }
+        }
         for (const key of ["stacktrace", "exception", "originalError", "sql", "query", "parameters", "driverError"]) {
           if (e?.extensions && key in e.extensions) problems.push(`extensions.${key} exposed`);
         }

@@ -5,6 +5,7 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import { loadConfig } from "../../src/config";
 import { startServer, type RunningServer } from "../../src/server";
+import { checkResponse } from "./clean-response";
 import { createTestDatabase } from "./database";
 
 export interface GqlResponse<T> {
@@ -86,13 +87,20 @@ export async function startTestServer(overrides: Record<string, string> = {}, op
   const server = await startServer(config, { log, announce: (lines) => announced.push(...lines) });
   const origin = `http://127.0.0.1:${server.port}`;
 
+  /** What answers of this server showed that no answer may: a stack, SQL, field paths that disagree. */
+  const unclean: string[] = [];
   const gql = async <T>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResponse<T>> => {
+    const sent = JSON.stringify({ query, variables });
     const response = await fetch(`${origin}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
+      body: sent,
     });
-    const body = (await response.json()) as Omit<GqlResponse<T>, "status" | "headers">;
+    const text = await response.text();
+    const checked = checkResponse(response.status, response.headers.get("content-type"), text, sent, { secrets: [] });
+    const insides = checked.problems.filter((p) => /^(stack trace|SQL|extensions\.)/.test(p));
+    if (insides.length > 0) unclean.push(`${query.slice(0, 120)}: ${insides.join("; ")}`);
+    const body = JSON.parse(text) as Omit<GqlResponse<T>, "status" | "headers">;
     return { ...body, status: response.status, headers: response.headers };
   };
 
@@ -132,6 +140,8 @@ export async function startTestServer(overrides: Record<string, string> = {}, op
       // reached for a second one is refused and logged, and fails the file that caused it.
       const second = logs.filter((line) => line.includes("a second database connection was asked for"));
       if (second.length > 0) throw new Error(`statements asked for a second connection inside a transaction:\n${second.join("\n")}`);
+      // Every answer a test read through gql was held to what any answer must look like.
+      if (unclean.length > 0) throw new Error(`answers showed what no answer may:\n${unclean.join("\n")}`);
     },
   };
 }
