@@ -172,7 +172,9 @@ it("closes a subscriber that stops reading with 1013; it resumes from its last c
   expect(stalledAt).toBeLessThan(total);
   expect(slow.close()).toBeUndefined();
 
-  // Reading again: what was already on the way arrives, then the close.
+  // Reading again, after longer than a refused peer is given to answer a close (3 s): what was
+  // already on the way arrives, then the close with its code (not a cut, 1006).
+  await new Promise((r) => setTimeout(r, 5000));
   slow.resume();
   await until(() => slow.close() !== undefined, "the slow subscriber's close");
   expect(slow.close()?.code).toBe(1013);

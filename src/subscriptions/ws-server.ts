@@ -66,8 +66,14 @@ type ConnectionExtra = {
   address?: string;
 };
 
-/** How long a closing socket may take to answer the close before it is cut (ws would wait 30 s). */
+/** How long a refused socket may take to answer the close before it is cut (ws would wait 30 s). */
 const CLOSE_HANDSHAKE_MS = 3000;
+/**
+ * How long a socket asked to come back later (1013) may take: a subscriber closed for reading too
+ * slowly has its backlog queued ahead of the close frame, and gets the close (and its code) only
+ * once it reads again. Cut sooner, it would see 1006 instead of the 1013 that tells it to resume.
+ */
+const BACKLOGGED_CLOSE_MS = 30_000;
 
 /** The live subscriptions of one member in this process: their number and the sum of their costs. */
 interface Budget {
@@ -195,9 +201,12 @@ export function attachWebSocketServer(opts: {
     const close = socket.close.bind(socket);
     socket.close = (code?: number, reason?: string | Buffer) => {
       close(code, reason);
-      setTimeout(() => {
-        if (socket.readyState !== socket.CLOSED) socket.terminate();
-      }, CLOSE_HANDSHAKE_MS).unref();
+      setTimeout(
+        () => {
+          if (socket.readyState !== socket.CLOSED) socket.terminate();
+        },
+        code === CloseCode.TryAgainLater ? BACKLOGGED_CLOSE_MS : CLOSE_HANDSHAKE_MS,
+      ).unref();
     };
   });
   const actors = new Map<WebSocket, Actor>();
