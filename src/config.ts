@@ -57,6 +57,8 @@ export interface Config {
    * loopback, linklocal, uniquelocal); empty: none, the peer's own address counts.
    */
   trustProxy: string[];
+  /** Origins of browser pages allowed to call the API (CORS and WebSocket Origin); none by default. */
+  corsOrigins: string[];
   /** Requests per second all of one member's tokens may make together (a member may hold 25 API tokens). */
   rateLimitMemberPerSecond: number;
   /** Requests all of one member's tokens may make at once. */
@@ -148,6 +150,37 @@ function trustList(env: Env, name: string): string[] {
   return entries;
 }
 
+/**
+ * Reads CORS_ORIGINS: origins separated by commas, each a scheme, a host and an optional port
+ * (https://app.example.com, http://localhost:3000), written as a browser sends them in Origin.
+ */
+export function parseOrigins(raw: string): { origins: string[] } | { error: string } {
+  const origins: string[] = [];
+  for (const entry of raw
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      return { error: `"${entry}" is not an origin such as https://app.example.com` };
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") return { error: `"${entry}" must start with http:// or https://` };
+    if (entry.replace(/\/$/, "").toLowerCase() !== url.origin.toLowerCase()) {
+      return { error: `"${entry}" must be an origin only (scheme, host and port, no path): ${url.origin}` };
+    }
+    origins.push(url.origin);
+  }
+  return { origins };
+}
+
+function originList(env: Env, name: string): string[] {
+  const parsed = parseOrigins(str(env, name) ?? "");
+  if ("error" in parsed) throw new ConfigError(name, parsed.error);
+  return parsed.origins;
+}
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -218,6 +251,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerSecond: int(env, "RATE_LIMIT_PER_SECOND", 20, 0, 1_000_000),
     rateLimitBurst: int(env, "RATE_LIMIT_BURST", 60, 1, 1_000_000),
     trustProxy: trustList(env, "TRUST_PROXY"),
+    corsOrigins: originList(env, "CORS_ORIGINS"),
     rateLimitMemberPerSecond: int(env, "RATE_LIMIT_MEMBER_PER_SECOND", 40, 1, 1_000_000),
     rateLimitMemberBurst: int(env, "RATE_LIMIT_MEMBER_BURST", 120, 1, 1_000_000),
     loginMaxFailures: int(env, "LOGIN_MAX_FAILURES", 5, 1, 1000),

@@ -43,6 +43,7 @@ import { waitForDatabase } from "./startup/wait-for-database";
 import { FeedClosed, FeedRelay } from "./subscriptions/feed";
 import { eventSource, flowStartSource } from "./subscriptions/sources";
 import { localWaker, pgListener, pgNotifier, pgSessionOutlet, redisWaker, sessionPayload } from "./subscriptions/wakers";
+import { type CorsPolicy, corsPolicy } from "./http/cors";
 import { attachWebSocketServer, CloseCode, type WebSocketServerHandle } from "./subscriptions/ws-server";
 import proxyaddr from "proxy-addr";
 
@@ -88,10 +89,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   app.set("trust proxy", trustedProxies);
   const httpServer = createTimedHttpServer(app, config);
   let ready = false;
+  // Before anything else answers /graphql (503 while starting, 429, 413), so that a page of an
+  // allowed origin can read every answer, Retry-After included.
+  const cors = corsPolicy(config.corsOrigins, config.trustProxy);
+  app.use("/graphql", cors.http);
   app.use(untilReady(() => ready));
   const port = await listen(httpServer, config.port, config.host);
   try {
-    return await serve(config, options, { app, httpServer, port, open: () => (ready = true) });
+    return await serve(config, options, { app, httpServer, port, cors, open: () => (ready = true) });
   } catch (error) {
     httpServer.close();
     throw error;
@@ -102,12 +107,14 @@ interface BoundPort {
   app: express.Express;
   httpServer: Server;
   port: number;
+  /** Which browser origins may call the API, over HTTP and WebSocket. */
+  cors: CorsPolicy;
   /** Lets requests through to the routes. */
   open(): void;
 }
 
 /** Everything after the port is bound: the database, migrations, the first administrator, the routes. */
-async function serve(config: Config, options: StartOptions, { app, httpServer, port, open }: BoundPort): Promise<RunningServer> {
+async function serve(config: Config, options: StartOptions, { app, httpServer, port, cors, open }: BoundPort): Promise<RunningServer> {
   const log = options.log ?? createLogger(config);
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
@@ -343,6 +350,7 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
     subscriptionLimits: { count: MAX_SUBSCRIPTIONS_PER_MEMBER, cost: config.maxQueryCost },
     admit: (actor) => buckets?.take(actor, undefined)?.wait ?? 0,
     addressOf: (request) => proxyaddr(request, socketProxies),
+    allowsUpgrade: (request) => cors.allowsUpgrade(request),
     context: (actor, token, connection, address) => contextFor(token, address, actor, connection),
   });
 

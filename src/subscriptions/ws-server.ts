@@ -193,8 +193,17 @@ export function attachWebSocketServer(opts: {
    * operation may.
    */
   subscriptionLimits: { count: number; cost: number };
+  /** Whether an upgrade request's Origin may open a socket (see CORS_ORIGINS). */
+  allowsUpgrade(request: IncomingMessage): boolean;
 }): WebSocketServerHandle {
-  const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({
+    server: opts.httpServer,
+    path: opts.path,
+    maxPayload: 1024 * 1024,
+    // A page of an origin the API does not allow gets 403 before the upgrade: browsers apply no
+    // CORS to WebSockets, so the server checks the Origin itself.
+    verifyClient: ({ req }, done) => (opts.allowsUpgrade(req) ? done(true) : done(false, 403, "Origin not allowed")),
+  });
   // A peer that never answers the server's close (a 4408 for a socket that never initialised, a
   // 4403, a 4429) is cut after a few seconds rather than the 30 s ws would grant it.
   wss.on("connection", (socket) => {
