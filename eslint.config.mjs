@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "data/", "coverage/", "web/", "bench/db/", "bench/.postgraphile/"] },
+  { ignores: ["dist/", "node_modules/", "data/", "coverage/", "web/", "bench/db/", "bench/.postgraphile/", "examples/client/generated/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

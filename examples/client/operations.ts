@@ -1,0 +1,173 @@
+/**
+ * The operations of the example inbox, each named, with variables, typed by graphql-codegen
+ * (codegen.ts). Every mutation selects the id (and what changed) of each object it returns,
+ * so that Apollo's cache updates them in place; bulk changes select `counts`, so that the
+ * folder counts need no refetch.
+ */
+import { graphql } from "./generated";
+
+export const INBOX = graphql(`
+  query Inbox($filter: TicketFilter, $first: Int, $after: String) {
+    tickets(filter: $filter, first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          id
+          status
+          version
+          lastActivityAt
+          assignee {
+            id
+            name
+          }
+          contact {
+            id
+            name
+          }
+          topic {
+            id
+            name
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const INBOX_COUNTS = graphql(`
+  query InboxCounts {
+    ticketCounts {
+      folders {
+        id
+        folder
+        open
+        closed
+      }
+      topics {
+        id
+        name
+        openCount
+      }
+    }
+  }
+`);
+
+export const ME = graphql(`
+  query Me {
+    viewer {
+      role
+      user {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const ASSIGN_TICKETS = graphql(`
+  mutation AssignTickets($input: AssignTicketsInput!) {
+    assignTickets(input: $input) {
+      tickets {
+        id
+        status
+        version
+        assignee {
+          id
+          name
+        }
+      }
+      counts {
+        folders {
+          id
+          folder
+          open
+          closed
+        }
+        topics {
+          id
+          openCount
+        }
+      }
+      failures {
+        ticketId
+        code
+        message
+        ticket {
+          id
+          status
+          version
+          assignee {
+            id
+            name
+          }
+        }
+      }
+      userErrors {
+        field
+        fieldPath
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const CLOSE_TICKETS = graphql(`
+  mutation CloseTickets($input: CloseTicketsInput!) {
+    closeTickets(input: $input) {
+      tickets {
+        id
+        status
+        version
+        closedAt
+      }
+      counts {
+        folders {
+          id
+          folder
+          open
+          closed
+        }
+        topics {
+          id
+          openCount
+        }
+      }
+      failures {
+        ticketId
+        code
+        message
+        ticket {
+          id
+          status
+          version
+        }
+      }
+      userErrors {
+        field
+        fieldPath
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const LIVE_EVENTS = graphql(`
+  subscription LiveEvents($after: String) {
+    ticketEvents(after: $after) {
+      id
+      cursor
+      type
+      ticket {
+        id
+        status
+        version
+      }
+    }
+  }
+`);
