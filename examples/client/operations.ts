@@ -68,6 +68,22 @@ export const ME = graphql(`
   }
 `);
 
+/** The counts every bulk change returns, written over the cached ones. */
+export const BULK_COUNTS = graphql(`
+  fragment BulkCounts on TicketCounts {
+    folders {
+      id
+      folder
+      open
+      closed
+    }
+    topics {
+      id
+      openCount
+    }
+  }
+`);
+
 export const ASSIGN_TICKETS = graphql(`
   mutation AssignTickets($input: AssignTicketsInput!) {
     assignTickets(input: $input) {
@@ -81,16 +97,7 @@ export const ASSIGN_TICKETS = graphql(`
         }
       }
       counts {
-        folders {
-          id
-          folder
-          open
-          closed
-        }
-        topics {
-          id
-          openCount
-        }
+        ...BulkCounts
       }
       failures {
         ticketId
@@ -126,16 +133,7 @@ export const CLOSE_TICKETS = graphql(`
         closedAt
       }
       counts {
-        folders {
-          id
-          folder
-          open
-          closed
-        }
-        topics {
-          id
-          openCount
-        }
+        ...BulkCounts
       }
       failures {
         ticketId
