@@ -57,6 +57,8 @@ export interface Config {
    * loopback, linklocal, uniquelocal); empty: none, the peer's own address counts.
    */
   trustProxy: string[];
+  /** How often WebSockets are pinged; a peer that misses a ping is cut (or, with a backlog, closed with 1013). */
+  wsKeepAliveMs: number;
   /** Origins of browser pages allowed to call the API (CORS and WebSocket Origin); none by default. */
   corsOrigins: string[];
   /** Requests per second all of one member's tokens may make together (a member may hold 25 API tokens). */
@@ -252,6 +254,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitBurst: int(env, "RATE_LIMIT_BURST", 60, 1, 1_000_000),
     trustProxy: trustList(env, "TRUST_PROXY"),
     corsOrigins: originList(env, "CORS_ORIGINS"),
+    wsKeepAliveMs: int(env, "WS_KEEP_ALIVE_MS", 12000, 1000, 600000),
     rateLimitMemberPerSecond: int(env, "RATE_LIMIT_MEMBER_PER_SECOND", 40, 1, 1_000_000),
     rateLimitMemberBurst: int(env, "RATE_LIMIT_MEMBER_BURST", 120, 1, 1_000_000),
     loginMaxFailures: int(env, "LOGIN_MAX_FAILURES", 5, 1, 1000),

@@ -351,6 +351,7 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
     admit: (actor) => buckets?.take(actor, undefined)?.wait ?? 0,
     addressOf: (request) => proxyaddr(request, socketProxies),
     allowsUpgrade: (request) => cors.allowsUpgrade(request),
+    keepAliveMs: config.wsKeepAliveMs,
     context: (actor, token, connection, address) => contextFor(token, address, actor, connection),
   });
 

@@ -13,7 +13,7 @@ import { until } from "./support/server-process";
 let srv: TestServer;
 let admin: SignedUp;
 beforeAll(async () => {
-  srv = await startTestServer({ FEED_SWEEP_INTERVAL_MS: "500" });
+  srv = await startTestServer({ FEED_SWEEP_INTERVAL_MS: "500", WS_KEEP_ALIVE_MS: "1000" });
   admin = await srv.signUp();
 });
 afterAll(async () => {
@@ -172,8 +172,9 @@ it("closes a subscriber that stops reading with 1013; it resumes from its last c
   expect(stalledAt).toBeLessThan(total);
   expect(slow.close()).toBeUndefined();
 
-  // Reading again, after longer than a refused peer is given to answer a close (3 s): what was
-  // already on the way arrives, then the close with its code (not a cut, 1006).
+  // Reading again, after longer than a refused peer is given to answer a close (3 s), and after
+  // several unanswered pings (every second here): what was already on the way arrives, then the
+  // close with its code (not a cut, 1006).
   await new Promise((r) => setTimeout(r, 5000));
   slow.resume();
   await until(() => slow.close() !== undefined, "the slow subscriber's close");
@@ -191,3 +192,21 @@ it("closes a subscriber that stops reading with 1013; it resumes from its last c
   await Promise.all([normal.stop(), resumed.stop()]);
   slow.terminate();
 }, 90_000);
+
+it("cuts a peer that stops answering pings, and keeps one that answers", async () => {
+  const open = (autoPong: boolean) => {
+    const socket = new WebSocket(srv.wsUrl, "graphql-transport-ws", { autoPong });
+    let closed: number | undefined;
+    socket.on("open", () => socket.send(JSON.stringify({ type: "connection_init", payload: { Authorization: `Bearer ${admin.token}` } })));
+    socket.on("close", (code) => (closed = code));
+    return { socket, closed: () => closed };
+  };
+  const silent = open(false);
+  const answering = open(true);
+  // Pinged every second here: the silent one misses a ping and is cut (no close frame: 1006).
+  await until(() => silent.closed() !== undefined, "the silent peer's cut", 1000);
+  expect(silent.closed()).toBe(1006);
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  expect(answering.closed()).toBeUndefined();
+  answering.socket.close();
+}, 30_000);

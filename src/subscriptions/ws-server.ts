@@ -75,6 +75,29 @@ const CLOSE_HANDSHAKE_MS = 3000;
  */
 const BACKLOGGED_CLOSE_MS = 30_000;
 
+/**
+ * Pings a socket and cuts it when a ping goes unanswered, as graphql-ws would (its own keep-alive
+ * is off), except where a peer cannot answer because its pong waits behind what it has not read:
+ * a socket already closing is left to its close deadline, and one with a backlog is closed with
+ * 1013 (resume from your last cursor) rather than cut.
+ */
+function keepAlive(socket: WebSocket, intervalMs: number): void {
+  let answered = true;
+  socket.on("pong", () => (answered = true));
+  const timer = setInterval(() => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (!answered) {
+      if (socket.bufferedAmount > 0) socket.close(CloseCode.TryAgainLater, "Subscriber too slow: resume from your last cursor");
+      else socket.terminate();
+      return;
+    }
+    answered = false;
+    socket.ping();
+  }, intervalMs);
+  timer.unref();
+  socket.once("close", () => clearInterval(timer));
+}
+
 /** The live subscriptions of one member in this process: their number and the sum of their costs. */
 interface Budget {
   count: number;
@@ -193,6 +216,8 @@ export function attachWebSocketServer(opts: {
    * operation may.
    */
   subscriptionLimits: { count: number; cost: number };
+  /** How often a socket is pinged: one that has not answered the last ping by the next is dead. */
+  keepAliveMs: number;
   /** Whether an upgrade request's Origin may open a socket (see CORS_ORIGINS). */
   allowsUpgrade(request: IncomingMessage): boolean;
 }): WebSocketServerHandle {
@@ -217,6 +242,7 @@ export function attachWebSocketServer(opts: {
         code === CloseCode.TryAgainLater ? BACKLOGGED_CLOSE_MS : CLOSE_HANDSHAKE_MS,
       ).unref();
     };
+    keepAlive(socket, opts.keepAliveMs);
   });
   const actors = new Map<WebSocket, Actor>();
   const budgets = new Map<string, Budget>();
@@ -423,6 +449,8 @@ export function attachWebSocketServer(opts: {
       },
     },
     wss,
+    // Off: keepAlive() above pings, and knows a slow reader from a dead peer.
+    0,
   );
   return {
     async close() {
