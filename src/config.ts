@@ -170,7 +170,7 @@ export function parseOrigins(raw: string): { origins: string[] } | { error: stri
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") return { error: `"${entry}" must start with http:// or https://` };
     if (entry.replace(/\/$/, "").toLowerCase() !== url.origin.toLowerCase()) {
-      return { error: `"${entry}" must be an origin only (scheme, host and port, no path): ${url.origin}` };
+      return { error: `"${entry}" must be an origin as a browser sends it (scheme, host and port, no path, no default port): ${url.origin}` };
     }
     origins.push(url.origin);
   }

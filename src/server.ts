@@ -44,6 +44,7 @@ import { FeedClosed, FeedRelay } from "./subscriptions/feed";
 import { eventSource, flowStartSource } from "./subscriptions/sources";
 import { localWaker, pgListener, pgNotifier, pgSessionOutlet, redisWaker, sessionPayload } from "./subscriptions/wakers";
 import { type CorsPolicy, corsPolicy } from "./http/cors";
+import { csrfGuard, PREFLIGHT_HEADERS } from "./http/csrf";
 import { attachWebSocketServer, CloseCode, type WebSocketServerHandle } from "./subscriptions/ws-server";
 import proxyaddr from "proxy-addr";
 
@@ -226,7 +227,7 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
   const buckets = requestBuckets(config);
   const apollo = new ApolloServer<RequestContext>({
     schema,
-    csrfPrevention: { requestHeaders: ["x-apollo-operation-name", "apollo-require-preflight", "authorization"] },
+    csrfPrevention: { requestHeaders: PREFLIGHT_HEADERS },
     // INTROSPECTION=false is enforced by limitRules, with its own error code.
     introspection: true,
     // main.ts stops the server on SIGTERM and SIGINT. Apollo's own handlers would stop it a second
@@ -294,6 +295,7 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
   app.get("/", (_req, res) => res.redirect(302, "/graphql"));
   app.use(
     "/graphql",
+    csrfGuard(),
     admission((token) => services.tokens.authenticate(token), buckets),
     express.json({ limit: config.bodyLimitBytes }),
     expressMiddleware(apollo, {

@@ -72,9 +72,12 @@ describe("answers", () => {
     expect(res.headers.get("access-control-allow-origin")).toBe(APP);
   });
 
-  it("does not mark answers to any other origin", async () => {
+  it("does not mark answers to any other origin, and says that every answer varies by Origin", async () => {
     const res = await fetch(srv.graphqlUrl, { method: "POST", headers: { origin: STRANGER, "content-type": "application/json" }, body: query });
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    expect(res.headers.get("vary")).toMatch(/origin/i);
+    const bare = await fetch(srv.graphqlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: query });
+    expect(bare.headers.get("vary")).toMatch(/origin/i);
   });
 });
 
@@ -99,6 +102,24 @@ describe("CSRF prevention beside CORS", () => {
       (JSON.parse(signUp(email)) as { variables: Record<string, unknown> }).variables,
     );
     expect(res.data?.signUp.token).toEqual(expect.any(String));
+  });
+
+  it("refuses simple requests before the rate limit counts them: a page cannot use up its visitors' limit", async () => {
+    const limited = await startTestServer({ CORS_ORIGINS: APP, RATE_LIMIT_PER_SECOND: "1", RATE_LIMIT_BURST: "3" });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const res = await fetch(limited.graphqlUrl, { method: "POST", headers: { origin: STRANGER, "content-type": "text/plain" }, body: signUp("x@example.com") });
+        statuses.push(res.status);
+        const img = await fetch(`${limited.graphqlUrl}?query=${encodeURIComponent("{ __typename }")}`, { headers: { origin: STRANGER } });
+        statuses.push(img.status);
+      }
+      expect(new Set(statuses)).toEqual(new Set([400]));
+      const res = await fetch(limited.graphqlUrl, { method: "POST", headers: { origin: APP, "content-type": "application/json" }, body: JSON.stringify({ query: "{ __typename }" }) });
+      expect(res.status).toBe(200);
+    } finally {
+      await limited.close();
+    }
   });
 
   it("refuses a GET query without a preflight header, and runs it with one", async () => {
@@ -134,14 +155,20 @@ describe("WebSocket origins", () => {
     expect(await connect({ origin: OTHER_APP })).toBe("open");
     expect(await connect({ origin: srv.url })).toBe("open");
     // Behind a trusted proxy (loopback by default), the page's origin is the host it asked for.
-    expect(await connect({ origin: "https://support.example.org", "x-forwarded-host": "support.example.org" })).toBe("open");
+    expect(
+      await connect({ origin: "https://support.example.org", "x-forwarded-host": "support.example.org", "x-forwarded-proto": "https" }),
+    ).toBe("open");
   });
 
   it("refuses a page of any other origin with 403 before the upgrade", async () => {
     expect(await connect({ origin: STRANGER })).toBe(403);
     expect(await connect({ origin: "null" })).toBe(403);
     expect(await connect({ origin: "http://localhost:3001" })).toBe(403);
-    expect(await connect({ origin: "https://support.example.org", "x-forwarded-host": "other.example.org" })).toBe(403);
+    expect(await connect({ origin: "https://support.example.org", "x-forwarded-host": "other.example.org", "x-forwarded-proto": "https" })).toBe(403);
+    // Same host, another scheme, or credentials in the origin: not the server's own.
+    expect(await connect({ origin: srv.url.replace("http:", "https:") })).toBe(403);
+    expect(await connect({ origin: "http://support.example.org", "x-forwarded-host": "support.example.org", "x-forwarded-proto": "https" })).toBe(403);
+    expect(await connect({ origin: srv.url.replace("http://", "http://user:pw@") })).toBe(403);
   });
 });
 
@@ -160,7 +187,8 @@ describe("CORS_ORIGINS", () => {
   it.each([
     ["*", /not an origin/],
     ["localhost:3000", /http:\/\/ or https:\/\//],
-    ["https://inbox.example.com/app", /origin only/],
+    ["https://inbox.example.com/app", /origin as a browser sends it.*https:\/\/inbox\.example\.com/],
+    ["http://localhost:80", /no default port.*http:\/\/localhost$/],
     ["ftp://files.example.com", /http:\/\/ or https:\/\//],
   ])("refuses %s, naming the variable", (value, why) => {
     let error: unknown;

@@ -54,12 +54,16 @@ export function corsPolicy(allowedOrigins: readonly string[], trustProxy: readon
   return {
     // A preflight from an origin not allowed gets no Access-Control-* headers, so the browser
     // stops there; any other OPTIONS learns what the endpoint allows.
-    http: (req, res, next) =>
+    // Every answer varies by Origin, also one that carries no Access-Control headers, so that a
+    // shared cache never hands one origin's answer to another.
+    http: (req, res, next) => {
+      res.vary("Origin");
       headers(req, res, (error?: unknown) => {
         if (error) return next(error);
         if (req.method === "OPTIONS") return void res.status(204).set("allow", "GET, POST, OPTIONS").end();
         next();
-      }),
+      });
+    },
     allowsUpgrade(request) {
       const origin = request.headers.origin;
       if (origin === undefined) return true;
@@ -69,17 +73,26 @@ export function corsPolicy(allowedOrigins: readonly string[], trustProxy: readon
   };
 }
 
-/** The page's origin names the host the request was sent to (as a trusted proxy received it). */
+/**
+ * The page's origin is the server's own: the scheme and host the request was sent to (as a
+ * trusted proxy received it: X-Forwarded-Proto and X-Forwarded-Host).
+ */
 function sameOrigin(origin: string, request: IncomingMessage, trusted: (address: string, hop: number) => boolean): boolean {
-  let host: string;
+  let page: URL;
   try {
-    host = new URL(origin).host;
+    page = new URL(origin);
   } catch {
     return false;
   }
   const peer = request.socket.remoteAddress;
-  const forwarded = request.headers["x-forwarded-host"];
-  const viaProxy = peer !== undefined && trusted(peer, 0) && typeof forwarded === "string" && forwarded.length > 0;
-  const requested = viaProxy ? forwarded.split(",")[0].trim() : request.headers.host;
-  return requested !== undefined && host.toLowerCase() === requested.toLowerCase();
+  const viaProxy = peer !== undefined && trusted(peer, 0);
+  const forwarded = (name: string) => {
+    const value = viaProxy ? request.headers[name] : undefined;
+    return typeof value === "string" && value.length > 0 ? value.split(",")[0].trim() : undefined;
+  };
+  const host = forwarded("x-forwarded-host") ?? request.headers.host;
+  const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
+  const scheme = forwarded("x-forwarded-proto") ?? (encrypted ? "https" : "http");
+  if (host === undefined) return false;
+  return page.protocol === `${scheme.toLowerCase()}:` && page.host.toLowerCase() === host.toLowerCase() && page.username === "" && page.password === "";
 }
