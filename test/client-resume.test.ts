@@ -9,6 +9,8 @@ import { createHandoverClient, type HandoverClient } from "../examples/client/ap
 import { LIVE_EVENTS } from "../examples/client/operations";
 import { resumingRetries, subscribeResuming } from "../examples/client/resume";
 import { createTestDatabase } from "./support/database";
+import { ok, openTicket } from "./support/fixtures";
+import { type SignedUp, startTestServer, type TestServer } from "./support/harness";
 import { freePort } from "./support/private-postgres";
 import { call, type ServerProcess, spawnServer, until } from "./support/server-process";
 
@@ -39,7 +41,7 @@ afterAll(async () => {
 });
 
 /** Opens a ticket through a server: two events (opened, and its note). */
-async function openTicket(url: string, label: string): Promise<string> {
+async function openTicketThrough(url: string, label: string): Promise<string> {
   const data = await call<{ openTicket: { ticket: { id: string } } }>(
     url,
     `mutation Open($input: OpenTicketInput!) { openTicket(input: $input) { ticket { id } } }`,
@@ -68,7 +70,7 @@ async function logAfter(after: string): Promise<string[]> {
 }
 
 it("follows ticketEvents across a restart with no gap and no duplicate, through Apollo Client and through graphql-ws", async () => {
-  await openTicket(main!.url, "before anyone listens");
+  await openTicketThrough(main!.url, "before anyone listens");
   const start = (await call<{ tickets: { eventCursor: string } }>(main!.url, `query Start { tickets(first: 1) { eventCursor } }`, {}, token))
     .tickets.eventCursor;
 
@@ -106,15 +108,15 @@ it("follows ticketEvents across a restart with no gap and no duplicate, through 
     },
   );
 
-  for (let i = 0; i < 3; i++) await openTicket(main!.url, `live ${i}`);
+  for (let i = 0; i < 3; i++) await openTicketThrough(main!.url, `live ${i}`);
   const live = (await logAfter(start)).length;
   await until(() => apolloIds.length >= live && plainIds.length >= live, "the live events on both clients");
 
   // The server stops (its subscribers get 1012); meanwhile another process records more.
   await main!.stop("SIGTERM");
-  for (let i = 0; i < 3; i++) await openTicket(other!.url, `while down ${i}`);
+  for (let i = 0; i < 3; i++) await openTicketThrough(other!.url, `while down ${i}`);
   main = await spawnServer({ DATABASE_URL: database.url, PORT: String(port), SHUTDOWN_GRACE_MS: "2000" });
-  for (let i = 0; i < 3; i++) await openTicket(main.url, `after the restart ${i}`);
+  for (let i = 0; i < 3; i++) await openTicketThrough(main.url, `after the restart ${i}`);
 
   const expected = await logAfter(start);
   expect(expected.length).toBeGreaterThan(live);
@@ -138,3 +140,72 @@ it("follows ticketEvents across a restart with no gap and no duplicate, through 
   stopPlain();
   await Promise.all([apollo.dispose(), plain.dispose()]);
 }, 120_000);
+
+describe("subscribeResuming", () => {
+  let srv: TestServer;
+  let admin: SignedUp;
+  beforeAll(async () => {
+    srv = await startTestServer({ RATE_LIMIT_PER_SECOND: "5", RATE_LIMIT_BURST: "10", RATE_LIMIT_MEMBER_PER_SECOND: "5", RATE_LIMIT_MEMBER_BURST: "10" });
+    admin = await srv.signUp();
+  });
+  afterAll(async () => {
+    await srv?.close();
+  });
+
+  function plainClient() {
+    return createClient({ url: srv.wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${admin.token}` }, ...resumingRetries });
+  }
+
+  it("subscribes again after a 4429 (over the rate limit), which graphql-ws would give up on, and misses nothing", async () => {
+    const start = (await ok<{ tickets: { eventCursor: string } }>(srv, `{ tickets(first: 1) { eventCursor } }`, {}, admin.token)).tickets.eventCursor;
+    const client = plainClient();
+    const ids: string[] = [];
+    const errors: unknown[] = [];
+    const stop = subscribeResuming<{ ticketEvents: { id: string; cursor: string } }>(
+      client,
+      { query: `subscription Live($after: String) { ticketEvents(after: $after) { id cursor } }`, variables: { after: start } },
+      { next: ({ data }) => data && ids.push(data.ticketEvents.id), error: (e) => errors.push(e), complete: () => undefined },
+    );
+    await openTicket(srv, admin.token);
+    await until(() => ids.length > 0, "the first event");
+    // A burst of operations on the same connection: the server closes it with 4429.
+    const closes: number[] = [];
+    const burst = Array.from({ length: 30 }, () =>
+      new Promise<void>((resolve) =>
+        client.subscribe({ query: "{ __typename }" }, { next: () => undefined, error: (e) => (closes.push((e as { code: number }).code), resolve()), complete: resolve }),
+      ),
+    );
+    await Promise.all(burst);
+    expect(closes).toContain(4429);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await openTicket(srv, admin.token);
+    const expected = (
+      await ok<{ ticketEvents: { nodes: Array<{ id: string }> } }>(srv, `query($after: String) { ticketEvents(after: $after) { nodes { id } } }`, { after: start }, admin.token)
+    ).ticketEvents.nodes.map((n) => n.id);
+    await until(() => ids.length >= expected.length, "the events after the 4429", 1500);
+    expect(ids).toEqual(expected);
+    expect(errors).toEqual([]);
+    stop();
+    await client.dispose();
+  }, 60_000);
+
+  it("ends, once, a subscription that does not select the ids it needs", async () => {
+    const client = plainClient();
+    const received: unknown[] = [];
+    const errors: unknown[] = [];
+    subscribeResuming(
+      client,
+      { query: `subscription Live { ticketEvents { cursor } }` },
+      { next: (r) => received.push(r), error: (e) => errors.push(e), complete: () => undefined },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await openTicket(srv, admin.token);
+    await until(() => errors.length > 0, "the error");
+    await openTicket(srv, admin.token);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(received).toEqual([]);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/must select the id and the cursor/);
+    await client.dispose();
+  }, 30_000);
+});

@@ -122,7 +122,8 @@ export function handoverCache(): InMemoryCache {
   });
 }
 
-type TicketFilterArgs = { folder?: "ALL" | "MINE" | "UNASSIGNED"; status?: "OPEN" | "CLOSED"; topicId?: string | null };
+/** A tickets filter as the query gave it: an absent status means OPEN, an explicit null both. */
+type TicketFilterArgs = { folder?: "ALL" | "MINE" | "UNASSIGNED" | null; status?: "OPEN" | "CLOSED" | null; topicId?: string | null };
 type ReadField = FieldFunctionOptions["readField"];
 
 /** The signed-in user's id, when `viewer { user { id } }` was asked. */
@@ -138,7 +139,8 @@ function viewerUserId(readField: ReadField): string | undefined {
  */
 function stillMatches(ticket: Reference, filter: TicketFilterArgs, viewerId: string | undefined, readField: ReadField): boolean {
   const status = readField<string>("status", ticket);
-  if (status !== undefined && status !== (filter.status ?? "OPEN")) return false;
+  const wanted = filter.status === undefined ? "OPEN" : filter.status;
+  if (status !== undefined && wanted !== null && status !== wanted) return false;
   const folder = filter.folder ?? "ALL";
   if (folder !== "ALL") {
     const assignee = readField<Reference | null>("assignee", ticket);

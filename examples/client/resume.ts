@@ -15,7 +15,9 @@ import type { Client, ClientOptions, FormattedExecutionResult } from "graphql-ws
  * The retry settings of a graphql-ws client that follows Handover's live events: retry for ever,
  * with a growing random wait, on every close and every failed connect (graphql-ws's default gives
  * up when the server cannot be reached, as while it restarts), except a 4403: the token was
- * revoked or its member removed (the close reason says which), and retrying cannot help.
+ * revoked or its member removed (the close reason says which), and retrying cannot help. A 4429
+ * (over the rate limit) ends the client's subscriptions whatever this says: subscribeResuming
+ * subscribes again after the wait the close names.
  */
 export const resumingRetries: Pick<ClientOptions, "retryAttempts" | "shouldRetry" | "retryWait"> = {
   retryAttempts: Infinity,
@@ -65,23 +67,61 @@ export function subscribeResuming<Data extends Record<string, unknown>>(
     operationName: request.operationName,
     variables: { ...request.variables, after: request.variables?.after ?? null },
   };
-  const seen = new RecentIds(options.remember ?? 10_000);
-  return client.subscribe<Data>(payload, {
-    next(result) {
-      const item = rootItem(result.data);
-      if (!item) return sink.next(result);
-      if (typeof item.cursor !== "string" || typeof item.id !== "string") {
-        return sink.error(new Error("A resumable subscription must select the id and the cursor of its items."));
-      }
-      if (seen.has(item.id)) return;
-      seen.add(item.id);
-      payload.variables.after = item.cursor;
-      options.onCursor?.(item.cursor);
-      sink.next(result);
-    },
-    error: (error) => sink.error(error),
-    complete: () => sink.complete(),
-  });
+  const remember = Number.isSafeInteger(options.remember) && (options.remember ?? 0) >= 0 ? (options.remember as number) : 10_000;
+  const seen = new RecentIds(remember);
+  let ended = false;
+  let unsubscribe: () => void = () => undefined;
+  let wait: ReturnType<typeof setTimeout> | undefined;
+  const end = () => {
+    ended = true;
+    clearTimeout(wait);
+    unsubscribe();
+  };
+  const subscribe = () => {
+    unsubscribe = client.subscribe<Data>(payload, {
+      next(result) {
+        if (ended) return;
+        const item = rootItem(result.data);
+        if (!item) return sink.next(result);
+        if (typeof item.cursor !== "string" || typeof item.id !== "string") {
+          end();
+          return sink.error(new Error("A resumable subscription must select the id and the cursor of its items."));
+        }
+        if (seen.has(item.id)) return;
+        seen.add(item.id);
+        payload.variables.after = item.cursor;
+        options.onCursor?.(item.cursor);
+        sink.next(result);
+      },
+      error(error) {
+        if (ended) return;
+        // graphql-ws gives up for good on 4429 ("too many requests"), which Handover sends when a
+        // connection goes over its rate limit: subscribe again once the wait it names is over.
+        const retryIn = rateLimitedFor(error);
+        if (retryIn !== undefined) {
+          wait = setTimeout(subscribe, retryIn);
+          return;
+        }
+        ended = true;
+        sink.error(error);
+      },
+      complete() {
+        if (ended) return;
+        ended = true;
+        sink.complete();
+      },
+    });
+  };
+  subscribe();
+  return end;
+}
+
+/** For a 4429 close, how long to wait (its reason says "retry in N s"), with some spread. */
+function rateLimitedFor(error: unknown): number | undefined {
+  const close = error as { code?: unknown; reason?: unknown } | null;
+  if (close?.code !== 4429) return undefined;
+  const seconds = Number(/retry in (\d+)/.exec(String(close.reason ?? ""))?.[1] ?? 1);
+  return seconds * 1000 * (1 + Math.random() / 2);
 }
 
 /** The item a subscription result carries: the value of its single root field. */
