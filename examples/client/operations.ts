@@ -68,6 +68,16 @@ export const ME = graphql(`
   }
 `);
 
+/** What a form needs of a user error: the field in both forms, the code to switch on, the message. */
+export const PROBLEM = graphql(`
+  fragment Problem on UserError {
+    field
+    fieldPath
+    code
+    message
+  }
+`);
+
 /** The counts every bulk change returns, written over the cached ones. */
 export const BULK_COUNTS = graphql(`
   fragment BulkCounts on TicketCounts {
@@ -114,10 +124,7 @@ export const ASSIGN_TICKETS = graphql(`
         }
       }
       userErrors {
-        field
-        fieldPath
-        code
-        message
+        ...Problem
       }
     }
   }
@@ -146,10 +153,7 @@ export const CLOSE_TICKETS = graphql(`
         }
       }
       userErrors {
-        field
-        fieldPath
-        code
-        message
+        ...Problem
       }
     }
   }
