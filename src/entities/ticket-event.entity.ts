@@ -19,7 +19,7 @@ export enum TicketEventType {
 
 /**
  * One change of one ticket: the thread, the audit trail and the source of subscriptions.
- * Its cursor is (txId, seq), see `event-cursor.ts`.
+ * Its cursor is (txId, seq), see `parseEventCursor` in `services/event-log.ts`.
  */
 @Entity({ name: "ticket_events" })
 @Check(
