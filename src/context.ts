@@ -62,6 +62,3 @@ export interface AuthedContext extends RequestContext {
   actor: Actor;
 }
 
-export function isAuthed(ctx: RequestContext): ctx is AuthedContext {
-  return ctx.actor !== undefined;
-}

@@ -1,6 +1,7 @@
 import { IsDefined, Matches, ValidateIf } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
 import { IsGlobalId } from "../global-id";
+import { SHORTCUT_NAME_MAX, SHORTCUT_TEXT_MAX } from "../../services/shortcut.service";
 import { TrimmedLength } from "../validators";
 
 /** A shortcut's name is one line: no control characters (newlines, tabs). */
@@ -10,12 +11,12 @@ const ONE_LINE_MESSAGE = "name must be one line without control characters";
 @InputType("CreateShortcutInput")
 export class CreateShortcutInput {
   @Field({ description: "1 to 64 characters once trimmed, one line, unique in the workspace ignoring case." })
-  @TrimmedLength(1, 64)
+  @TrimmedLength(1, SHORTCUT_NAME_MAX)
   @Matches(ONE_LINE, { message: ONE_LINE_MESSAGE })
   name: string;
 
   @Field({ description: "1 to 10,000 characters once trimmed." })
-  @TrimmedLength(1, 10_000)
+  @TrimmedLength(1, SHORTCUT_TEXT_MAX)
   text: string;
 }
 
@@ -28,14 +29,14 @@ export class UpdateShortcutInput {
   @Field(() => String, { nullable: true })
   @ValidateIf((_input: unknown, value: unknown) => value !== undefined)
   @IsDefined({ message: "name cannot be null: omit it to keep the name" })
-  @TrimmedLength(1, 64)
+  @TrimmedLength(1, SHORTCUT_NAME_MAX)
   @Matches(ONE_LINE, { message: ONE_LINE_MESSAGE })
   name?: string | null;
 
   @Field(() => String, { nullable: true })
   @ValidateIf((_input: unknown, value: unknown) => value !== undefined)
   @IsDefined({ message: "text cannot be null: omit it to keep the text" })
-  @TrimmedLength(1, 10_000)
+  @TrimmedLength(1, SHORTCUT_TEXT_MAX)
   text?: string | null;
 }
 
