@@ -7,15 +7,15 @@ import { MAX_API_TOKENS } from "../services/token.service";
 import { CreateApiTokenInput, RevokeApiTokenInput } from "../schema/inputs/identity.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { CreateApiTokenPayload } from "../schema/types/identity.payloads";
-import { ApiTokenType } from "../schema/types/identity.types";
+import { ApiTokenObject } from "../schema/types/identity.types";
 
-@Resolver(() => ApiTokenType)
+@Resolver(() => ApiTokenObject)
 export class ApiTokenResolver {
   @Requires()
   @MaxItems(MAX_API_TOKENS)
-  @Query(() => [ApiTokenType], { description: "Your own API tokens in this workspace that still work, newest first." })
-  async apiTokens(@Ctx() ctx: AuthedContext): Promise<ApiTokenType[]> {
-    return (await ctx.services.tokens.list(ctx)).map((t) => ApiTokenType.from(t.token, t.role));
+  @Query(() => [ApiTokenObject], { description: "Your own API tokens in this workspace that still work, newest first." })
+  async apiTokens(@Ctx() ctx: AuthedContext): Promise<ApiTokenObject[]> {
+    return (await ctx.services.tokens.list(ctx)).map((t) => ApiTokenObject.from(t.token, t.role));
   }
 
   @Requires()
@@ -29,7 +29,7 @@ export class ApiTokenResolver {
     const result = await ctx.services.tokens.create(ctx, input.name);
     if (!result.ok) return { token: null, apiToken: null, userErrors: result.errors };
     const { token, apiToken } = result.value;
-    return { token, apiToken: ApiTokenType.from(apiToken.token, apiToken.role), userErrors: [] };
+    return { token, apiToken: ApiTokenObject.from(apiToken.token, apiToken.role), userErrors: [] };
   }
 
   @Requires()

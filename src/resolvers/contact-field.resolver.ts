@@ -13,8 +13,8 @@ import {
 } from "../schema/inputs/contact-field.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { ContactFieldObject, ContactFieldPayload, ContactFieldValueObject, ContactNoteObject } from "../schema/types/contact-field.types";
-import { UserType } from "../schema/types/identity.types";
-import { ContactPayload, ContactType } from "../schema/types/ticket.types";
+import { UserObject } from "../schema/types/identity.types";
+import { ContactPayload, ContactObject } from "../schema/types/ticket.types";
 import type { VisibleField } from "../auth/visibility";
 import { MAX_FIELDS } from "../services/contact-field.service";
 import { NOTEPAD_HISTORY } from "../services/notepad.service";
@@ -33,7 +33,7 @@ function valueOf(visible: VisibleField, values: Map<string, string>): ContactFie
 async function contactPayload(ctx: AuthedContext, contactId: string, result: Result<unknown>): Promise<ContactPayload> {
   if (!result.ok) return { contact: null, userErrors: result.errors };
   const contact = await ctx.loaders.contact.load(contactId);
-  return { contact: contact && ContactType.from(contact), userErrors: [] };
+  return { contact: contact && ContactObject.from(contact), userErrors: [] };
 }
 
 @Resolver(() => ContactFieldObject)
@@ -104,7 +104,7 @@ export class ContactFieldResolver {
   }
 }
 
-@Resolver(() => ContactType)
+@Resolver(() => ContactObject)
 export class ContactFieldsOfContactResolver {
   @Directive("@contactFieldAccess")
   @MaxItems(MAX_FIELDS)
@@ -113,7 +113,7 @@ export class ContactFieldsOfContactResolver {
       "Values of the contact fields you may see, unset ones with a null value: featured first (higher priority first), then the rest by name.",
   })
   async fields(
-    @Root() contact: ContactType,
+    @Root() contact: ContactObject,
     @Ctx() ctx: AuthedContext,
     @Arg("featuredOnly", () => Boolean, { nullable: true, defaultValue: false }) featuredOnly: boolean | null,
   ): Promise<ContactFieldValueObject[]> {
@@ -127,7 +127,7 @@ export class ContactFieldsOfContactResolver {
     description: "One field's value by key; null when there is no such field for you.",
   })
   async field(
-    @Root() contact: ContactType,
+    @Root() contact: ContactObject,
     @Ctx() ctx: AuthedContext,
     @Arg("key", () => String) key: string,
   ): Promise<ContactFieldValueObject | null> {
@@ -136,24 +136,24 @@ export class ContactFieldsOfContactResolver {
   }
 
   @FieldResolver(() => ContactNoteObject, { nullable: true, description: "The notepad's latest version; null if never written." })
-  async notepad(@Root() contact: ContactType, @Ctx() ctx: AuthedContext): Promise<ContactNoteObject | null> {
+  async notepad(@Root() contact: ContactObject, @Ctx() ctx: AuthedContext): Promise<ContactNoteObject | null> {
     const [latest] = await ctx.loaders.notepad.load(contact.uuid);
     return latest ? ContactNoteObject.from(latest) : null;
   }
 
   @MaxItems(NOTEPAD_HISTORY)
   @FieldResolver(() => [ContactNoteObject], { description: "The notepad's versions, newest first." })
-  async notepadHistory(@Root() contact: ContactType, @Ctx() ctx: AuthedContext): Promise<ContactNoteObject[]> {
+  async notepadHistory(@Root() contact: ContactObject, @Ctx() ctx: AuthedContext): Promise<ContactNoteObject[]> {
     return (await ctx.loaders.notepad.load(contact.uuid)).map(ContactNoteObject.from);
   }
 }
 
 @Resolver(() => ContactNoteObject)
 export class ContactNoteResolver {
-  @FieldResolver(() => UserType)
-  async author(@Root() note: ContactNoteObject, @Ctx() ctx: AuthedContext): Promise<UserType> {
+  @FieldResolver(() => UserObject)
+  async author(@Root() note: ContactNoteObject, @Ctx() ctx: AuthedContext): Promise<UserObject> {
     const user = await ctx.loaders.user.load(note.row.authorId);
     if (!user) throw new Error("a notepad author is missing");
-    return UserType.from(user);
+    return UserObject.from(user);
   }
 }

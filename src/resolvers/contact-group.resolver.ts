@@ -4,7 +4,7 @@ import type { AuthedContext } from "../context";
 import { encodeCursor, keysetCursor, pageInfo, pageSize } from "../schema/connection";
 import { MaxItems } from "../schema/list-bounds";
 import { ContactGroupObject } from "../schema/types/contact-field.types";
-import { ContactConnection, ContactType } from "../schema/types/ticket.types";
+import { ContactConnection, ContactObject } from "../schema/types/ticket.types";
 
 @Resolver(() => ContactGroupObject)
 export class ContactGroupResolver {
@@ -35,7 +35,7 @@ export class ContactGroupResolver {
       limit: size + 1,
       after: cursor && { lastActivityUs: cursor.us, ticketId: cursor.id },
     });
-    const edges = rows.slice(0, size).map((c) => ({ node: ContactType.from(c), cursor: encodeCursor([c.sortKey, c.ticketId]) }));
+    const edges = rows.slice(0, size).map((c) => ({ node: ContactObject.from(c), cursor: encodeCursor([c.sortKey, c.ticketId]) }));
     return {
       edges,
       nodes: edges.map((e) => e.node),

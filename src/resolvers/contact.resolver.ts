@@ -9,21 +9,21 @@ import { CreateContactInput, UpdateContactInput } from "../schema/inputs/ticket.
 import {
   ContactConnection,
   ContactPayload,
-  ContactType,
+  ContactObject,
   MessageConnection,
-  MessageType,
+  MessageObject,
   TicketConnection,
-  TicketType,
+  TicketObject,
 } from "../schema/types/ticket.types";
 import { see } from "../auth/visibility";
 import type { Result } from "../services/user-error";
 import { type ContactWithUrns } from "../db/rows";
 
 function contactPayload(result: Result<ContactWithUrns>): ContactPayload {
-  return result.ok ? { contact: ContactType.from(result.value), userErrors: [] } : { contact: null, userErrors: result.errors };
+  return result.ok ? { contact: ContactObject.from(result.value), userErrors: [] } : { contact: null, userErrors: result.errors };
 }
 
-@Resolver(() => ContactType)
+@Resolver(() => ContactObject)
 export class ContactResolver {
   @Requires()
   @Query(() => ContactConnection, {
@@ -48,7 +48,7 @@ export class ContactResolver {
       after: cursor && { createdAt: cursor.us, id: cursor.id },
     });
     const page = contacts.slice(0, size);
-    const edges = page.map((c) => ({ node: ContactType.from(c), cursor: encodeCursor([c.sortKey, c.id]) }));
+    const edges = page.map((c) => ({ node: ContactObject.from(c), cursor: encodeCursor([c.sortKey, c.id]) }));
     return {
       edges,
       nodes: edges.map((e) => e.node),
@@ -79,15 +79,15 @@ export class ContactResolver {
     return contactPayload(await ctx.services.contacts.update(ctx, uuidOf(input.id, "Contact", "id"), input));
   }
 
-  @FieldResolver(() => TicketType, { nullable: true, description: "The contact's open ticket, if you may see its topic." })
-  async openTicket(@Root() contact: ContactType, @Ctx() ctx: AuthedContext): Promise<TicketType | null> {
+  @FieldResolver(() => TicketObject, { nullable: true, description: "The contact's open ticket, if you may see its topic." })
+  async openTicket(@Root() contact: ContactObject, @Ctx() ctx: AuthedContext): Promise<TicketObject | null> {
     const ticket = see.ticket(ctx.actor, await ctx.loaders.openTicketOfContact.load(contact.uuid));
-    return ticket && TicketType.from(ticket);
+    return ticket && TicketObject.from(ticket);
   }
 
   @FieldResolver(() => TicketConnection, { description: "The contact's tickets of the topics you may see, newest first." })
   async tickets(
-    @Root() contact: ContactType,
+    @Root() contact: ContactObject,
     @Ctx() ctx: AuthedContext,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
@@ -100,7 +100,7 @@ export class ContactResolver {
     });
     const edges = rows.slice(0, size).flatMap((t) => {
       const seen = see.ticket(ctx.actor, t);
-      return seen ? [{ node: TicketType.from(seen), cursor: encodeCursor([t.sortKey, t.id]) }] : [];
+      return seen ? [{ node: TicketObject.from(seen), cursor: encodeCursor([t.sortKey, t.id]) }] : [];
     });
     return {
       edges,
@@ -113,7 +113,7 @@ export class ContactResolver {
 
   @FieldResolver(() => MessageConnection, { description: "Messages with the contact, oldest first; last/before for the newest page." })
   async messages(
-    @Root() contact: ContactType,
+    @Root() contact: ContactObject,
     @Ctx() ctx: AuthedContext,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
@@ -135,7 +135,7 @@ export class ContactResolver {
     });
     const edges = page.flatMap((m) => {
       const seen = see.messageInHistory(ctx.actor, m, m);
-      return seen ? [{ node: MessageType.from(seen), cursor: encodeCursor([m.sortKey, m.id]) }] : [];
+      return seen ? [{ node: MessageObject.from(seen), cursor: encodeCursor([m.sortKey, m.id]) }] : [];
     });
     return {
       edges,

@@ -5,7 +5,7 @@ import type { AuthedContext } from "../context";
 import { Role } from "../entities";
 import { BadInputError } from "../errors";
 import { pageSize } from "../schema/connection";
-import { ContactType, FlowType, TicketType } from "../schema/types/ticket.types";
+import { ContactObject, FlowObject, TicketObject } from "../schema/types/ticket.types";
 import { FlowStartObject, TriggerObject } from "../schema/types/trigger.types";
 import { parseEventCursor } from "../services/event-log";
 import { loadFlow } from "./trigger.resolver";
@@ -29,22 +29,22 @@ export class FlowStartResolver {
     return (await ctx.services.flowStarts.after(ctx, cursor, size)).map(FlowStartObject.from);
   }
 
-  @FieldResolver(() => FlowType)
-  flow(@Root() start: FlowStartObject, @Ctx() ctx: AuthedContext): Promise<FlowType> {
+  @FieldResolver(() => FlowObject)
+  flow(@Root() start: FlowStartObject, @Ctx() ctx: AuthedContext): Promise<FlowObject> {
     return loadFlow(ctx, start.row.flowId);
   }
 
-  @FieldResolver(() => ContactType)
-  async contact(@Root() start: FlowStartObject, @Ctx() ctx: AuthedContext): Promise<ContactType> {
+  @FieldResolver(() => ContactObject)
+  async contact(@Root() start: FlowStartObject, @Ctx() ctx: AuthedContext): Promise<ContactObject> {
     const contact = await ctx.loaders.contact.load(start.row.contactId);
     if (!contact) throw new Error("a flow start's contact is missing");
-    return ContactType.from(contact);
+    return ContactObject.from(contact);
   }
 
-  @FieldResolver(() => TicketType, { nullable: true, description: "The ticket whose change fired the trigger; null once deleted." })
-  async ticket(@Root() start: FlowStartObject, @Ctx() ctx: AuthedContext): Promise<TicketType | null> {
+  @FieldResolver(() => TicketObject, { nullable: true, description: "The ticket whose change fired the trigger; null once deleted." })
+  async ticket(@Root() start: FlowStartObject, @Ctx() ctx: AuthedContext): Promise<TicketObject | null> {
     const ticket = see.ticket(ctx.actor, start.row.ticketId ? await ctx.loaders.ticket.load(start.row.ticketId) : null);
-    return ticket && TicketType.from(ticket);
+    return ticket && TicketObject.from(ticket);
   }
 
   @FieldResolver(() => TriggerObject, { nullable: true, description: "The trigger that asked for it; null once the trigger is deleted." })

@@ -5,15 +5,15 @@ import { Role } from "../entities";
 import { RegisterFlowInput } from "../schema/inputs/ticket.inputs";
 import { MaxItems } from "../schema/list-bounds";
 import { MAX_FLOWS } from "../services/flow.service";
-import { FlowPayload, FlowType } from "../schema/types/ticket.types";
+import { FlowPayload, FlowObject } from "../schema/types/ticket.types";
 
-@Resolver(() => FlowType)
+@Resolver(() => FlowObject)
 export class FlowResolver {
   @Requires(Role.ADMINISTRATOR, Role.EDITOR)
   @MaxItems(MAX_FLOWS)
-  @Query(() => [FlowType], { description: "The registered flows, by name." })
-  async flows(@Ctx() ctx: AuthedContext): Promise<FlowType[]> {
-    return (await ctx.services.flows.list(ctx)).map(FlowType.from);
+  @Query(() => [FlowObject], { description: "The registered flows, by name." })
+  async flows(@Ctx() ctx: AuthedContext): Promise<FlowObject[]> {
+    return (await ctx.services.flows.list(ctx)).map(FlowObject.from);
   }
 
   @Requires(Role.ADMINISTRATOR, Role.EDITOR)
@@ -22,6 +22,6 @@ export class FlowResolver {
   })
   async registerFlow(@Arg("input", () => RegisterFlowInput) input: RegisterFlowInput, @Ctx() ctx: AuthedContext): Promise<FlowPayload> {
     const result = await ctx.services.flows.register(ctx, input.name.trim(), input.externalId);
-    return result.ok ? { flow: FlowType.from(result.value), userErrors: [] } : { flow: null, userErrors: result.errors };
+    return result.ok ? { flow: FlowObject.from(result.value), userErrors: [] } : { flow: null, userErrors: result.errors };
   }
 }

@@ -4,7 +4,7 @@ import type { AuthedContext, RequestContext } from "../context";
 import { uuidOf } from "../schema/global-id";
 import { LogInInput, SignUpInput } from "../schema/inputs/identity.inputs";
 import { AuthPayload } from "../schema/types/identity.payloads";
-import { ViewerType } from "../schema/types/identity.types";
+import { ViewerObject } from "../schema/types/identity.types";
 import type { Result } from "../services/user-error";
 import type { Session } from "../services/identity.service";
 
@@ -12,7 +12,7 @@ import type { Session } from "../services/identity.service";
 export function authPayload(result: Result<Session>): AuthPayload {
   if (!result.ok) return { token: null, viewer: null, userErrors: result.errors };
   const { token, userId, workspaceId, role, teamId } = result.value;
-  return { token, viewer: Object.assign(new ViewerType(), { userId, workspaceId, role, teamId }), userErrors: [] };
+  return { token, viewer: Object.assign(new ViewerObject(), { userId, workspaceId, role, teamId }), userErrors: [] };
 }
 
 @Resolver()

@@ -13,8 +13,8 @@ import {
   TicketCounts,
   TicketEventConnection,
   TicketEventObject,
-  TicketType,
-  TopicType,
+  TicketObject,
+  TopicObject,
 } from "../schema/types/ticket.types";
 import { parseEventCursor } from "../services/event-log";
 import { selectedFields } from "../schema/selection";
@@ -79,7 +79,7 @@ export async function ticketCountsOf(ctx: AuthedContext): Promise<TicketCounts> 
   const topics = see.topics(ctx.actor, await ctx.services.topics.list(ctx));
   return {
     folders: folders.map((f) => ({ ...f, id: toGlobalId("FolderCount", f.folder), folder: f.folder as TicketFolder })),
-    topics: topics.map(TopicType.from),
+    topics: topics.map(TopicObject.from),
   };
 }
 
@@ -116,7 +116,7 @@ export class InboxResolver {
     const edges = page.tickets.flatMap((t) => {
       const seen = see.ticket(ctx.actor, t);
       return seen
-        ? [{ node: TicketType.withRelated(seen, t.related), cursor: encodeCursor([t.status, t.sortKey, t.id, page.snapshot]) }]
+        ? [{ node: TicketObject.withRelated(seen, t.related), cursor: encodeCursor([t.status, t.sortKey, t.id, page.snapshot]) }]
         : [];
     });
     return {

@@ -9,31 +9,31 @@ import { INVITATION_INVALID_MESSAGE, MAX_PENDING_INVITATIONS } from "../services
 import { AcceptInvitationInput, InviteMemberInput, RevokeInvitationInput } from "../schema/inputs/invitation.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { AuthPayload } from "../schema/types/identity.payloads";
-import { UserType } from "../schema/types/identity.types";
-import { InvitationPayload, InvitationPreviewType, InvitationType } from "../schema/types/invitation.types";
-import { TeamType } from "../schema/types/team.types";
+import { UserObject } from "../schema/types/identity.types";
+import { InvitationPayload, InvitationPreviewObject, InvitationObject } from "../schema/types/invitation.types";
+import { TeamObject } from "../schema/types/team.types";
 import { authPayload } from "./identity.resolver";
 
-@Resolver(() => InvitationType)
+@Resolver(() => InvitationObject)
 export class InvitationResolver {
   @Requires(Role.ADMINISTRATOR)
   @MaxItems(MAX_PENDING_INVITATIONS)
-  @Query(() => [InvitationType], { description: "Pending invitations (not accepted, revoked or expired), newest first." })
-  async invitations(@Ctx() ctx: AuthedContext): Promise<InvitationType[]> {
-    return (await ctx.services.invitations.list(ctx)).map(InvitationType.from);
+  @Query(() => [InvitationObject], { description: "Pending invitations (not accepted, revoked or expired), newest first." })
+  async invitations(@Ctx() ctx: AuthedContext): Promise<InvitationObject[]> {
+    return (await ctx.services.invitations.list(ctx)).map(InvitationObject.from);
   }
 
-  @FieldResolver(() => TeamType, { nullable: true, description: "Agents only: the team they join." })
-  async team(@Root() invitation: InvitationType, @Ctx() ctx: AuthedContext): Promise<TeamType | null> {
+  @FieldResolver(() => TeamObject, { nullable: true, description: "Agents only: the team they join." })
+  async team(@Root() invitation: InvitationObject, @Ctx() ctx: AuthedContext): Promise<TeamObject | null> {
     const team = invitation.teamId ? await ctx.loaders.team.load(invitation.teamId) : null;
-    return team && TeamType.from(team);
+    return team && TeamObject.from(team);
   }
 
-  @FieldResolver(() => UserType)
-  async invitedBy(@Root() invitation: InvitationType, @Ctx() ctx: AuthedContext): Promise<UserType> {
+  @FieldResolver(() => UserObject)
+  async invitedBy(@Root() invitation: InvitationObject, @Ctx() ctx: AuthedContext): Promise<UserObject> {
     const user = await ctx.loaders.user.load(invitation.invitedById);
     if (!user) throw new Error("an invitation's inviter no longer exists");
-    return UserType.from(user);
+    return UserObject.from(user);
   }
 
   @Requires(Role.ADMINISTRATOR)
@@ -52,7 +52,7 @@ export class InvitationResolver {
       role: input.role,
       teamId: input.teamId ? uuidOf(input.teamId, "Team", "teamId") : null,
     });
-    return result.ok ? { invitation: InvitationType.from(result.value), userErrors: [] } : { invitation: null, userErrors: result.errors };
+    return result.ok ? { invitation: InvitationObject.from(result.value), userErrors: [] } : { invitation: null, userErrors: result.errors };
   }
 
   @Requires(Role.ADMINISTRATOR)
@@ -68,16 +68,16 @@ export class InvitationResolver {
   }
 
   // No @Requires: invitees usually have no token yet, and the link's token is the credential.
-  @Query(() => InvitationPreviewType, {
+  @Query(() => InvitationPreviewObject, {
     nullable: true,
     description:
       "Reads an invitation by the token of its link, before accepting it; no login needed. " +
       "An unknown, used, revoked or expired token: null with a NOT_FOUND error, whichever it is.",
   })
-  async invitation(@Arg("token", () => String) token: string, @Ctx() ctx: RequestContext): Promise<InvitationPreviewType> {
+  async invitation(@Arg("token", () => String) token: string, @Ctx() ctx: RequestContext): Promise<InvitationPreviewObject> {
     const preview = await ctx.services.invitations.preview(ctx, token);
     if (!preview) throw new NotFoundError(INVITATION_INVALID_MESSAGE);
-    return InvitationPreviewType.from(preview);
+    return InvitationPreviewObject.from(preview);
   }
 
   // No @Requires: invitees usually have no token yet. When one is sent, it must be the invited email's.

@@ -7,14 +7,14 @@ import { MAX_PAGE, pageSize } from "../schema/connection";
 import { toGlobalId, uuidOf } from "../schema/global-id";
 import { RemoveMemberInput, UpdateMemberInput } from "../schema/inputs/team.inputs";
 import { DeletePayload } from "../schema/types/common.types";
-import { MemberType, UserType } from "../schema/types/identity.types";
-import { MemberPayload, TeamType } from "../schema/types/team.types";
+import { MemberObject, UserObject } from "../schema/types/identity.types";
+import { MemberPayload, TeamObject } from "../schema/types/team.types";
 
 /** Oldest first, ties by id: a stable order to page through. */
-@Resolver(() => MemberType)
+@Resolver(() => MemberObject)
 export class MemberResolver {
   @Requires()
-  @Query(() => [MemberType], {
+  @Query(() => [MemberObject], {
     description:
       "The members of the workspace, oldest first, first (1 to 100, default 100) at a time: " +
       "the next page is after the id of the last member of a page.",
@@ -23,12 +23,12 @@ export class MemberResolver {
     @Ctx() ctx: AuthedContext,
     @Arg("first", () => Int, { nullable: true, defaultValue: MAX_PAGE }) first?: number | null,
     @Arg("after", () => ID, { nullable: true }) after?: string | null,
-  ): Promise<MemberType[]> {
+  ): Promise<MemberObject[]> {
     const size = pageSize(first, "first", MAX_PAGE);
     const afterId = after ? uuidOf(after, "Member", "after") : undefined;
     const members = await ctx.services.workspaces.members(ctx, { first: size, afterId });
     if (!members) throw new BadInputError("after", "after is not a member of this workspace (any more): start again without it.");
-    return members.map(MemberType.from);
+    return members.map(MemberObject.from);
   }
 
   @Requires(Role.ADMINISTRATOR)
@@ -42,7 +42,7 @@ export class MemberResolver {
       role: input.role ?? undefined,
       teamId: input.teamId === undefined ? undefined : input.teamId === null ? null : uuidOf(input.teamId, "Team", "teamId"),
     });
-    return result.ok ? { member: MemberType.from(result.value), userErrors: [] } : { member: null, userErrors: result.errors };
+    return result.ok ? { member: MemberObject.from(result.value), userErrors: [] } : { member: null, userErrors: result.errors };
   }
 
   @Requires(Role.ADMINISTRATOR)
@@ -56,16 +56,16 @@ export class MemberResolver {
     return result.ok ? { deletedId: toGlobalId("Member", result.value), userErrors: [] } : { deletedId: null, userErrors: result.errors };
   }
 
-  @FieldResolver(() => UserType)
-  async user(@Root() member: MemberType, @Ctx() ctx: AuthedContext): Promise<UserType> {
+  @FieldResolver(() => UserObject)
+  async user(@Root() member: MemberObject, @Ctx() ctx: AuthedContext): Promise<UserObject> {
     const user = await ctx.loaders.user.load(member.userId);
     if (!user) throw new Error("a member's user no longer exists");
-    return UserType.from(user);
+    return UserObject.from(user);
   }
 
-  @FieldResolver(() => TeamType, { nullable: true, description: "Agents only; null = all topics." })
-  async team(@Root() member: MemberType, @Ctx() ctx: AuthedContext): Promise<TeamType | null> {
+  @FieldResolver(() => TeamObject, { nullable: true, description: "Agents only; null = all topics." })
+  async team(@Root() member: MemberObject, @Ctx() ctx: AuthedContext): Promise<TeamObject | null> {
     const team = member.teamId ? await ctx.loaders.team.load(member.teamId) : null;
-    return team && TeamType.from(team);
+    return team && TeamObject.from(team);
   }
 }

@@ -4,25 +4,25 @@ import type { AuthedContext } from "../context";
 import { type Message, Role } from "../entities";
 import { uuidOf } from "../schema/global-id";
 import { ReceiveMessageInput, SendMessageInput, UpdateMessageStatusInput } from "../schema/inputs/ticket.inputs";
-import { UserType } from "../schema/types/identity.types";
-import { ContactType, MessagePayload, MessageType, TicketType } from "../schema/types/ticket.types";
+import { UserObject } from "../schema/types/identity.types";
+import { ContactObject, MessagePayload, MessageObject, TicketObject } from "../schema/types/ticket.types";
 import type { Result } from "../services/user-error";
 import { see } from "../auth/visibility";
 import { loadUser, ticketAsSeen } from "./ticket.resolver";
 
 /** A message as the viewer may see it: with its ticket, which a team agent must see. */
-export async function seenMessage(ctx: AuthedContext, message: Message | null | undefined): Promise<MessageType | null> {
+export async function seenMessage(ctx: AuthedContext, message: Message | null | undefined): Promise<MessageObject | null> {
   const restricted = ctx.actor.topicIds !== null && message?.ticketId;
   const ticket = restricted && message.ticketId ? await ctx.loaders.ticket.load(message.ticketId) : null;
   const seen = see.message(ctx.actor, message, ticket);
-  return seen && MessageType.from(seen);
+  return seen && MessageObject.from(seen);
 }
 
 async function messagePayload(ctx: AuthedContext, result: Result<Message>): Promise<MessagePayload> {
   return result.ok ? { message: await seenMessage(ctx, result.value), userErrors: [] } : { message: null, userErrors: result.errors };
 }
 
-@Resolver(() => MessageType)
+@Resolver(() => MessageObject)
 export class MessageResolver {
   @Requires()
   @Mutation(() => MessagePayload, {
@@ -54,20 +54,20 @@ export class MessageResolver {
     return messagePayload(ctx, await ctx.services.messages.updateStatus(ctx, uuidOf(input.id, "Message", "id"), input.status));
   }
 
-  @FieldResolver(() => ContactType)
-  async contact(@Root() message: MessageType, @Ctx() ctx: AuthedContext): Promise<ContactType> {
+  @FieldResolver(() => ContactObject)
+  async contact(@Root() message: MessageObject, @Ctx() ctx: AuthedContext): Promise<ContactObject> {
     const contact = await ctx.loaders.contact.load(message.row.contactId);
     if (!contact) throw new Error("a message's contact is missing");
-    return ContactType.from(contact);
+    return ContactObject.from(contact);
   }
 
-  @FieldResolver(() => TicketType, { nullable: true })
-  async ticket(@Root() message: MessageType, @Ctx() ctx: AuthedContext): Promise<TicketType | null> {
+  @FieldResolver(() => TicketObject, { nullable: true })
+  async ticket(@Root() message: MessageObject, @Ctx() ctx: AuthedContext): Promise<TicketObject | null> {
     return message.row.ticketId ? ticketAsSeen(ctx, message.row.ticketId) : null;
   }
 
-  @FieldResolver(() => UserType, { nullable: true, description: "The member who sent an outgoing reply." })
-  async author(@Root() message: MessageType, @Ctx() ctx: AuthedContext): Promise<UserType | null> {
+  @FieldResolver(() => UserObject, { nullable: true, description: "The member who sent an outgoing reply." })
+  async author(@Root() message: MessageObject, @Ctx() ctx: AuthedContext): Promise<UserObject | null> {
     return loadUser(ctx, message.row.authorId);
   }
 }

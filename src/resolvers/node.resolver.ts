@@ -5,15 +5,15 @@ import { BadInputError, NotFoundError } from "../errors";
 import { parseGlobalId, uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
 import { Role } from "../entities";
-import { ApiTokenType, MemberType, UserType, WorkspaceType } from "../schema/types/identity.types";
-import { ContactType, FlowType, MessageType, TicketEventObject, TicketType, TopicType } from "../schema/types/ticket.types";
+import { ApiTokenObject, MemberObject, UserObject, WorkspaceObject } from "../schema/types/identity.types";
+import { ContactObject, FlowObject, MessageObject, TicketEventObject, TicketObject, TopicObject } from "../schema/types/ticket.types";
 import { see } from "../auth/visibility";
 import { seenTicket } from "./ticket.resolver";
 import { Node } from "../schema/types/node";
-import { ShortcutType } from "../schema/types/shortcut.types";
+import { ShortcutObject } from "../schema/types/shortcut.types";
 import { FlowStartObject, TriggerObject } from "../schema/types/trigger.types";
-import { TeamType } from "../schema/types/team.types";
-import { InvitationType } from "../schema/types/invitation.types";
+import { TeamObject } from "../schema/types/team.types";
+import { InvitationObject } from "../schema/types/invitation.types";
 import { ContactFieldObject, ContactGroupObject } from "../schema/types/contact-field.types";
 
 const MAX_NODES = 100;
@@ -21,42 +21,42 @@ const MAX_NODES = 100;
 type Fetcher = (ctx: AuthedContext, uuid: string) => Promise<Node | null>;
 
 /** A ticket as the viewer may see it now; the one rule for node(id:), nodes(ids:) and ticket(id:). */
-async function findTicket(ctx: AuthedContext, id: string): Promise<TicketType | null> {
+async function findTicket(ctx: AuthedContext, id: string): Promise<TicketObject | null> {
   const ticket = see.ticket(ctx.actor, await ctx.loaders.ticket.load(id));
-  return ticket && TicketType.from(ticket);
+  return ticket && TicketObject.from(ticket);
 }
 
 /** A contact of the viewer's workspace; its fields, tickets and messages answer by their own rules. */
-async function findContact(ctx: AuthedContext, id: string): Promise<ContactType | null> {
+async function findContact(ctx: AuthedContext, id: string): Promise<ContactObject | null> {
   const contact = await ctx.loaders.contact.load(id);
-  return contact ? ContactType.from(contact) : null;
+  return contact ? ContactObject.from(contact) : null;
 }
 
 /** How each type is found by id, within what the viewer may see. */
 const FETCHERS: Record<string, Fetcher> = {
   Workspace: async (ctx, id) =>
-    id === ctx.actor.workspaceId ? WorkspaceType.from(await ctx.services.workspaces.workspace(ctx, id)) : null,
+    id === ctx.actor.workspaceId ? WorkspaceObject.from(await ctx.services.workspaces.workspace(ctx, id)) : null,
   User: async (ctx, id) => {
     const [member, user] = await Promise.all([ctx.services.workspaces.memberByUser(ctx, id), ctx.loaders.user.load(id)]);
-    return member && user ? UserType.from(user) : null;
+    return member && user ? UserObject.from(user) : null;
   },
   Member: async (ctx, id) => {
     const member = await ctx.services.workspaces.member(ctx, id);
-    return member ? MemberType.from(member) : null;
+    return member ? MemberObject.from(member) : null;
   },
   ApiToken: async (ctx, id) => {
     const token = await ctx.services.tokens.findOwn(ctx, id);
-    return token ? ApiTokenType.from(token.token, token.role) : null;
+    return token ? ApiTokenObject.from(token.token, token.role) : null;
   },
   Topic: async (ctx, id) => {
     const topic = see.topic(ctx.actor, await ctx.services.topics.find(ctx, id));
-    return topic && TopicType.from(topic);
+    return topic && TopicObject.from(topic);
   },
   Contact: findContact,
   Flow: async (ctx, id) => {
     if (ctx.actor.role === Role.AGENT) return null;
     const flow = await ctx.loaders.flow.load(id);
-    return flow ? FlowType.from(flow) : null;
+    return flow ? FlowObject.from(flow) : null;
   },
   Ticket: findTicket,
   Message: async (ctx, id) => {
@@ -64,12 +64,12 @@ const FETCHERS: Record<string, Fetcher> = {
     // A ticket's message goes with its ticket: seen with it, up to the version it is seen at.
     const ticket = message?.ticketId ? await ctx.loaders.ticket.load(message.ticketId) : null;
     const now = see.message(ctx.actor, message, ticket);
-    if (now) return MessageType.from(now);
+    if (now) return MessageObject.from(now);
     if (!message?.ticketId) return null;
     const [past, event] = await Promise.all([seenTicket(ctx, message.ticketId), ctx.services.inbox.eventOfMessage(ctx, message)]);
     const [inThread] = past && event ? see.thread(past, [event]) : [];
     const seen = inThread ? see.messageOfEvent(inThread, message) : null;
-    return seen && MessageType.from(seen);
+    return seen && MessageObject.from(seen);
   },
   ContactField: async (ctx, id) => {
     const visible = (await ctx.services.fields.visible(ctx)).find((v) => v.field.id === id);
@@ -81,16 +81,16 @@ const FETCHERS: Record<string, Fetcher> = {
   },
   Team: async (ctx, id) => {
     const team = await ctx.loaders.team.load(id);
-    return team ? TeamType.from(team) : null;
+    return team ? TeamObject.from(team) : null;
   },
   Invitation: async (ctx, id) => {
     if (ctx.actor.role !== Role.ADMINISTRATOR) return null;
     const invitation = await ctx.services.invitations.find(ctx, id);
-    return invitation ? InvitationType.from(invitation) : null;
+    return invitation ? InvitationObject.from(invitation) : null;
   },
   Shortcut: async (ctx, id) => {
     const shortcut = await ctx.services.shortcuts.find(ctx, id);
-    return shortcut ? ShortcutType.from(shortcut) : null;
+    return shortcut ? ShortcutObject.from(shortcut) : null;
   },
   Trigger: async (ctx, id) => {
     if (ctx.actor.role === Role.AGENT) return null;
@@ -153,24 +153,24 @@ export class NodeResolver {
   }
 
   @Requires()
-  @Query(() => TicketType, {
+  @Query(() => TicketObject, {
     nullable: true,
     description:
       "A ticket by its ID, as node(id:) finds it, typed: NOT_FOUND when it is not visible to you; BAD_USER_INPUT when id is not a Ticket ID.",
   })
-  async ticket(@Arg("id", () => ID) id: string, @Ctx() ctx: AuthedContext): Promise<TicketType> {
+  async ticket(@Arg("id", () => ID) id: string, @Ctx() ctx: AuthedContext): Promise<TicketObject> {
     const ticket = await findTicket(ctx, uuidOf(id, "Ticket", "id"));
     if (!ticket) throw notVisible(id);
     return ticket;
   }
 
   @Requires()
-  @Query(() => ContactType, {
+  @Query(() => ContactObject, {
     nullable: true,
     description:
       "A contact by its ID, as node(id:) finds it, typed: NOT_FOUND when it is not in your workspace; BAD_USER_INPUT when id is not a Contact ID.",
   })
-  async contact(@Arg("id", () => ID) id: string, @Ctx() ctx: AuthedContext): Promise<ContactType> {
+  async contact(@Arg("id", () => ID) id: string, @Ctx() ctx: AuthedContext): Promise<ContactObject> {
     const contact = await findContact(ctx, uuidOf(id, "Contact", "id"));
     if (!contact) throw notVisible(id);
     return contact;

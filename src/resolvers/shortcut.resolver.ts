@@ -7,30 +7,30 @@ import { toGlobalId, uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
 import { CreateShortcutInput, DeleteShortcutInput, UpdateShortcutInput } from "../schema/inputs/shortcut.inputs";
 import { DeletePayload } from "../schema/types/common.types";
-import { ShortcutPayload, ShortcutType } from "../schema/types/shortcut.types";
+import { ShortcutPayload, ShortcutObject } from "../schema/types/shortcut.types";
 import { MAX_SHORTCUTS, SHORTCUT_SEARCH_MAX, SHORTCUT_SEARCH_MIN } from "../services/shortcut.service";
 import type { Result } from "../services/user-error";
 
 function shortcutPayload(result: Result<Shortcut>): ShortcutPayload {
-  return result.ok ? { shortcut: ShortcutType.from(result.value), userErrors: [] } : { shortcut: null, userErrors: result.errors };
+  return result.ok ? { shortcut: ShortcutObject.from(result.value), userErrors: [] } : { shortcut: null, userErrors: result.errors };
 }
 
-@Resolver(() => ShortcutType)
+@Resolver(() => ShortcutObject)
 export class ShortcutResolver {
   @Requires()
   @MaxItems(MAX_SHORTCUTS)
-  @Query(() => [ShortcutType], {
+  @Query(() => [ShortcutObject], {
     description: `Pre-defined responses, by name. search (${SHORTCUT_SEARCH_MIN} to ${SHORTCUT_SEARCH_MAX} characters) keeps those whose name or text holds it, ignoring case.`,
   })
   async shortcuts(
     @Ctx() ctx: AuthedContext,
     @Arg("search", () => String, { nullable: true }) search?: string | null,
-  ): Promise<ShortcutType[]> {
+  ): Promise<ShortcutObject[]> {
     const term = search?.trim();
     if (term !== undefined && (term.length < SHORTCUT_SEARCH_MIN || term.length > SHORTCUT_SEARCH_MAX)) {
       throw new BadInputError("search", `search must be ${SHORTCUT_SEARCH_MIN} to ${SHORTCUT_SEARCH_MAX} characters.`);
     }
-    return (await ctx.services.shortcuts.list(ctx, term)).map(ShortcutType.from);
+    return (await ctx.services.shortcuts.list(ctx, term)).map(ShortcutObject.from);
   }
 
   @Requires(Role.ADMINISTRATOR, Role.EDITOR)

@@ -9,29 +9,29 @@ import { CreateTeamInput, DeleteTeamInput, MAX_TEAM_TOPICS, UpdateTeamInput } fr
 import { MaxItems } from "../schema/list-bounds";
 import { MAX_TEAMS } from "../services/team.service";
 import { DeletePayload } from "../schema/types/common.types";
-import { TeamPayload, TeamType } from "../schema/types/team.types";
-import { TopicType } from "../schema/types/ticket.types";
+import { TeamPayload, TeamObject } from "../schema/types/team.types";
+import { TopicObject } from "../schema/types/ticket.types";
 import type { Result } from "../services/user-error";
 
 function teamPayload(result: Result<Team>): TeamPayload {
-  return result.ok ? { team: TeamType.from(result.value), userErrors: [] } : { team: null, userErrors: result.errors };
+  return result.ok ? { team: TeamObject.from(result.value), userErrors: [] } : { team: null, userErrors: result.errors };
 }
 
 const topicIds = (ids: string[]) => ids.map((id, i) => uuidOf(id, "Topic", `topicIds.${i}`));
 
-@Resolver(() => TeamType)
+@Resolver(() => TeamObject)
 export class TeamResolver {
   @Requires()
   @MaxItems(MAX_TEAMS)
-  @Query(() => [TeamType], { description: "The teams of the workspace, by name." })
-  async teams(@Ctx() ctx: AuthedContext): Promise<TeamType[]> {
-    return (await ctx.services.teams.list(ctx)).map(TeamType.from);
+  @Query(() => [TeamObject], { description: "The teams of the workspace, by name." })
+  async teams(@Ctx() ctx: AuthedContext): Promise<TeamObject[]> {
+    return (await ctx.services.teams.list(ctx)).map(TeamObject.from);
   }
 
   @MaxItems(MAX_TEAM_TOPICS)
-  @FieldResolver(() => [TopicType], { description: "The team's topics; empty when allTopics." })
-  async topics(@Root() team: TeamType, @Ctx() ctx: AuthedContext): Promise<TopicType[]> {
-    return see.topics(ctx.actor, await ctx.loaders.topicsOfTeam.load(team.uuid)).map(TopicType.from);
+  @FieldResolver(() => [TopicObject], { description: "The team's topics; empty when allTopics." })
+  async topics(@Root() team: TeamObject, @Ctx() ctx: AuthedContext): Promise<TopicObject[]> {
+    return see.topics(ctx.actor, await ctx.loaders.topicsOfTeam.load(team.uuid)).map(TopicObject.from);
   }
 
   @Requires(Role.ADMINISTRATOR)

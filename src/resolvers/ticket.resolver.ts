@@ -14,19 +14,19 @@ import {
   OpenTicketInput,
   ReopenTicketsInput,
 } from "../schema/inputs/ticket.inputs";
-import { UserType } from "../schema/types/identity.types";
+import { UserObject } from "../schema/types/identity.types";
 import {
   BulkTicketPayload,
-  ContactType,
-  FlowType,
-  MessageType,
+  ContactObject,
+  FlowObject,
+  MessageObject,
   OpenTicketPayload,
   TicketEventConnection,
   TicketEventObject,
   TicketCounts,
-  TicketFailureType,
-  TicketType,
-  TopicType,
+  TicketFailureObject,
+  TicketObject,
+  TopicObject,
 } from "../schema/types/ticket.types";
 import type { BulkOutcome } from "../services/ticket.service";
 import { see, type SeenTicket } from "../auth/visibility";
@@ -37,9 +37,9 @@ const ids = (list: string[], field: string) => list.map((id, i) => uuidOf(id, "T
 function bulkPayload(ctx: AuthedContext, outcome: BulkOutcome): BulkTicketPayload {
   return {
     // Changed by the viewer, so seen by them: a team agent cannot move a ticket out of their topics.
-    tickets: see.tickets(ctx.actor, outcome.tickets).map(TicketType.from),
+    tickets: see.tickets(ctx.actor, outcome.tickets).map(TicketObject.from),
     failures: outcome.failures.map((f) =>
-      Object.assign(new TicketFailureType(), {
+      Object.assign(new TicketFailureObject(), {
         ticketId: toGlobalId("Ticket", f.ticketId),
         ticketUuid: f.ticketId,
         code: f.code,
@@ -52,7 +52,7 @@ function bulkPayload(ctx: AuthedContext, outcome: BulkOutcome): BulkTicketPayloa
   };
 }
 
-@Resolver(() => TicketType)
+@Resolver(() => TicketObject)
 export class TicketResolver {
   @Requires(Role.ADMINISTRATOR, Role.EDITOR)
   @Mutation(() => OpenTicketPayload, {
@@ -83,8 +83,8 @@ export class TicketResolver {
     const ticket = see.ticket(ctx.actor, outcome.ticket);
     const existingTicket = see.ticket(ctx.actor, outcome.existingTicket);
     return {
-      ticket: ticket && TicketType.from(ticket),
-      existingTicket: existingTicket && TicketType.from(existingTicket),
+      ticket: ticket && TicketObject.from(ticket),
+      existingTicket: existingTicket && TicketObject.from(existingTicket),
       warnings: outcome.warnings,
       userErrors: outcome.userErrors,
     };
@@ -142,53 +142,53 @@ export class TicketResolver {
   }
 
   // Related rows read with the ticket (an inbox page) are used as they are: no loader, no promise.
-  @FieldResolver(() => ContactType)
-  contact(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): ContactType | Promise<ContactType> {
+  @FieldResolver(() => ContactObject)
+  contact(@Root() ticket: TicketObject, @Ctx() ctx: AuthedContext): ContactObject | Promise<ContactObject> {
     const read = ticket.related.contact;
-    if (read) return ContactType.from(read);
+    if (read) return ContactObject.from(read);
     return ctx.loaders.contact.load(ticket.row.contactId).then((contact) => {
       if (!contact) throw new Error("a ticket's contact is missing");
-      return ContactType.from(contact);
+      return ContactObject.from(contact);
     });
   }
 
-  @FieldResolver(() => TopicType)
-  topic(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): TopicType | Promise<TopicType> {
+  @FieldResolver(() => TopicObject)
+  topic(@Root() ticket: TicketObject, @Ctx() ctx: AuthedContext): TopicObject | Promise<TopicObject> {
     // A ticket is seen only in one of the viewer's topics (as it is, or as it last was there).
     const read = see.topic(ctx.actor, ticket.related.topic);
-    if (read) return TopicType.from(read);
+    if (read) return TopicObject.from(read);
     return ctx.loaders.topic.load(ticket.row.topicId).then((loaded) => {
       const topic = see.topic(ctx.actor, loaded);
       if (!topic) throw new Error("a seen ticket's topic is missing or unseen");
-      return TopicType.from(topic);
+      return TopicObject.from(topic);
     });
   }
 
-  @FieldResolver(() => UserType, { nullable: true })
-  assignee(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): UserType | null | Promise<UserType | null> {
+  @FieldResolver(() => UserObject, { nullable: true })
+  assignee(@Root() ticket: TicketObject, @Ctx() ctx: AuthedContext): UserObject | null | Promise<UserObject | null> {
     const read = ticket.related.assignee;
-    if (read !== undefined) return read && UserType.from(read);
+    if (read !== undefined) return read && UserObject.from(read);
     return loadUser(ctx, ticket.row.assigneeId);
   }
 
-  @FieldResolver(() => UserType, { nullable: true, description: "Null when opened by a flow." })
-  async openedBy(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<UserType | null> {
+  @FieldResolver(() => UserObject, { nullable: true, description: "Null when opened by a flow." })
+  async openedBy(@Root() ticket: TicketObject, @Ctx() ctx: AuthedContext): Promise<UserObject | null> {
     return loadUser(ctx, ticket.row.openedById);
   }
 
-  @FieldResolver(() => FlowType, { nullable: true })
-  async openedIn(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<FlowType | null> {
+  @FieldResolver(() => FlowObject, { nullable: true })
+  async openedIn(@Root() ticket: TicketObject, @Ctx() ctx: AuthedContext): Promise<FlowObject | null> {
     const flow = ticket.row.openedInId ? await ctx.loaders.flow.load(ticket.row.openedInId) : null;
-    return flow && FlowType.from(flow);
+    return flow && FlowObject.from(flow);
   }
 
-  @FieldResolver(() => MessageType, { nullable: true, description: "For inbox previews." })
-  async lastMessage(@Root() ticket: TicketType, @Ctx() ctx: AuthedContext): Promise<MessageType | null> {
+  @FieldResolver(() => MessageObject, { nullable: true, description: "For inbox previews." })
+  async lastMessage(@Root() ticket: TicketObject, @Ctx() ctx: AuthedContext): Promise<MessageObject | null> {
     const message = see.messageOfTicket(
       ticket.row,
       ticket.row.lastMessageId ? await ctx.loaders.message.load(ticket.row.lastMessageId) : null,
     );
-    return message && MessageType.from(message);
+    return message && MessageObject.from(message);
   }
 
   @MaxItems(MAX_PAGE)
@@ -198,7 +198,7 @@ export class TicketResolver {
       "first (default 100) reads the oldest, last the newest, 1 to 100 either way; events pages through the whole thread.",
   })
   async notes(
-    @Root() ticket: TicketType,
+    @Root() ticket: TicketObject,
     @Ctx() ctx: AuthedContext,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("last", () => Int, { nullable: true }) last?: number | null,
@@ -211,7 +211,7 @@ export class TicketResolver {
 
   @FieldResolver(() => TicketEventConnection, { description: "The thread, oldest first; last/before for the newest page." })
   async events(
-    @Root() ticket: TicketType,
+    @Root() ticket: TicketObject,
     @Ctx() ctx: AuthedContext,
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
@@ -261,22 +261,22 @@ export class BulkTicketPayloadResolver {
   }
 }
 
-@Resolver(() => TicketFailureType)
+@Resolver(() => TicketFailureObject)
 export class TicketFailureResolver {
-  @FieldResolver(() => TicketType, {
+  @FieldResolver(() => TicketObject, {
     nullable: true,
     description: "The ticket as you may see it now, to correct a client's cache; null when it is not visible to you (NOT_FOUND).",
   })
-  async ticket(@Root() failure: TicketFailureType, @Ctx() ctx: AuthedContext): Promise<TicketType | null> {
+  async ticket(@Root() failure: TicketFailureObject, @Ctx() ctx: AuthedContext): Promise<TicketObject | null> {
     const ticket = see.ticket(ctx.actor, await ctx.loaders.ticket.load(failure.ticketUuid));
-    return ticket && TicketType.from(ticket);
+    return ticket && TicketObject.from(ticket);
   }
 
-  @FieldResolver(() => TicketType, { nullable: true, description: "With ALREADY_OPEN on reopen: the contact's ticket that stays open." })
-  async conflictingTicket(@Root() failure: TicketFailureType, @Ctx() ctx: AuthedContext): Promise<TicketType | null> {
+  @FieldResolver(() => TicketObject, { nullable: true, description: "With ALREADY_OPEN on reopen: the contact's ticket that stays open." })
+  async conflictingTicket(@Root() failure: TicketFailureObject, @Ctx() ctx: AuthedContext): Promise<TicketObject | null> {
     if (!failure.conflictingTicketUuid) return null;
     const ticket = see.ticket(ctx.actor, await ctx.loaders.ticket.load(failure.conflictingTicketUuid));
-    return ticket && TicketType.from(ticket);
+    return ticket && TicketObject.from(ticket);
   }
 }
 
@@ -291,9 +291,9 @@ function versionOf(cursor: string, name: string): number {
  * A ticket as the viewer may see it: as it is while it is in their topics; once it has left them,
  * as it was when it last was in them; null when it never was.
  */
-export async function ticketAsSeen(ctx: AuthedContext, id: string): Promise<TicketType | null> {
+export async function ticketAsSeen(ctx: AuthedContext, id: string): Promise<TicketObject | null> {
   const seen = await seenTicket(ctx, id);
-  return seen && TicketType.from(seen);
+  return seen && TicketObject.from(seen);
 }
 
 /** The ticket row as the viewer may see it (see ticketAsSeen). */
@@ -304,7 +304,7 @@ export async function seenTicket(ctx: AuthedContext, id: string): Promise<SeenTi
   return past && see.asLastSeen(ctx.actor, past);
 }
 
-export async function loadUser(ctx: AuthedContext, id: string | null): Promise<UserType | null> {
+export async function loadUser(ctx: AuthedContext, id: string | null): Promise<UserObject | null> {
   const user = id ? await ctx.loaders.user.load(id) : null;
-  return user && UserType.from(user);
+  return user && UserObject.from(user);
 }

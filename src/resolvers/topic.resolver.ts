@@ -6,7 +6,7 @@ import { toGlobalId, uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
 import { CreateTopicInput, DeleteTopicInput, UpdateTopicInput } from "../schema/inputs/ticket.inputs";
 import { DeletePayload } from "../schema/types/common.types";
-import { TopicPayload, TopicType } from "../schema/types/ticket.types";
+import { TopicPayload, TopicObject } from "../schema/types/ticket.types";
 import { TicketStatus } from "../entities";
 import type { Result } from "../services/user-error";
 import { MAX_TOPICS } from "../services/topic.service";
@@ -16,20 +16,20 @@ import type { Topic } from "../entities";
 /** Topics are written by administrators and editors, who see every topic. */
 function topicPayload(ctx: AuthedContext, result: Result<Topic>): TopicPayload {
   const topic = result.ok ? see.topic(ctx.actor, result.value) : null;
-  return { topic: topic && TopicType.from(topic), userErrors: result.ok ? [] : result.errors };
+  return { topic: topic && TopicObject.from(topic), userErrors: result.ok ? [] : result.errors };
 }
 
-@Resolver(() => TopicType)
+@Resolver(() => TopicObject)
 export class TopicResolver {
   @Requires()
   @MaxItems(MAX_TOPICS + 1)
-  @Query(() => [TopicType], { description: "The topics you may see, General first." })
-  async topics(@Ctx() ctx: AuthedContext): Promise<TopicType[]> {
-    return see.topics(ctx.actor, await ctx.services.topics.list(ctx)).map(TopicType.from);
+  @Query(() => [TopicObject], { description: "The topics you may see, General first." })
+  async topics(@Ctx() ctx: AuthedContext): Promise<TopicObject[]> {
+    return see.topics(ctx.actor, await ctx.services.topics.list(ctx)).map(TopicObject.from);
   }
 
   @FieldResolver(() => Int, { description: "Open tickets you can see in this topic." })
-  async openCount(@Root() topic: TopicType, @Ctx() ctx: AuthedContext): Promise<number> {
+  async openCount(@Root() topic: TopicObject, @Ctx() ctx: AuthedContext): Promise<number> {
     // Topics are made only from topics the viewer sees; checked again, as it costs nothing.
     if (!canSeeTopic(ctx.actor, topic.uuid)) return 0;
     const groups = await ctx.loaders.counts();

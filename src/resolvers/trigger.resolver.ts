@@ -7,7 +7,7 @@ import { toGlobalId, uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
 import { CreateTriggerInput, DeleteTriggerInput } from "../schema/inputs/trigger.inputs";
 import { DeletePayload } from "../schema/types/common.types";
-import { FlowType } from "../schema/types/ticket.types";
+import { FlowObject } from "../schema/types/ticket.types";
 import { TriggerObject, TriggerPayload } from "../schema/types/trigger.types";
 import type { Result } from "../services/user-error";
 
@@ -16,10 +16,10 @@ function triggerPayload(result: Result<Trigger>): TriggerPayload {
 }
 
 /** A trigger's or flow start's flow: flows are registered records, never deleted. */
-export async function loadFlow(ctx: AuthedContext, id: string): Promise<FlowType> {
+export async function loadFlow(ctx: AuthedContext, id: string): Promise<FlowObject> {
   const flow = await ctx.loaders.flow.load(id);
   if (!flow) throw new Error("a registered flow is missing");
-  return FlowType.from(flow);
+  return FlowObject.from(flow);
 }
 
 @Resolver(() => TriggerObject)
@@ -59,8 +59,8 @@ export class TriggerResolver {
     return result.ok ? { deletedId: toGlobalId("Trigger", result.value), userErrors: [] } : { deletedId: null, userErrors: result.errors };
   }
 
-  @FieldResolver(() => FlowType)
-  flow(@Root() trigger: TriggerObject, @Ctx() ctx: AuthedContext): Promise<FlowType> {
+  @FieldResolver(() => FlowObject)
+  flow(@Root() trigger: TriggerObject, @Ctx() ctx: AuthedContext): Promise<FlowObject> {
     return loadFlow(ctx, trigger.row.flowId);
   }
 }

@@ -10,7 +10,7 @@ import type { UserError as DomainUserError } from "../../services/user-error";
 export const MAX_USER_ERRORS = 1;
 
 @ObjectType("UserError", { description: "An expected failure, with a stable code." })
-export class UserErrorType implements DomainUserError {
+export class UserErrorObject implements DomainUserError {
   @Field(() => [String], { nullable: true, description: 'Path into the input, e.g. ["name"].' })
   field?: string[];
 
@@ -42,6 +42,6 @@ export class DeletePayload {
   deletedId: string | null;
 
   @MaxItems(MAX_USER_ERRORS)
-  @Field(() => [UserErrorType])
-  userErrors: UserErrorType[];
+  @Field(() => [UserErrorObject])
+  userErrors: UserErrorObject[];
 }

@@ -2,10 +2,10 @@ import { Field, Int, ObjectType } from "type-graphql";
 import type { ContactField, ContactGroup, ContactNote } from "../../entities";
 import { ContactFieldType, FieldAccess } from "../enums";
 import { toGlobalId } from "../global-id";
-import { MAX_USER_ERRORS, UserErrorType } from "./common.types";
+import { MAX_USER_ERRORS, UserErrorObject } from "./common.types";
 import { MaxItems } from "../list-bounds";
 import { Node } from "./node";
-import { UserType } from "./identity.types";
+import { UserObject } from "./identity.types";
 
 @ObjectType("ContactField", { implements: Node })
 export class ContactFieldObject extends Node {
@@ -93,8 +93,8 @@ export class ContactFieldPayload {
   contactField: ContactFieldObject | null;
 
   @MaxItems(MAX_USER_ERRORS)
-  @Field(() => [UserErrorType])
-  userErrors: UserErrorType[];
+  @Field(() => [UserErrorObject])
+  userErrors: UserErrorObject[];
 }
 
-export { UserType };
+export { UserObject };

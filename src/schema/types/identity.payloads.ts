@@ -1,19 +1,19 @@
 import { Field, ObjectType } from "type-graphql";
-import { MAX_USER_ERRORS, UserErrorType } from "./common.types";
+import { MAX_USER_ERRORS, UserErrorObject } from "./common.types";
 import { MaxItems } from "../list-bounds";
-import { ApiTokenType, ViewerType } from "./identity.types";
+import { ApiTokenObject, ViewerObject } from "./identity.types";
 
 @ObjectType("AuthPayload")
 export class AuthPayload {
   @Field(() => String, { nullable: true, description: "Send as Authorization: Bearer <token>." })
   token: string | null;
 
-  @Field(() => ViewerType, { nullable: true })
-  viewer: ViewerType | null;
+  @Field(() => ViewerObject, { nullable: true })
+  viewer: ViewerObject | null;
 
   @MaxItems(MAX_USER_ERRORS)
-  @Field(() => [UserErrorType])
-  userErrors: UserErrorType[];
+  @Field(() => [UserErrorObject])
+  userErrors: UserErrorObject[];
 }
 
 @ObjectType("CreateApiTokenPayload")
@@ -21,10 +21,10 @@ export class CreateApiTokenPayload {
   @Field(() => String, { nullable: true, description: "Shown once: only its hash is stored." })
   token: string | null;
 
-  @Field(() => ApiTokenType, { nullable: true })
-  apiToken: ApiTokenType | null;
+  @Field(() => ApiTokenObject, { nullable: true })
+  apiToken: ApiTokenObject | null;
 
   @MaxItems(MAX_USER_ERRORS)
-  @Field(() => [UserErrorType])
-  userErrors: UserErrorType[];
+  @Field(() => [UserErrorObject])
+  userErrors: UserErrorObject[];
 }

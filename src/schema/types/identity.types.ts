@@ -5,33 +5,33 @@ import { toGlobalId } from "../global-id";
 import { Node } from "./node";
 
 @ObjectType("Workspace", { implements: Node })
-export class WorkspaceType extends Node {
+export class WorkspaceObject extends Node {
   @Field()
   name: string;
 
   @Field()
   createdAt: Date;
 
-  static from(w: Workspace): WorkspaceType {
-    return Object.assign(new WorkspaceType(), { id: toGlobalId("Workspace", w.id), name: w.name, createdAt: w.createdAt });
+  static from(w: Workspace): WorkspaceObject {
+    return Object.assign(new WorkspaceObject(), { id: toGlobalId("Workspace", w.id), name: w.name, createdAt: w.createdAt });
   }
 }
 
 @ObjectType("User", { implements: Node })
-export class UserType extends Node {
+export class UserObject extends Node {
   @Field()
   email: string;
 
   @Field()
   name: string;
 
-  static from(u: User): UserType {
-    return Object.assign(new UserType(), { id: toGlobalId("User", u.id), email: u.email, name: u.name });
+  static from(u: User): UserObject {
+    return Object.assign(new UserObject(), { id: toGlobalId("User", u.id), email: u.email, name: u.name });
   }
 }
 
 @ObjectType("Member", { implements: Node, description: "A user's membership of the current workspace." })
-export class MemberType extends Node {
+export class MemberObject extends Node {
   /** The user's uuid, for the user field. */
   userId: string;
   teamId: string | null;
@@ -42,8 +42,8 @@ export class MemberType extends Node {
   @Field()
   createdAt: Date;
 
-  static from(m: Membership): MemberType {
-    return Object.assign(new MemberType(), {
+  static from(m: Membership): MemberObject {
+    return Object.assign(new MemberObject(), {
       id: toGlobalId("Member", m.id),
       userId: m.userId,
       teamId: m.teamId ?? null,
@@ -54,7 +54,7 @@ export class MemberType extends Node {
 }
 
 @ObjectType("Viewer", { description: "Who is asking: the user, in the workspace their token is bound to." })
-export class ViewerType {
+export class ViewerObject {
   userId: string;
   workspaceId: string;
   teamId: string | null;
@@ -64,7 +64,7 @@ export class ViewerType {
 }
 
 @ObjectType("ApiToken", { implements: Node })
-export class ApiTokenType extends Node {
+export class ApiTokenObject extends Node {
   @Field()
   name: string;
 
@@ -77,8 +77,8 @@ export class ApiTokenType extends Node {
   @Field(() => Date, { nullable: true })
   lastUsedAt: Date | null;
 
-  static from(t: ApiToken, role: Role): ApiTokenType {
-    return Object.assign(new ApiTokenType(), {
+  static from(t: ApiToken, role: Role): ApiTokenObject {
+    return Object.assign(new ApiTokenObject(), {
       id: toGlobalId("ApiToken", t.id),
       name: t.name ?? "",
       role,

@@ -2,7 +2,7 @@ import { Field, ObjectType } from "type-graphql";
 import type { InvitationPreview, InvitationRow } from "../../services/invitation.service";
 import { Role } from "../enums";
 import { toGlobalId } from "../global-id";
-import { MAX_USER_ERRORS, UserErrorType } from "./common.types";
+import { MAX_USER_ERRORS, UserErrorObject } from "./common.types";
 import { MaxItems } from "../list-bounds";
 import { Node } from "./node";
 
@@ -10,7 +10,7 @@ import { Node } from "./node";
   implements: Node,
   description: "A pending invitation to join the workspace: not yet accepted, revoked or expired.",
 })
-export class InvitationType extends Node {
+export class InvitationObject extends Node {
   /** For the team and invitedBy fields. */
   teamId: string | null;
   invitedById: string;
@@ -27,8 +27,8 @@ export class InvitationType extends Node {
   @Field()
   createdAt: Date;
 
-  static from(i: InvitationRow): InvitationType {
-    return Object.assign(new InvitationType(), {
+  static from(i: InvitationRow): InvitationObject {
+    return Object.assign(new InvitationObject(), {
       id: toGlobalId("Invitation", i.id),
       teamId: i.teamId,
       invitedById: i.invitedById,
@@ -42,12 +42,12 @@ export class InvitationType extends Node {
 
 @ObjectType("InvitationPayload")
 export class InvitationPayload {
-  @Field(() => InvitationType, { nullable: true })
-  invitation: InvitationType | null;
+  @Field(() => InvitationObject, { nullable: true })
+  invitation: InvitationObject | null;
 
   @MaxItems(MAX_USER_ERRORS)
-  @Field(() => [UserErrorType])
-  userErrors: UserErrorType[];
+  @Field(() => [UserErrorObject])
+  userErrors: UserErrorObject[];
 }
 
 @ObjectType("InvitationPreview", {
@@ -55,7 +55,7 @@ export class InvitationPayload {
     "What an invitation link shows before it is accepted, to whoever holds the link: the same facts as the email that carried it, " +
     "and whether the invited email has an account.",
 })
-export class InvitationPreviewType {
+export class InvitationPreviewObject {
   @Field({ description: "The workspace the invitation joins." })
   workspaceName: string;
 
@@ -81,7 +81,7 @@ export class InvitationPreviewType {
   @Field({ description: "The link stops working then." })
   expiresAt: Date;
 
-  static from(p: InvitationPreview): InvitationPreviewType {
-    return Object.assign(new InvitationPreviewType(), p);
+  static from(p: InvitationPreview): InvitationPreviewObject {
+    return Object.assign(new InvitationPreviewObject(), p);
   }
 }

@@ -1,13 +1,13 @@
 import { Field, ObjectType } from "type-graphql";
 import type { Team } from "../../entities";
 import { toGlobalId } from "../global-id";
-import { MAX_USER_ERRORS, UserErrorType } from "./common.types";
+import { MAX_USER_ERRORS, UserErrorObject } from "./common.types";
 import { MaxItems } from "../list-bounds";
-import { MemberType } from "./identity.types";
+import { MemberObject } from "./identity.types";
 import { Node } from "./node";
 
 @ObjectType("Team", { implements: Node, description: "A team of agents, limited to its topics unless allTopics." })
-export class TeamType extends Node {
+export class TeamObject extends Node {
   uuid: string;
 
   @Field()
@@ -16,27 +16,27 @@ export class TeamType extends Node {
   @Field()
   allTopics: boolean;
 
-  static from(t: Team): TeamType {
-    return Object.assign(new TeamType(), { id: toGlobalId("Team", t.id), uuid: t.id, name: t.name, allTopics: t.allTopics });
+  static from(t: Team): TeamObject {
+    return Object.assign(new TeamObject(), { id: toGlobalId("Team", t.id), uuid: t.id, name: t.name, allTopics: t.allTopics });
   }
 }
 
 @ObjectType("TeamPayload")
 export class TeamPayload {
-  @Field(() => TeamType, { nullable: true })
-  team: TeamType | null;
+  @Field(() => TeamObject, { nullable: true })
+  team: TeamObject | null;
 
   @MaxItems(MAX_USER_ERRORS)
-  @Field(() => [UserErrorType])
-  userErrors: UserErrorType[];
+  @Field(() => [UserErrorObject])
+  userErrors: UserErrorObject[];
 }
 
 @ObjectType("MemberPayload")
 export class MemberPayload {
-  @Field(() => MemberType, { nullable: true })
-  member: MemberType | null;
+  @Field(() => MemberObject, { nullable: true })
+  member: MemberObject | null;
 
   @MaxItems(MAX_USER_ERRORS)
-  @Field(() => [UserErrorType])
-  userErrors: UserErrorType[];
+  @Field(() => [UserErrorObject])
+  userErrors: UserErrorObject[];
 }

@@ -7,12 +7,12 @@ import { MAX_TOPICS } from "../../services/topic.service";
 import { MAX_FIELD_VALUES } from "../inputs/contact-field.inputs";
 import { MAX_BULK_TICKETS } from "../inputs/ticket.inputs";
 import { MaxItems } from "../list-bounds";
-import { MAX_USER_ERRORS, PageInfo, UserErrorType } from "./common.types";
+import { MAX_USER_ERRORS, PageInfo, UserErrorObject } from "./common.types";
 import { Node } from "./node";
 import { type ContactWithUrns, type EventRow, type TicketRelated } from "../../db/rows";
 
 @ObjectType("Topic", { implements: Node })
-export class TopicType extends Node {
+export class TopicObject extends Node {
   uuid: string;
 
   @Field()
@@ -25,8 +25,8 @@ export class TopicType extends Node {
   createdAt: Date;
 
   /** Only from a topic the visibility policy let the viewer see. */
-  static from(t: Seen<Topic>): TopicType {
-    return Object.assign(new TopicType(), {
+  static from(t: Seen<Topic>): TopicObject {
+    return Object.assign(new TopicObject(), {
       id: toGlobalId("Topic", t.id),
       uuid: t.id,
       name: t.name,
@@ -37,7 +37,7 @@ export class TopicType extends Node {
 }
 
 @ObjectType("Contact", { implements: Node })
-export class ContactType extends Node {
+export class ContactObject extends Node {
   uuid: string;
 
   @Field(() => String, { nullable: true })
@@ -52,8 +52,8 @@ export class ContactType extends Node {
   @Field()
   createdAt: Date;
 
-  static from(c: ContactWithUrns): ContactType {
-    return Object.assign(new ContactType(), {
+  static from(c: ContactWithUrns): ContactObject {
+    return Object.assign(new ContactObject(), {
       id: toGlobalId("Contact", c.id),
       uuid: c.id,
       name: c.name,
@@ -65,7 +65,7 @@ export class ContactType extends Node {
 }
 
 @ObjectType("Flow", { implements: Node })
-export class FlowType extends Node {
+export class FlowObject extends Node {
   uuid: string;
 
   @Field()
@@ -74,13 +74,13 @@ export class FlowType extends Node {
   @Field()
   externalId: string;
 
-  static from(f: Flow): FlowType {
-    return Object.assign(new FlowType(), { id: toGlobalId("Flow", f.id), uuid: f.id, name: f.name, externalId: f.externalId });
+  static from(f: Flow): FlowObject {
+    return Object.assign(new FlowObject(), { id: toGlobalId("Flow", f.id), uuid: f.id, name: f.name, externalId: f.externalId });
   }
 }
 
 @ObjectType("Ticket", { implements: Node })
-export class TicketType extends Node {
+export class TicketObject extends Node {
   /** As the viewer sees it: as it is, or as it was when it last was in their topics (row.asOfVersion). */
   row: SeenTicket;
   /** Rows read along with the ticket (an inbox page): its field resolvers use them as they are. */
@@ -105,12 +105,12 @@ export class TicketType extends Node {
   version: number;
 
   /** Only from a ticket the visibility policy let the viewer see. */
-  static from(t: SeenTicket): TicketType {
-    return TicketType.withRelated(t, {});
+  static from(t: SeenTicket): TicketObject {
+    return TicketObject.withRelated(t, {});
   }
 
-  static withRelated(t: SeenTicket, related: TicketRelated): TicketType {
-    return Object.assign(new TicketType(), {
+  static withRelated(t: SeenTicket, related: TicketRelated): TicketObject {
+    return Object.assign(new TicketObject(), {
       id: toGlobalId("Ticket", t.id),
       row: t,
       related,
@@ -125,7 +125,7 @@ export class TicketType extends Node {
 }
 
 @ObjectType("Message", { implements: Node })
-export class MessageType extends Node {
+export class MessageObject extends Node {
   row: Seen<Message>;
 
   @Field(() => MessageDirection)
@@ -147,8 +147,8 @@ export class MessageType extends Node {
   createdAt: Date;
 
   /** Only from a message the visibility policy let the viewer see. */
-  static from(m: Seen<Message>): MessageType {
-    return Object.assign(new MessageType(), {
+  static from(m: Seen<Message>): MessageObject {
+    return Object.assign(new MessageObject(), {
       id: toGlobalId("Message", m.id),
       row: m,
       direction: m.direction,
@@ -196,8 +196,8 @@ export class TicketEventObject extends Node {
 
 @ObjectType("TicketEdge")
 export class TicketEdge {
-  @Field(() => TicketType)
-  node: TicketType;
+  @Field(() => TicketObject)
+  node: TicketObject;
 
   @Field()
   cursor: string;
@@ -208,8 +208,8 @@ export class TicketConnection {
   @Field(() => [TicketEdge])
   edges: TicketEdge[];
 
-  @Field(() => [TicketType])
-  nodes: TicketType[];
+  @Field(() => [TicketObject])
+  nodes: TicketObject[];
 
   @Field(() => PageInfo)
   pageInfo: PageInfo;
@@ -223,8 +223,8 @@ export class TicketConnection {
 
 @ObjectType("ContactEdge")
 export class ContactEdge {
-  @Field(() => ContactType)
-  node: ContactType;
+  @Field(() => ContactObject)
+  node: ContactObject;
 
   @Field()
   cursor: string;
@@ -235,8 +235,8 @@ export class ContactConnection {
   @Field(() => [ContactEdge])
   edges: ContactEdge[];
 
-  @Field(() => [ContactType])
-  nodes: ContactType[];
+  @Field(() => [ContactObject])
+  nodes: ContactObject[];
 
   @Field(() => PageInfo)
   pageInfo: PageInfo;
@@ -247,8 +247,8 @@ export class ContactConnection {
 
 @ObjectType("MessageEdge")
 export class MessageEdge {
-  @Field(() => MessageType)
-  node: MessageType;
+  @Field(() => MessageObject)
+  node: MessageObject;
 
   @Field()
   cursor: string;
@@ -259,8 +259,8 @@ export class MessageConnection {
   @Field(() => [MessageEdge])
   edges: MessageEdge[];
 
-  @Field(() => [MessageType])
-  nodes: MessageType[];
+  @Field(() => [MessageObject])
+  nodes: MessageObject[];
 
   @Field(() => PageInfo)
   pageInfo: PageInfo;
@@ -311,58 +311,58 @@ export class TicketCounts {
   folders: FolderCount[];
 
   @MaxItems(MAX_TOPICS + 1)
-  @Field(() => [TopicType], { description: "The topics you may see, each with its openCount." })
-  topics: TopicType[];
+  @Field(() => [TopicObject], { description: "The topics you may see, each with its openCount." })
+  topics: TopicObject[];
 }
 
 @ObjectType("TopicPayload")
 export class TopicPayload {
-  @Field(() => TopicType, { nullable: true })
-  topic: TopicType | null;
+  @Field(() => TopicObject, { nullable: true })
+  topic: TopicObject | null;
 
   @MaxItems(MAX_USER_ERRORS)
-  @Field(() => [UserErrorType])
-  userErrors: UserErrorType[];
+  @Field(() => [UserErrorObject])
+  userErrors: UserErrorObject[];
 }
 
 @ObjectType("ContactPayload")
 export class ContactPayload {
-  @Field(() => ContactType, { nullable: true })
-  contact: ContactType | null;
+  @Field(() => ContactObject, { nullable: true })
+  contact: ContactObject | null;
 
   @MaxItems(MAX_FIELD_VALUES)
-  @Field(() => [UserErrorType])
-  userErrors: UserErrorType[];
+  @Field(() => [UserErrorObject])
+  userErrors: UserErrorObject[];
 }
 
 @ObjectType("FlowPayload")
 export class FlowPayload {
-  @Field(() => FlowType, { nullable: true })
-  flow: FlowType | null;
+  @Field(() => FlowObject, { nullable: true })
+  flow: FlowObject | null;
 
   @MaxItems(MAX_USER_ERRORS)
-  @Field(() => [UserErrorType])
-  userErrors: UserErrorType[];
+  @Field(() => [UserErrorObject])
+  userErrors: UserErrorObject[];
 }
 
 @ObjectType("OpenTicketPayload")
 export class OpenTicketPayload {
-  @Field(() => TicketType, { nullable: true })
-  ticket: TicketType | null;
+  @Field(() => TicketObject, { nullable: true })
+  ticket: TicketObject | null;
 
-  @Field(() => TicketType, { nullable: true, description: "With ALREADY_OPEN: the contact's open ticket." })
-  existingTicket: TicketType | null;
+  @Field(() => TicketObject, { nullable: true, description: "With ALREADY_OPEN: the contact's open ticket." })
+  existingTicket: TicketObject | null;
 
   @Field(() => [String])
   warnings: string[];
 
   @MaxItems(MAX_USER_ERRORS)
-  @Field(() => [UserErrorType])
-  userErrors: UserErrorType[];
+  @Field(() => [UserErrorObject])
+  userErrors: UserErrorObject[];
 }
 
 @ObjectType("TicketFailure", { description: "Why one ticket of a bulk change was left as it was." })
-export class TicketFailureType {
+export class TicketFailureObject {
   @Field(() => ID)
   ticketId: string;
 
@@ -372,8 +372,8 @@ export class TicketFailureType {
   @Field()
   message: string;
 
-  @Field(() => TicketType, { nullable: true })
-  conflictingTicket: TicketType | null;
+  @Field(() => TicketObject, { nullable: true })
+  conflictingTicket: TicketObject | null;
 
   conflictingTicketUuid?: string;
   /** The ticket the failure is about (its id as sent, decoded). */
@@ -383,24 +383,24 @@ export class TicketFailureType {
 @ObjectType("BulkTicketPayload")
 export class BulkTicketPayload {
   @MaxItems(MAX_BULK_TICKETS)
-  @Field(() => [TicketType], { description: "The tickets changed, in input order." })
-  tickets: TicketType[];
+  @Field(() => [TicketObject], { description: "The tickets changed, in input order." })
+  tickets: TicketObject[];
 
   @MaxItems(MAX_BULK_TICKETS)
-  @Field(() => [TicketFailureType])
-  failures: TicketFailureType[];
+  @Field(() => [TicketFailureObject])
+  failures: TicketFailureObject[];
 
   @MaxItems(MAX_USER_ERRORS)
-  @Field(() => [UserErrorType])
-  userErrors: UserErrorType[];
+  @Field(() => [UserErrorObject])
+  userErrors: UserErrorObject[];
 }
 
 @ObjectType("MessagePayload")
 export class MessagePayload {
-  @Field(() => MessageType, { nullable: true })
-  message: MessageType | null;
+  @Field(() => MessageObject, { nullable: true })
+  message: MessageObject | null;
 
   @MaxItems(MAX_USER_ERRORS)
-  @Field(() => [UserErrorType])
-  userErrors: UserErrorType[];
+  @Field(() => [UserErrorObject])
+  userErrors: UserErrorObject[];
 }

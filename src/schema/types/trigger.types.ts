@@ -3,7 +3,7 @@ import type { Trigger } from "../../entities";
 import type { FlowStartRow } from "../../services/flow-start.service";
 import { TriggerType } from "../enums";
 import { toGlobalId } from "../global-id";
-import { MAX_USER_ERRORS, UserErrorType } from "./common.types";
+import { MAX_USER_ERRORS, UserErrorObject } from "./common.types";
 import { MaxItems } from "../list-bounds";
 import { Node } from "./node";
 
@@ -28,8 +28,8 @@ export class TriggerPayload {
   trigger: TriggerObject | null;
 
   @MaxItems(MAX_USER_ERRORS)
-  @Field(() => [UserErrorType])
-  userErrors: UserErrorType[];
+  @Field(() => [UserErrorObject])
+  userErrors: UserErrorObject[];
 }
 
 @ObjectType("FlowStart", {
