@@ -14,7 +14,7 @@ import {
 import { DeletePayload } from "../schema/types/common.types";
 import { ContactFieldObject, ContactFieldPayload, ContactFieldValueObject, ContactNoteObject } from "../schema/types/contact-field.types";
 import { UserObject } from "../schema/types/identity.types";
-import { ContactPayload, ContactObject } from "../schema/types/ticket.types";
+import { ContactObject, ContactPayload } from "../schema/types/contact.types";
 import type { VisibleField } from "../auth/visibility";
 import { MAX_FIELDS } from "../services/contact-field.service";
 import { NOTEPAD_HISTORY } from "../services/notepad.service";

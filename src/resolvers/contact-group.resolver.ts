@@ -4,7 +4,7 @@ import type { AuthedContext } from "../context";
 import { encodeCursor, keysetCursor, pageInfo, pageSize } from "../schema/connection";
 import { MaxItems } from "../schema/list-bounds";
 import { ContactGroupObject } from "../schema/types/contact-field.types";
-import { ContactConnection, ContactObject } from "../schema/types/ticket.types";
+import { ContactConnection, ContactObject } from "../schema/types/contact.types";
 
 @Resolver(() => ContactGroupObject)
 export class ContactGroupResolver {

@@ -6,15 +6,9 @@ import { BadInputError } from "../errors";
 import { encodeCursor, keysetCursor, pageInfo, pageSize, pageWindow, trimPage } from "../schema/connection";
 import { uuidOf } from "../schema/global-id";
 import { CreateContactInput, UpdateContactInput } from "../schema/inputs/ticket.inputs";
-import {
-  ContactConnection,
-  ContactPayload,
-  ContactObject,
-  MessageConnection,
-  MessageObject,
-  TicketConnection,
-  TicketObject,
-} from "../schema/types/ticket.types";
+import { ContactConnection, ContactObject, ContactPayload } from "../schema/types/contact.types";
+import { MessageConnection, MessageObject } from "../schema/types/message.types";
+import { TicketConnection, TicketObject } from "../schema/types/ticket.types";
 import { see } from "../auth/visibility";
 import type { Result } from "../services/user-error";
 import { type ContactWithUrns } from "../db/rows";

@@ -5,7 +5,7 @@ import { Role } from "../entities";
 import { RegisterFlowInput } from "../schema/inputs/ticket.inputs";
 import { MaxItems } from "../schema/list-bounds";
 import { MAX_FLOWS } from "../services/flow.service";
-import { FlowPayload, FlowObject } from "../schema/types/ticket.types";
+import { FlowObject, FlowPayload } from "../schema/types/flow.types";
 
 @Resolver(() => FlowObject)
 export class FlowResolver {

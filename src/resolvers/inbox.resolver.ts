@@ -8,14 +8,9 @@ import { decodeCursor, encodeCursor, pageInfo, pageSize } from "../schema/connec
 import { TicketFolder } from "../schema/enums";
 import { toGlobalId, uuidOf } from "../schema/global-id";
 import { TicketEventFilter, TicketFilter } from "../schema/inputs/ticket.inputs";
-import {
-  TicketConnection,
-  TicketCounts,
-  TicketEventConnection,
-  TicketEventObject,
-  TicketObject,
-  TopicObject,
-} from "../schema/types/ticket.types";
+import { TicketConnection, TicketCounts, TicketObject } from "../schema/types/ticket.types";
+import { TicketEventConnection, TicketEventObject } from "../schema/types/ticket-event.types";
+import { TopicObject } from "../schema/types/topic.types";
 import { parseEventCursor } from "../services/event-log";
 import { selectedFields } from "../schema/selection";
 import type { InboxCursor, InboxIncludes, InboxTicket } from "../services/inbox.service";

@@ -8,7 +8,7 @@ import { Role, type TicketEventType } from "../entities";
 import { BadInputError, UnauthenticatedError } from "../errors";
 import { uuidOf } from "../schema/global-id";
 import { TicketEventFilter } from "../schema/inputs/ticket.inputs";
-import { TicketEventObject } from "../schema/types/ticket.types";
+import { TicketEventObject } from "../schema/types/ticket-event.types";
 import { FlowStartObject } from "../schema/types/trigger.types";
 import { parseEventCursor } from "../services/event-log";
 import type { FlowStartRow } from "../services/flow-start.service";

@@ -10,7 +10,7 @@ import { MaxItems } from "../schema/list-bounds";
 import { MAX_TEAMS } from "../services/team.service";
 import { DeletePayload } from "../schema/types/common.types";
 import { TeamPayload, TeamObject } from "../schema/types/team.types";
-import { TopicObject } from "../schema/types/ticket.types";
+import { TopicObject } from "../schema/types/topic.types";
 import type { Result } from "../services/user-error";
 
 function teamPayload(result: Result<Team>): TeamPayload {

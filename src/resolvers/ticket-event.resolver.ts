@@ -4,7 +4,10 @@ import type { AuthedContext } from "../context";
 import { NotFoundError } from "../errors";
 import { TicketEventType } from "../entities";
 import { UserObject } from "../schema/types/identity.types";
-import { MessageObject, TicketEventObject, TicketObject, TopicObject } from "../schema/types/ticket.types";
+import { MessageObject } from "../schema/types/message.types";
+import { TicketObject } from "../schema/types/ticket.types";
+import { TicketEventObject } from "../schema/types/ticket-event.types";
+import { TopicObject } from "../schema/types/topic.types";
 import { loadUser, ticketAsSeen } from "./ticket.resolver";
 
 /** A topic an event names, when the viewer may see it: a topic outside a team agent's topics does not exist for them. */

@@ -15,19 +15,12 @@ import {
   ReopenTicketsInput,
 } from "../schema/inputs/ticket.inputs";
 import { UserObject } from "../schema/types/identity.types";
-import {
-  BulkTicketPayload,
-  ContactObject,
-  FlowObject,
-  MessageObject,
-  OpenTicketPayload,
-  TicketEventConnection,
-  TicketEventObject,
-  TicketCounts,
-  TicketFailureObject,
-  TicketObject,
-  TopicObject,
-} from "../schema/types/ticket.types";
+import { ContactObject } from "../schema/types/contact.types";
+import { FlowObject } from "../schema/types/flow.types";
+import { MessageObject } from "../schema/types/message.types";
+import { BulkTicketPayload, OpenTicketPayload, TicketCounts, TicketFailureObject, TicketObject } from "../schema/types/ticket.types";
+import { TicketEventConnection, TicketEventObject } from "../schema/types/ticket-event.types";
+import { TopicObject } from "../schema/types/topic.types";
 import type { BulkOutcome } from "../services/ticket.service";
 import { see, type SeenTicket } from "../auth/visibility";
 import { ticketCountsOf } from "./inbox.resolver";

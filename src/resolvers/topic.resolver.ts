@@ -6,7 +6,7 @@ import { toGlobalId, uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
 import { CreateTopicInput, DeleteTopicInput, UpdateTopicInput } from "../schema/inputs/ticket.inputs";
 import { DeletePayload } from "../schema/types/common.types";
-import { TopicPayload, TopicObject } from "../schema/types/ticket.types";
+import { TopicObject, TopicPayload } from "../schema/types/topic.types";
 import { TicketStatus } from "../entities";
 import type { Result } from "../services/user-error";
 import { MAX_TOPICS } from "../services/topic.service";

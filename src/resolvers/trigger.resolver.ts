@@ -7,7 +7,7 @@ import { toGlobalId, uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
 import { CreateTriggerInput, DeleteTriggerInput } from "../schema/inputs/trigger.inputs";
 import { DeletePayload } from "../schema/types/common.types";
-import { FlowObject } from "../schema/types/ticket.types";
+import { FlowObject } from "../schema/types/flow.types";
 import { TriggerObject, TriggerPayload } from "../schema/types/trigger.types";
 import type { Result } from "../services/user-error";
 
