@@ -12,6 +12,7 @@ import { DeletePayload } from "../schema/types/common.types";
 import { TeamPayload, TeamObject } from "../schema/types/team.types";
 import { TopicObject } from "../schema/types/topic.types";
 import type { Result } from "../services/user-error";
+import { forbidBoth, requireExactlyOne } from "../schema/validators";
 
 function teamPayload(result: Result<Team>): TeamPayload {
   return result.ok ? { team: TeamObject.from(result.value), userErrors: [] } : { team: null, userErrors: result.errors };
@@ -37,9 +38,7 @@ export class TeamResolver {
   @Requires(Role.ADMINISTRATOR)
   @Mutation(() => TeamPayload, { description: "A team has exactly one of allTopics: true and 1 to 10 topics." })
   async createTeam(@Arg("input", () => CreateTeamInput) input: CreateTeamInput, @Ctx() ctx: AuthedContext): Promise<TeamPayload> {
-    if ((input.allTopics === true) === (input.topicIds != null)) {
-      throw new BadInputError("topicIds", "Give exactly one of allTopics: true and topicIds.");
-    }
+    requireExactlyOne({ "allTopics: true": input.allTopics, topicIds: input.topicIds }, "topicIds");
     return teamPayload(
       await ctx.services.teams.create(ctx, {
         name: input.name.trim(),
@@ -54,8 +53,7 @@ export class TeamResolver {
     description: "Renames a team or replaces its topics (topicIds) with all topics (allTopics: true), or back.",
   })
   async updateTeam(@Arg("input", () => UpdateTeamInput) input: UpdateTeamInput, @Ctx() ctx: AuthedContext): Promise<TeamPayload> {
-    if (input.allTopics === true && input.topicIds != null)
-      throw new BadInputError("topicIds", "Give allTopics: true or topicIds, not both.");
+    forbidBoth({ "allTopics: true": input.allTopics, topicIds: input.topicIds }, "topicIds");
     if (input.allTopics === false && input.topicIds == null) throw new BadInputError("topicIds", "allTopics: false needs topicIds.");
     return teamPayload(
       await ctx.services.teams.update(ctx, uuidOf(input.id, "Team", "id"), {

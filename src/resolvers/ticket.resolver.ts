@@ -24,6 +24,7 @@ import { TopicObject } from "../schema/types/topic.types";
 import type { BulkOutcome } from "../services/ticket.service";
 import { see, type SeenTicket } from "../auth/visibility";
 import { ticketCountsOf } from "./inbox.resolver";
+import { forbidBoth, requireExactlyOne } from "../schema/validators";
 
 const ids = (list: string[], field: string) => list.map((id, i) => uuidOf(id, "Ticket", `${field}.${i}`));
 
@@ -54,13 +55,9 @@ export class TicketResolver {
       "ALREADY_OPEN returns the contact's open ticket as existingTicket.",
   })
   async openTicket(@Arg("input", () => OpenTicketInput) input: OpenTicketInput, @Ctx() ctx: AuthedContext): Promise<OpenTicketPayload> {
-    if ((input.contactId == null) === (input.contactUrn == null)) {
-      throw new BadInputError("contactId", "Give exactly one of contactId and contactUrn.");
-    }
-    if (input.flowId != null && input.flowExternalId != null) throw new BadInputError("flowId", "Give flowId or flowExternalId, not both.");
-    if (input.assigneeId != null && input.assigneeEmail != null) {
-      throw new BadInputError("assigneeId", "Give assigneeId or assigneeEmail, not both.");
-    }
+    requireExactlyOne({ contactId: input.contactId, contactUrn: input.contactUrn });
+    forbidBoth({ flowId: input.flowId, flowExternalId: input.flowExternalId });
+    forbidBoth({ assigneeId: input.assigneeId, assigneeEmail: input.assigneeEmail });
     const outcome = await ctx.services.tickets.open(ctx, {
       contactId: input.contactId ? uuidOf(input.contactId, "Contact", "contactId") : undefined,
       contactUrn: input.contactUrn ?? undefined,
@@ -196,7 +193,7 @@ export class TicketResolver {
     @Arg("first", () => Int, { nullable: true }) first?: number | null,
     @Arg("last", () => Int, { nullable: true }) last?: number | null,
   ): Promise<TicketEventObject[]> {
-    if (first != null && last != null) throw new BadInputError("last", "Give first or last, not both.");
+    forbidBoth({ first, last }, "last");
     const size = last != null ? pageSize(last, "last", MAX_PAGE) : pageSize(first, "first", MAX_PAGE);
     const page = { ticketId: ticket.row.id, take: size, fromEnd: last != null, upToVersion: ticket.row.asOfVersion };
     return see.thread(ticket.row, await ctx.loaders.notesOfTicket.load(page)).map(TicketEventObject.from);

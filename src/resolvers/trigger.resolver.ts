@@ -2,7 +2,6 @@ import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-g
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { Role, type Trigger, TriggerType } from "../entities";
-import { BadInputError } from "../errors";
 import { toGlobalId, uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
 import { CreateTriggerInput, DeleteTriggerInput } from "../schema/inputs/trigger.inputs";
@@ -10,6 +9,7 @@ import { DeletePayload } from "../schema/types/common.types";
 import { FlowObject } from "../schema/types/flow.types";
 import { TriggerObject, TriggerPayload } from "../schema/types/trigger.types";
 import type { Result } from "../services/user-error";
+import { requireExactlyOne } from "../schema/validators";
 
 function triggerPayload(result: Result<Trigger>): TriggerPayload {
   return result.ok ? { trigger: TriggerObject.from(result.value), userErrors: [] } : { trigger: null, userErrors: result.errors };
@@ -42,9 +42,7 @@ export class TriggerResolver {
     @Arg("input", () => CreateTriggerInput) input: CreateTriggerInput,
     @Ctx() ctx: AuthedContext,
   ): Promise<TriggerPayload> {
-    if ((input.flowId == null) === (input.flowExternalId == null)) {
-      throw new BadInputError("flowId", "Give exactly one of flowId and flowExternalId.");
-    }
+    requireExactlyOne({ flowId: input.flowId, flowExternalId: input.flowExternalId });
     const flow = input.flowId ? { flowId: uuidOf(input.flowId, "Flow", "flowId") } : { flowExternalId: input.flowExternalId as string };
     return triggerPayload(await ctx.services.triggers.create(ctx, input.type, flow));
   }
