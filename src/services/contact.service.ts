@@ -5,6 +5,7 @@ import { uuidv7 } from "../db/uuid";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 import { parseUrn } from "./urn";
 import { CONTACT_COLUMNS, type ContactWithUrns } from "../db/rows";
+import { containing } from "../db/like";
 
 export interface CreateContactInput {
   name?: string | null;
@@ -136,7 +137,7 @@ export class ContactService {
     },
   ): Promise<{ contacts: Array<ContactWithUrns & { sortKey: string }>; totalCount: number | null }> {
     const workspaceId = ctx.actor.workspaceId;
-    const pattern = opts.search === undefined ? null : `%${escapeLike(opts.search)}%`;
+    const pattern = opts.search === undefined ? null : containing(opts.search);
     const rows = await ctx.work.query<Array<ContactWithUrns & { sortKey: string }>>(
       `SELECT ${CONTACT_COLUMNS}, (extract(epoch FROM c.created_at) * 1000000)::bigint::text AS "sortKey"
          FROM contacts c
@@ -187,9 +188,4 @@ export class ContactService {
     });
     return fail(UserErrorCode.URN_TAKEN, `${urn} belongs to another contact.`, ["urns", String(Math.max(index, 0))]);
   }
-}
-
-/** Escapes LIKE's wildcards so a search is a plain substring match. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

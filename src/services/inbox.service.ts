@@ -1,6 +1,6 @@
 import type { AuthedContext } from "../context";
 import { TicketStatus } from "../entities";
-import { escapeLike } from "./contact.service";
+import { containing } from "../db/like";
 import { type ParsedCursor, readEventsAfter } from "./event-log";
 import { topicFilter } from "../auth/visibility";
 import type { TicketEventType } from "../entities";
@@ -107,7 +107,7 @@ export class InboxService {
     ];
     const where = perTopic ? folderOf("t", "t.topic_id = vt.id") : folderOf("t");
     if (filter.search) {
-      const pattern = bind(`%${escapeLike(filter.search)}%`);
+      const pattern = bind(containing(filter.search));
       where.push(`(t.contact_id IN (SELECT id FROM contacts WHERE workspace_id = $1 AND name ILIKE ${pattern}
                     UNION SELECT contact_id FROM contact_urns WHERE workspace_id = $1 AND urn ILIKE ${pattern})
                  OR t.id IN (SELECT ticket_id FROM messages WHERE workspace_id = $1 AND text ILIKE ${pattern}))`);

@@ -3,7 +3,7 @@ import { returningRows } from "../db/returning";
 import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
 import type { Shortcut } from "../entities";
-import { escapeLike } from "./contact.service";
+import { containing } from "../db/like";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 
 /** Shortcuts a workspace may have: enough for any team's canned replies, few enough to list whole. */
@@ -32,7 +32,7 @@ export class ShortcutService {
    * characters), only those whose name or text holds it, ignoring case.
    */
   list(ctx: AuthedContext, search?: string): Promise<Shortcut[]> {
-    const pattern = search === undefined ? null : `%${escapeLike(search)}%`;
+    const pattern = search === undefined ? null : containing(search);
     // The first test is the one the trigram index on (name || ' ' || text) serves; the second
     // keeps a match from spanning the end of the name and the start of the text.
     return ctx.work.query<Shortcut[]>(
