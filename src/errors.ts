@@ -1,8 +1,48 @@
 import { GraphQLError } from "graphql";
 
-/** The top-level error codes a client can rely on (DESIGN.md "Errors a client can rely on"). */
-export type ErrorCode =
-  "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_SERVER_ERROR";
+/**
+ * Every top-level error code a client can meet (DESIGN.md "Errors a client can rely on"; the
+ * limits of docs/operations.md), who raises it, and the extensions an answer keeps beside it.
+ * This is the one list: the error formatter passes a code through only as this list says, and
+ * answers anything else as INTERNAL_SERVER_ERROR; a code missing here cannot be raised (the
+ * compiler refuses it). Business refusals in payloads are UserErrorCode.
+ * - `server`: raised by the server's own code, passed through as raised;
+ * - `request`: about the request itself, raised before anything ran (parsing, validation,
+ *   persisted queries, CSRF, an unreadable body);
+ * - `formatter`: written by the formatter itself.
+ */
+export const ERROR_CODES = {
+  /** The input can never be valid; `field` and `fieldPath` name it. */
+  BAD_USER_INPUT: { raisedBy: "server", details: ["field", "fieldPath"] },
+  UNAUTHENTICATED: { raisedBy: "server", details: [] },
+  FORBIDDEN: { raisedBy: "server", details: [] },
+  NOT_FOUND: { raisedBy: "server", details: [] },
+  /** Too many requests or failed logIns; wait `retryAfter` seconds. */
+  RATE_LIMITED: { raisedBy: "server", details: ["retryAfter"] },
+  QUERY_TOO_DEEP: { raisedBy: "server", details: ["limit", "requested"] },
+  QUERY_TOO_COSTLY: { raisedBy: "server", details: ["limit", "requested"] },
+  TOO_MANY_ALIASES: { raisedBy: "server", details: ["limit", "requested"] },
+  INTROSPECTION_DISABLED: { raisedBy: "server", details: [] },
+  PAYLOAD_TOO_LARGE: { raisedBy: "server", details: ["limit"] },
+  BAD_REQUEST: { raisedBy: "request", details: [] },
+  GRAPHQL_PARSE_FAILED: { raisedBy: "request", details: [] },
+  GRAPHQL_VALIDATION_FAILED: { raisedBy: "request", details: [] },
+  OPERATION_RESOLUTION_FAILURE: { raisedBy: "request", details: [] },
+  PERSISTED_QUERY_NOT_FOUND: { raisedBy: "request", details: [] },
+  PERSISTED_QUERY_NOT_SUPPORTED: { raisedBy: "request", details: [] },
+  /** The database cannot be reached: retry. With `requestId`. */
+  SERVICE_UNAVAILABLE: { raisedBy: "formatter", details: ["requestId", "retryAfter"] },
+  /** Our fault, with `requestId`; the detail goes to the log. */
+  INTERNAL_SERVER_ERROR: { raisedBy: "formatter", details: ["requestId"] },
+} as const satisfies Record<string, { raisedBy: "server" | "request" | "formatter"; details: readonly string[] }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The code, if it is one of the list raised by `raisedBy`. */
+export function codeRaisedBy(code: unknown, raisedBy: "server" | "request"): ErrorCode | undefined {
+  if (typeof code !== "string" || !Object.hasOwn(ERROR_CODES, code)) return undefined;
+  return ERROR_CODES[code as ErrorCode].raisedBy === raisedBy ? (code as ErrorCode) : undefined;
+}
 
 /** A shape error: the input can never be valid, whatever is stored. Nothing is changed. */
 /**

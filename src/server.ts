@@ -47,6 +47,7 @@ import { type CorsPolicy, corsPolicy } from "./http/cors";
 import { csrfGuard, PREFLIGHT_HEADERS } from "./http/csrf";
 import { attachWebSocketServer, CloseCode, type WebSocketServerHandle } from "./subscriptions/ws-server";
 import proxyaddr from "proxy-addr";
+import type { ErrorCode } from "./errors";
 
 /** Live subscriptions one member may hold in one process (their costs together are bounded too). */
 const MAX_SUBSCRIPTIONS_PER_MEMBER = 100;
@@ -328,7 +329,7 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
             : status < 500
               ? "The request could not be read."
               : "Internal server error.";
-    const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status >= 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST";
+    const code: ErrorCode = status === 413 ? "PAYLOAD_TOO_LARGE" : status >= 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST";
     const limit = status === 413 ? { limit: config.bodyLimitBytes } : {};
     res.status(status).json({ errors: [{ message, extensions: { code, ...limit, requestId: currentSqlScope()?.requestId } }] });
   });

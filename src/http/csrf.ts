@@ -1,4 +1,5 @@
 import type { RequestHandler } from "express";
+import type { ErrorCode } from "../errors";
 
 /** Headers whose presence shows that a browser asked first (a preflight) before sending the request. */
 export const PREFLIGHT_HEADERS = ["x-apollo-operation-name", "apollo-require-preflight", "authorization"];
@@ -25,7 +26,7 @@ export function csrfGuard(): RequestHandler {
           message:
             "This request has been blocked as a potential Cross-Site Request Forgery (CSRF): send JSON with content-type application/json, " +
             `or a non-empty value for one of the headers ${PREFLIGHT_HEADERS.join(", ")}.`,
-          extensions: { code: "BAD_REQUEST" },
+          extensions: { code: "BAD_REQUEST" satisfies ErrorCode },
         },
       ],
     });

@@ -5,21 +5,7 @@ import type { Logger } from "pino";
 import type { ValidationError } from "class-validator";
 import { currentSqlScope } from "../db/sql-scope";
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "../db/unavailable";
-import { DependencyFailedError, fieldForms } from "../errors";
-import { LIMIT_CODES, LIMIT_DETAILS } from "./limits";
-
-/** Codes a client may see besides INTERNAL_SERVER_ERROR; anything else is masked. */
-const DOMAIN_CODES = new Set(["BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", ...LIMIT_CODES]);
-/** Errors Apollo raises before execution, about the request itself. */
-const REQUEST_CODES = new Set([
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "BAD_USER_INPUT",
-  "BAD_REQUEST",
-  "OPERATION_RESOLUTION_FAILURE",
-  "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
-]);
+import { codeRaisedBy, DependencyFailedError, ERROR_CODES, type ErrorCode, fieldForms } from "../errors";
 
 const TOO_MANY_VARIABLE_ERRORS = /^Too many errors processing variables, error limit reached\./;
 
@@ -50,6 +36,12 @@ function fieldOfMessage(message: string): string | undefined {
   return variable?.[1];
 }
 
+/** The details an answer with this code keeps, the field forms aside (written from `field`). */
+function detailsOf(code: ErrorCode): readonly string[] {
+  const details: readonly string[] = ERROR_CODES[code].details;
+  return details.filter((key) => key !== "field" && key !== "fieldPath");
+}
+
 /**
  * Maps every error to the model of DESIGN.md: shape errors are BAD_USER_INPUT naming the field,
  * domain errors keep their code, and anything unexpected is masked as INTERNAL_SERVER_ERROR with
@@ -71,10 +63,11 @@ export function createErrorFormatter(log: Logger) {
     }
     // Apollo wraps errors of validation rules, keeping ours as originalError.
     const own = original instanceof GraphQLError && original.originalError instanceof GraphQLError ? original.originalError : original;
-    const ownCode = own instanceof GraphQLError ? own.extensions.code : undefined;
-    if (own instanceof GraphQLError && typeof ownCode === "string" && DOMAIN_CODES.has(ownCode)) {
+    // A code the server raised, as ERROR_CODES lists it: kept, with the details the list gives it.
+    const ownCode = own instanceof GraphQLError ? codeRaisedBy(own.extensions.code, "server") : undefined;
+    if (own instanceof GraphQLError && ownCode) {
       const named = own.extensions.field ?? (ownCode === "BAD_USER_INPUT" ? fieldOfMessage(formatted.message) : undefined);
-      const details = LIMIT_DETAILS.filter((key) => own.extensions[key] !== undefined).map((key) => [key, own.extensions[key]]);
+      const details = detailsOf(ownCode).map((key) => [key, own.extensions[key]]).filter(([, value]) => value !== undefined);
       return {
         ...base,
         message: own.message,
@@ -82,7 +75,8 @@ export function createErrorFormatter(log: Logger) {
       };
     }
     // Errors about the request itself, raised before any resolver ran (no path).
-    if (formatted.path === undefined && typeof code === "string" && REQUEST_CODES.has(code)) {
+    // A variable of the wrong type is BAD_USER_INPUT from graphql-js, before anything ran.
+    if (formatted.path === undefined && (code === "BAD_USER_INPUT" || codeRaisedBy(code, "request"))) {
       if (code === "BAD_USER_INPUT") {
         const named = fieldOfMessage(formatted.message);
         return { ...base, extensions: { code, ...(named === undefined ? {} : fieldForms(named)) } };

@@ -26,6 +26,7 @@ import { createErrorFormatter } from "../http/format-error";
 import { TOO_MANY_REQUESTS_CLOSE } from "../http/limits/rate-limit";
 import { SharedResults } from "./shared-results";
 import type { TokenRefusal } from "../services/token.service";
+import type { ErrorCode } from "../errors";
 
 /** Close codes of the contract. */
 export const CloseCode = {
@@ -322,7 +323,7 @@ export function attachWebSocketServer(opts: {
         const wait = actor ? opts.admit(actor) : 0;
         if (wait > 0) {
           socket.close(TOO_MANY_REQUESTS_CLOSE, `Too many requests: retry in ${wait} s`);
-          return [new GraphQLError(`Too many requests: retry in ${wait} s.`, { extensions: { code: "RATE_LIMITED", retryAfter: wait } })];
+          return [new GraphQLError(`Too many requests: retry in ${wait} s.`, { extensions: { code: "RATE_LIMITED" satisfies ErrorCode, retryAfter: wait } })];
         }
         let document: DocumentNode;
         try {

@@ -6,7 +6,6 @@ import { introspectionDepthRule, noIntrospectionRule } from "./introspection";
 import { RequestLimits, TokenBuckets } from "./rate-limit";
 
 export { checkedCost, costLimitPlugin, operationCost } from "./cost";
-export { LIMIT_CODES, LIMIT_DETAILS } from "./limit-error";
 export { admission, admittedActor, RequestLimits, TokenBuckets } from "./rate-limit";
 
 /** The validation rules of the configured limits: depth, aliases and introspection. */

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { bearerToken } from "../../auth/tokens";
 import type { Actor } from "../../context";
+import type { ErrorCode } from "../../errors";
 
 interface Bucket {
   tokens: number;
@@ -131,7 +132,7 @@ export function admission(authenticate: (token: string) => Promise<Actor | undef
     res
       .status(429)
       .set("retry-after", String(refused.wait))
-      .json({ errors: [{ message: refused.message, extensions: { code: "RATE_LIMITED", retryAfter: refused.wait } }] });
+      .json({ errors: [{ message: refused.message, extensions: { code: "RATE_LIMITED" satisfies ErrorCode, retryAfter: refused.wait } }] });
   };
 }
 
