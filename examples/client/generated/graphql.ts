@@ -12,6 +12,7 @@ export type AssignTicketsInput = {
 };
 
 export type CloseTicketsInput = {
+  /** 1 to 100 ticket ids. */
   ticketIds: Array<string | number>;
 };
 

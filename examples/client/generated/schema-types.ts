@@ -26,6 +26,7 @@ export type AcceptInvitationInput = {
 export type AddTicketNoteInput = {
   /** An internal note, never sent to the contact; at most 10,000 characters. */
   note: Scalars['String']['input'];
+  /** 1 to 100 ticket ids. */
   ticketIds: Array<Scalars['ID']['input']>;
 };
 
@@ -72,11 +73,13 @@ export type BulkTicketPayload = {
 };
 
 export type ChangeTicketTopicInput = {
+  /** 1 to 100 ticket ids. */
   ticketIds: Array<Scalars['ID']['input']>;
   topicId: Scalars['ID']['input'];
 };
 
 export type CloseTicketsInput = {
+  /** 1 to 100 ticket ids. */
   ticketIds: Array<Scalars['ID']['input']>;
 };
 
@@ -1153,6 +1156,7 @@ export type RemoveMemberInput = {
 };
 
 export type ReopenTicketsInput = {
+  /** 1 to 100 ticket ids. */
   ticketIds: Array<Scalars['ID']['input']>;
 };
 

@@ -139,14 +139,18 @@ export class OpenTicketInput {
   idempotencyKey?: string | null;
 }
 
-@InputType("AssignTicketsInput")
-export class AssignTicketsInput {
-  @Field(() => [ID], { description: "1 to 100 ticket ids." })
+/** What every bulk change of tickets takes: the tickets, 1 to MAX_BULK_TICKETS of them. Not a type of the schema itself: no field takes it. */
+@InputType()
+export abstract class BulkTicketsInput {
+  @Field(() => [ID], { description: `1 to ${MAX_BULK_TICKETS} ticket ids.` })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_BULK_TICKETS)
   @IsGlobalId("Ticket", { each: true })
   ticketIds: string[];
+}
 
+@InputType("AssignTicketsInput")
+export class AssignTicketsInput extends BulkTicketsInput {
   @Field(() => ID, { nullable: true, description: "A member's User id; an explicit null unassigns." })
   @IsOptional()
   @IsGlobalId("User")
@@ -154,44 +158,20 @@ export class AssignTicketsInput {
 }
 
 @InputType("ChangeTicketTopicInput")
-export class ChangeTicketTopicInput {
-  @Field(() => [ID])
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_BULK_TICKETS)
-  @IsGlobalId("Ticket", { each: true })
-  ticketIds: string[];
-
+export class ChangeTicketTopicInput extends BulkTicketsInput {
   @Field(() => ID)
   @IsGlobalId("Topic")
   topicId: string;
 }
 
 @InputType("CloseTicketsInput")
-export class CloseTicketsInput {
-  @Field(() => [ID])
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_BULK_TICKETS)
-  @IsGlobalId("Ticket", { each: true })
-  ticketIds: string[];
-}
+export class CloseTicketsInput extends BulkTicketsInput {}
 
 @InputType("ReopenTicketsInput")
-export class ReopenTicketsInput {
-  @Field(() => [ID])
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_BULK_TICKETS)
-  @IsGlobalId("Ticket", { each: true })
-  ticketIds: string[];
-}
+export class ReopenTicketsInput extends BulkTicketsInput {}
 
 @InputType("AddTicketNoteInput")
-export class AddTicketNoteInput {
-  @Field(() => [ID])
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_BULK_TICKETS)
-  @IsGlobalId("Ticket", { each: true })
-  ticketIds: string[];
-
+export class AddTicketNoteInput extends BulkTicketsInput {
   @Field({ description: "An internal note, never sent to the contact; at most 10,000 characters." })
   @MaxLength(10_000)
   note: string;
