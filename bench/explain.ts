@@ -10,7 +10,7 @@ import type { AuthedContext } from "../src/context";
 import type { TicketStatus } from "../src/entities";
 import { UnitOfWork } from "../src/db/unit-of-work";
 import { createLoaders } from "../src/loaders";
-import { decodeCursor } from "../src/schema/connection";
+import { decodeCursor } from "../src/services/cursors";
 import { parseGlobalId } from "../src/schema/global-id";
 import { createServices } from "../src/services";
 import type { Folder } from "../src/services/inbox.service";

@@ -1,7 +1,8 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
-import { encodeCursor, keysetCursor, pageInfo, pageSize } from "../schema/connection";
+import { pageInfo, pageSize } from "../schema/connection";
+import { encodeCursor, keysetCursor } from "../services/cursors";
 import { MaxItems } from "../schema/list-bounds";
 import { ContactGroupObject } from "../schema/types/contact-field.types";
 import { ContactConnection, ContactObject } from "../schema/types/contact.types";

@@ -4,7 +4,8 @@ import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { TicketStatus } from "../entities";
 import { BadInputError } from "../errors";
-import { decodeCursor, encodeCursor, pageInfo, pageSize } from "../schema/connection";
+import { pageInfo, pageSize } from "../schema/connection";
+import { inboxCursorOf, parseInboxCursor } from "../services/cursors";
 import { TicketFolder } from "../schema/enums";
 import { toGlobalId, uuidOf } from "../schema/global-id";
 import { TicketEventFilter, TicketFilter } from "../schema/inputs/ticket.inputs";
@@ -13,38 +14,8 @@ import { TicketEventConnection, TicketEventObject } from "../schema/types/ticket
 import { TopicObject } from "../schema/types/topic.types";
 import { parseEventCursor } from "../services/event-log";
 import { selectedFields } from "../schema/selection";
-import type { InboxCursor, InboxIncludes, InboxTicket } from "../services/inbox.service";
+import type { InboxIncludes, InboxTicket } from "../services/inbox.service";
 import { see } from "../auth/visibility";
-
-const STATUSES = new Set<string>([TicketStatus.OPEN, TicketStatus.CLOSED]);
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** Microseconds since 1970 before the year 10000: what PostgreSQL can add to 'epoch'. */
-const MAX_ACTIVITY_US = 253402300800000000n;
-const MAX_XID8 = 9223372036854775807n;
-
-/** A pg_snapshot's text as PostgreSQL accepts it: 0 < xmin <= xip... < xmax, in 63 bits. */
-function isSnapshot(text: string): boolean {
-  const match = /^(\d{1,19}):(\d{1,19}):((?:\d{1,19})(?:,\d{1,19})*)?$/.exec(text);
-  if (!match) return false;
-  const [xmin, xmax] = [BigInt(match[1]), BigInt(match[2])];
-  const xip = match[3] ? match[3].split(",").map(BigInt) : [];
-  if (xmin < 1n || xmax < xmin || xmax > MAX_XID8) return false;
-  return xip.every((x, i) => x >= xmin && x < xmax && (i === 0 || x >= xip[i - 1]));
-}
-
-/** Decodes an inbox cursor; anything this list did not give out is BAD_USER_INPUT, never a SQL error. */
-function inboxCursor(cursor: string): InboxCursor {
-  const [status, lastActivityUs, id, snapshot] = decodeCursor(cursor, "after", 4);
-  const valid =
-    STATUSES.has(status) &&
-    /^\d{1,18}$/.test(lastActivityUs) &&
-    BigInt(lastActivityUs) < MAX_ACTIVITY_US &&
-    UUID.test(id) &&
-    isSnapshot(snapshot);
-  if (!valid) throw new BadInputError("after", "after is not a cursor this list gave out.");
-  return { status: status as TicketStatus, lastActivityUs, id, snapshot };
-}
 
 /** What the query asks of each ticket that the page's statement can read along with it. */
 function includesOf(info: GraphQLResolveInfo): InboxIncludes {
@@ -92,7 +63,7 @@ export class InboxResolver {
     @Info() info?: GraphQLResolveInfo,
   ): Promise<TicketConnection> {
     const size = pageSize(first, "first", 25);
-    const cursor = after ? inboxCursor(after) : undefined;
+    const cursor = after ? parseInboxCursor(after) : undefined;
     const status = filter ? (filter.status === undefined ? TicketStatus.OPEN : filter.status) : TicketStatus.OPEN;
     const page = await ctx.services.inbox.page(
       ctx,
@@ -111,7 +82,7 @@ export class InboxResolver {
     const edges = page.tickets.flatMap((t) => {
       const seen = see.ticket(ctx.actor, t);
       return seen
-        ? [{ node: TicketObject.withRelated(seen, t.related), cursor: encodeCursor([t.status, t.sortKey, t.id, page.snapshot]) }]
+        ? [{ node: TicketObject.withRelated(seen, t.related), cursor: inboxCursorOf(t, page.snapshot) }]
         : [];
     });
     return {

@@ -3,7 +3,8 @@ import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { Role } from "../entities";
 import { BadInputError } from "../errors";
-import { decodeCursor, encodeCursor, MAX_PAGE, pageInfo, pageSize, pageWindow, trimPage } from "../schema/connection";
+import { MAX_PAGE, pageInfo, pageSize, pageWindow, trimPage } from "../schema/connection";
+import { decodeCursor, encodeCursor } from "../services/cursors";
 import { toGlobalId, uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
 import {

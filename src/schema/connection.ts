@@ -1,4 +1,3 @@
-import { isUuid } from "../db/uuid";
 import { BadInputError } from "../errors";
 import type { PageInfo } from "./types/common.types";
 
@@ -11,39 +10,6 @@ export function pageSize(value: number | null | undefined, name: string, fallbac
     throw new BadInputError(name, `${name} must be between 1 and ${MAX_PAGE}.`);
   }
   return size;
-}
-
-/** Opaque cursors: base64 of a JSON array. */
-export function encodeCursor(parts: ReadonlyArray<string | number>): string {
-  return Buffer.from(JSON.stringify(parts), "utf8").toString("base64");
-}
-
-/** Decodes a cursor made by encodeCursor with the given part count; BAD_USER_INPUT otherwise. */
-export function decodeCursor(cursor: string, name: string, arity: number): string[] {
-  try {
-    const parts: unknown = JSON.parse(Buffer.from(cursor, "base64").toString("utf8"));
-    if (Array.isArray(parts) && parts.length === arity && parts.every((p) => typeof p === "string" || typeof p === "number")) {
-      return parts.map(String);
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw new BadInputError(name, `${name} is not a cursor this list gave out.`);
-}
-
-/** Microseconds since 1970 of 10000-01-01: no stored time reaches it. */
-const MAX_TIME_US = 253402300800000000n;
-
-/**
- * Decodes a keyset cursor of these lists, [time in microseconds, uuid]; anything this list did
- * not give out is BAD_USER_INPUT, never a SQL error.
- */
-export function keysetCursor(cursor: string, name: string): { us: string; id: string } {
-  const [us, id] = decodeCursor(cursor, name, 2);
-  if (!/^\d{1,18}$/.test(us) || BigInt(us) >= MAX_TIME_US || !isUuid(id)) {
-    throw new BadInputError(name, `${name} is not a cursor this list gave out.`);
-  }
-  return { us, id };
 }
 
 export function pageInfo(opts: { hasNextPage: boolean; hasPreviousPage: boolean; cursors: string[] }): PageInfo {
