@@ -1,10 +1,12 @@
 import type { DataSource, EntityManager } from "typeorm";
-import type { Contact, ContactField, Message, Ticket, TicketEvent, TicketStatus, Topic, User } from "../entities";
+import { Contact, ContactField, Message, Team, Ticket, TicketEvent, type TicketStatus, Topic, User } from "../entities";
+import { columnsOf, dateKeysOf } from "./columns";
 
 /**
  * How the services, the loaders and the schema read rows: column lists for raw SQL (snake_case
  * columns to camelCase properties) and the shapes they produce. Reads only; rules live in the
- * services.
+ * services. The lists are derived from the entities once, at load (db/columns.ts); what is
+ * written here is only what a list leaves out and the computed values it adds.
  */
 
 /** A contact with its URNs, highest priority first. */
@@ -12,33 +14,38 @@ export interface ContactWithUrns extends Contact {
   urns: string[];
 }
 
-export const CONTACT_COLUMNS = `c.id, c.workspace_id AS "workspaceId", c.name, c.language, c.created_at AS "createdAt",
-  array(SELECT u.urn FROM contact_urns u WHERE u.contact_id = c.id ORDER BY u.priority, u.urn) AS urns`;
+export const CONTACT_COLUMNS = columnsOf(Contact, "c", {
+  extra: { urns: "array(SELECT u.urn FROM contact_urns u WHERE u.contact_id = c.id ORDER BY u.priority, u.urn)" },
+});
 
-export const EVENT_COLUMNS = `e.id, e.workspace_id AS "workspaceId", e.tx_id::text || '.' || e.seq::text AS cursor,
-  e.ticket_id AS "ticketId", e.ticket_version AS "ticketVersion", e.type, e.actor_id AS "actorId",
-  e.topic_id AS "topicId", e.previous_topic_id AS "previousTopicId", e.assignee_id AS "assigneeId",
-  e.previous_assignee_id AS "previousAssigneeId", e.note, e.message_id AS "messageId", e.created_at AS "createdAt"`;
+/** The event's transaction position is read as its cursor, `txId.seq`, see `services/event-log.ts`. */
+const EVENT_NOT_READ = ["txId", "seq"] as const;
+
+export const EVENT_COLUMNS = columnsOf(TicketEvent, "e", {
+  except: EVENT_NOT_READ,
+  extra: { cursor: "e.tx_id::text || '.' || e.seq::text" },
+});
 
 /** An event row as read with EVENT_COLUMNS. */
-export type EventRow = Omit<TicketEvent, "txId" | "seq"> & { cursor: string };
+export type EventRow = Omit<TicketEvent, (typeof EVENT_NOT_READ)[number]> & { cursor: string };
 
-export const MESSAGE_COLUMNS = `m.id, m.workspace_id AS "workspaceId", m.contact_id AS "contactId", m.ticket_id AS "ticketId",
-  m.direction, m.urn, m.text, m.status, m.external_id AS "externalId", m.author_id AS "authorId", m.created_at AS "createdAt"`;
+export const MESSAGE_COLUMNS = columnsOf(Message, "m");
 
-/** The columns of `tickets` as a Ticket, for raw SQL on alias `t`. */
-export const TICKET_COLUMNS = `t.id, t.workspace_id AS "workspaceId", t.contact_id AS "contactId", t.topic_id AS "topicId",
-  t.assignee_id AS "assigneeId", t.status, t.opened_by_id AS "openedById", t.opened_in_id AS "openedInId",
-  t.opened_at AS "openedAt", t.replied_at AS "repliedAt", t.closed_at AS "closedAt",
-  t.last_activity_at AS "lastActivityAt", t.version, t.last_message_id AS "lastMessageId"`;
+/** What only opening (idempotencyKey, openWarnings) and inbox paging (changedTx) read. */
+const TICKET_NOT_READ = ["idempotencyKey", "openWarnings", "changedTx"] as const;
 
-export type TicketRow = Omit<Ticket, "idempotencyKey" | "openWarnings" | "changedTx">;
+/** The columns of `tickets` as a TicketRow, for raw SQL on alias `t`. */
+export const TICKET_COLUMNS = columnsOf(Ticket, "t", { except: TICKET_NOT_READ });
 
-export const TOPIC_COLUMNS = `tp.id, tp.workspace_id AS "workspaceId", tp.name, tp.is_system AS "isSystem", tp.created_at AS "createdAt",
-  tp.deleted_at AS "deletedAt"`;
+export type TicketRow = Omit<Ticket, (typeof TICKET_NOT_READ)[number]>;
 
-/** A user as the loaders read them: never the password hash. */
-export const USER_COLUMNS = `u.id, u.email, u.name, u.created_at AS "createdAt"`;
+export const TOPIC_COLUMNS = columnsOf(Topic, "tp");
+
+/** Without an alias: the team service and loader read `teams` alone. */
+export const TEAM_COLUMNS = columnsOf(Team, null);
+
+/** A user as the loaders read them: never the password hash (`select: false` in the entity). */
+export const USER_COLUMNS = columnsOf(User, "u");
 
 /**
  * Rows read as JSON (to_jsonb of a row selected with the column lists above) carry their
@@ -76,20 +83,23 @@ export function takeRelated<K extends string>(
   return related;
 }
 
+const USER_DATES = dateKeysOf(User);
+const MESSAGE_DATES = dateKeysOf(Message);
+
 /** What a ticket refers to, as read along with it (alias t). */
 export const TICKET_RELATED = {
   contact: {
     sql: `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = $1 AND c.id = t.contact_id`,
-    dates: ["createdAt"],
+    dates: dateKeysOf(Contact),
   },
   topic: {
     sql: `SELECT ${TOPIC_COLUMNS} FROM topics tp WHERE tp.workspace_id = $1 AND tp.id = t.topic_id`,
-    dates: ["createdAt", "deletedAt"],
+    dates: dateKeysOf(Topic),
   },
-  assignee: { sql: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = t.assignee_id`, dates: ["createdAt"] },
+  assignee: { sql: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = t.assignee_id`, dates: USER_DATES },
   lastMessage: {
     sql: `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.id = t.last_message_id`,
-    dates: ["createdAt"],
+    dates: MESSAGE_DATES,
   },
 } satisfies Record<string, RelatedRow>;
 
@@ -105,12 +115,12 @@ export interface TicketRelated {
 
 /** What an event refers to, as read along with it (alias e). */
 export const EVENT_RELATED = {
-  actor: { sql: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = e.actor_id`, dates: ["createdAt"] },
-  assignee: { sql: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = e.assignee_id`, dates: ["createdAt"] },
-  previousAssignee: { sql: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = e.previous_assignee_id`, dates: ["createdAt"] },
+  actor: { sql: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = e.actor_id`, dates: USER_DATES },
+  assignee: { sql: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = e.assignee_id`, dates: USER_DATES },
+  previousAssignee: { sql: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = e.previous_assignee_id`, dates: USER_DATES },
   message: {
     sql: `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.id = e.message_id`,
-    dates: ["createdAt"],
+    dates: MESSAGE_DATES,
   },
 } satisfies Record<string, RelatedRow>;
 
@@ -142,11 +152,11 @@ export function byDisplayOrder(a: ContactField, b: ContactField): number {
   return a.name.localeCompare(b.name, undefined, { sensitivity: "base" }) || a.key.localeCompare(b.key);
 }
 
+const CONTACT_FIELD_COLUMNS = columnsOf(ContactField, null);
+
 /** Every contact field of a workspace (unordered). */
 export function fieldsOf(db: DataSource | EntityManager, workspaceId: string): Promise<ContactField[]> {
-  return db.query<ContactField[]>(
-    `SELECT id, workspace_id AS "workspaceId", key, name, type, featured, priority, agent_access AS "agentAccess", created_at AS "createdAt"
-       FROM contact_fields WHERE workspace_id = $1`,
+  return db.query<ContactField[]>(`SELECT ${CONTACT_FIELD_COLUMNS} FROM contact_fields WHERE workspace_id = $1`,
     [workspaceId],
   );
 }

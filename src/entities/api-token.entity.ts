@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { oneOf } from "./checks";
 import { User } from "./user.entity";
 import { Workspace } from "./workspace.entity";
 
@@ -11,7 +12,7 @@ export enum TokenKind {
 
 /** A bearer token bound to one user in one workspace. Only its SHA-256 hash is stored. */
 @Entity({ name: "api_tokens" })
-@Check("api_tokens_kind_check", "kind = ANY (ARRAY['SESSION'::text, 'API'::text])")
+@Check("api_tokens_kind_check", oneOf("kind", TokenKind))
 @Index("api_tokens_workspace_user_idx", ["workspaceId", "userId"])
 export class ApiToken {
   @PrimaryColumn("uuid")

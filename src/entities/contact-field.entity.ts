@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { oneOf } from "./checks";
 import { Contact } from "./contact.entity";
 import { User } from "./user.entity";
 import { Workspace } from "./workspace.entity";
@@ -18,8 +19,8 @@ export enum FieldAccess {
 
 /** A field contacts carry, defined per workspace. Its key is fixed at creation. */
 @Entity({ name: "contact_fields" })
-@Check("contact_fields_type_check", "type = ANY (ARRAY['TEXT'::text, 'NUMBER'::text, 'DATETIME'::text])")
-@Check("contact_fields_agent_access_check", "agent_access = ANY (ARRAY['NONE'::text, 'VIEW'::text, 'EDIT'::text])")
+@Check("contact_fields_type_check", oneOf("type", ContactFieldType))
+@Check("contact_fields_agent_access_check", oneOf("agent_access", FieldAccess))
 @Index("contact_fields_key_key", ["workspaceId", "key"], { unique: true })
 @Index("contact_fields_name_key", { synchronize: false })
 export class ContactField {

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { oneOf } from "./checks";
 import { Role } from "./role";
 import { Team } from "./team.entity";
 import { User } from "./user.entity";
@@ -7,7 +8,7 @@ import { Workspace } from "./workspace.entity";
 /** An invitation to join a workspace, by email, with a single-use token stored as a hash. */
 @Entity({ name: "invitations" })
 @Check("invitations_email_check", "email = lower(email)")
-@Check("invitations_role_check", "role = ANY (ARRAY['ADMINISTRATOR'::text, 'EDITOR'::text, 'AGENT'::text])")
+@Check("invitations_role_check", oneOf("role", Role))
 @Index("invitations_token_key", { synchronize: false })
 @Index("invitations_workspace_email_idx", ["workspaceId", "email"])
 @Index("invitations_team_idx", { synchronize: false })

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { oneOf } from "./checks";
 import { Role } from "./role";
 import { Team } from "./team.entity";
 import { User } from "./user.entity";
@@ -6,7 +7,7 @@ import { Workspace } from "./workspace.entity";
 
 /** A user's membership of a workspace, with the role they act with there. */
 @Entity({ name: "memberships" })
-@Check("memberships_role_check", "role = ANY (ARRAY['ADMINISTRATOR'::text, 'EDITOR'::text, 'AGENT'::text])")
+@Check("memberships_role_check", oneOf("role", Role))
 @Index("memberships_workspace_user_key", ["workspaceId", "userId"], { unique: true })
 @Index("memberships_user_idx", ["userId"])
 @Index("memberships_team_idx", { synchronize: false })

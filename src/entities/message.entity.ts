@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from "typeorm";
+import { oneOf } from "./checks";
 import { Contact } from "./contact.entity";
 import { Ticket } from "./ticket.entity";
 import { User } from "./user.entity";
@@ -19,8 +20,8 @@ export enum MessageStatus {
 
 /** A message to or from a contact over a channel. Internal notes are never messages. */
 @Entity({ name: "messages" })
-@Check("messages_direction_check", "direction = ANY (ARRAY['INCOMING'::text, 'OUTGOING'::text])")
-@Check("messages_status_check", "status = ANY (ARRAY['RECEIVED'::text, 'QUEUED'::text, 'SENT'::text, 'DELIVERED'::text, 'FAILED'::text])")
+@Check("messages_direction_check", oneOf("direction", MessageDirection))
+@Check("messages_status_check", oneOf("status", MessageStatus))
 @Index("messages_external_id_key", { synchronize: false })
 @Index("messages_contact_idx", ["contactId", "createdAt", "id"])
 @Index("messages_ticket_idx", { synchronize: false })

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { oneOf } from "./checks";
 import { TX_POSITION_DEFAULT } from "./column-defaults";
 import { Message } from "./message.entity";
 import { Ticket } from "./ticket.entity";
@@ -22,10 +23,7 @@ export enum TicketEventType {
  * Its cursor is (txId, seq), see `parseEventCursor` in `services/event-log.ts`.
  */
 @Entity({ name: "ticket_events" })
-@Check(
-  "ticket_events_type_check",
-  "type = ANY (ARRAY['OPENED'::text, 'ASSIGNED'::text, 'NOTE_ADDED'::text, 'TOPIC_CHANGED'::text, 'CLOSED'::text, 'REOPENED'::text, 'MESSAGE_RECEIVED'::text, 'MESSAGE_SENT'::text])",
-)
+@Check("ticket_events_type_check", oneOf("type", TicketEventType))
 @Index("ticket_events_version_key", ["ticketId", "ticketVersion"], { unique: true })
 @Index("ticket_events_cursor_idx", ["workspaceId", "txId", "seq"])
 export class TicketEvent {

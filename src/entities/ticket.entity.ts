@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from "typeorm";
+import { oneOf } from "./checks";
 import { TX_POSITION_DEFAULT } from "./column-defaults";
 import { Contact } from "./contact.entity";
 import { Flow } from "./flow.entity";
@@ -18,7 +19,7 @@ export enum TicketStatus {
  * migration only.
  */
 @Entity({ name: "tickets" })
-@Check("tickets_status_check", "status = ANY (ARRAY['OPEN'::text, 'CLOSED'::text])")
+@Check("tickets_status_check", oneOf("status", TicketStatus))
 @Index("tickets_one_open_key", { synchronize: false })
 @Index("tickets_idempotency_key", { synchronize: false })
 @Index("tickets_contact_idx", { synchronize: false })

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { oneOf } from "./checks";
 import { Flow } from "./flow.entity";
 import { Workspace } from "./workspace.entity";
 
@@ -8,7 +9,7 @@ export enum TriggerType {
 
 /** Starts a flow when something happens to a ticket; at most one per type per workspace. */
 @Entity({ name: "triggers" })
-@Check("triggers_type_check", "type = 'TICKET_CLOSED'::text")
+@Check("triggers_type_check", oneOf("type", TriggerType))
 @Index("triggers_type_key", ["workspaceId", "type"], { unique: true })
 export class Trigger {
   @PrimaryColumn("uuid")

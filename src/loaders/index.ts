@@ -15,8 +15,10 @@ import {
   relatedColumns,
   takeRelated,
   TICKET_COLUMNS,
+  TEAM_COLUMNS,
   TICKET_RELATED,
   type TicketRow,
+  TOPIC_COLUMNS,
   USER_COLUMNS,
   withDates,
 } from "../db/rows";
@@ -180,16 +182,15 @@ export function createLoaders(work: Work, workspaceId: string | undefined, viewe
     }),
     team: new DataLoader((ids) =>
       rowsById<Team>(
-        `SELECT id, workspace_id AS "workspaceId", name, all_topics AS "allTopics", created_at AS "createdAt" FROM teams WHERE workspace_id = $1 AND id = ANY($2)`,
+        `SELECT ${TEAM_COLUMNS} FROM teams WHERE workspace_id = $1 AND id = ANY($2)`,
         ids,
       ),
     ),
     topicsOfTeam: new DataLoader(async (teamIds) => {
       const rows = await work.query<Array<Topic & { teamId: string }>>(
-        `SELECT t.id, t.workspace_id AS "workspaceId", t.name, t.is_system AS "isSystem", t.created_at AS "createdAt", t.deleted_at AS "deletedAt",
-                tt.team_id AS "teamId"
-           FROM team_topics tt JOIN topics t ON t.id = tt.topic_id
-          WHERE tt.workspace_id = $1 AND tt.team_id = ANY($2) ORDER BY lower(t.name)`,
+        `SELECT ${TOPIC_COLUMNS}, tt.team_id AS "teamId"
+           FROM team_topics tt JOIN topics tp ON tp.id = tt.topic_id
+          WHERE tt.workspace_id = $1 AND tt.team_id = ANY($2) ORDER BY lower(tp.name)`,
         [tenantOnly(workspaceId), teamIds],
       );
       return teamIds.map((id) => rows.filter((r) => r.teamId === id));

@@ -1,7 +1,10 @@
 import type { AuthedContext } from "../context";
-import { type ContactGroup, TicketStatus } from "../entities";
+import { ContactGroup, TicketStatus } from "../entities";
 import { topicFilter } from "../auth/visibility";
+import { columnsOf } from "../db/columns";
 import { CONTACT_COLUMNS, type ContactWithUrns } from "../db/rows";
+
+const GROUP_COLUMNS = columnsOf(ContactGroup, null);
 
 /**
  * Contact groups. The system group "Open Tickets" has no stored members: its members are the
@@ -11,8 +14,7 @@ import { CONTACT_COLUMNS, type ContactWithUrns } from "../db/rows";
 export class ContactGroupService {
   async list(ctx: AuthedContext): Promise<ContactGroup[]> {
     return ctx.work.query(
-      `SELECT id, workspace_id AS "workspaceId", name, is_system AS "isSystem", created_at AS "createdAt"
-         FROM contact_groups WHERE workspace_id = $1 ORDER BY is_system DESC, name`,
+      `SELECT ${GROUP_COLUMNS} FROM contact_groups WHERE workspace_id = $1 ORDER BY is_system DESC, name`,
       [ctx.actor.workspaceId],
     );
   }

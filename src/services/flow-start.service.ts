@@ -1,19 +1,20 @@
 import type { DataSource, EntityManager } from "typeorm";
 import type { AuthedContext } from "../context";
-import type { Trigger, TriggerType } from "../entities";
+import { columnsOf } from "../db/columns";
+import { FlowStart, type Trigger, type TriggerType } from "../entities";
 import type { ParsedCursor } from "./event-log";
 
+/**
+ * The position is read as the cursor "txId.seq"; the trigger is read whole from the join (null
+ * once deleted), in place of its id.
+ */
+const FLOW_START_NOT_READ = ["txId", "seq", "triggerId"] as const;
+
 /** A flow start as read: its cursor "txId.seq", and the trigger that asked for it while it exists. */
-export interface FlowStartRow {
-  id: string;
-  workspaceId: string;
+export type FlowStartRow = Omit<FlowStart, (typeof FLOW_START_NOT_READ)[number] | "trigger"> & {
   cursor: string;
-  flowId: string;
-  contactId: string;
-  ticketId: string | null;
   trigger: Trigger | null;
-  createdAt: Date;
-}
+};
 
 interface RawRow extends Omit<FlowStartRow, "trigger"> {
   triggerId: string | null;
@@ -22,8 +23,7 @@ interface RawRow extends Omit<FlowStartRow, "trigger"> {
   triggerCreatedAt: Date | null;
 }
 
-const COLUMNS = `s.id, s.workspace_id AS "workspaceId", s.tx_id::text || '.' || s.seq::text AS cursor, s.flow_id AS "flowId",
-  s.contact_id AS "contactId", s.ticket_id AS "ticketId", s.created_at AS "createdAt",
+const COLUMNS = `${columnsOf(FlowStart, "s", { except: FLOW_START_NOT_READ, extra: { cursor: "s.tx_id::text || '.' || s.seq::text" } })},
   tr.id AS "triggerId", tr.type AS "triggerType", tr.flow_id AS "triggerFlowId", tr.created_at AS "triggerCreatedAt"`;
 
 function toRow({ triggerId, triggerType, triggerFlowId, triggerCreatedAt, ...start }: RawRow): FlowStartRow {

@@ -3,12 +3,13 @@ import { hashPassword } from "../auth/password";
 import { generateToken, hashToken } from "../auth/tokens";
 import type { Config } from "../config";
 import type { AuthedContext, RequestContext } from "../context";
+import { columnsOf } from "../db/columns";
 import { returningRows } from "../db/returning";
 import { bindSqlScope, unscoped } from "../db/sql-scope";
 import { TenantStore } from "../db/tenant";
 import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
-import { type Invitation, Role, TokenKind } from "../entities";
+import { Invitation, Role, TokenKind } from "../entities";
 import { BadInputError, DependencyFailedError, ForbiddenError } from "../errors";
 import { type IdentityService, MAX_WORKSPACES_PER_USER, normalizeEmail, type Session } from "./identity.service";
 import { invitationEmail } from "./invitation-email";
@@ -54,9 +55,8 @@ export interface AcceptInput {
   password?: string | null;
 }
 
-const COLUMNS = `id, workspace_id AS "workspaceId", email, role, team_id AS "teamId", invited_by_id AS "invitedById",
-  created_at AS "createdAt", expires_at AS "expiresAt", accepted_at AS "acceptedAt", accepted_by_id AS "acceptedById",
-  revoked_at AS "revokedAt"`;
+/** Never the token hash (`select: false` in the entity). */
+const COLUMNS = columnsOf(Invitation, null);
 
 /** Pending: not accepted, not revoked, not expired. Only pending invitations exist for the API. */
 const PENDING = `accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()`;

@@ -1,13 +1,13 @@
 import type { EntityManager } from "typeorm";
 import type { AuthedContext } from "../context";
+import { columnsOf } from "../db/columns";
 import type { TicketRow } from "../db/rows";
-import { type Membership, Role, TicketEventType } from "../entities";
+import { Membership, Role, TicketEventType } from "../entities";
 import type { SessionChanges } from "./session-events";
 import { applyTicketChanges, lockTickets } from "./ticket-store";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 
-const MEMBER_COLUMNS = `id, workspace_id AS "workspaceId", user_id AS "userId", role, team_id AS "teamId",
-  last_login_at AS "lastLoginAt", created_at AS "createdAt"`;
+const MEMBER_COLUMNS = columnsOf(Membership, null);
 
 /** Members: roles, teams, removal. The last administrator always stays. */
 export class MemberService {

@@ -1,8 +1,9 @@
 import type { AuthedContext } from "../context";
+import { columnsOf } from "../db/columns";
 import { returningRows } from "../db/returning";
 import { uniqueViolation } from "../db/transaction";
 import { uuidv7 } from "../db/uuid";
-import type { Shortcut } from "../entities";
+import { Shortcut } from "../entities";
 import { containing } from "../db/like";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 
@@ -14,7 +15,7 @@ export const SHORTCUT_TEXT_MAX = 10_000;
 export const SHORTCUT_SEARCH_MIN = 3;
 export const SHORTCUT_SEARCH_MAX = 100;
 
-const COLUMNS = `id, workspace_id AS "workspaceId", name, text, created_at AS "createdAt"`;
+const COLUMNS = columnsOf(Shortcut, null);
 
 /** What updateShortcut changes: an omitted (undefined) part is left as it is. */
 export interface ShortcutChanges {

@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
 import type { AuthedContext, RequestContext } from "../context";
 import { uniqueViolation } from "../db/transaction";
+import { TEAM_COLUMNS } from "../db/rows";
 import { uuidv7 } from "../db/uuid";
 import type { Team } from "../entities";
 import type { SessionChanges } from "./session-events";
@@ -14,8 +15,6 @@ export interface TeamInput {
 
 /** Teams a workspace may have. */
 export const MAX_TEAMS = 100;
-
-const TEAM_COLUMNS = `id, workspace_id AS "workspaceId", name, all_topics AS "allTopics", created_at AS "createdAt"`;
 
 /**
  * Teams limit agents to topics: a team has exactly one of allTopics or 1 to 10 topics. Only

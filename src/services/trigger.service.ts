@@ -1,11 +1,14 @@
 import type { AuthedContext } from "../context";
 import { returningRows } from "../db/returning";
 import { uniqueViolation } from "../db/transaction";
+import { columnsOf } from "../db/columns";
 import { uuidv7 } from "../db/uuid";
-import type { Trigger, TriggerType } from "../entities";
+import { Trigger, type TriggerType } from "../entities";
 import { fail, ok, type Result, UserErrorCode } from "./user-error";
 
-export const TRIGGER_COLUMNS = `tr.id, tr.workspace_id AS "workspaceId", tr.type, tr.flow_id AS "flowId", tr.created_at AS "createdAt"`;
+const TRIGGER_COLUMNS = columnsOf(Trigger, "tr");
+/** For RETURNING of an INSERT, which has no alias. */
+const TRIGGER_RETURNING = columnsOf(Trigger, null);
 
 /** The flow a trigger starts: a registered flow, by its id or by the flow engine's id. */
 export type FlowRef = { flowId: string } | { flowExternalId: string };
@@ -45,7 +48,7 @@ export class TriggerService {
           `INSERT INTO triggers (id, workspace_id, type, flow_id)
            SELECT $2, $1, $3, f.id FROM flows f
             WHERE f.workspace_id = $1 AND (CASE WHEN $4::uuid IS NOT NULL THEN f.id = $4::uuid ELSE f.external_id = $5 END)
-           RETURNING id, workspace_id AS "workspaceId", type, flow_id AS "flowId", created_at AS "createdAt"`,
+           RETURNING ${TRIGGER_RETURNING}`,
           [workspaceId, uuidv7(), type, byId ? flow.flowId : null, byId ? null : flow.flowExternalId],
         );
         if (!row) {

@@ -1,7 +1,10 @@
 import type { AuthedContext, RequestContext } from "../context";
+import { columnsOf } from "../db/columns";
 import { unscoped } from "../db/sql-scope";
 import { TenantStore } from "../db/tenant";
 import { Membership, Workspace } from "../entities";
+
+const MEMBER_COLUMNS = columnsOf(Membership, "m");
 
 /** Workspaces, their members, and the workspaces of a user. */
 export class WorkspaceService {
@@ -36,8 +39,7 @@ export class WorkspaceService {
   async members(ctx: AuthedContext, page: { first: number; afterId?: string }): Promise<Membership[] | undefined> {
     const rows = await ctx.work.query<Membership[]>(
       `WITH after AS (SELECT created_at, id FROM memberships WHERE workspace_id = $1 AND id = $2)
-       SELECT m.id, m.workspace_id AS "workspaceId", m.user_id AS "userId", m.role, m.team_id AS "teamId",
-              m.last_login_at AS "lastLoginAt", m.created_at AS "createdAt"
+       SELECT ${MEMBER_COLUMNS}
          FROM memberships m
         WHERE m.workspace_id = $1
           AND ($2::uuid IS NULL OR (m.created_at, m.id) > (SELECT created_at, id FROM after))

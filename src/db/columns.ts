@@ -1,0 +1,66 @@
+import { getMetadataArgsStorage } from "typeorm";
+import type { ColumnMetadataArgs } from "typeorm/metadata-args/ColumnMetadataArgs";
+import { SnakeNamingStrategy } from "./snake-naming";
+
+/**
+ * Column lists for raw SQL, derived from the entities: the entity is the one description of a
+ * table, and a select list reads every column it declares (but those marked `select: false`, as
+ * TypeORM's finders do), snake_case column as camelCase property. Call these at module load and
+ * keep the result in a constant: they walk the decorator metadata, which no request should do.
+ */
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any entity class, whatever its constructor
+type EntityClass<T> = abstract new (...args: any[]) => T;
+
+/** The naming strategy of the DataSource (ormconfig.ts), so that a list names the columns the migrations create. */
+const naming = new SnakeNamingStrategy();
+
+/** Timestamps: the driver reads them as Date, JSON (to_jsonb) as text to turn back, see `withDates`. */
+const DATE_TYPES = new Set<unknown>(["timestamptz", "timestamp", "timestamp with time zone", "timestamp without time zone"]);
+
+function readableColumns(entity: EntityClass<unknown>): ColumnMetadataArgs[] {
+  const columns = getMetadataArgsStorage()
+    .filterColumns(entity)
+    .filter((c) => c.mode !== "virtual-property" && c.options.select !== false);
+  if (columns.length === 0) throw new Error(`${entity.name} is not an entity with columns`);
+  return columns;
+}
+
+function columnName(column: ColumnMetadataArgs): string {
+  return naming.columnName(column.propertyName, column.options.name, []);
+}
+
+export interface ColumnsOptions<T> {
+  /** Properties not read (secrets, internals, columns replaced by an `extra` expression). */
+  except?: ReadonlyArray<keyof T & string>;
+  /** Computed values read along, by the key they get in the row: SQL expressions, written out. */
+  extra?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The select (or RETURNING) list of `entity` on table alias `alias` (none: bare column names):
+ * `t.last_activity_at AS "lastActivityAt"`, in the entity's declaration order, then the extras.
+ */
+export function columnsOf<T>(entity: EntityClass<T>, alias: string | null, options: ColumnsOptions<T> = {}): string {
+  const columns = readableColumns(entity);
+  const except = new Set<string>(options.except ?? []);
+  for (const property of except) {
+    if (!columns.some((c) => c.propertyName === property)) throw new Error(`${entity.name} has no readable column ${property}`);
+  }
+  const prefix = alias ? `${alias}.` : "";
+  const read = columns
+    .filter((c) => !except.has(c.propertyName))
+    .map((c) => {
+      const name = columnName(c);
+      return name === c.propertyName ? `${prefix}${name}` : `${prefix}${name} AS "${c.propertyName}"`;
+    });
+  const extra = Object.entries(options.extra ?? {}).map(([key, sql]) => `${sql} AS "${key}"`);
+  return [...read, ...extra].join(", ");
+}
+
+/** The timestamp properties of `entity`: what `withDates` turns back into dates in a row read as JSON. */
+export function dateKeysOf<T>(entity: EntityClass<T>): Array<keyof T & string> {
+  return readableColumns(entity)
+    .filter((c) => DATE_TYPES.has(c.options.type))
+    .map((c) => c.propertyName as keyof T & string);
+}
