@@ -13,8 +13,8 @@ import { createLoaders } from "../src/loaders";
 import { decodeCursor } from "../src/services/cursors";
 import { parseGlobalId } from "../src/schema/global-id";
 import { createServices } from "../src/services";
-import type { Folder } from "../src/services/inbox.service";
-import { createMailer } from "../src/services/mailer";
+import type { Folder } from "../src/services/tickets/inbox.service";
+import { createMailer } from "../src/services/team/mailer";
 
 export interface Explained {
   sql: string;

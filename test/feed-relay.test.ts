@@ -1,5 +1,5 @@
 import type { FeedName } from "../src/db/sql-scope";
-import type { ParsedCursor } from "../src/services/event-log";
+import type { ParsedCursor } from "../src/services/tickets/event-log";
 import { Cancellation, FeedClosed, FeedRelay, type FeedRow, type FeedSource, position, Subscriber } from "../src/subscriptions/feed";
 import { until } from "./support/server-process";
 

@@ -1,4 +1,4 @@
-import { MAX_NOTE_LENGTH, MAX_NOTE_WARNINGS, renderNote, type NoteContext } from "../src/services/note-template";
+import { MAX_NOTE_LENGTH, MAX_NOTE_WARNINGS, renderNote, type NoteContext } from "../src/services/tickets/note-template";
 
 type FieldAnswer = ReturnType<NoteContext["field"]>;
 

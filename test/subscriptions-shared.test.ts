@@ -1,7 +1,7 @@
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import type { FeedName } from "../src/db/sql-scope";
-import type { ParsedCursor } from "../src/services/event-log";
+import type { ParsedCursor } from "../src/services/tickets/event-log";
 import { FeedRelay, type FeedRow, type FeedSource } from "../src/subscriptions/feed";
 import { sharedResultStats } from "../src/subscriptions/shared-results";
 import { addMember, createTopic, ok, openTicket, team, updateMember, uuid } from "./support/fixtures";

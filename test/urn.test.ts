@@ -1,4 +1,4 @@
-import { MAX_URN_LENGTH, parseUrn, urnDisplay, type ParsedUrn, type UrnScheme } from "../src/services/urn";
+import { MAX_URN_LENGTH, parseUrn, urnDisplay, type ParsedUrn, type UrnScheme } from "../src/services/contacts/urn";
 
 function ok(raw: string): ParsedUrn {
   const r = parseUrn(raw);

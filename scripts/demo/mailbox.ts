@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "pino";
-import { FileMailer, type MailMessage, type Mailer } from "../../src/services/mailer";
+import { FileMailer, type MailMessage, type Mailer } from "../../src/services/team/mailer";
 
 /**
  * The demo server's mail: members join the demo workspace the way anyone does, by invitation,

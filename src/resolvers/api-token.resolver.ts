@@ -3,7 +3,7 @@ import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { toGlobalId, uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
-import { MAX_API_TOKENS } from "../services/token.service";
+import { MAX_API_TOKENS } from "../services/identity/token.service";
 import { CreateApiTokenInput, RevokeApiTokenInput } from "../schema/inputs/identity.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { CreateApiTokenPayload } from "../schema/types/identity.payloads";

@@ -16,8 +16,8 @@ import { ContactFieldObject, ContactFieldPayload, ContactFieldValueObject, Conta
 import { UserObject } from "../schema/types/identity.types";
 import { ContactObject, ContactPayload } from "../schema/types/contact.types";
 import type { VisibleField } from "../auth/visibility";
-import { MAX_FIELDS } from "../services/contact-field.service";
-import { NOTEPAD_HISTORY } from "../services/notepad.service";
+import { MAX_FIELDS } from "../services/contacts/contact-field.service";
+import { NOTEPAD_HISTORY } from "../services/contacts/notepad.service";
 import type { Result } from "../services/user-error";
 
 function fieldPayload(result: Result<ContactField>): ContactFieldPayload {

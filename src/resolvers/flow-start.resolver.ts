@@ -9,7 +9,7 @@ import { ContactObject } from "../schema/types/contact.types";
 import { FlowObject } from "../schema/types/flow.types";
 import { TicketObject } from "../schema/types/ticket.types";
 import { FlowStartObject, TriggerObject } from "../schema/types/trigger.types";
-import { parseEventCursor } from "../services/event-log";
+import { parseEventCursor } from "../services/tickets/event-log";
 import { loadFlow } from "./trigger.resolver";
 
 @Resolver(() => FlowStartObject)

@@ -4,7 +4,7 @@ import type { AuthedContext } from "../context";
 import { Role } from "../entities";
 import { RegisterFlowInput } from "../schema/inputs/ticket.inputs";
 import { MaxItems } from "../schema/list-bounds";
-import { MAX_FLOWS } from "../services/flow.service";
+import { MAX_FLOWS } from "../services/integrations/flow.service";
 import { FlowObject, FlowPayload } from "../schema/types/flow.types";
 
 @Resolver(() => FlowObject)

@@ -6,7 +6,7 @@ import { LogInInput, SignUpInput } from "../schema/inputs/identity.inputs";
 import { AuthPayload } from "../schema/types/identity.payloads";
 import { ViewerObject } from "../schema/types/identity.types";
 import type { Result } from "../services/user-error";
-import type { Session } from "../services/identity.service";
+import type { Session } from "../services/identity/identity.service";
 
 /** A session as AuthPayload: logIn, signUp and acceptInvitation answer alike. */
 export function authPayload(result: Result<Session>): AuthPayload {

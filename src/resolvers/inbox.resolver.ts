@@ -12,9 +12,9 @@ import { TicketEventFilter, TicketFilter } from "../schema/inputs/ticket.inputs"
 import { TicketConnection, TicketCounts, TicketObject } from "../schema/types/ticket.types";
 import { TicketEventConnection, TicketEventObject } from "../schema/types/ticket-event.types";
 import { TopicObject } from "../schema/types/topic.types";
-import { parseEventCursor } from "../services/event-log";
+import { parseEventCursor } from "../services/tickets/event-log";
 import { selectedFields } from "../schema/selection";
-import type { InboxIncludes, InboxTicket } from "../services/inbox.service";
+import type { InboxIncludes, InboxTicket } from "../services/tickets/inbox.service";
 import { see } from "../auth/visibility";
 
 /** What the query asks of each ticket that the page's statement can read along with it. */

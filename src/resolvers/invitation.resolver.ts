@@ -5,7 +5,7 @@ import { Role } from "../entities";
 import { NotFoundError } from "../errors";
 import { toGlobalId, uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
-import { INVITATION_INVALID_MESSAGE, MAX_PENDING_INVITATIONS } from "../services/invitation.service";
+import { INVITATION_INVALID_MESSAGE, MAX_PENDING_INVITATIONS } from "../services/team/invitation.service";
 import { AcceptInvitationInput, InviteMemberInput, RevokeInvitationInput } from "../schema/inputs/invitation.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { AuthPayload } from "../schema/types/identity.payloads";

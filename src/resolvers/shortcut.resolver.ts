@@ -8,7 +8,7 @@ import { MaxItems } from "../schema/list-bounds";
 import { CreateShortcutInput, DeleteShortcutInput, UpdateShortcutInput } from "../schema/inputs/shortcut.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { ShortcutPayload, ShortcutObject } from "../schema/types/shortcut.types";
-import { MAX_SHORTCUTS, SHORTCUT_SEARCH_MAX, SHORTCUT_SEARCH_MIN } from "../services/shortcut.service";
+import { MAX_SHORTCUTS, SHORTCUT_SEARCH_MAX, SHORTCUT_SEARCH_MIN } from "../services/team/shortcut.service";
 import type { Result } from "../services/user-error";
 
 function shortcutPayload(result: Result<Shortcut>): ShortcutPayload {

@@ -9,8 +9,8 @@ import { uuidOf } from "../schema/global-id";
 import { TicketEventFilter } from "../schema/inputs/ticket.inputs";
 import { TicketEventObject } from "../schema/types/ticket-event.types";
 import { FlowStartObject } from "../schema/types/trigger.types";
-import { parseEventCursor } from "../services/event-log";
-import type { FlowStartRow } from "../services/flow-start.service";
+import { parseEventCursor } from "../services/tickets/event-log";
+import type { FlowStartRow } from "../services/integrations/flow-start.service";
 import { canSeeEvent, see, type Seen } from "../auth/visibility";
 import { deliver } from "../subscriptions/delivery";
 

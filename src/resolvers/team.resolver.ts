@@ -7,7 +7,7 @@ import { BadInputError } from "../errors";
 import { toGlobalId, uuidOf } from "../schema/global-id";
 import { CreateTeamInput, DeleteTeamInput, MAX_TEAM_TOPICS, UpdateTeamInput } from "../schema/inputs/team.inputs";
 import { MaxItems } from "../schema/list-bounds";
-import { MAX_TEAMS } from "../services/team.service";
+import { MAX_TEAMS } from "../services/team/team.service";
 import { DeletePayload } from "../schema/types/common.types";
 import { TeamPayload, TeamObject } from "../schema/types/team.types";
 import { TopicObject } from "../schema/types/topic.types";

@@ -22,7 +22,7 @@ import { MessageObject } from "../schema/types/message.types";
 import { BulkTicketPayload, OpenTicketPayload, TicketCounts, TicketFailureObject, TicketObject } from "../schema/types/ticket.types";
 import { TicketEventConnection, TicketEventObject } from "../schema/types/ticket-event.types";
 import { TopicObject } from "../schema/types/topic.types";
-import type { BulkOutcome } from "../services/ticket.service";
+import type { BulkOutcome } from "../services/tickets/ticket.service";
 import { see, type SeenTicket } from "../auth/visibility";
 import { ticketCountsOf } from "./inbox.resolver";
 import { forbidBoth, requireExactlyOne } from "../schema/validators";

@@ -9,7 +9,7 @@ import { DeletePayload } from "../schema/types/common.types";
 import { TopicObject, TopicPayload } from "../schema/types/topic.types";
 import { TicketStatus } from "../entities";
 import type { Result } from "../services/user-error";
-import { MAX_TOPICS } from "../services/topic.service";
+import { MAX_TOPICS } from "../services/tickets/topic.service";
 import { canSeeTopic, see } from "../auth/visibility";
 import type { Topic } from "../entities";
 

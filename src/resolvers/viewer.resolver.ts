@@ -3,7 +3,7 @@ import { Requires } from "../auth/requires";
 import type { AuthedContext, RequestContext } from "../context";
 import { UserObject, ViewerObject, WorkspaceObject } from "../schema/types/identity.types";
 import { MaxItems } from "../schema/list-bounds";
-import { MAX_WORKSPACES_PER_USER } from "../services/identity.service";
+import { MAX_WORKSPACES_PER_USER } from "../services/identity/identity.service";
 import { TeamObject } from "../schema/types/team.types";
 
 @Resolver(() => ViewerObject)

@@ -5,7 +5,7 @@
  */
 import { TicketStatus } from "../entities";
 import { isUuid } from "../db/uuid";
-import type { InboxCursor } from "./inbox.service";
+import type { InboxCursor } from "./tickets/inbox.service";
 import { BadInputError } from "../errors";
 
 /** Opaque cursors: base64 of a JSON array. */

@@ -1,25 +1,25 @@
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
-import { ContactFieldService } from "./contact-field.service";
-import { ContactGroupService } from "./contact-group.service";
-import { ContactService } from "./contact.service";
-import { FlowService } from "./flow.service";
-import { FlowStartService } from "./flow-start.service";
-import { IdentityService } from "./identity.service";
-import { InboxService } from "./inbox.service";
-import { InvitationService } from "./invitation.service";
-import type { Mailer } from "./mailer";
-import { MemberService } from "./member.service";
-import { MessageService } from "./message.service";
-import { NotepadService } from "./notepad.service";
-import { ShortcutService } from "./shortcut.service";
-import { SessionEvents } from "./session-events";
-import { TeamService } from "./team.service";
-import { TicketService } from "./ticket.service";
-import { TokenService } from "./token.service";
-import { TopicService } from "./topic.service";
-import { TriggerService } from "./trigger.service";
-import { WorkspaceService } from "./workspace.service";
+import { ContactFieldService } from "./contacts/contact-field.service";
+import { ContactGroupService } from "./contacts/contact-group.service";
+import { ContactService } from "./contacts/contact.service";
+import { FlowService } from "./integrations/flow.service";
+import { FlowStartService } from "./integrations/flow-start.service";
+import { IdentityService } from "./identity/identity.service";
+import { InboxService } from "./tickets/inbox.service";
+import { InvitationService } from "./team/invitation.service";
+import type { Mailer } from "./team/mailer";
+import { MemberService } from "./team/member.service";
+import { MessageService } from "./tickets/message.service";
+import { NotepadService } from "./contacts/notepad.service";
+import { ShortcutService } from "./team/shortcut.service";
+import { SessionEvents } from "./identity/session-events";
+import { TeamService } from "./team/team.service";
+import { TicketService } from "./tickets/ticket.service";
+import { TokenService } from "./identity/token.service";
+import { TopicService } from "./tickets/topic.service";
+import { TriggerService } from "./integrations/trigger.service";
+import { WorkspaceService } from "./identity/workspace.service";
 
 /** The services of one server process, shared by all its requests. */
 export interface Services {

@@ -5,7 +5,7 @@
  */
 import type { AuthedContext } from "../context";
 import type { FeedName } from "../db/sql-scope";
-import type { parseEventCursor } from "../services/event-log";
+import type { parseEventCursor } from "../services/tickets/event-log";
 import { Cancellation, FeedClosed, type FeedRow } from "./feed";
 
 /** Past this many bytes waiting in a socket's send buffer, its subscriber is too slow (1013). */

@@ -1,5 +1,5 @@
 import type { FeedName } from "../db/sql-scope";
-import { type ParsedCursor, parseEventCursor } from "../services/event-log";
+import { type ParsedCursor, parseEventCursor } from "../services/tickets/event-log";
 
 /** A row of a feed: anything with a cursor "txId.seq". */
 export interface FeedRow {

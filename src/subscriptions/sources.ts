@@ -1,8 +1,8 @@
 import type { DataSource } from "typeorm";
 import type { EventRow } from "../db/rows";
 import { inWorkspaceScope, runInSqlScope, unscoped } from "../db/sql-scope";
-import { currentHorizon, type ParsedCursor, readEventsAfter } from "../services/event-log";
-import { type FlowStartRow, readFlowStarts } from "../services/flow-start.service";
+import { currentHorizon, type ParsedCursor, readEventsAfter } from "../services/tickets/event-log";
+import { type FlowStartRow, readFlowStarts } from "../services/integrations/flow-start.service";
 import type { FeedSource } from "./feed";
 
 /**

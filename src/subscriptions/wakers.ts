@@ -3,8 +3,8 @@ import pg from "pg";
 import type { DataSource } from "typeorm";
 import type { Logger } from "pino";
 import { type FeedName, onCommittedWrites } from "../db/sql-scope";
-import { FEED_CHANNEL } from "../services/event-log";
-import type { SessionEvents } from "../services/session-events";
+import { FEED_CHANNEL } from "../services/tickets/event-log";
+import type { SessionEvents } from "../services/identity/session-events";
 import type { FeedRelay } from "./feed";
 
 /** A way commits reach the feeds: this process's own, and other processes'. */

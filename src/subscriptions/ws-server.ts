@@ -16,7 +16,7 @@ import {
 import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
 import { type WebSocket, WebSocketServer } from "ws";
-import type { SessionEvents } from "../services/session-events";
+import type { SessionEvents } from "../services/identity/session-events";
 import { bearerToken } from "../auth/tokens";
 import type { Actor, Connection, RequestContext } from "../context";
 import type { Loaders } from "../loaders";
@@ -25,7 +25,7 @@ import { isDatabaseUnavailable } from "../db/unavailable";
 import { createErrorFormatter } from "../http/format-error";
 import { TOO_MANY_REQUESTS_CLOSE } from "../http/limits/rate-limit";
 import { SharedResults } from "./shared-results";
-import type { TokenRefusal } from "../services/token.service";
+import type { TokenRefusal } from "../services/identity/token.service";
 import type { ErrorCode } from "../errors";
 
 /** Close codes of the contract. */

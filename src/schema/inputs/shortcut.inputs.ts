@@ -1,7 +1,7 @@
 import { IsDefined, Matches, ValidateIf } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
 import { IsGlobalId } from "../global-id";
-import { SHORTCUT_NAME_MAX, SHORTCUT_TEXT_MAX } from "../../services/shortcut.service";
+import { SHORTCUT_NAME_MAX, SHORTCUT_TEXT_MAX } from "../../services/team/shortcut.service";
 import { TrimmedLength } from "../validators";
 
 /** A shortcut's name is one line: no control characters (newlines, tabs). */

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from "type-graphql";
-import type { InvitationPreview, InvitationRow } from "../../services/invitation.service";
+import type { InvitationPreview, InvitationRow } from "../../services/team/invitation.service";
 import { Role } from "../enums";
 import { toGlobalId } from "../global-id";
 import { MAX_USER_ERRORS, UserErrorObject } from "./common.types";

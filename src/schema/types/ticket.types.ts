@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from "type-graphql";
 import type { SeenTicket } from "../../auth/visibility";
 import { TicketFolder, TicketStatus, UserErrorCode } from "../enums";
 import { toGlobalId } from "../global-id";
-import { MAX_TOPICS } from "../../services/topic.service";
+import { MAX_TOPICS } from "../../services/tickets/topic.service";
 import { MAX_BULK_TICKETS } from "../inputs/ticket.inputs";
 import { MaxItems } from "../list-bounds";
 import { MAX_USER_ERRORS, PageInfo, UserErrorObject } from "./common.types";

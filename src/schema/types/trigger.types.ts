@@ -1,6 +1,6 @@
 import { Field, ObjectType } from "type-graphql";
 import type { Trigger } from "../../entities";
-import type { FlowStartRow } from "../../services/flow-start.service";
+import type { FlowStartRow } from "../../services/integrations/flow-start.service";
 import { TriggerType } from "../enums";
 import { toGlobalId } from "../global-id";
 import { MAX_USER_ERRORS, UserErrorObject } from "./common.types";

@@ -1,4 +1,4 @@
-import { UnitOfWork } from "../db/unit-of-work";
+import { UnitOfWork } from "../../db/unit-of-work";
 
 /**
  * What a service says once a change to who may act in a workspace has committed: a token

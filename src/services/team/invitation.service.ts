@@ -1,21 +1,21 @@
 import type { EntityManager } from "typeorm";
-import { hashPassword } from "../auth/password";
-import { generateToken, hashToken } from "../auth/tokens";
-import type { Config } from "../config";
-import type { AuthedContext, RequestContext } from "../context";
-import { columnsOf } from "../db/columns";
-import { returningRows } from "../db/returning";
-import { bindSqlScope, unscoped } from "../db/sql-scope";
-import { TenantStore } from "../db/tenant";
-import { uniqueViolation } from "../db/transaction";
-import { uuidv7 } from "../db/uuid";
-import { Invitation, Role, TokenKind } from "../entities";
-import { BadInputError, DependencyFailedError, ForbiddenError } from "../errors";
-import { type IdentityService, MAX_WORKSPACES_PER_USER, normalizeEmail, type Session } from "./identity.service";
+import { hashPassword } from "../../auth/password";
+import { generateToken, hashToken } from "../../auth/tokens";
+import type { Config } from "../../config";
+import type { AuthedContext, RequestContext } from "../../context";
+import { columnsOf } from "../../db/columns";
+import { returningRows } from "../../db/returning";
+import { bindSqlScope, unscoped } from "../../db/sql-scope";
+import { TenantStore } from "../../db/tenant";
+import { uniqueViolation } from "../../db/transaction";
+import { uuidv7 } from "../../db/uuid";
+import { Invitation, Role, TokenKind } from "../../entities";
+import { BadInputError, DependencyFailedError, ForbiddenError } from "../../errors";
+import { type IdentityService, MAX_WORKSPACES_PER_USER, normalizeEmail, type Session } from "../identity/identity.service";
 import { invitationEmail } from "./invitation-email";
-import { KeyedLock } from "./keyed-lock";
+import { KeyedLock } from "../keyed-lock";
 import type { Mailer } from "./mailer";
-import { fail, ok, type Result, UserErrorCode } from "./user-error";
+import { fail, ok, type Result, UserErrorCode } from "../user-error";
 
 /** Pending invitations a workspace may have at once. */
 export const MAX_PENDING_INVITATIONS = 1000;

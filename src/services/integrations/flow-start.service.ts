@@ -1,8 +1,8 @@
 import type { DataSource, EntityManager } from "typeorm";
-import type { AuthedContext } from "../context";
-import { columnsOf } from "../db/columns";
-import { FlowStart, type Trigger, type TriggerType } from "../entities";
-import type { ParsedCursor } from "./event-log";
+import type { AuthedContext } from "../../context";
+import { columnsOf } from "../../db/columns";
+import { FlowStart, type Trigger, type TriggerType } from "../../entities";
+import type { ParsedCursor } from "../tickets/event-log";
 
 /**
  * The position is read as the cursor "txId.seq"; the trigger is read whole from the join (null

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nodemailer, { type SendMailOptions } from "nodemailer";
 import type { Logger } from "pino";
-import type { Config } from "../config";
+import type { Config } from "../../config";
 
 /** One email: plain text always, HTML optionally (sent as multipart/alternative). */
 export interface MailMessage {

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from "typeorm";
-import type { TicketStatus } from "../entities";
+import type { TicketStatus } from "../../entities";
 
 /** One count change of the key (status, topic, assignee). */
 export interface CountChange {

@@ -1,15 +1,15 @@
 import type { EntityManager } from "typeorm";
-import type { AuthedContext } from "../context";
-import { returningRows } from "../db/returning";
-import { uniqueViolation } from "../db/transaction";
-import { uuidv7 } from "../db/uuid";
-import { type Message, MessageDirection, MessageStatus, TicketEventType, TicketStatus } from "../entities";
-import type { ContactService } from "./contact.service";
+import type { AuthedContext } from "../../context";
+import { returningRows } from "../../db/returning";
+import { uniqueViolation } from "../../db/transaction";
+import { uuidv7 } from "../../db/uuid";
+import { type Message, MessageDirection, MessageStatus, TicketEventType, TicketStatus } from "../../entities";
+import type { ContactService } from "../contacts/contact.service";
 import { applyTicketChanges, lockTickets } from "./ticket-store";
-import { parseUrn } from "./urn";
-import { fail, ok, type Result, UserErrorCode } from "./user-error";
-import { canSeeTicket, topicFilter } from "../auth/visibility";
-import { MESSAGE_COLUMNS } from "../db/rows";
+import { parseUrn } from "../contacts/urn";
+import { fail, ok, type Result, UserErrorCode } from "../user-error";
+import { canSeeTicket, topicFilter } from "../../auth/visibility";
+import { MESSAGE_COLUMNS } from "../../db/rows";
 
 /** Where a ticket's message stands in its ticket's history, for a viewer confined to some topics. */
 export interface MessageHistory {

@@ -1,16 +1,16 @@
 import type { DataSource, EntityManager } from "typeorm";
-import { generatePassword, hashPassword } from "../auth/password";
-import { PasswordGate } from "../auth/password-gate";
-import { generateToken, hashToken } from "../auth/tokens";
-import type { Config } from "../config";
-import type { AuthedContext, RequestContext } from "../context";
-import { bindSqlScope, unscoped } from "../db/sql-scope";
-import { inTransaction } from "../db/transaction";
-import { uuidv7 } from "../db/uuid";
-import { ApiToken, Membership, Role, TokenKind, User, Workspace } from "../entities";
+import { generatePassword, hashPassword } from "../../auth/password";
+import { PasswordGate } from "../../auth/password-gate";
+import { generateToken, hashToken } from "../../auth/tokens";
+import type { Config } from "../../config";
+import type { AuthedContext, RequestContext } from "../../context";
+import { bindSqlScope, unscoped } from "../../db/sql-scope";
+import { inTransaction } from "../../db/transaction";
+import { uuidv7 } from "../../db/uuid";
+import { ApiToken, Membership, Role, TokenKind, User, Workspace } from "../../entities";
 import type { SessionChanges } from "./session-events";
-import { SYSTEM_TOPIC_NAME } from "./topic.service";
-import { fail, ok, type Result, UserErrorCode } from "./user-error";
+import { SYSTEM_TOPIC_NAME } from "../tickets/topic.service";
+import { fail, ok, type Result, UserErrorCode } from "../user-error";
 
 export interface Session {
   token: string;

@@ -1,11 +1,11 @@
-import type { AuthedContext } from "../context";
-import { columnsOf } from "../db/columns";
-import { returningRows } from "../db/returning";
-import { uniqueViolation } from "../db/transaction";
-import { uuidv7 } from "../db/uuid";
-import { Shortcut } from "../entities";
-import { containing } from "../db/like";
-import { fail, ok, type Result, UserErrorCode } from "./user-error";
+import type { AuthedContext } from "../../context";
+import { columnsOf } from "../../db/columns";
+import { returningRows } from "../../db/returning";
+import { uniqueViolation } from "../../db/transaction";
+import { uuidv7 } from "../../db/uuid";
+import { Shortcut } from "../../entities";
+import { containing } from "../../db/like";
+import { fail, ok, type Result, UserErrorCode } from "../user-error";
 
 /** Shortcuts a workspace may have: enough for any team's canned replies, few enough to list whole. */
 export const MAX_SHORTCUTS = 1000;

@@ -1,8 +1,8 @@
-import type { AuthedContext, RequestContext } from "../context";
-import { columnsOf } from "../db/columns";
-import { unscoped } from "../db/sql-scope";
-import { TenantStore } from "../db/tenant";
-import { Membership, Workspace } from "../entities";
+import type { AuthedContext, RequestContext } from "../../context";
+import { columnsOf } from "../../db/columns";
+import { unscoped } from "../../db/sql-scope";
+import { TenantStore } from "../../db/tenant";
+import { Membership, Workspace } from "../../entities";
 
 const MEMBER_COLUMNS = columnsOf(Membership, "m");
 

@@ -1,11 +1,11 @@
-import type { AuthedContext } from "../context";
-import { returningRows } from "../db/returning";
-import { uniqueViolation } from "../db/transaction";
-import { uuidv7 } from "../db/uuid";
-import { byDisplayOrder, fieldsOf } from "../db/rows";
-import { fieldsVisibleTo, type VisibleField } from "../auth/visibility";
-import { type ContactField, ContactFieldType, FieldAccess } from "../entities";
-import { fail, ok, type Result, type UserError, UserErrorCode } from "./user-error";
+import type { AuthedContext } from "../../context";
+import { returningRows } from "../../db/returning";
+import { uniqueViolation } from "../../db/transaction";
+import { uuidv7 } from "../../db/uuid";
+import { byDisplayOrder, fieldsOf } from "../../db/rows";
+import { fieldsVisibleTo, type VisibleField } from "../../auth/visibility";
+import { type ContactField, ContactFieldType, FieldAccess } from "../../entities";
+import { fail, ok, type Result, type UserError, UserErrorCode } from "../user-error";
 
 export const MAX_FIELDS = 250;
 export const MAX_TEXT_VALUE = 640;

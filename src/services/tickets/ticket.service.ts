@@ -1,19 +1,19 @@
 import type { EntityManager } from "typeorm";
-import type { AuthedContext } from "../context";
-import { uniqueViolation } from "../db/transaction";
-import { uuidv7 } from "../db/uuid";
-import { Role, TicketEventType, TicketStatus } from "../entities";
-import type { ContactService } from "./contact.service";
+import type { AuthedContext } from "../../context";
+import { uniqueViolation } from "../../db/transaction";
+import { uuidv7 } from "../../db/uuid";
+import { Role, TicketEventType, TicketStatus } from "../../entities";
+import type { ContactService } from "../contacts/contact.service";
 import { appendEvents } from "./event-log";
-import { recordFlowStarts } from "./flow-starts";
+import { recordFlowStarts } from "../integrations/flow-starts";
 import { type NoteContext, renderNote } from "./note-template";
 import { recordCountChanges } from "./ticket-counts";
 import { applyTicketChanges, lockTickets, type TicketChange } from "./ticket-store";
-import { parseUrn } from "./urn";
-import { type UserError, UserErrorCode } from "./user-error";
-import { canSeeTicket, canSeeTopic, fieldsVisibleTo } from "../auth/visibility";
-import { memberTopicScope } from "./visibility";
-import { TICKET_COLUMNS, type TicketRow } from "../db/rows";
+import { parseUrn } from "../contacts/urn";
+import { type UserError, UserErrorCode } from "../user-error";
+import { canSeeTicket, canSeeTopic, fieldsVisibleTo } from "../../auth/visibility";
+import { memberTopicScope } from "../team/visibility";
+import { TICKET_COLUMNS, type TicketRow } from "../../db/rows";
 
 export interface OpenTicketCommand {
   contactId?: string;

@@ -1,6 +1,6 @@
-import type { AuthedContext } from "../context";
-import { uuidv7 } from "../db/uuid";
-import { fail, ok, type Result, UserErrorCode } from "./user-error";
+import type { AuthedContext } from "../../context";
+import { uuidv7 } from "../../db/uuid";
+import { fail, ok, type Result, UserErrorCode } from "../user-error";
 
 /** Versions of a contact's notepad kept: the current one and four before it. */
 export const NOTEPAD_HISTORY = 5;

@@ -1,14 +1,14 @@
 import { type DataSource, IsNull } from "typeorm";
-import { ActorCache } from "../auth/actor-cache";
-import { hashToken } from "../auth/tokens";
-import type { Config } from "../config";
-import type { Actor, AuthedContext } from "../context";
-import { unscoped } from "../db/sql-scope";
-import { TenantStore } from "../db/tenant";
-import { ApiToken, Role, TokenKind } from "../entities";
+import { ActorCache } from "../../auth/actor-cache";
+import { hashToken } from "../../auth/tokens";
+import type { Config } from "../../config";
+import type { Actor, AuthedContext } from "../../context";
+import { unscoped } from "../../db/sql-scope";
+import { TenantStore } from "../../db/tenant";
+import { ApiToken, Role, TokenKind } from "../../entities";
 import type { IdentityService } from "./identity.service";
 import type { SessionChanges } from "./session-events";
-import { fail, ok, type Result, UserErrorCode } from "./user-error";
+import { fail, ok, type Result, UserErrorCode } from "../user-error";
 
 /** API tokens that work at once, per member: enough for every integration, few enough to list and rate-limit. */
 export const MAX_API_TOKENS = 25;

@@ -1,4 +1,4 @@
-import { Role } from "../entities";
+import { Role } from "../../entities";
 import type { MailMessage } from "./mailer";
 
 export interface InvitationEmailInput {

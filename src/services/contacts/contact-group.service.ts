@@ -1,8 +1,8 @@
-import type { AuthedContext } from "../context";
-import { ContactGroup, TicketStatus } from "../entities";
-import { topicFilter } from "../auth/visibility";
-import { columnsOf } from "../db/columns";
-import { CONTACT_COLUMNS, type ContactWithUrns } from "../db/rows";
+import type { AuthedContext } from "../../context";
+import { ContactGroup, TicketStatus } from "../../entities";
+import { topicFilter } from "../../auth/visibility";
+import { columnsOf } from "../../db/columns";
+import { CONTACT_COLUMNS, type ContactWithUrns } from "../../db/rows";
 
 const GROUP_COLUMNS = columnsOf(ContactGroup, null);
 

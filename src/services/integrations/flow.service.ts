@@ -1,8 +1,8 @@
-import type { AuthedContext } from "../context";
-import { TenantStore } from "../db/tenant";
-import { uuidv7 } from "../db/uuid";
-import { Flow } from "../entities";
-import { fail, ok, type Result, UserErrorCode } from "./user-error";
+import type { AuthedContext } from "../../context";
+import { TenantStore } from "../../db/tenant";
+import { uuidv7 } from "../../db/uuid";
+import { Flow } from "../../entities";
+import { fail, ok, type Result, UserErrorCode } from "../user-error";
 
 /** Flows a workspace may register: more than any flow engine account holds, few enough to list whole. */
 export const MAX_FLOWS = 1000;

@@ -1,8 +1,8 @@
 import type { EntityManager } from "typeorm";
-import { noteWrite } from "../db/sql-scope";
-import { uuidv7 } from "../db/uuid";
-import { FEED_CHANNEL } from "./event-log";
-import type { TicketRow } from "../db/rows";
+import { noteWrite } from "../../db/sql-scope";
+import { uuidv7 } from "../../db/uuid";
+import { FEED_CHANNEL } from "../tickets/event-log";
+import type { TicketRow } from "../../db/rows";
 
 /**
  * Writes the flow starts that the workspace's TICKET_CLOSED trigger asks for, one per closed

@@ -1,10 +1,10 @@
-import type { AuthedContext } from "../context";
-import { returningRows } from "../db/returning";
-import { uniqueViolation } from "../db/transaction";
-import { columnsOf } from "../db/columns";
-import { uuidv7 } from "../db/uuid";
-import { Trigger, type TriggerType } from "../entities";
-import { fail, ok, type Result, UserErrorCode } from "./user-error";
+import type { AuthedContext } from "../../context";
+import { returningRows } from "../../db/returning";
+import { uniqueViolation } from "../../db/transaction";
+import { columnsOf } from "../../db/columns";
+import { uuidv7 } from "../../db/uuid";
+import { Trigger, type TriggerType } from "../../entities";
+import { fail, ok, type Result, UserErrorCode } from "../user-error";
 
 const TRIGGER_COLUMNS = columnsOf(Trigger, "tr");
 /** For RETURNING of an INSERT, which has no alias. */

@@ -1,10 +1,10 @@
 import { IsNull } from "typeorm";
-import type { AuthedContext } from "../context";
-import { TenantStore } from "../db/tenant";
-import { uniqueViolation } from "../db/transaction";
-import { uuidv7 } from "../db/uuid";
-import { Topic } from "../entities";
-import { fail, ok, type Result, UserErrorCode } from "./user-error";
+import type { AuthedContext } from "../../context";
+import { TenantStore } from "../../db/tenant";
+import { uniqueViolation } from "../../db/transaction";
+import { uuidv7 } from "../../db/uuid";
+import { Topic } from "../../entities";
+import { fail, ok, type Result, UserErrorCode } from "../user-error";
 
 /** Topics other than General a workspace may have. */
 export const MAX_TOPICS = 50;

@@ -1,10 +1,10 @@
 import type { EntityManager } from "typeorm";
-import { returningRows } from "../db/returning";
-import { uuidv7 } from "../db/uuid";
-import type { TicketStatus } from "../entities";
+import { returningRows } from "../../db/returning";
+import { uuidv7 } from "../../db/uuid";
+import type { TicketStatus } from "../../entities";
 import { appendEvents, type NewEvent } from "./event-log";
 import { type CountChange, recordCountChanges } from "./ticket-counts";
-import { TICKET_COLUMNS, type TicketRow } from "../db/rows";
+import { TICKET_COLUMNS, type TicketRow } from "../../db/rows";
 
 /** Locks tickets in id order (the one lock order every writer follows) and returns them by id. */
 export async function lockTickets(em: EntityManager, workspaceId: string, ids: string[]): Promise<Map<string, TicketRow>> {

@@ -1,11 +1,11 @@
 import type { EntityManager } from "typeorm";
-import type { AuthedContext, RequestContext } from "../context";
-import { uniqueViolation } from "../db/transaction";
-import { TEAM_COLUMNS } from "../db/rows";
-import { uuidv7 } from "../db/uuid";
-import type { Team } from "../entities";
-import type { SessionChanges } from "./session-events";
-import { fail, ok, type Result, UserErrorCode } from "./user-error";
+import type { AuthedContext, RequestContext } from "../../context";
+import { uniqueViolation } from "../../db/transaction";
+import { TEAM_COLUMNS } from "../../db/rows";
+import { uuidv7 } from "../../db/uuid";
+import type { Team } from "../../entities";
+import type { SessionChanges } from "../identity/session-events";
+import { fail, ok, type Result, UserErrorCode } from "../user-error";
 
 export interface TeamInput {
   name?: string;

@@ -1,11 +1,11 @@
 import type { EntityManager } from "typeorm";
-import type { AuthedContext } from "../context";
-import { uniqueViolation } from "../db/transaction";
-import { uuidv7 } from "../db/uuid";
-import { fail, ok, type Result, UserErrorCode } from "./user-error";
+import type { AuthedContext } from "../../context";
+import { uniqueViolation } from "../../db/transaction";
+import { uuidv7 } from "../../db/uuid";
+import { fail, ok, type Result, UserErrorCode } from "../user-error";
 import { parseUrn } from "./urn";
-import { CONTACT_COLUMNS, type ContactWithUrns } from "../db/rows";
-import { containing } from "../db/like";
+import { CONTACT_COLUMNS, type ContactWithUrns } from "../../db/rows";
+import { containing } from "../../db/like";
 
 export interface CreateContactInput {
   name?: string | null;

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from "typeorm";
-import { noteWrite } from "../db/sql-scope";
-import type { TicketEventType } from "../entities";
-import { EVENT_COLUMNS, type EventRow } from "../db/rows";
+import { noteWrite } from "../../db/sql-scope";
+import type { TicketEventType } from "../../entities";
+import { EVENT_COLUMNS, type EventRow } from "../../db/rows";
 
 /**
  * The ticket event log. An event's cursor is "txId.seq": a transaction position and a sequence

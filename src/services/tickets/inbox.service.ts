@@ -1,10 +1,10 @@
-import type { AuthedContext } from "../context";
-import { TicketStatus } from "../entities";
-import { containing } from "../db/like";
+import type { AuthedContext } from "../../context";
+import { TicketStatus } from "../../entities";
+import { containing } from "../../db/like";
 import { type ParsedCursor, readEventsAfter } from "./event-log";
-import { topicFilter } from "../auth/visibility";
-import type { TicketEventType } from "../entities";
-import type { Message, User } from "../entities";
+import { topicFilter } from "../../auth/visibility";
+import type { TicketEventType } from "../../entities";
+import type { Message, User } from "../../entities";
 import {
   EVENT_COLUMNS,
   EVENT_RELATED,
@@ -18,7 +18,7 @@ import {
   type TicketRelated,
   type TicketRelatedKey,
   type TicketRow,
-} from "../db/rows";
+} from "../../db/rows";
 
 export type Folder = "MINE" | "UNASSIGNED" | "ALL";
 

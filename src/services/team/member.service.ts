@@ -1,11 +1,11 @@
 import type { EntityManager } from "typeorm";
-import type { AuthedContext } from "../context";
-import { columnsOf } from "../db/columns";
-import type { TicketRow } from "../db/rows";
-import { Membership, Role, TicketEventType } from "../entities";
-import type { SessionChanges } from "./session-events";
-import { applyTicketChanges, lockTickets } from "./ticket-store";
-import { fail, ok, type Result, UserErrorCode } from "./user-error";
+import type { AuthedContext } from "../../context";
+import { columnsOf } from "../../db/columns";
+import type { TicketRow } from "../../db/rows";
+import { Membership, Role, TicketEventType } from "../../entities";
+import type { SessionChanges } from "../identity/session-events";
+import { applyTicketChanges, lockTickets } from "../tickets/ticket-store";
+import { fail, ok, type Result, UserErrorCode } from "../user-error";
 
 const MEMBER_COLUMNS = columnsOf(Membership, null);
 
