@@ -1,13 +1,14 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
-import { toGlobalId, uuidOf } from "../schema/global-id";
+import { uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
 import { MAX_API_TOKENS } from "../services/identity/token.service";
 import { CreateApiTokenInput, RevokeApiTokenInput } from "../schema/inputs/identity.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { CreateApiTokenPayload } from "../schema/types/identity.payloads";
 import { ApiTokenObject } from "../schema/types/identity.types";
+import { deletedPayload } from "./payloads";
 
 @Resolver(() => ApiTokenObject)
 export class ApiTokenResolver {
@@ -39,6 +40,6 @@ export class ApiTokenResolver {
     @Ctx() ctx: AuthedContext,
   ): Promise<DeletePayload> {
     const result = await ctx.services.tokens.revoke(ctx, uuidOf(input.id, "ApiToken", "id"));
-    return result.ok ? { deletedId: toGlobalId("ApiToken", result.value), userErrors: [] } : { deletedId: null, userErrors: result.errors };
+    return deletedPayload("ApiToken", result);
   }
 }

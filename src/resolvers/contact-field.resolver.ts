@@ -2,7 +2,7 @@ import { Arg, Ctx, Directive, FieldResolver, Mutation, Query, Resolver, Root } f
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { type ContactField, Role } from "../entities";
-import { toGlobalId, uuidOf } from "../schema/global-id";
+import { uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
 import {
   CreateContactFieldInput,
@@ -19,11 +19,10 @@ import type { VisibleField } from "../auth/visibility";
 import { MAX_FIELDS } from "../services/contacts/contact-field.service";
 import { NOTEPAD_HISTORY } from "../services/contacts/notepad.service";
 import type { Result } from "../services/user-error";
+import { deletedPayload, payloadOf } from "./payloads";
 
 function fieldPayload(result: Result<ContactField>): ContactFieldPayload {
-  return result.ok
-    ? { contactField: ContactFieldObject.from(result.value), userErrors: [] }
-    : { contactField: null, userErrors: result.errors };
+  return payloadOf("contactField", result, (value) => ContactFieldObject.from(value));
 }
 
 function valueOf(visible: VisibleField, values: Map<string, string>): ContactFieldValueObject {
@@ -74,9 +73,7 @@ export class ContactFieldResolver {
     @Ctx() ctx: AuthedContext,
   ): Promise<DeletePayload> {
     const result = await ctx.services.fields.delete(ctx, uuidOf(input.id, "ContactField", "id"));
-    return result.ok
-      ? { deletedId: toGlobalId("ContactField", result.value), userErrors: [] }
-      : { deletedId: null, userErrors: result.errors };
+    return deletedPayload("ContactField", result);
   }
 
   @Requires()

@@ -13,9 +13,10 @@ import { TicketConnection, TicketObject } from "../schema/types/ticket.types";
 import { see } from "../auth/visibility";
 import type { Result } from "../services/user-error";
 import { type ContactWithUrns } from "../db/rows";
+import { payloadOf } from "./payloads";
 
 function contactPayload(result: Result<ContactWithUrns>): ContactPayload {
-  return result.ok ? { contact: ContactObject.from(result.value), userErrors: [] } : { contact: null, userErrors: result.errors };
+  return payloadOf("contact", result, (value) => ContactObject.from(value));
 }
 
 @Resolver(() => ContactObject)

@@ -6,6 +6,7 @@ import { RegisterFlowInput } from "../schema/inputs/ticket.inputs";
 import { MaxItems } from "../schema/list-bounds";
 import { MAX_FLOWS } from "../services/integrations/flow.service";
 import { FlowObject, FlowPayload } from "../schema/types/flow.types";
+import { payloadOf } from "./payloads";
 
 @Resolver(() => FlowObject)
 export class FlowResolver {
@@ -22,6 +23,6 @@ export class FlowResolver {
   })
   async registerFlow(@Arg("input", () => RegisterFlowInput) input: RegisterFlowInput, @Ctx() ctx: AuthedContext): Promise<FlowPayload> {
     const result = await ctx.services.flows.register(ctx, input.name.trim(), input.externalId);
-    return result.ok ? { flow: FlowObject.from(result.value), userErrors: [] } : { flow: null, userErrors: result.errors };
+    return payloadOf("flow", result, (value) => FlowObject.from(value));
   }
 }

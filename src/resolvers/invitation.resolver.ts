@@ -3,7 +3,7 @@ import { Requires } from "../auth/requires";
 import type { AuthedContext, RequestContext } from "../context";
 import { Role } from "../entities";
 import { NotFoundError } from "../errors";
-import { toGlobalId, uuidOf } from "../schema/global-id";
+import { uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
 import { INVITATION_INVALID_MESSAGE, MAX_PENDING_INVITATIONS } from "../services/team/invitation.service";
 import { AcceptInvitationInput, InviteMemberInput, RevokeInvitationInput } from "../schema/inputs/invitation.inputs";
@@ -13,6 +13,7 @@ import { UserObject } from "../schema/types/identity.types";
 import { InvitationPayload, InvitationPreviewObject, InvitationObject } from "../schema/types/invitation.types";
 import { TeamObject } from "../schema/types/team.types";
 import { authPayload } from "./identity.resolver";
+import { deletedPayload, payloadOf } from "./payloads";
 
 @Resolver(() => InvitationObject)
 export class InvitationResolver {
@@ -52,7 +53,7 @@ export class InvitationResolver {
       role: input.role,
       teamId: input.teamId ? uuidOf(input.teamId, "Team", "teamId") : null,
     });
-    return result.ok ? { invitation: InvitationObject.from(result.value), userErrors: [] } : { invitation: null, userErrors: result.errors };
+    return payloadOf("invitation", result, (value) => InvitationObject.from(value));
   }
 
   @Requires(Role.ADMINISTRATOR)
@@ -62,9 +63,7 @@ export class InvitationResolver {
     @Ctx() ctx: AuthedContext,
   ): Promise<DeletePayload> {
     const result = await ctx.services.invitations.revoke(ctx, uuidOf(input.id, "Invitation", "id"));
-    return result.ok
-      ? { deletedId: toGlobalId("Invitation", result.value), userErrors: [] }
-      : { deletedId: null, userErrors: result.errors };
+    return deletedPayload("Invitation", result);
   }
 
   // No @Requires: invitees usually have no token yet, and the link's token is the credential.

@@ -4,11 +4,12 @@ import type { AuthedContext } from "../context";
 import { Role } from "../entities";
 import { BadInputError } from "../errors";
 import { MAX_PAGE, pageSize } from "../schema/connection";
-import { toGlobalId, uuidOf } from "../schema/global-id";
+import { uuidOf } from "../schema/global-id";
 import { RemoveMemberInput, UpdateMemberInput } from "../schema/inputs/team.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { MemberObject, UserObject } from "../schema/types/identity.types";
 import { MemberPayload, TeamObject } from "../schema/types/team.types";
+import { deletedPayload, payloadOf } from "./payloads";
 
 /** Oldest first, ties by id: a stable order to page through. */
 @Resolver(() => MemberObject)
@@ -42,7 +43,7 @@ export class MemberResolver {
       role: input.role ?? undefined,
       teamId: input.teamId === undefined ? undefined : input.teamId === null ? null : uuidOf(input.teamId, "Team", "teamId"),
     });
-    return result.ok ? { member: MemberObject.from(result.value), userErrors: [] } : { member: null, userErrors: result.errors };
+    return payloadOf("member", result, (value) => MemberObject.from(value));
   }
 
   @Requires(Role.ADMINISTRATOR)
@@ -53,7 +54,7 @@ export class MemberResolver {
   })
   async removeMember(@Arg("input", () => RemoveMemberInput) input: RemoveMemberInput, @Ctx() ctx: AuthedContext): Promise<DeletePayload> {
     const result = await ctx.services.members.remove(ctx, uuidOf(input.id, "Member", "id"));
-    return result.ok ? { deletedId: toGlobalId("Member", result.value), userErrors: [] } : { deletedId: null, userErrors: result.errors };
+    return deletedPayload("Member", result);
   }
 
   @FieldResolver(() => UserObject)

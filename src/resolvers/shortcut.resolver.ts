@@ -3,16 +3,17 @@ import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { Role, type Shortcut } from "../entities";
 import { BadInputError } from "../errors";
-import { toGlobalId, uuidOf } from "../schema/global-id";
+import { uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
 import { CreateShortcutInput, DeleteShortcutInput, UpdateShortcutInput } from "../schema/inputs/shortcut.inputs";
 import { DeletePayload } from "../schema/types/common.types";
 import { ShortcutPayload, ShortcutObject } from "../schema/types/shortcut.types";
 import { MAX_SHORTCUTS, SHORTCUT_SEARCH_MAX, SHORTCUT_SEARCH_MIN } from "../services/team/shortcut.service";
 import type { Result } from "../services/user-error";
+import { deletedPayload, payloadOf } from "./payloads";
 
 function shortcutPayload(result: Result<Shortcut>): ShortcutPayload {
-  return result.ok ? { shortcut: ShortcutObject.from(result.value), userErrors: [] } : { shortcut: null, userErrors: result.errors };
+  return payloadOf("shortcut", result, (value) => ShortcutObject.from(value));
 }
 
 @Resolver(() => ShortcutObject)
@@ -61,6 +62,6 @@ export class ShortcutResolver {
     @Ctx() ctx: AuthedContext,
   ): Promise<DeletePayload> {
     const result = await ctx.services.shortcuts.delete(ctx, uuidOf(input.id, "Shortcut", "id"));
-    return result.ok ? { deletedId: toGlobalId("Shortcut", result.value), userErrors: [] } : { deletedId: null, userErrors: result.errors };
+    return deletedPayload("Shortcut", result);
   }
 }

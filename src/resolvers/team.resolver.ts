@@ -4,7 +4,7 @@ import { see } from "../auth/visibility";
 import type { AuthedContext } from "../context";
 import { Role, type Team } from "../entities";
 import { BadInputError } from "../errors";
-import { toGlobalId, uuidOf } from "../schema/global-id";
+import { uuidOf } from "../schema/global-id";
 import { CreateTeamInput, DeleteTeamInput, MAX_TEAM_TOPICS, UpdateTeamInput } from "../schema/inputs/team.inputs";
 import { MaxItems } from "../schema/list-bounds";
 import { MAX_TEAMS } from "../services/team/team.service";
@@ -13,9 +13,10 @@ import { TeamPayload, TeamObject } from "../schema/types/team.types";
 import { TopicObject } from "../schema/types/topic.types";
 import type { Result } from "../services/user-error";
 import { forbidBoth, requireExactlyOne } from "../schema/validators";
+import { deletedPayload, payloadOf } from "./payloads";
 
 function teamPayload(result: Result<Team>): TeamPayload {
-  return result.ok ? { team: TeamObject.from(result.value), userErrors: [] } : { team: null, userErrors: result.errors };
+  return payloadOf("team", result, (value) => TeamObject.from(value));
 }
 
 const topicIds = (ids: string[]) => ids.map((id, i) => uuidOf(id, "Topic", `topicIds.${i}`));
@@ -68,6 +69,6 @@ export class TeamResolver {
   @Mutation(() => DeletePayload, { description: "Deletes a team with no member and no pending invitation." })
   async deleteTeam(@Arg("input", () => DeleteTeamInput) input: DeleteTeamInput, @Ctx() ctx: AuthedContext): Promise<DeletePayload> {
     const result = await ctx.services.teams.delete(ctx, uuidOf(input.id, "Team", "id"));
-    return result.ok ? { deletedId: toGlobalId("Team", result.value), userErrors: [] } : { deletedId: null, userErrors: result.errors };
+    return deletedPayload("Team", result);
   }
 }

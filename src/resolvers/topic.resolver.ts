@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "t
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { Role } from "../entities";
-import { toGlobalId, uuidOf } from "../schema/global-id";
+import { uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
 import { CreateTopicInput, DeleteTopicInput, UpdateTopicInput } from "../schema/inputs/ticket.inputs";
 import { DeletePayload } from "../schema/types/common.types";
@@ -12,6 +12,7 @@ import type { Result } from "../services/user-error";
 import { MAX_TOPICS } from "../services/tickets/topic.service";
 import { canSeeTopic, see } from "../auth/visibility";
 import type { Topic } from "../entities";
+import { deletedPayload } from "./payloads";
 
 /** Topics are written by administrators and editors, who see every topic. */
 function topicPayload(ctx: AuthedContext, result: Result<Topic>): TopicPayload {
@@ -52,6 +53,6 @@ export class TopicResolver {
   @Mutation(() => DeletePayload, { description: "Deletes a topic no ticket was ever filed under; General cannot be deleted." })
   async deleteTopic(@Arg("input", () => DeleteTopicInput) input: DeleteTopicInput, @Ctx() ctx: AuthedContext): Promise<DeletePayload> {
     const result = await ctx.services.topics.delete(ctx, uuidOf(input.id, "Topic", "id"));
-    return result.ok ? { deletedId: toGlobalId("Topic", result.value), userErrors: [] } : { deletedId: null, userErrors: result.errors };
+    return deletedPayload("Topic", result);
   }
 }

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-g
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
 import { Role, type Trigger, TriggerType } from "../entities";
-import { toGlobalId, uuidOf } from "../schema/global-id";
+import { uuidOf } from "../schema/global-id";
 import { MaxItems } from "../schema/list-bounds";
 import { CreateTriggerInput, DeleteTriggerInput } from "../schema/inputs/trigger.inputs";
 import { DeletePayload } from "../schema/types/common.types";
@@ -10,9 +10,10 @@ import { FlowObject } from "../schema/types/flow.types";
 import { TriggerObject, TriggerPayload } from "../schema/types/trigger.types";
 import type { Result } from "../services/user-error";
 import { requireExactlyOne } from "../schema/validators";
+import { deletedPayload, payloadOf } from "./payloads";
 
 function triggerPayload(result: Result<Trigger>): TriggerPayload {
-  return result.ok ? { trigger: TriggerObject.from(result.value), userErrors: [] } : { trigger: null, userErrors: result.errors };
+  return payloadOf("trigger", result, (value) => TriggerObject.from(value));
 }
 
 /** A trigger's or flow start's flow: flows are registered records, never deleted. */
@@ -54,7 +55,7 @@ export class TriggerResolver {
     @Ctx() ctx: AuthedContext,
   ): Promise<DeletePayload> {
     const result = await ctx.services.triggers.delete(ctx, uuidOf(input.id, "Trigger", "id"));
-    return result.ok ? { deletedId: toGlobalId("Trigger", result.value), userErrors: [] } : { deletedId: null, userErrors: result.errors };
+    return deletedPayload("Trigger", result);
   }
 
   @FieldResolver(() => FlowObject)
