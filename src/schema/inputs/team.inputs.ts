@@ -7,12 +7,9 @@ import { TrimmedLength } from "../validators";
 /** The topics of a team that is not allTopics: 1 to 10. */
 export const MAX_TEAM_TOPICS = 10;
 
-@InputType("CreateTeamInput", { description: "Exactly one of allTopics: true and 1 to 10 topicIds." })
-export class CreateTeamInput {
-  @Field()
-  @TrimmedLength(1, 64)
-  name: string;
-
+/** A team's topics, as creating and changing it takes them: 1 to 10 topics, or all of them. Not a type of the schema itself. */
+@InputType()
+export abstract class TeamTopicsInput {
   @Field(() => [ID], { nullable: true })
   @IsOptional()
   @ArrayMinSize(1)
@@ -24,8 +21,15 @@ export class CreateTeamInput {
   allTopics?: boolean | null;
 }
 
+@InputType("CreateTeamInput", { description: "Exactly one of allTopics: true and 1 to 10 topicIds." })
+export class CreateTeamInput extends TeamTopicsInput {
+  @Field()
+  @TrimmedLength(1, 64)
+  name: string;
+}
+
 @InputType("UpdateTeamInput", { description: "Omitted fields are unchanged; topicIds and allTopics: true replace each other." })
-export class UpdateTeamInput {
+export class UpdateTeamInput extends TeamTopicsInput {
   @Field(() => ID)
   @IsGlobalId("Team")
   id: string;
@@ -34,16 +38,6 @@ export class UpdateTeamInput {
   @IsOptional()
   @TrimmedLength(1, 64)
   name?: string | null;
-
-  @Field(() => [ID], { nullable: true })
-  @IsOptional()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_TEAM_TOPICS)
-  @IsGlobalId("Topic", { each: true })
-  topicIds?: string[] | null;
-
-  @Field(() => Boolean, { nullable: true })
-  allTopics?: boolean | null;
 }
 
 @InputType("DeleteTeamInput")
