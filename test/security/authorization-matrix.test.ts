@@ -4,14 +4,13 @@ import os from "node:os";
 import path from "node:path";
 import { getDirective } from "@graphql-tools/utils";
 import { getNamedType, type GraphQLField, isInterfaceType, isObjectType } from "graphql";
-import { createClient } from "graphql-ws";
-import WebSocket from "ws";
 import { hashToken } from "../../src/auth/tokens";
 import { parseGlobalId, toGlobalId } from "../../src/schema/global-id";
 import { ACTORS, type Actor, MATRIX, NODE_MATRIX, type Outcome, type View } from "./authorization-matrix.expectations";
 import { addMember, newUrn, ok, uuid } from "../support/fixtures";
 import { type GqlResponse, type SignedUp, startTestServer, type TestServer } from "../support/harness";
 import { until } from "../support/server-process";
+import { subscribe } from "../support/subscriber";
 
 /**
  * The authorization matrix: every root field of the built schema, run as each actor of
@@ -1044,27 +1043,8 @@ const SUBSCRIPTIONS: Record<string, SubscriptionSpec> = {
 
 /** A graphql-ws subscriber with the stock client: its items, errors and close code. */
 function subscriber(token: string | undefined, query: string) {
-  const items: Array<Record<string, unknown>> = [];
-  const errors: unknown[] = [];
-  let closeCode: number | undefined;
-  const client = createClient({
-    url: srv.wsUrl,
-    webSocketImpl: WebSocket,
-    connectionParams: token ? { Authorization: `Bearer ${token}` } : {},
-    retryAttempts: 0,
-    lazy: false,
-    on: { closed: (e) => (closeCode = (e as { code: number }).code) },
-    onNonLazyError: () => undefined,
-  });
-  client.subscribe<Record<string, Record<string, unknown>>>(
-    { query },
-    {
-      next: (v) => (v.data ? items.push(...Object.values(v.data)) : errors.push(v.errors)),
-      error: (e) => errors.push(e),
-      complete: () => undefined,
-    },
-  );
-  return { items, errors, closeCode: () => closeCode, stop: () => client.dispose() };
+  const sub = subscribe<Record<string, Record<string, unknown>>>(srv.wsUrl, token, query);
+  return { ...sub, items: sub.events };
 }
 
 // The outcomes.

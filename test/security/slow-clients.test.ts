@@ -5,11 +5,10 @@
  * WebSocket subscription, past its upgrade, is not subject to any of them.
  */
 import { connect, type Socket } from "node:net";
-import { createClient } from "graphql-ws";
 import pg from "pg";
-import WebSocket from "ws";
 import { openTicket } from "../support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "../support/harness";
+import { subscribe } from "../support/subscriber";
 
 const HEADERS_MS = 1000;
 const REQUEST_MS = 2000;
@@ -208,30 +207,14 @@ describe("HTTP timeouts", () => {
   });
 
   it("keeps a WebSocket subscription open well past every HTTP timeout", async () => {
-    const closes: number[] = [];
-    const received: string[] = [];
-    const client = createClient({
-      url: srv.wsUrl,
-      webSocketImpl: WebSocket,
-      connectionParams: { Authorization: `Bearer ${me.token}` },
-      retryAttempts: 0,
-      on: { closed: (e) => closes.push((e as { code: number }).code) },
+    const sub = subscribe<{ ticketEvents: { type: string } }, string>(srv.wsUrl, me.token, `subscription { ticketEvents { type } }`, {
+      as: (event) => event.type,
     });
+    const { closes, events: received } = sub;
     try {
-      let subscribed = false;
-      const unsubscribe = client.subscribe<{ ticketEvents: { type: string } }>(
-        { query: `subscription { ticketEvents { type } }` },
-        {
-          next: ({ data }) => {
-            if (data) received.push(data.ticketEvents.type);
-          },
-          error: () => undefined,
-          complete: () => undefined,
-        },
-      );
-      client.on("connected", () => (subscribed = true));
-      for (let i = 0; i < 200 && !subscribed; i++) await sleep(10);
-      expect(subscribed).toBe(true);
+      const subscribed = () => sub.connections.length > 0;
+      for (let i = 0; i < 200 && !subscribed(); i++) await sleep(10);
+      expect(subscribed()).toBe(true);
       // Silence on the socket, longer than any of the HTTP timeouts (graphql-ws pings every 12 s).
       await sleep(Math.max(HEADERS_MS, REQUEST_MS, KEEP_ALIVE_MS, IDLE_MS) + SLACK_MS + 1000);
       expect(closes).toEqual([]);
@@ -239,9 +222,8 @@ describe("HTTP timeouts", () => {
       for (let i = 0; i < 500 && received.length === 0; i++) await sleep(10);
       expect(received).toEqual(["OPENED"]);
       expect(closes).toEqual([]);
-      unsubscribe();
     } finally {
-      await client.dispose();
+      await sub.stop();
     }
   });
 });

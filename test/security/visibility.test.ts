@@ -1,10 +1,9 @@
 import { getNamedType, type GraphQLNamedType, isInterfaceType, isObjectType } from "graphql";
-import { createClient } from "graphql-ws";
-import WebSocket from "ws";
 import { RESOLVERS } from "../../src/resolvers";
 import { buildHandoverSchema } from "../../src/schema/build-schema";
 import { addMember, createTopic, newUrn, ok, openTicket, updateMember } from "../support/fixtures";
 import { type GqlResponse, type SignedUp, startTestServer, type TestServer } from "../support/harness";
+import { subscribe } from "../support/subscriber";
 
 /**
  * One visibility policy, tried on every field that can carry what a team agent must not see. The
@@ -329,37 +328,13 @@ const PROBES: Record<string, () => Promise<void>> = {
   },
 
   async "live events"() {
-    const client = createClient({
-      url: srv.wsUrl,
-      webSocketImpl: WebSocket,
-      connectionParams: { Authorization: `Bearer ${agent.token}` },
-      retryAttempts: 0,
-    });
-    const received: unknown[] = [];
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const stop = client.subscribe(
-          {
-            query: `subscription { ticketEvents(after: "0.0") { id type ticket { ${FROZEN_M} } topic { id } previousTopic { id } message { id text } } }`,
-          },
-          {
-            next: (value) => {
-              received.push(value);
-              // Every event of the agent's topics: K's 2, M's 3 and V's 1.
-              if (received.length === 6) {
-                stop();
-                resolve();
-              }
-            },
-            error: reject,
-            complete: resolve,
-          },
-        );
-        setTimeout(() => reject(new Error(`only ${received.length} events: ${JSON.stringify(received)}`)), 30_000);
-      });
-    } finally {
-      await client.dispose();
-    }
+    const sub = subscribe(
+      srv.wsUrl,
+      agent.token,
+      `subscription { ticketEvents(after: "0.0") { id type ticket { ${FROZEN_M} } topic { id } previousTopic { id } message { id text } } }`,
+    );
+    // Every event of the agent's topics: K's 2, M's 3 and V's 1.
+    const received: unknown[] = await sub.waitFor(6, 30_000).finally(() => sub.stop());
     expectNothingHidden(received);
     const events = received as Array<{ errors?: unknown; data: { ticketEvents: { ticket: { id: string; version: number } } } }>;
     expect(events.filter((e) => e.errors)).toEqual([]);

@@ -13,15 +13,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createClient } from "graphql-ws";
 import pg from "pg";
-import WebSocket from "ws";
 import { checkResponse } from "../support/clean-response";
 import { createTestDatabase } from "../support/database";
 import { newUrn } from "../support/fixtures";
-import { checkApiInvariants, checkDatabaseInvariants, expectOrderedLog, type Gql, type LogEvent, type Sql } from "../support/invariants";
+import { checkApiInvariants, checkDatabaseInvariants, expectOrderedLog, type Gql, type Sql } from "../support/invariants";
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from "../support/private-postgres";
 import { type ServerProcess, spawnServer, until } from "../support/server-process";
+import { logSubscriber, subscribe } from "../support/subscriber";
 
 const ADMIN_PASSWORD = "faults-admin-password";
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -102,55 +101,6 @@ const NOTE = `mutation($i: AddTicketNoteInput!) { addTicketNote(input: $i) { tic
 const CLOSE = `mutation($i: CloseTicketsInput!) { closeTickets(input: $i) { tickets { id } failures { code } } }`;
 const REOPEN = `mutation($i: ReopenTicketsInput!) { reopenTickets(input: $i) { tickets { id } failures { code } } }`;
 const ASSIGN = `mutation($i: AssignTicketsInput!) { assignTickets(input: $i) { tickets { id } failures { code } } }`;
-const SUBSCRIBE = `subscription($after: String) { ticketEvents(after: $after) { id cursor ticketVersion ticket { id } } }`;
-
-/** A graphql-ws subscriber of every ticket event that resumes from its last cursor after any close. */
-function resumingSubscriber(wsUrl: string, token: string, after: string) {
-  const events: LogEvent[] = [];
-  const closes: number[] = [];
-  const reasons: string[] = [];
-  const errors: unknown[] = [];
-  const variables = { after };
-  const client = createClient({
-    url: wsUrl,
-    webSocketImpl: WebSocket,
-    connectionParams: { Authorization: `Bearer ${token}` },
-    retryAttempts: Infinity,
-    retryWait: () => sleep(300),
-    shouldRetry: (e) => (e as { code?: number }).code !== 4403,
-    on: {
-      closed: (e) => {
-        closes.push((e as { code: number }).code);
-        reasons.push(`${(e as { code: number }).code} ${(e as { reason: string }).reason} at ${events.length}`);
-      },
-    },
-  });
-  const unsubscribe = client.subscribe<{ ticketEvents: { id: string; cursor: string; ticketVersion: number; ticket: { id: string } } }>(
-    { query: SUBSCRIBE, variables },
-    {
-      next: ({ data, errors: e }) => {
-        if (e) errors.push(e);
-        if (!data) return;
-        variables.after = data.ticketEvents.cursor;
-        const t = data.ticketEvents;
-        events.push({ id: uuidOf(t.id), cursor: t.cursor, ticketVersion: t.ticketVersion, ticketId: uuidOf(t.ticket.id) });
-      },
-      error: (e) => errors.push(e),
-      complete: () => undefined,
-    },
-  );
-  return {
-    events,
-    closes,
-    reasons,
-    errors,
-    async stop() {
-      unsubscribe();
-      await client.dispose();
-    },
-  };
-}
-
 const unavailable = privatePostgresUnavailable();
 if (unavailable) process.stdout.write(`faults: skipping the PostgreSQL restart test: ${unavailable}\n`);
 
@@ -159,7 +109,7 @@ describe("PostgreSQL restarted under load", () => {
   let server: ServerProcess | undefined;
   let dataDir: string | undefined;
   let sqlClient: pg.Client | undefined;
-  let subscriber: ReturnType<typeof resumingSubscriber> | undefined;
+  let subscriber: ReturnType<typeof logSubscriber> | undefined;
   afterAll(async () => {
     await subscriber?.stop();
     await server?.stop("SIGKILL");
@@ -189,7 +139,8 @@ describe("PostgreSQL restarted under load", () => {
       const eventCursor = (
         (await post(url, `{ tickets(first: 1) { eventCursor } }`, {}, admin.token, secrets)).data!.tickets as { eventCursor: string }
       ).eventCursor;
-      subscriber = resumingSubscriber(server.wsUrl, admin.token, eventCursor);
+      // A subscriber of every ticket event that resumes from its last cursor after any close.
+      subscriber = logSubscriber(server.wsUrl, admin.token, eventCursor, { attempts: Infinity, waitMs: 300 });
 
       type Phase = "before" | "down" | "recovering" | "after";
       let phase: Phase = "before";
@@ -320,7 +271,7 @@ describe("PostgreSQL restarted under load", () => {
       await until(() => live.events.length >= log.length, "the subscriber to catch up", 3000).catch((error: unknown) => {
         if (process.env.FAULTS_LOG) writeFileSync(process.env.FAULTS_LOG, server!.output());
         throw new Error(
-          `${String(error)}: it has ${live.events.length} of ${log.length} events, closes ${JSON.stringify(live.reasons.slice(0, 12))}, ` +
+          `${String(error)}: it has ${live.events.length} of ${log.length} events, closes ${JSON.stringify(live.closeDetails.slice(0, 12))}, ` +
             `errors ${JSON.stringify(live.errors).slice(0, 500)}; server log:\n${server!.output().slice(-3000)}`,
         );
       });
@@ -454,22 +405,10 @@ describe("SIGTERM under load", () => {
           }
         }),
       );
-      const subscribers = [0, 1, 2].map(() => {
-        const closes: number[] = [];
-        const client = createClient({
-          url: server!.wsUrl,
-          webSocketImpl: WebSocket,
-          connectionParams: { Authorization: `Bearer ${admin.token}` },
-          retryAttempts: 0,
-          on: { closed: (e) => closes.push((e as { code: number }).code) },
-        });
-        // A feed with nothing to deliver here: the bulk changes must not make it a slow subscriber (1013).
-        client.subscribe(
-          { query: `subscription { ticketEvents(filter: { types: [MESSAGE_RECEIVED] }) { cursor } }` },
-          { next: () => undefined, error: () => undefined, complete: () => undefined },
-        );
-        return { client, closes };
-      });
+      // A feed with nothing to deliver here: the bulk changes must not make it a slow subscriber (1013).
+      const subscribers = [0, 1, 2].map(() =>
+        subscribe(server!.wsUrl, admin.token, `subscription { ticketEvents(filter: { types: [MESSAGE_RECEIVED] }) { cursor } }`),
+      );
       await sleep(500);
 
       // Bulk notes with a text of their own, so each call's effect can be counted afterwards.
@@ -509,7 +448,7 @@ describe("SIGTERM under load", () => {
       const code = await exited;
       stop = true;
       await load;
-      await Promise.all(subscribers.map((s) => s.client.dispose()));
+      await Promise.all(subscribers.map((s) => s.stop()));
 
       expect(code).toBe(0);
       expect(subscribers.map((s) => s.closes[0])).toEqual([1012, 1012, 1012]);

@@ -1,14 +1,13 @@
-import { type Client, createClient } from "graphql-ws";
 import pg from "pg";
-import WebSocket from "ws";
 import { MIGRATIONS } from "../../src/migrations";
 import { createTestDatabase, TEST_DATABASE_URL } from "../support/database";
 import { uuid } from "../support/fixtures";
-import { checkApiInvariants, checkDatabaseInvariants, expectOrderedLog, type Gql, type LogEvent, type Sql } from "../support/invariants";
+import { checkApiInvariants, checkDatabaseInvariants, expectOrderedLog, type Gql, type Sql } from "../support/invariants";
 import { pgbouncerUnavailable, startPgBouncer, type PgBouncer } from "../support/pgbouncer";
 import { Dice, prng } from "../support/prng";
 import { ensureRedis, redisUnavailable } from "../support/redis";
 import { call, spawnServer, until, type ServerProcess } from "../support/server-process";
+import { connection, logSubscriber } from "../support/subscriber";
 
 /**
  * Several server processes behind a load balancer on one PostgreSQL, with PgBouncer in front of
@@ -37,14 +36,14 @@ let bouncer: PgBouncer;
 let redis: { url: string; stop(): void } | undefined;
 const databases: Array<Awaited<ReturnType<typeof createTestDatabase>>> = [];
 const servers: ServerProcess[] = [];
-const clients: Client[] = [];
+const subscribers: Array<{ stop(): Promise<void> }> = [];
 
 beforeAll(async () => {
   if (noBouncer) return;
   bouncer = await startPgBouncer({ upstreamUrl: TEST_DATABASE_URL, defaultPoolSize: POOL_SIZE });
 });
 afterAll(async () => {
-  await Promise.all(clients.map((c) => Promise.resolve(c.dispose()).catch(() => undefined)));
+  await Promise.all(subscribers.map((s) => s.stop()));
   await Promise.all(servers.map((s) => s.stop("SIGKILL")));
   redis?.stop();
   // Dropped through the direct URL: pgbouncer may still hold server connections to them.
@@ -85,65 +84,26 @@ async function logIn(url: string): Promise<{ token: string; userId: string; work
   return { token: data.logIn.token, userId: data.logIn.viewer.user.id, workspaceId: data.logIn.viewer.workspace.id };
 }
 
-const EVENTS_SUB = `subscription($after: String) { ticketEvents(after: $after) { id cursor ticketVersion ticket { id } } }`;
-
 /**
  * A subscriber with the stock client, resuming from its last cursor as docs/integrators.md "Resuming" says
  * (a busy machine may close a socket: 1013 when a read fails, 4408 when connection_init is late).
  */
 function subscriber(url: string, token: string, after: string) {
-  const events: LogEvent[] = [];
-  const errors: unknown[] = [];
-  const closes: number[] = [];
-  const variables = { after };
-  const client = createClient({
-    url,
-    webSocketImpl: WebSocket,
-    connectionParams: { Authorization: `Bearer ${token}` },
-    retryAttempts: 20,
-    shouldRetry: (e) => (e as { code?: number }).code !== 4403,
-    retryWait: () => new Promise((r) => setTimeout(r, 200)),
-    on: { closed: (e) => closes.push((e as { code: number }).code) },
-  });
-  clients.push(client);
-  client.subscribe<{ ticketEvents: { id: string; cursor: string; ticketVersion: number; ticket: { id: string } } }>(
-    { query: EVENTS_SUB, variables },
-    {
-      next: ({ data, errors: e }) => {
-        if (e) errors.push(e);
-        if (!data) return;
-        const event = data.ticketEvents;
-        variables.after = event.cursor;
-        events.push({ id: uuid(event.id), cursor: event.cursor, ticketVersion: event.ticketVersion, ticketId: uuid(event.ticket.id) });
-      },
-      error: (e) => errors.push(e),
-      complete: () => undefined,
-    },
-  );
-  return { events, errors, closes };
+  const sub = logSubscriber(url, token, after, { attempts: 20, waitMs: 200 });
+  subscribers.push(sub);
+  return sub;
 }
 
 /** Opens a socket with `victim`, logs it out through `through`, and returns the close codes seen within five seconds. */
 async function closeCodesAfterLogOut(wsUrls: string[], through: string, victim: string): Promise<number[][]> {
-  const closes = wsUrls.map(() => [] as number[]);
-  const sockets = wsUrls.map((url, i) =>
-    createClient({
-      url,
-      webSocketImpl: WebSocket,
-      connectionParams: { Authorization: `Bearer ${victim}` },
-      retryAttempts: 0,
-      lazy: false,
-      onNonLazyError: () => undefined,
-      on: { closed: (e) => closes[i].push((e as { code: number }).code) },
-    }),
-  );
+  const sockets = wsUrls.map((url) => connection(url, victim));
   try {
-    await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.on("connected", () => resolve()))));
+    await Promise.all(sockets.map((s) => s.connected()));
     await call(through, `mutation { logOut }`, {}, victim);
-    await until(() => closes.every((c) => c.length > 0), "every socket to close", 500);
-    return closes;
+    await until(() => sockets.every((s) => s.closes.length > 0), "every socket to close", 500);
+    return sockets.map((s) => s.closes);
   } finally {
-    await Promise.all(sockets.map((s) => Promise.resolve(s.dispose()).catch(() => undefined)));
+    await Promise.all(sockets.map((s) => s.stop()));
   }
 }
 

@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createClient } from "graphql-ws";
-import WebSocket from "ws";
 import { call, spawnServer, until, type ServerProcess } from "../support/server-process";
+import { subscribe } from "../support/subscriber";
 
 /**
  * Subscriptions on the embedded database (no DATABASE_URL): LISTEN/NOTIFY does not cross
@@ -46,20 +45,13 @@ it("a subscriber on the embedded server receives the events its HTTP API makes",
   const { eventCursor } = (await call<{ tickets: { eventCursor: string } }>(url, `{ tickets(first: 1) { eventCursor } }`, {}, token))
     .tickets;
 
-  const notes: string[] = [];
-  const errors: unknown[] = [];
-  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${token}` } });
-  const dispose = client.subscribe<{ ticketEvents: { note: string | null } }>(
-    {
-      query: `subscription($after: String, $filter: TicketEventFilter) { ticketEvents(after: $after, filter: $filter) { note } }`,
-      variables: { after: eventCursor, filter: { ticketId: ticket.id, types: ["NOTE_ADDED"] } },
-    },
-    {
-      next: (v) => (v.data ? notes.push(v.data.ticketEvents.note ?? "") : errors.push(v.errors)),
-      error: (e) => errors.push(e),
-      complete: () => undefined,
-    },
+  const sub = subscribe<{ ticketEvents: { note: string | null } }, string>(
+    wsUrl,
+    token,
+    `subscription($after: String, $filter: TicketEventFilter) { ticketEvents(after: $after, filter: $filter) { note } }`,
+    { variables: { after: eventCursor, filter: { ticketId: ticket.id, types: ["NOTE_ADDED"] } }, as: (event) => event.note ?? "" },
   );
+  const { events: notes, errors } = sub;
   const addNote = (note: string) =>
     call(
       url,
@@ -79,8 +71,7 @@ it("a subscriber on the embedded server receives the events its HTTP API makes",
     expect(notes).toEqual(["note 0", "note 1", "note 2", "note 3"]);
     expect(errors).toEqual([]);
   } finally {
-    dispose();
-    await client.dispose();
+    await sub.stop();
   }
   expect(await server.stop("SIGTERM")).toBe(0);
 }, 120_000);

@@ -1,9 +1,9 @@
 import type { Socket } from "node:net";
-import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { ok, openTicket } from "../support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "../support/harness";
 import { until } from "../support/server-process";
+import { subscribe } from "../support/subscriber";
 
 /**
  * A subscriber that stops reading is closed with 1013 ("try again later") once it falls too far
@@ -72,37 +72,8 @@ function rawSubscriber(token: string, variables: Record<string, unknown>) {
 }
 
 /** A subscriber with the stock client, reading as fast as it can. */
-function stockSubscriber(token: string, variables: Record<string, unknown>) {
-  const events: Received[] = [];
-  const errors: unknown[] = [];
-  const closes: number[] = [];
-  const client: Client = createClient({
-    url: srv.wsUrl,
-    webSocketImpl: WebSocket,
-    connectionParams: { Authorization: `Bearer ${token}` },
-    retryAttempts: 0,
-    lazy: false,
-    on: { closed: (e) => closes.push((e as { code: number }).code) },
-    onNonLazyError: () => undefined,
-  });
-  const dispose = client.subscribe<{ ticketEvents: Received }>(
-    { query: SUBSCRIBE, variables },
-    {
-      next: (v) => (v.data ? events.push(v.data.ticketEvents) : errors.push(v.errors)),
-      error: (e) => errors.push(e),
-      complete: () => undefined,
-    },
-  );
-  return {
-    events,
-    errors,
-    closes,
-    async stop() {
-      dispose();
-      await client.dispose();
-    },
-  };
-}
+const stockSubscriber = (token: string, variables: Record<string, unknown>) =>
+  subscribe<{ ticketEvents: Received }>(srv.wsUrl, token, SUBSCRIBE, { variables });
 
 /** Every NOTE_ADDED event of the log after a cursor, as ticketEvents pages it. */
 async function notesAfter(after: string, atLeast: number): Promise<Received[]> {

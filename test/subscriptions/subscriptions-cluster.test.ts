@@ -1,11 +1,10 @@
-import { type Client, createClient } from "graphql-ws";
 import Redis from "ioredis";
 import pg from "pg";
-import WebSocket from "ws";
 import { uuid } from "../support/fixtures";
 import { createTestDatabase } from "../support/database";
 import { ensureRedis, redisUnavailable } from "../support/redis";
 import { call, spawnServer, until, type ServerProcess } from "../support/server-process";
+import { connection, subscribe } from "../support/subscriber";
 
 /**
  * Several server processes on one PostgreSQL database: a subscriber on one process receives what
@@ -20,15 +19,14 @@ const ADMIN = { HANDOVER_ADMIN_EMAIL: "admin@example.com", HANDOVER_ADMIN_PASSWO
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 const servers: ServerProcess[] = [];
-const clients: Client[] = [];
+const subscribers: Array<{ stop(): Promise<void> }> = [];
 let redis: { url: string; stop(): void } | undefined;
 
 beforeAll(async () => {
   database = await createTestDatabase("cluster");
 });
 afterAll(async () => {
-  // A client still retrying has a failed connection attempt under way: dispose rejects with it.
-  await Promise.all(clients.map((c) => Promise.resolve(c.dispose()).catch(() => undefined)));
+  await Promise.all(subscribers.map((s) => s.stop()));
   await Promise.all(servers.map((s) => s.stop("SIGKILL")));
   redis?.stop();
   await database?.drop();
@@ -108,46 +106,13 @@ async function logAfter(url: string, token: string, after: string, count: number
  * client's own retry sends the last cursor when it subscribes again.
  */
 function resumingSubscriber(url: () => string, token: string, variables: { after: string; filter?: unknown }) {
-  const events: Received[] = [];
-  const errors: unknown[] = [];
-  const closes: number[] = [];
-  /** `variables.after`, and how many events had arrived, each time the client (re)connected. */
-  const resumedFrom: Array<{ after: string; received: number }> = [];
-  const client = createClient({
-    url,
-    webSocketImpl: WebSocket,
-    connectionParams: { Authorization: `Bearer ${token}` },
-    retryAttempts: 100,
-    shouldRetry: () => true,
-    retryWait: () => new Promise((r) => setTimeout(r, 100)),
-    on: {
-      connected: () => resumedFrom.push({ after: variables.after, received: events.length }),
-      closed: (e) => closes.push((e as { code: number }).code),
-    },
+  const sub = subscribe<{ ticketEvents: Received }>(url, token, SUBSCRIBE, {
+    variables,
+    resume: { attempts: 100, waitMs: 100, giveUpOn: [] },
   });
-  clients.push(client);
-  const unsubscribe = client.subscribe<{ ticketEvents: Received }>(
-    { query: SUBSCRIBE, variables },
-    {
-      next: (v) => {
-        if (!v.data) return void errors.push(v.errors);
-        events.push(v.data.ticketEvents);
-        variables.after = v.data.ticketEvents.cursor;
-      },
-      error: (e) => errors.push(e),
-      complete: () => undefined,
-    },
-  );
-  return {
-    events,
-    errors,
-    closes,
-    resumedFrom,
-    async stop() {
-      unsubscribe();
-      await Promise.resolve(client.dispose()).catch(() => undefined);
-    },
-  };
+  subscribers.push(sub);
+  /** `variables.after`, and how many events had arrived, each time the client (re)connected. */
+  return { ...sub, resumedFrom: sub.connections };
 }
 
 const cursors = (events: Received[]) => events.map((e) => e.cursor);
@@ -188,23 +153,14 @@ async function listeners(): Promise<number> {
  * once a minute by default, so only the announcement can close it sooner).
  */
 async function closeCodeAfterLogOut(wsUrl: string, httpUrl: string, victim: string): Promise<number[]> {
-  const closes: number[] = [];
-  const client = createClient({
-    url: wsUrl,
-    webSocketImpl: WebSocket,
-    connectionParams: { Authorization: `Bearer ${victim}` },
-    retryAttempts: 0,
-    lazy: false,
-    onNonLazyError: () => undefined,
-    on: { closed: (e) => closes.push((e as { code: number }).code) },
-  });
+  const socket = connection(wsUrl, victim);
   try {
-    await new Promise<void>((resolve) => client.on("connected", () => resolve()));
+    await socket.connected();
     await call(httpUrl, `mutation { logOut }`, {}, victim);
-    await until(() => closes.length > 0, "the socket to close", 500);
-    return closes;
+    await until(() => socket.closes.length > 0, "the socket to close", 500);
+    return socket.closes;
   } finally {
-    await Promise.resolve(client.dispose()).catch(() => undefined);
+    await socket.stop();
   }
 }
 
@@ -281,7 +237,7 @@ describe("two processes on one database, through LISTEN/NOTIFY", () => {
     expect(sub.errors).toEqual([]);
     expect(killedAt).toBeLessThan(delivered);
     // The socket to A closed abnormally (1006), and the client subscribed again on B with the
-    // cursor of the last event it had received: the variables object it was given, updated.
+    // cursor of the last event it had received: its one variables object, updated.
     expect(sub.closes[0]).toBe(1006);
     expect(sub.resumedFrom.length).toBeGreaterThanOrEqual(2);
     const resumed = sub.resumedFrom[sub.resumedFrom.length - 1];

@@ -1,5 +1,3 @@
-import { type Client, createClient } from "graphql-ws";
-import WebSocket from "ws";
 import type { FeedName } from "../../src/db/sql-scope";
 import type { ParsedCursor } from "../../src/services/event-log";
 import { FeedRelay, type FeedRow, type FeedSource } from "../../src/subscriptions/feed";
@@ -7,6 +5,7 @@ import { sharedResultStats } from "../../src/subscriptions/shared-results";
 import { addMember, createTopic, ok, openTicket, team, updateMember, uuid } from "../support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "../support/harness";
 import { until } from "../support/server-process";
+import { subscribe } from "../support/subscriber";
 
 /**
  * An event is resolved once for all the subscribers that would resolve it alike (same selection,
@@ -31,27 +30,11 @@ type Payload = { data?: { ticketEvents: { note: string | null; type: string } & 
 
 /** A subscriber with the stock client, keeping every payload it receives. */
 function subscriber(token: string, query: string, variables: Record<string, unknown> = {}) {
-  const payloads: Payload[] = [];
-  const client: Client = createClient({
-    url: srv.wsUrl,
-    webSocketImpl: WebSocket,
-    connectionParams: { Authorization: `Bearer ${token}` },
-    retryAttempts: 0,
-    lazy: false,
-    onNonLazyError: () => undefined,
-  });
-  const dispose = client.subscribe<Payload["data"]>(
-    { query, variables },
-    { next: (v) => payloads.push(v as Payload), error: (e) => payloads.push({ errors: [e] }), complete: () => undefined },
-  );
+  const sub = subscribe<NonNullable<Payload["data"]>>(srv.wsUrl, token, query, { variables });
   return {
-    payloads,
+    ...sub,
     /** The payload of the event whose note is this, if received. */
-    of: (note: string) => payloads.find((p) => p.data?.ticketEvents.note === note || JSON.stringify(p).includes(note)),
-    async stop() {
-      dispose();
-      await client.dispose();
-    },
+    of: (note: string) => sub.payloads.find((p) => p.data?.ticketEvents.note === note || JSON.stringify(p).includes(note)),
   };
 }
 type Subscriber = ReturnType<typeof subscriber>;

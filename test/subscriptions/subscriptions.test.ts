@@ -1,8 +1,7 @@
-import { type Client, createClient } from "graphql-ws";
-import WebSocket from "ws";
 import { addMember, createTopic, ok, openTicket, removeMember, team, updateMember, uuid } from "../support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "../support/harness";
 import { until } from "../support/server-process";
+import { subscribe } from "../support/subscriber";
 
 let srv: TestServer;
 let admin: SignedUp;
@@ -26,44 +25,9 @@ const SUBSCRIBE = `subscription($after: String, $filter: TicketEventFilter) {
   ticketEvents(after: $after, filter: $filter) { cursor type ticketVersion ticket { id } note }
 }`;
 
-/** A subscriber with the stock client; collects events and the close code. */
-function subscriber(token: string, variables: Record<string, unknown> = {}) {
-  const events: Received[] = [];
-  const errors: unknown[] = [];
-  let closeCode: number | undefined;
-  let closeReason: string | undefined;
-  const client: Client = createClient({
-    url: srv.wsUrl,
-    webSocketImpl: WebSocket,
-    connectionParams: { Authorization: `Bearer ${token}` },
-    retryAttempts: 0,
-    lazy: false,
-    on: {
-      closed: (e) => {
-        ({ code: closeCode, reason: closeReason } = e as { code: number; reason: string });
-      },
-    },
-    onNonLazyError: () => undefined,
-  });
-  const dispose = client.subscribe<{ ticketEvents: Received }>(
-    { query: SUBSCRIBE, variables },
-    {
-      next: (v) => (v.data ? events.push(v.data.ticketEvents) : errors.push(v.errors)),
-      error: (e) => errors.push(e),
-      complete: () => undefined,
-    },
-  );
-  return {
-    events,
-    errors,
-    closeCode: () => closeCode,
-    closeReason: () => closeReason,
-    async stop() {
-      dispose();
-      await client.dispose();
-    },
-  };
-}
+/** A subscriber of ticketEvents with the stock client: its events, errors and close code. */
+const subscriber = (token: string, variables: Record<string, unknown> = {}) =>
+  subscribe<{ ticketEvents: Received }>(srv.wsUrl, token, SUBSCRIBE, { variables });
 
 const note = (ticketId: string, text: string, token = admin.token) =>
   ok(
@@ -301,21 +265,11 @@ describe("ticketEvents subscription", () => {
     expect(JSON.stringify(sub.errors)).toContain("BAD_USER_INPUT");
     await sub.stop();
     const agent = await addMember(srv, admin.workspaceId, "AGENT");
-    const errors: unknown[] = [];
-    const client = createClient({
-      url: srv.wsUrl,
-      webSocketImpl: WebSocket,
-      connectionParams: { Authorization: `Bearer ${agent.token}` },
-      retryAttempts: 0,
-    });
-    await new Promise<void>((resolve) =>
-      client.subscribe(
-        { query: `subscription { flowStarts { cursor } }` },
-        { next: (v) => errors.push(v.errors), error: (e) => (errors.push(e), resolve()), complete: () => resolve() },
-      ),
-    );
+    const starts = subscribe(srv.wsUrl, agent.token, `subscription { flowStarts { cursor } }`);
+    await starts.finished();
+    const { errors } = starts;
     expect(JSON.stringify(errors)).toContain("FORBIDDEN");
-    await client.dispose();
+    await starts.stop();
   });
 
   it("an editor demoted to agent has their flowStarts subscription completed at once, without one FORBIDDEN per start", async () => {
@@ -330,28 +284,19 @@ describe("ticketEvents subscription", () => {
       {},
       admin.token,
     );
-    const received: unknown[] = [];
-    let completed = false;
-    const client = createClient({
-      url: srv.wsUrl,
-      webSocketImpl: WebSocket,
-      connectionParams: { Authorization: `Bearer ${editor.token}` },
-      retryAttempts: 0,
-    });
-    client.subscribe(
-      { query: `subscription { flowStarts { cursor } }` },
-      { next: (v) => received.push(v), error: (e) => received.push(e), complete: () => (completed = true) },
-    );
+    const starts = subscribe(srv.wsUrl, editor.token, `subscription { flowStarts { cursor } }`);
+    // What it received: every result, and the error it would end with.
+    const received = () => [...starts.payloads, ...starts.errors];
     const close = (id: string) =>
       ok(srv, `mutation($i: CloseTicketsInput!) { closeTickets(input: $i) { tickets { id } } }`, { i: { ticketIds: [id] } }, admin.token);
     await close((await openTicket(srv, admin.token)).id);
-    await until(() => received.length === 1, "the first start", 3000);
+    await until(() => received().length === 1, "the first start", 3000);
     await updateMember(srv, admin.token, editor.userId, { role: "AGENT" });
-    await until(() => completed, "the subscription to complete", 3000);
+    await until(() => starts.completed(), "the subscription to complete", 3000);
     await close((await openTicket(srv, admin.token)).id);
     await new Promise((r) => setTimeout(r, 300));
-    expect(received).toEqual([{ data: { flowStarts: { cursor: expect.any(String) } } }]);
-    await client.dispose();
+    expect(received()).toEqual([{ data: { flowStarts: { cursor: expect.any(String) } } }]);
+    await starts.stop();
   });
 
   it("TicketConnection.eventCursor: subscribing from it misses nothing after the list", async () => {

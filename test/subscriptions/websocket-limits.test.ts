@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
-import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { startTestServer, type SignedUp, type TestServer } from "../support/harness";
 import { until } from "../support/server-process";
+import { connection } from "../support/subscriber";
 
 /**
  * What a WebSocket connection may do is what an HTTP client may: an operation refused by the
@@ -83,11 +83,8 @@ describe("a member's live subscriptions", () => {
 
   it("are at most 100, and together cost at most MAX_QUERY_COST; completing one makes room", async () => {
     const member = await limited.signUp();
-    const client = createClient({
-      url: limited.wsUrl,
-      webSocketImpl: WebSocket,
-      connectionParams: { Authorization: `Bearer ${member.token}` },
-    });
+    const socket = connection(limited.wsUrl, member.token);
+    const { client } = socket;
     const errors: unknown[] = [];
     const stops: Array<() => void> = [];
     // Each costs 1 + 1 (ticket) + 100 × 2 (its notes and their actors) = 202 of the 1,000.
@@ -114,7 +111,7 @@ describe("a member's live subscriptions", () => {
     await until(() => more.length >= 1, "the refusal past 100", 5000);
     await new Promise((r) => setTimeout(r, 300));
     expect(more).toHaveLength(1);
-    await client.dispose();
+    await socket.stop();
   });
 });
 

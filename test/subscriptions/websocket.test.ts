@@ -1,7 +1,6 @@
-import { createClient } from "graphql-ws";
-import WebSocket from "ws";
 import { addMember, removeMember } from "../support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "../support/harness";
+import { connection } from "../support/subscriber";
 
 let srv: TestServer;
 let me: SignedUp;
@@ -14,42 +13,26 @@ afterAll(async () => {
 });
 
 /** Opens a socket with the given connection_init payload; resolves with its close code, or "open". */
-function connect(
+async function connect(
   payload: Record<string, unknown> | undefined,
 ): Promise<{ code: number | "open"; reason?: string; run: <T>(query: string) => Promise<T>; dispose: () => Promise<void> }> {
-  return new Promise((resolve) => {
-    const client = createClient({
-      url: srv.wsUrl,
-      webSocketImpl: WebSocket,
-      connectionParams: payload,
-      retryAttempts: 0,
-      lazy: false,
-      on: {
-        connected: () =>
-          resolve({
-            code: "open",
-            run: <T>(query: string) =>
-              new Promise<T>((ok, fail) => {
-                let result: unknown;
-                client.subscribe({ query }, { next: (v) => (result = v), error: fail, complete: () => ok(result as T) });
-              }),
-            dispose: async () => {
-              await client.dispose();
-            },
-          }),
-        closed: (event) =>
-          resolve({
-            code: (event as { code: number }).code,
-            reason: (event as { reason: string }).reason,
-            run: () => Promise.reject(new Error("closed")),
-            dispose: async () => {
-              await client.dispose();
-            },
-          }),
-      },
-      onNonLazyError: () => undefined,
-    });
-  });
+  const socket = connection(srv.wsUrl, undefined, { connectionParams: payload });
+  if (!(await socket.connected()))
+    return {
+      code: socket.closeCode()!,
+      reason: socket.closeReason(),
+      run: () => Promise.reject(new Error("closed")),
+      dispose: socket.stop,
+    };
+  return {
+    code: "open",
+    run: <T>(query: string) =>
+      new Promise<T>((ok, fail) => {
+        let result: unknown;
+        socket.client.subscribe({ query }, { next: (v) => (result = v), error: fail, complete: () => ok(result as T) });
+      }),
+    dispose: socket.stop,
+  };
 }
 
 describe("GraphQL over WebSocket on /graphql", () => {

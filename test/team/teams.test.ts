@@ -1,7 +1,6 @@
-import { createClient } from "graphql-ws";
-import WebSocket from "ws";
 import { addMember, BULK_FIELDS, createTopic, newUrn, ok, openTicket, team } from "../support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "../support/harness";
+import { connection } from "../support/subscriber";
 
 let srv: TestServer;
 let admin: SignedUp;
@@ -301,18 +300,8 @@ describe("members", () => {
       leaving.token,
     );
     const mine = await openTicket(srv, admin.token, { assigneeId: leaving.userId });
-    const closedCode = new Promise<number>((resolve) => {
-      const client = createClient({
-        url: srv.wsUrl,
-        webSocketImpl: WebSocket,
-        connectionParams: { Authorization: `Bearer ${leaving.token}` },
-        retryAttempts: 0,
-        lazy: false,
-        on: { closed: (event) => resolve((event as { code: number }).code) },
-        onNonLazyError: () => undefined,
-      });
-      void client;
-    });
+    const socket = connection(srv.wsUrl, leaving.token);
+    const closedCode = socket.closed();
     await new Promise((r) => setTimeout(r, 200));
     const removed = await ok<{ removeMember: { deletedId: string } }>(
       srv,
@@ -333,5 +322,6 @@ describe("members", () => {
     expect(ticket.node.assignee).toBeNull();
     expect(ticket.node.events.nodes).toEqual([{ type: "ASSIGNED", previousAssignee: { id: leaving.userId } }]);
     expect(await closedCode).toBe(4403);
+    await socket.stop();
   });
 });

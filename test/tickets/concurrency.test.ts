@@ -9,8 +9,6 @@
  * versions 1..n, one each; and both readers got the whole log, each event once, in cursor order
  * (so no reader ever found an event committed below a cursor it had already passed).
  */
-import { createClient } from "graphql-ws";
-import WebSocket from "ws";
 import { retriedTransactions } from "../../src/db/transaction";
 import { addMember, newUrn, ok, uuid } from "../support/fixtures";
 import { type SignedUp, startTestServer, type TestServer } from "../support/harness";
@@ -25,6 +23,7 @@ import {
   type Sql,
 } from "../support/invariants";
 import { until } from "../support/server-process";
+import { logSubscriber } from "../support/subscriber";
 import { prng } from "../support/prng";
 
 const SECONDS = Number(process.env.CONCURRENCY_SECONDS ?? 10);
@@ -119,8 +118,6 @@ interface Tally {
   problems: string[];
 }
 
-const EVENTS_SUB = `subscription($after: String) { ticketEvents(after: $after) { id cursor ticketVersion ticket { id } } }`;
-
 describe(`${CLIENTS} concurrent clients for ${SECONDS} s (seed ${SEED})`, () => {
   it(
     "never see a deadlock, a serialization failure or an internal error, and every invariant holds",
@@ -145,35 +142,10 @@ describe(`${CLIENTS} concurrent clients for ${SECONDS} s (seed ${SEED})`, () => 
       tickets.push(first.openTicket.ticket.id);
 
       // A live subscriber that resumes as docs/integrators.md "Resuming" says, and a poller of the log.
-      const subscribed: LogEvent[] = [];
-      const variables: { after: string | null } = { after: null };
       const startCursor = (await ok<{ tickets: { eventCursor: string } }>(srv, `{ tickets(first: 1) { eventCursor } }`, {}, owner.token))
         .tickets.eventCursor;
-      variables.after = startCursor;
-      const subscriber = createClient({
-        url: srv.wsUrl,
-        webSocketImpl: WebSocket,
-        connectionParams: { Authorization: `Bearer ${owner.token}` },
-        retryAttempts: Infinity,
-        shouldRetry: (e) => (e as { code?: number }).code !== 4403,
-      });
-      const subscriberErrors: unknown[] = [];
-      const unsubscribe = subscriber.subscribe<{
-        ticketEvents: { id: string; cursor: string; ticketVersion: number; ticket: { id: string } };
-      }>(
-        { query: EVENTS_SUB, variables },
-        {
-          next: ({ data, errors }) => {
-            if (errors) subscriberErrors.push(errors);
-            if (!data) return;
-            const e = data.ticketEvents;
-            variables.after = e.cursor;
-            subscribed.push({ id: uuid(e.id), cursor: e.cursor, ticketVersion: e.ticketVersion, ticketId: uuid(e.ticket.id) });
-          },
-          error: (e) => subscriberErrors.push(e),
-          complete: () => undefined,
-        },
-      );
+      const subscriber = logSubscriber(srv.wsUrl, owner.token, startCursor, { attempts: Infinity });
+      const { events: subscribed, errors: subscriberErrors } = subscriber;
 
       let stop = false;
       try {
@@ -312,8 +284,7 @@ describe(`${CLIENTS} concurrent clients for ${SECONDS} s (seed ${SEED})`, () => 
         );
       } finally {
         stop = true;
-        unsubscribe();
-        await subscriber.dispose();
+        await subscriber.stop();
       }
     },
     Math.max(300_000, SECONDS * 1000 * 4),
