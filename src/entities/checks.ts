@@ -1,7 +1,7 @@
 /**
  * The expression of a CHECK that a text column holds one of an enum's values, for `@Check`, so
  * that the enum is the one list of them. It is written as PostgreSQL prints the migrations' `IN
- * (...)` back (pg_get_constraintdef), values in the enum's order: test/entity-checks.test.ts
+ * (...)` back (pg_get_constraintdef), values in the enum's order: test/server/entity-schema.test.ts
  * compares it with the migrated database.
  *
  * TypeORM matches checks by name only, so `migration:generate` does not see a changed enum: a new

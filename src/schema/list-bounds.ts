@@ -5,7 +5,7 @@ import { Extensions } from "type-graphql";
  * Every list field of the API is either paged (`first`/`last`, 1 to 100) or declares here the
  * most items it can hold in one answer, a bound the domain enforces. The cost model
  * (src/http/limits/cost.ts) multiplies the field's cost by it, so `extensions.cost.requested` is
- * never below the objects an answer holds; test/bounded-lists.test.ts fails for an object list
+ * never below the objects an answer holds; test/security/bounded-lists.test.ts fails for an object list
  * that is neither.
  */
 const MAX_ITEMS = "maxItems";

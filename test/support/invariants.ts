@@ -98,6 +98,11 @@ export interface LogEvent {
   ticketVersion: number;
 }
 
+/** An event the ticketEvents subscription delivers, as the log holds it. */
+export function logEventOf(event: { id: string; cursor: string; ticketVersion: number; ticket: { id: string } }): LogEvent {
+  return { id: fromGlobal(event.id), cursor: event.cursor, ticketId: fromGlobal(event.ticket.id), ticketVersion: event.ticketVersion };
+}
+
 /** Reads a workspace's whole event log through ticketEvents, page by page, oldest first. */
 export async function readEventLog(
   gql: Gql,

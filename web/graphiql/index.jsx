@@ -32,7 +32,7 @@ globalThis.MonacoEnvironment = {
 
 // What a new visitor finds (GraphiQL keeps a returning visitor's own tabs): logging in first,
 // then example operations, each tab with a placeholder where the token goes (headers belong to
-// a tab). test/graphiql-assets.test.ts validates the examples against the schema.
+// a tab). test/server/graphiql-assets.test.ts validates the examples against the schema.
 const json = (value) => JSON.stringify(value, null, 2);
 const TOKEN_HEADERS = json({ Authorization: "Bearer <paste the token of LogIn here>" });
 const EXAMPLE_TABS = [

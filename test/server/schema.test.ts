@@ -1,0 +1,45 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { RESOLVERS } from "../../src/resolvers";
+import { buildHandoverSchema, printHandoverSchema } from "../../src/schema/build-schema";
+
+const root = path.resolve(__dirname, "..", "..");
+const contractTool = process.env.CONTRACT_TOOL ?? path.resolve(root, "..", "shared", "tools", "check-contract.mjs");
+
+describe("schema.graphql", () => {
+  it("is what the code builds (run `npm run schema:emit` after changing the API)", async () => {
+    const built = printHandoverSchema(await buildHandoverSchema(RESOLVERS));
+    const committed = readFileSync(path.join(root, "schema.graphql"), "utf8");
+    expect(committed).toBe(built);
+  });
+
+  it("shows who may use each restricted operation, as @auth and as a Requires line", () => {
+    const sdl = readFileSync(path.join(root, "schema.graphql"), "utf8");
+    expect(sdl).toMatch(/viewer: Viewer! @auth\(requires: \[ADMINISTRATOR, EDITOR, AGENT\]\)/);
+    expect(sdl).toMatch(/Requires: any member \(ADMINISTRATOR, EDITOR, AGENT\)\.\s+"""\s+viewer: Viewer!/);
+    expect(sdl).toMatch(/logIn\(input: LogInInput!\): AuthPayload!\n/);
+  });
+
+  /**
+   * The public contract: nothing it names may go missing. Names not built yet are listed in
+   * contract-pending.txt; the list may only shrink, and an entry that is now built must go.
+   */
+  it("keeps every name of the API contract that has been built", () => {
+    if (!existsSync(contractTool)) throw new Error(`contract checker not found at ${contractTool} (set CONTRACT_TOOL)`);
+    let output: string;
+    try {
+      output = execFileSync("node", [contractTool, path.join(root, "schema.graphql")], { cwd: root, encoding: "utf8" });
+    } catch (error) {
+      output = (error as { stdout: string }).stdout;
+    }
+    const missing = output
+      .split("\n")
+      .filter((l) => l.startsWith("MISSING: "))
+      .map((l) => l.slice("MISSING: ".length))
+      .sort();
+    const pending = readFileSync(path.join(__dirname, "..", "contract-pending.txt"), "utf8").split("\n").filter(Boolean).sort();
+    expect(missing.filter((m) => !pending.includes(m))).toEqual([]);
+    expect(pending.filter((p) => !missing.includes(p))).toEqual([]);
+  });
+});
