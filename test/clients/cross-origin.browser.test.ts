@@ -6,19 +6,17 @@
 // and shows the live events over a WebSocket. The same app served from an origin not allowed
 // can neither read an answer nor open a socket, and a simple cross-origin POST runs nothing.
 // Needs /usr/bin/chromium (apt-get install -y chromium); skipped without it unless CI is set.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { build } from "esbuild";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { openTicket } from "../support/fixtures";
 import { type SignedUp, startTestServer, type TestServer } from "../support/harness";
+import { describeWithChromium, launchChromium } from "../support/chromium";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = "/tmp/cross-origin.png"; // the page when a test failed
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"];
-const describeWithChromium = existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip;
 const APP_DIR = path.join(__dirname, "..", "..", "examples", "client");
 
 let api: TestServer;
@@ -61,7 +59,7 @@ describeWithChromium("a browser app on another origin", () => {
     api = await startTestServer({ CORS_ORIGINS: appOrigin });
     admin = await api.signUp({ name: "Ada Admin" });
     for (let i = 0; i < 5; i++) await openTicket(api, admin.token);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

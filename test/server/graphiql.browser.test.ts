@@ -1,25 +1,13 @@
 // Loads the offline GraphiQL page in headless Chromium and runs queries through its UI.
 // Needs /usr/bin/chromium (apt-get install -y chromium); skipped without it unless CI is set.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { newUrn } from "../support/fixtures";
 import { startTestServer, type TestServer } from "../support/harness";
+import { describeWithChromium, launchChromium } from "../support/chromium";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = "/tmp/graphiql.png"; // the page with the viewer's answer, or the failure
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const describeWithChromium = existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip;
 
 describeWithChromium("GraphiQL page", () => {
   let server: TestServer;
@@ -31,7 +19,7 @@ describeWithChromium("GraphiQL page", () => {
       stdio: "inherit",
     });
     server = await startTestServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -112,7 +100,7 @@ describeWithChromium("GraphiQL page, for a new visitor", () => {
   beforeAll(async () => {
     execFileSync(process.execPath, [path.join(__dirname, "..", "..", "scripts", "build-graphiql.mjs")], { stdio: "inherit" });
     server = await startTestServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -4,27 +4,16 @@
 // expired link, and signing in on GraphiQL afterwards.
 // Needs /usr/bin/chromium (apt-get install -y chromium); skipped without it unless CI is set.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { ok, uuid } from "../support/fixtures";
 import { type SignedUp, startTestServer, type TestServer } from "../support/harness";
 import { freePort } from "../support/private-postgres";
+import { describeWithChromium, launchChromium } from "../support/chromium";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = "/tmp/invitation-page.png"; // the page when a test failed
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const describeWithChromium = existsSync(CHROMIUM) || process.env.CI ? describe : describe.skip;
 /** Failed password checks before a lockout: few, so that the test reaches it quickly. */
 const MAX_FAILURES = 3;
 
@@ -50,7 +39,7 @@ describeWithChromium("the invitation page", () => {
       DATA_DIR: dataDir,
       LOGIN_MAX_FAILURES: String(MAX_FAILURES),
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     admin = await server.signUp({ name: "Ada Admin", workspaceName: "Acme Support" });
   });
 
