@@ -18,6 +18,12 @@ import { withRetries } from "./transaction";
  * does before that (hashing or checking a password, sending an email) holds no connection, and
  * reads it needs for that go through `beforeTransaction`.
  */
+/**
+ * Refuses, at compile time, a transaction or savepoint whose function answers a service's Result:
+ * that goes through `refusable`, which also undoes the writes of a refusal it returns.
+ */
+export type NotAResult<T> = T extends { ok: boolean } ? [answersAResult_useRefusable: never] : [];
+
 export interface Work {
   /** The open transaction's manager, else the pool's. */
   readonly em: EntityManager;
@@ -26,13 +32,13 @@ export interface Work {
    * Runs `fn` in the open transaction (a mutation's), else in a transaction of its own: what
    * must be all or nothing, whoever calls it.
    */
-  transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (em: EntityManager) => Promise<T>, ...notAResult: NotAResult<T>): Promise<T>;
   /**
    * Runs `fn` so that its failure undoes only its own writes: a savepoint inside the open
    * transaction (a constraint that a service answers as a userError, then reads on), else a
    * transaction of its own.
    */
-  savepoint<T>(fn: (em: EntityManager) => Promise<T>): Promise<T>;
+  savepoint<T>(fn: (em: EntityManager) => Promise<T>, ...notAResult: NotAResult<T>): Promise<T>;
   /** Runs `hook` after the open transaction commits (never after a rollback); at once when none is open. */
   afterCommit(hook: () => void): void;
   /** Runs `hook` when the open transaction ends, committed or rolled back (releasing a lock held until then); at once when none is open. */
@@ -181,11 +187,11 @@ export class UnitOfWork implements Work {
     return result;
   }
 
-  transaction<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (em: EntityManager) => Promise<T>, ..._notAResult: NotAResult<T>): Promise<T> {
     return this.run(() => fn(this.em));
   }
 
-  async savepoint<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  async savepoint<T>(fn: (em: EntityManager) => Promise<T>, ..._notAResult: NotAResult<T>): Promise<T> {
     const runner = this.runner;
     if (!runner) return this.run(() => fn(this.em));
     const name = `handover_${++this.savepoints}`;

@@ -22,18 +22,20 @@ import { MessageObject } from "../schema/types/message.types";
 import { BulkTicketPayload, OpenTicketPayload, TicketCounts, TicketFailureObject, TicketObject } from "../schema/types/ticket.types";
 import { TicketEventConnection, TicketEventObject } from "../schema/types/ticket-event.types";
 import { TopicObject } from "../schema/types/topic.types";
-import type { BulkOutcome } from "../services/tickets/ticket.service";
+import type { BulkDone } from "../services/tickets/ticket.service";
+import type { Result } from "../services/user-error";
 import { see, type SeenTicket } from "../auth/visibility";
 import { ticketCountsOf } from "./inbox.resolver";
 import { forbidBoth, requireExactlyOne } from "../schema/validators";
 
 const ids = (list: string[], field: string) => list.map((id, i) => uuidOf(id, "Ticket", `${field}.${i}`));
 
-function bulkPayload(ctx: AuthedContext, outcome: BulkOutcome): BulkTicketPayload {
+function bulkPayload(ctx: AuthedContext, result: Result<BulkDone>): BulkTicketPayload {
+  if (!result.ok) return { tickets: [], failures: [], userErrors: result.errors };
   return {
     // Changed by the viewer, so seen by them: a team agent cannot move a ticket out of their topics.
-    tickets: see.tickets(ctx.actor, outcome.tickets).map(TicketObject.from),
-    failures: outcome.failures.map((f) =>
+    tickets: see.tickets(ctx.actor, result.value.tickets).map(TicketObject.from),
+    failures: result.value.failures.map((f) =>
       Object.assign(new TicketFailureObject(), {
         ticketId: toGlobalId("Ticket", f.ticketId),
         ticketUuid: f.ticketId,
@@ -43,7 +45,7 @@ function bulkPayload(ctx: AuthedContext, outcome: BulkOutcome): BulkTicketPayloa
         conflictingTicketUuid: f.conflictingTicketId,
       }),
     ),
-    userErrors: outcome.userErrors,
+    userErrors: [],
   };
 }
 
@@ -59,7 +61,7 @@ export class TicketResolver {
     requireExactlyOne({ contactId: input.contactId, contactUrn: input.contactUrn });
     forbidBoth({ flowId: input.flowId, flowExternalId: input.flowExternalId });
     forbidBoth({ assigneeId: input.assigneeId, assigneeEmail: input.assigneeEmail });
-    const outcome = await ctx.services.tickets.open(ctx, {
+    const result = await ctx.services.tickets.open(ctx, {
       contactId: input.contactId ? uuidOf(input.contactId, "Contact", "contactId") : undefined,
       contactUrn: input.contactUrn ?? undefined,
       topicId: input.topicId ? uuidOf(input.topicId, "Topic", "topicId") : undefined,
@@ -71,14 +73,12 @@ export class TicketResolver {
       flowExternalId: input.flowExternalId ?? undefined,
       idempotencyKey: input.idempotencyKey ?? undefined,
     });
-    const ticket = see.ticket(ctx.actor, outcome.ticket);
-    const existingTicket = see.ticket(ctx.actor, outcome.existingTicket);
-    return {
-      ticket: ticket && TicketObject.from(ticket),
-      existingTicket: existingTicket && TicketObject.from(existingTicket),
-      warnings: outcome.warnings,
-      userErrors: outcome.userErrors,
-    };
+    if (!result.ok) {
+      const existingTicket = see.ticket(ctx.actor, result.detail);
+      return { ticket: null, existingTicket: existingTicket && TicketObject.from(existingTicket), warnings: [], userErrors: result.errors };
+    }
+    const ticket = see.ticket(ctx.actor, result.value.ticket);
+    return { ticket: ticket && TicketObject.from(ticket), existingTicket: null, warnings: result.value.warnings, userErrors: [] };
   }
 
   @Requires()

@@ -1,3 +1,6 @@
+import type { EntityManager } from "typeorm";
+import type { Work } from "../db/unit-of-work";
+
 /** Stable codes of userErrors and per-ticket failures; clients switch on them. */
 export enum UserErrorCode {
   NOT_FOUND = "NOT_FOUND",
@@ -42,7 +45,16 @@ export interface UserError {
   code: UserErrorCode;
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; errors: UserError[] };
+/**
+ * How a service answers a call it may refuse: the value, or the userErrors saying why nothing was
+ * done. This is the one way a service refuses. `detail` is what a refusal points at, where the
+ * payload shows it (openTicket's ALREADY_OPEN carries the contact's open ticket).
+ * Not refusals: a shape error, which the input alone decides (BadInputError, thrown by the
+ * schema layer, or by a service where only stored data tells which shape applies); and a bulk
+ * call's per-ticket failures, which are part of its value beside the tickets it changed.
+ */
+export type Result<T, D = never> = { ok: true; value: T } | Refused<D>;
+export type Refused<D = never> = { ok: false; errors: UserError[]; detail?: D };
 
 export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
@@ -50,4 +62,46 @@ export function ok<T>(value: T): Result<T> {
 
 export function fail<T = never>(code: UserErrorCode, message: string, field?: string[]): Result<T> {
   return { ok: false, errors: [{ code, message, field }] };
+}
+
+/** The answer of a call ended early from inside `refusable`, whose writes are undone. */
+class EarlyAnswer extends Error {
+  constructor(readonly result: Result<unknown, unknown>) {
+    super("answered early: the writes made so far are undone");
+  }
+}
+
+/** Refuses the call from anywhere inside `refusable`: its writes so far are undone. */
+export function refuse(code: UserErrorCode, message: string, field?: string[]): never {
+  throw new EarlyAnswer(fail(code, message, field));
+}
+
+/**
+ * Ends the call from anywhere inside `refusable` with this answer (a refusal, or an earlier
+ * call's answer to an idempotent retry); its writes so far are undone.
+ */
+export function answerEarly<T, D>(result: Result<T, D>): never {
+  throw new EarlyAnswer(result);
+}
+
+/**
+ * Runs `fn` so that a refusal undoes its writes, and only its writes (a savepoint in the request's
+ * transaction): a refusal it returns, or one thrown from anywhere inside it (`refuse`,
+ * `answerEarly`). A refused call leaves stored data as it was, however far it had gone.
+ */
+export async function refusable<T, D = never>(
+  work: Pick<Work, "savepoint">,
+  fn: (em: EntityManager) => Promise<Result<T, D>>,
+): Promise<Result<T, D>> {
+  try {
+    const { done } = await work.savepoint(async (em) => {
+      const result = await fn(em);
+      if (!result.ok) throw new EarlyAnswer(result);
+      return { done: result };
+    });
+    return done;
+  } catch (error) {
+    if (error instanceof EarlyAnswer) return error.result as Result<T, D>;
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import { createDataSource } from "../../ormconfig";
 import { guardPool, SecondConnectionError, UnitOfWork } from "../../src/db/unit-of-work";
 import { migrate } from "../../src/db/migrate";
+import { answerEarly, fail, ok as succeed, refusable, refuse, type Result, UserErrorCode } from "../../src/services/user-error";
 import { ok, team } from "../support/fixtures";
 import { createTestDatabase } from "../support/database";
 import { startTestServer, type TestServer } from "../support/harness";
@@ -124,6 +125,54 @@ describe("the unit of work", () => {
     });
     expect((await db.query(`SELECT k FROM uow_probe ORDER BY k`)).map((r: { k: string }) => r.k)).toEqual(["after", "kept"]);
     expect(ran).toEqual(["kept"]);
+  });
+
+  it("undoes a refused call's writes, whether the refusal is returned or thrown, and keeps the answer and the rest", async () => {
+    await db.query(`CREATE TABLE IF NOT EXISTS uow_refusals (k text PRIMARY KEY)`);
+    const unit = new UnitOfWork(db);
+    const ran: string[] = [];
+    const answers = await unit.run(async () => {
+      await unit.query(`INSERT INTO uow_refusals VALUES ('before')`);
+      const returned = await refusable(unit, async (em) => {
+        await em.query(`INSERT INTO uow_refusals VALUES ('returned')`);
+        unit.afterCommit(() => ran.push("returned"));
+        return fail<string>(UserErrorCode.LIMIT_REACHED, "Too many.");
+      });
+      const thrown = await refusable(unit, async (em): Promise<Result<string>> => {
+        await em.query(`INSERT INTO uow_refusals VALUES ('thrown')`);
+        return refuse(UserErrorCode.NOT_FOUND, "No such thing.", ["id"]);
+      });
+      const early = await refusable(unit, async (em): Promise<Result<string>> => {
+        await em.query(`INSERT INTO uow_refusals VALUES ('early')`);
+        return answerEarly(succeed("an earlier call's answer"));
+      });
+      const done = await refusable(unit, async (em) => {
+        await em.query(`INSERT INTO uow_refusals VALUES ('done')`);
+        unit.afterCommit(() => ran.push("done"));
+        return succeed("done");
+      });
+      return [returned, thrown, early, done];
+    });
+    expect(answers).toEqual([
+      { ok: false, errors: [{ code: "LIMIT_REACHED", message: "Too many.", field: undefined }] },
+      { ok: false, errors: [{ code: "NOT_FOUND", message: "No such thing.", field: ["id"] }] },
+      { ok: true, value: "an earlier call's answer" },
+      { ok: true, value: "done" },
+    ]);
+    expect((await db.query(`SELECT k FROM uow_refusals ORDER BY k`)).map((r: { k: string }) => r.k)).toEqual(["before", "done"]);
+    expect(ran).toEqual(["done"]);
+  });
+
+  it("will not compile a transaction or savepoint that answers a Result: refusals go through refusable", () => {
+    const unit = new UnitOfWork(db);
+    const typeChecks = () => {
+      // @ts-expect-error a refusal returned from here would keep its writes
+      void unit.transaction(async () => fail(UserErrorCode.NOT_FOUND, "No."));
+      // @ts-expect-error likewise for a savepoint
+      void unit.savepoint(async () => succeed(1));
+      void unit.savepoint(async () => 1);
+    };
+    expect(typeof typeChecks).toBe("function");
   });
 
   it("runs a transaction again after a deadlock, so that the caller never sees it", async () => {

@@ -5,7 +5,7 @@ import { uuidv7 } from "../../db/uuid";
 import { byDisplayOrder, fieldsOf } from "../../db/rows";
 import { fieldsVisibleTo, type VisibleField } from "../../auth/visibility";
 import { type ContactField, ContactFieldType, FieldAccess } from "../../entities";
-import { fail, ok, type Result, type UserError, UserErrorCode } from "../user-error";
+import { fail, ok, refusable, type Result, type UserError, UserErrorCode } from "../user-error";
 
 export const MAX_FIELDS = 250;
 export const MAX_TEXT_VALUE = 640;
@@ -87,7 +87,7 @@ export class ContactFieldService {
     const key = keyOf(name);
     if (RESERVED_KEYS.has(key)) return fail(UserErrorCode.RESERVED_KEY, `"${key}" is reserved; choose another name.`, ["name"]);
     try {
-      return await ctx.work.savepoint(async (em) => {
+      return await refusable(ctx.work, async (em) => {
         await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE`, [workspaceId]);
         const [{ n }] = await em.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM contact_fields WHERE workspace_id = $1`, [
           workspaceId,
@@ -204,7 +204,7 @@ export class ContactFieldService {
     // A key given more than once: its last value counts, as in a JSON object.
     const last = new Map(writes.map((w) => [w.fieldId, w]));
     writes.splice(0, writes.length, ...last.values());
-    return ctx.work.transaction(async (em) => {
+    return refusable(ctx.work, async (em) => {
       const [contact] = await em.query(`SELECT id FROM contacts WHERE workspace_id = $1 AND id = $2 FOR NO KEY UPDATE`, [workspaceId, contactId]);
       if (!contact) return fail<true>(UserErrorCode.NOT_FOUND, "No such contact.", ["contactId"]);
       const clears = writes.filter((w) => w.value === null).map((w) => w.fieldId);

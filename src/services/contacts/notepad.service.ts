@@ -1,6 +1,6 @@
 import type { AuthedContext } from "../../context";
 import { uuidv7 } from "../../db/uuid";
-import { fail, ok, type Result, UserErrorCode } from "../user-error";
+import { fail, ok, refusable, type Result, UserErrorCode } from "../user-error";
 
 /** Versions of a contact's notepad kept: the current one and four before it. */
 export const NOTEPAD_HISTORY = 5;
@@ -13,7 +13,7 @@ export class NotepadService {
    */
   async update(ctx: AuthedContext, contactId: string, text: string): Promise<Result<true>> {
     const { workspaceId, userId } = ctx.actor;
-    return ctx.work.transaction(async (em) => {
+    return refusable(ctx.work, async (em) => {
       const [contact] = await em.query(`SELECT id FROM contacts WHERE workspace_id = $1 AND id = $2 FOR NO KEY UPDATE`, [workspaceId, contactId]);
       if (!contact) return fail<true>(UserErrorCode.NOT_FOUND, "No such contact.", ["contactId"]);
       const [current] = await em.query<Array<{ text: string }>>(

@@ -10,7 +10,7 @@ import { uuidv7 } from "../../db/uuid";
 import { ApiToken, Membership, Role, TokenKind, User, Workspace } from "../../entities";
 import type { SessionChanges } from "./session-events";
 import { SYSTEM_TOPIC_NAME } from "../tickets/topic.service";
-import { fail, ok, type Result, UserErrorCode } from "../user-error";
+import { fail, ok, refusable, type Result, UserErrorCode } from "../user-error";
 
 export interface Session {
   token: string;
@@ -90,7 +90,7 @@ export class IdentityService {
         }
         const passwordHash = existing ? undefined : await hashPassword(input.password);
         try {
-          return await ctx.work.savepoint(async (em): Promise<Result<Session>> => {
+          return await refusable(ctx.work, async (em): Promise<Result<Session>> => {
             const userId = existing?.id ?? uuidv7();
             if (!existing && passwordHash) {
               await em.insert(User, { id: userId, email, name: input.name.trim(), passwordHash });

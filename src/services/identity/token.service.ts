@@ -8,7 +8,7 @@ import { TenantStore } from "../../db/tenant";
 import { ApiToken, Role, TokenKind } from "../../entities";
 import type { IdentityService } from "./identity.service";
 import type { SessionChanges } from "./session-events";
-import { fail, ok, type Result, UserErrorCode } from "../user-error";
+import { fail, ok, refusable, type Result, UserErrorCode } from "../user-error";
 
 /** API tokens that work at once, per member: enough for every integration, few enough to list and rate-limit. */
 export const MAX_API_TOKENS = 25;
@@ -146,7 +146,7 @@ export class TokenService {
 
   async create(ctx: AuthedContext, name: string): Promise<Result<{ token: string; apiToken: ApiTokenView }>> {
     const { actor } = ctx;
-    return ctx.work.transaction(async (em) => {
+    return refusable(ctx.work, async (em) => {
       // The membership row keeps the limit exact when one member creates tokens concurrently.
       await em.query(`SELECT id FROM memberships WHERE workspace_id = $1 AND id = $2 FOR NO KEY UPDATE`, [
         actor.workspaceId,

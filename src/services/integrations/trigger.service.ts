@@ -4,7 +4,7 @@ import { uniqueViolation } from "../../db/transaction";
 import { columnsOf } from "../../db/columns";
 import { uuidv7 } from "../../db/uuid";
 import { Trigger, type TriggerType } from "../../entities";
-import { fail, ok, type Result, UserErrorCode } from "../user-error";
+import { fail, ok, refusable, type Result, UserErrorCode } from "../user-error";
 
 const TRIGGER_COLUMNS = columnsOf(Trigger, "tr");
 /** For RETURNING of an INSERT, which has no alias. */
@@ -43,7 +43,7 @@ export class TriggerService {
     const workspaceId = ctx.actor.workspaceId;
     const byId = "flowId" in flow;
     try {
-      return await ctx.work.savepoint(async (em) => {
+      return await refusable(ctx.work, async (em) => {
         const [row] = await em.query<Trigger[]>(
           `INSERT INTO triggers (id, workspace_id, type, flow_id)
            SELECT $2, $1, $3, f.id FROM flows f

@@ -15,7 +15,7 @@ import { type IdentityService, MAX_WORKSPACES_PER_USER, normalizeEmail, type Ses
 import { invitationEmail } from "./invitation-email";
 import { KeyedLock } from "../keyed-lock";
 import type { Mailer } from "./mailer";
-import { fail, ok, type Result, UserErrorCode } from "../user-error";
+import { fail, ok, refusable, type Result, UserErrorCode } from "../user-error";
 
 /** Pending invitations a workspace may have at once. */
 export const MAX_PENDING_INVITATIONS = 1000;
@@ -139,7 +139,7 @@ export class InvitationService {
     }
     // Then written, once the checks hold again under the locks. Should they fail now (a race),
     // the link just sent never works (INVITATION_INVALID).
-    return ctx.work.transaction(async (em) => {
+    return refusable(ctx.work, async (em) => {
       const store = this.store(ctx, em);
       // One invitation at a time per workspace, so that two concurrent ones can neither both find
       // the address without a pending invitation nor both pass the limit.
@@ -273,7 +273,7 @@ export class InvitationService {
     if (!joining.ok) return joining;
     let result: Result<Session>;
     try {
-      result = await unscoped(() => ctx.work.savepoint((em) => this.acceptIn(em, tokenHash, found.invitation.id, joining.value)));
+      result = await unscoped(() => refusable(ctx.work, (em) => this.acceptIn(em, tokenHash, found.invitation.id, joining.value)));
     } catch (error) {
       if (uniqueViolation(error) === "memberships_workspace_user_key") {
         return fail(UserErrorCode.ALREADY_MEMBER, "You are already a member of this workspace.");

@@ -5,7 +5,7 @@ import type { TicketRow } from "../../db/rows";
 import { Membership, Role, TicketEventType } from "../../entities";
 import type { SessionChanges } from "../identity/session-events";
 import { applyTicketChanges, lockTickets } from "../tickets/ticket-store";
-import { fail, ok, type Result, UserErrorCode } from "../user-error";
+import { fail, ok, refusable, type Result, UserErrorCode } from "../user-error";
 
 const MEMBER_COLUMNS = columnsOf(Membership, null);
 
@@ -19,7 +19,7 @@ export class MemberService {
    */
   async update(ctx: AuthedContext, id: string, input: { role?: Role | null; teamId?: string | null }): Promise<Result<Membership>> {
     const workspaceId = ctx.actor.workspaceId;
-    const result = await ctx.work.transaction(async (em) => {
+    const result = await refusable(ctx.work, async (em) => {
       const member = await this.lockMember(em, workspaceId, id);
       if (!member) return fail<Membership>(UserErrorCode.NOT_FOUND, "No such member.", ["id"]);
       const role = input.role ?? member.role;
@@ -52,7 +52,7 @@ export class MemberService {
    */
   async remove(ctx: AuthedContext, id: string): Promise<Result<string>> {
     const workspaceId = ctx.actor.workspaceId;
-    const result = await ctx.work.transaction(async (em) => {
+    const result = await refusable(ctx.work, async (em) => {
       const member = await this.lockMember(em, workspaceId, id);
       if (!member) return fail<Membership>(UserErrorCode.NOT_FOUND, "No such member.", ["id"]);
       if (member.role === Role.ADMINISTRATOR && (await this.isLastAdministrator(em, workspaceId))) {

@@ -5,7 +5,7 @@ import { uniqueViolation } from "../../db/transaction";
 import { uuidv7 } from "../../db/uuid";
 import { Shortcut } from "../../entities";
 import { containing } from "../../db/like";
-import { fail, ok, type Result, UserErrorCode } from "../user-error";
+import { fail, ok, refusable, type Result, UserErrorCode } from "../user-error";
 
 /** Shortcuts a workspace may have: enough for any team's canned replies, few enough to list whole. */
 export const MAX_SHORTCUTS = 1000;
@@ -57,7 +57,7 @@ export class ShortcutService {
     const workspaceId = ctx.actor.workspaceId;
     const trimmed = { name: name.trim(), text: text.trim() };
     try {
-      return await ctx.work.savepoint(async (em) => {
+      return await refusable(ctx.work, async (em) => {
         // The workspace row keeps the limit exact under concurrent creates. NO KEY UPDATE, unlike
         // FOR UPDATE, does not hold up the foreign-key checks of other writers in the workspace.
         await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE`, [workspaceId]);

@@ -5,7 +5,7 @@ import { TEAM_COLUMNS } from "../../db/rows";
 import { uuidv7 } from "../../db/uuid";
 import type { Team } from "../../entities";
 import type { SessionChanges } from "../identity/session-events";
-import { fail, ok, type Result, UserErrorCode } from "../user-error";
+import { fail, ok, refusable, type Result, UserErrorCode } from "../user-error";
 
 export interface TeamInput {
   name?: string;
@@ -41,7 +41,7 @@ export class TeamService {
     const workspaceId = ctx.actor.workspaceId;
     const team: Team = { id: uuidv7(), workspaceId, name: input.name, allTopics: input.allTopics === true, createdAt: new Date() };
     try {
-      return await ctx.work.savepoint(async (em) => {
+      return await refusable(ctx.work, async (em) => {
         // The workspace row keeps the limit exact under concurrent creates.
         await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE`, [workspaceId]);
         const [{ n }] = await em.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM teams WHERE workspace_id = $1`, [workspaceId]);
@@ -68,7 +68,7 @@ export class TeamService {
   async update(ctx: AuthedContext, id: string, input: TeamInput): Promise<Result<Team>> {
     const workspaceId = ctx.actor.workspaceId;
     try {
-      const result = await ctx.work.savepoint(async (em) => {
+      const result = await refusable(ctx.work, async (em) => {
         const [team] = await em.query<Team[]>(`SELECT ${TEAM_COLUMNS} FROM teams WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [
           workspaceId,
           id,
@@ -104,7 +104,7 @@ export class TeamService {
   /** Deletes a team with no member and no pending invitation (TEAM_IN_USE otherwise). */
   async delete(ctx: AuthedContext, id: string): Promise<Result<string>> {
     const workspaceId = ctx.actor.workspaceId;
-    return ctx.work.transaction(async (em) => {
+    return refusable(ctx.work, async (em) => {
       const [team] = await em.query(`SELECT id FROM teams WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, [workspaceId, id]);
       if (!team) return fail<string>(UserErrorCode.NOT_FOUND, "No such team.", ["id"]);
       const [use] = await em.query<Array<{ members: number; invitations: number }>>(

@@ -7,7 +7,7 @@ import { type Message, MessageDirection, MessageStatus, TicketEventType, TicketS
 import type { ContactService } from "../contacts/contact.service";
 import { applyTicketChanges, lockTickets } from "./ticket-store";
 import { parseUrn } from "../contacts/urn";
-import { fail, ok, type Result, UserErrorCode } from "../user-error";
+import { fail, ok, refusable, type Result, UserErrorCode } from "../user-error";
 import { canSeeTicket, topicFilter } from "../../auth/visibility";
 import { MESSAGE_COLUMNS } from "../../db/rows";
 
@@ -46,7 +46,7 @@ export class MessageService {
    */
   async send(ctx: AuthedContext, ticketId: string, text: string): Promise<Result<Message>> {
     const workspaceId = ctx.actor.workspaceId;
-    return ctx.work.transaction(async (em) => {
+    return refusable(ctx.work, async (em) => {
       const ticket = (await lockTickets(em, workspaceId, [ticketId])).get(ticketId);
       if (!ticket || !canSeeTicket(ctx.actor, ticket)) return fail<Message>(UserErrorCode.NOT_FOUND, "No such ticket.", ["ticketId"]);
       if (ticket.status === TicketStatus.CLOSED) {
@@ -100,7 +100,7 @@ export class MessageService {
       if (first) return ok(first);
     }
     try {
-      return await ctx.work.savepoint(async (em) => {
+      return await refusable(ctx.work, async (em) => {
         const { contactId, created } = await this.contacts.findOrCreateByUrn(em, workspaceId, urn.urn, input.contactName ?? null);
         if (!created && input.contactName?.trim()) {
           await em.query(`UPDATE contacts SET name = $3 WHERE workspace_id = $1 AND id = $2 AND name IS NULL`, [

@@ -10,7 +10,7 @@ import { type NoteContext, renderNote } from "./note-template";
 import { recordCountChanges } from "./ticket-counts";
 import { applyTicketChanges, lockTickets, type TicketChange } from "./ticket-store";
 import { parseUrn } from "../contacts/urn";
-import { type UserError, UserErrorCode } from "../user-error";
+import { answerEarly, fail, ok, type Refused, type Result, refusable, refuse, UserErrorCode } from "../user-error";
 import { canSeeTicket, canSeeTopic, fieldsVisibleTo } from "../../auth/visibility";
 import { memberTopicScope } from "../team/visibility";
 import { TICKET_COLUMNS, type TicketRow } from "../../db/rows";
@@ -28,12 +28,14 @@ export interface OpenTicketCommand {
   idempotencyKey?: string;
 }
 
-export interface OpenTicketOutcome {
-  ticket: TicketRow | null;
-  existingTicket: TicketRow | null;
+/** A ticket just opened (or, for a retry with its idempotencyKey, opened by the first call), and what was done otherwise than asked. */
+export interface OpenedTicket {
+  ticket: TicketRow;
   warnings: string[];
-  userErrors: UserError[];
 }
+
+/** openTicket's answer; an ALREADY_OPEN refusal points at the contact's open ticket when the caller may see it. */
+export type OpenTicketResult = Result<OpenedTicket, TicketRow>;
 
 export interface TicketFailure {
   ticketId: string;
@@ -42,10 +44,10 @@ export interface TicketFailure {
   conflictingTicketId?: string;
 }
 
-export interface BulkOutcome {
+/** What a bulk call did: the tickets it changed and, for each other ticket asked for, why not. */
+export interface BulkDone {
   tickets: TicketRow[];
   failures: TicketFailure[];
-  userErrors: UserError[];
 }
 
 type Decision = TicketChange | Omit<TicketFailure, "ticketId">;
@@ -56,14 +58,19 @@ const refused = (code: UserErrorCode, message: string, conflictingTicketId?: str
   conflictingTicketId,
 });
 
-function outcomeError(code: UserErrorCode, message: string, field?: string[]): OpenTicketOutcome {
-  return { ticket: null, existingTicket: null, warnings: [], userErrors: [{ code, message, field }] };
-}
-
-class OpenTicketRefusal extends Error {
-  constructor(readonly outcome: OpenTicketOutcome) {
-    super("openTicket refused");
-  }
+/** ALREADY_OPEN, pointing at the contact's open ticket when the caller may see it. */
+function alreadyOpen(ctx: AuthedContext, cmd: OpenTicketCommand, open: TicketRow | undefined): Refused<TicketRow> {
+  return {
+    ok: false,
+    errors: [
+      {
+        code: UserErrorCode.ALREADY_OPEN,
+        message: "The contact already has an open ticket.",
+        field: [cmd.contactId ? "contactId" : "contactUrn"],
+      },
+    ],
+    detail: open && canSeeTicket(ctx.actor, open) ? open : undefined,
+  };
 }
 
 /** The ticket lifecycle: open, assign, change topic, note, close, reopen. */
@@ -83,15 +90,14 @@ export class TicketService {
    * flowExternalId is given: openedBy and the OPENED event's actor are then null. A retry with
    * the same idempotencyKey returns the first result and creates nothing.
    */
-  async open(ctx: AuthedContext, cmd: OpenTicketCommand): Promise<OpenTicketOutcome> {
+  async open(ctx: AuthedContext, cmd: OpenTicketCommand): Promise<OpenTicketResult> {
     if (cmd.idempotencyKey) {
       const repeat = await this.repeatOf(ctx, cmd);
       if (repeat) return repeat;
     }
     try {
-      return await ctx.work.savepoint((em) => this.openIn(em, ctx, cmd));
+      return await refusable(ctx.work, (em) => this.openIn(em, ctx, cmd));
     } catch (error) {
-      if (error instanceof OpenTicketRefusal) return error.outcome;
       const constraint = uniqueViolation(error);
       if (constraint === "tickets_idempotency_key" && cmd.idempotencyKey) {
         const repeat = await this.repeatOf(ctx, cmd);
@@ -102,12 +108,9 @@ export class TicketService {
     }
   }
 
-  private async openIn(em: EntityManager, ctx: AuthedContext, cmd: OpenTicketCommand): Promise<OpenTicketOutcome> {
+  private async openIn(em: EntityManager, ctx: AuthedContext, cmd: OpenTicketCommand): Promise<OpenTicketResult> {
     const workspaceId = ctx.actor.workspaceId;
     const warnings: string[] = [];
-    const refuse = (code: UserErrorCode, message: string, field?: string[]): never => {
-      throw new OpenTicketRefusal(outcomeError(code, message, field));
-    };
 
     let flowId: string | null = null;
     if (cmd.flowId || cmd.flowExternalId) {
@@ -166,24 +169,14 @@ export class TicketService {
     // A concurrent retry with the same key held this lock until it committed: answer as it did.
     if (cmd.idempotencyKey) {
       const repeat = await this.repeatOf(ctx, cmd, em);
-      if (repeat) throw new OpenTicketRefusal(repeat);
+      if (repeat) answerEarly(repeat);
     }
 
     const [open] = await em.query<TicketRow[]>(
       `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.workspace_id = $1 AND t.contact_id = $2 AND t.status = 'OPEN'`,
       [workspaceId, contactId],
     );
-    if (open) {
-      const visible = canSeeTicket(ctx.actor, open);
-      throw new OpenTicketRefusal({
-        ...outcomeError(
-          UserErrorCode.ALREADY_OPEN,
-          "The contact already has an open ticket.",
-          cmd.contactId ? ["contactId"] : ["contactUrn"],
-        ),
-        existingTicket: visible ? open : null,
-      });
-    }
+    if (open) answerEarly(alreadyOpen(ctx, cmd, open));
 
     let note: string | null = null;
     if (cmd.note !== undefined) {
@@ -228,7 +221,7 @@ export class TicketService {
       [uuidv7()],
     );
     await recordCountChanges(em, workspaceId, [{ status: TicketStatus.OPEN, topicId: topic.id, assigneeId, delta: 1 }]);
-    return { ticket, existingTicket: null, warnings, userErrors: [] };
+    return ok({ ticket, warnings });
   }
 
   /**
@@ -256,7 +249,7 @@ export class TicketService {
     ctx: AuthedContext,
     cmd: OpenTicketCommand,
     em: EntityManager = ctx.work.em,
-  ): Promise<OpenTicketOutcome | undefined> {
+  ): Promise<OpenTicketResult | undefined> {
     const workspaceId = ctx.actor.workspaceId;
     const [first] = await em.query<Array<TicketRow & { openWarnings: string[]; contactUrns: string[] }>>(
       `SELECT ${TICKET_COLUMNS}, t.open_warnings AS "openWarnings",
@@ -270,16 +263,14 @@ export class TicketService {
       ? cmd.contactId === first.contactId
       : parsed !== undefined && !("error" in parsed) && first.contactUrns.includes(parsed.urn);
     if (!sameContact) {
-      return outcomeError(UserErrorCode.IDEMPOTENCY_KEY_REUSED, "This idempotencyKey was used for another contact.", ["idempotencyKey"]);
+      return fail(UserErrorCode.IDEMPOTENCY_KEY_REUSED, "This idempotencyKey was used for another contact.", ["idempotencyKey"]);
     }
     const { openWarnings, contactUrns: _urns, ...ticket } = first;
-    return { ticket, existingTicket: null, warnings: openWarnings, userErrors: [] };
+    return ok({ ticket, warnings: openWarnings });
   }
 
-  private async alreadyOpen(ctx: AuthedContext, cmd: OpenTicketCommand): Promise<OpenTicketOutcome> {
-    const outcome = outcomeError(UserErrorCode.ALREADY_OPEN, "The contact already has an open ticket.", [
-      cmd.contactId ? "contactId" : "contactUrn",
-    ]);
+  /** ALREADY_OPEN found by the constraint, after a concurrent call opened the contact's ticket. */
+  private async alreadyOpen(ctx: AuthedContext, cmd: OpenTicketCommand): Promise<OpenTicketResult> {
     const urn = cmd.contactUrn ? parseUrn(cmd.contactUrn) : undefined;
     const [open] = await ctx.work.query<TicketRow[]>(
       `SELECT ${TICKET_COLUMNS} FROM tickets t
@@ -287,14 +278,14 @@ export class TicketService {
           AND t.contact_id = coalesce($2::uuid, (SELECT contact_id FROM contact_urns WHERE workspace_id = $1 AND urn = $3))`,
       [ctx.actor.workspaceId, cmd.contactId ?? null, urn && !("error" in urn) ? urn.urn : null],
     );
-    const visible = open && canSeeTicket(ctx.actor, open);
-    return { ...outcome, existingTicket: visible ? open : null };
+    return alreadyOpen(ctx, cmd, open);
   }
 
   /**
    * Runs one bulk change: one transaction; tickets locked in id order; each business-rule failure
    * becomes a TicketFailure with no write for that ticket; the rest commit together. Answers in
-   * input order, duplicates removed.
+   * input order, duplicates removed. A refusal of the whole call (`refuse` in `prepare`: a bad
+   * topic, say) undoes everything.
    */
   private async bulk(
     ctx: AuthedContext,
@@ -302,10 +293,10 @@ export class TicketService {
     decide: (tickets: Map<string, TicketRow>, em: EntityManager) => Promise<Map<string, Decision>> | Map<string, Decision>,
     prepare?: (em: EntityManager, ids: string[]) => Promise<void>,
     afterChanges?: (em: EntityManager, changed: TicketRow[]) => Promise<void>,
-  ): Promise<BulkOutcome> {
+  ): Promise<Result<BulkDone>> {
     const ids = [...new Set(ticketIds)];
     const workspaceId = ctx.actor.workspaceId;
-    return ctx.work.transaction(async (em) => {
+    return refusable(ctx.work, async (em) => {
       await prepare?.(em, ids);
       const locked = await lockTickets(em, workspaceId, ids);
       for (const [id, ticket] of locked) if (!canSeeTicket(ctx.actor, ticket)) locked.delete(id);
@@ -321,7 +312,7 @@ export class TicketService {
       const updated = await applyTicketChanges(em, workspaceId, changes);
       const tickets = ids.flatMap((id) => updated.get(id) ?? []);
       await afterChanges?.(em, tickets);
-      return { tickets, failures, userErrors: [] };
+      return ok({ tickets, failures });
     });
   }
 
@@ -330,18 +321,10 @@ export class TicketService {
   }
 
   /** Assigns to a member (by User id) or, with null, unassigns. Does not move lastActivityAt. */
-  async assign(ctx: AuthedContext, ticketIds: string[], assigneeId: string | null): Promise<BulkOutcome> {
+  async assign(ctx: AuthedContext, ticketIds: string[], assigneeId: string | null): Promise<Result<BulkDone>> {
     const scope =
       assigneeId === null ? { member: true, topicIds: null } : await memberTopicScope(ctx.work.em, ctx.actor.workspaceId, assigneeId);
-    if (!scope.member) {
-      return {
-        tickets: [],
-        failures: [],
-        userErrors: [
-          { code: UserErrorCode.NOT_A_MEMBER, message: "The assignee is not a member of this workspace.", field: ["assigneeId"] },
-        ],
-      };
-    }
+    if (!scope.member) return fail(UserErrorCode.NOT_A_MEMBER, "The assignee is not a member of this workspace.", ["assigneeId"]);
     return this.bulk(ctx, ticketIds, (tickets) =>
       this.each(tickets, (t) => {
         if (t.assigneeId === assigneeId) {
@@ -363,7 +346,7 @@ export class TicketService {
     );
   }
 
-  async changeTopic(ctx: AuthedContext, ticketIds: string[], topicId: string): Promise<BulkOutcome> {
+  async changeTopic(ctx: AuthedContext, ticketIds: string[], topicId: string): Promise<Result<BulkDone>> {
     return this.bulk(
       ctx,
       ticketIds,
@@ -384,16 +367,14 @@ export class TicketService {
           topicId,
         ]);
         if (topic && !canSeeTopic(ctx.actor, topicId)) {
-          throw new BulkRefusal([
-            { code: UserErrorCode.TOPIC_NOT_ALLOWED, message: "The topic is outside your team.", field: ["topicId"] },
-          ]);
+          refuse(UserErrorCode.TOPIC_NOT_ALLOWED, "The topic is outside your team.", ["topicId"]);
         }
-        if (!topic) throw new BulkRefusal([{ code: UserErrorCode.NOT_FOUND, message: "No such topic.", field: ["topicId"] }]);
+        if (!topic) refuse(UserErrorCode.NOT_FOUND, "No such topic.", ["topicId"]);
       },
-    ).catch(refusalToOutcome);
+    );
   }
 
-  async close(ctx: AuthedContext, ticketIds: string[]): Promise<BulkOutcome> {
+  async close(ctx: AuthedContext, ticketIds: string[]): Promise<Result<BulkDone>> {
     return this.bulk(
       ctx,
       ticketIds,
@@ -419,7 +400,7 @@ export class TicketService {
    * or when several of its tickets are asked for, only its newest is reopened and the others
    * fail ALREADY_OPEN naming the conflicting ticket.
    */
-  async reopen(ctx: AuthedContext, ticketIds: string[]): Promise<BulkOutcome> {
+  async reopen(ctx: AuthedContext, ticketIds: string[]): Promise<Result<BulkDone>> {
     const workspaceId = ctx.actor.workspaceId;
     let openByContact = new Map<string, string>();
     return this.bulk(
@@ -470,15 +451,9 @@ export class TicketService {
   }
 
   /** Adds an internal note (never sent to the contact). A blank note is EMPTY_NOTE. */
-  async addNote(ctx: AuthedContext, ticketIds: string[], note: string): Promise<BulkOutcome> {
+  async addNote(ctx: AuthedContext, ticketIds: string[], note: string): Promise<Result<BulkDone>> {
     const text = note.trim();
-    if (text === "") {
-      return {
-        tickets: [],
-        failures: [],
-        userErrors: [{ code: UserErrorCode.EMPTY_NOTE, message: "The note is blank.", field: ["note"] }],
-      };
-    }
+    if (text === "") return fail(UserErrorCode.EMPTY_NOTE, "The note is blank.", ["note"]);
     return this.bulk(ctx, ticketIds, (tickets) =>
       this.each(tickets, (t) => ({
         ticket: t,
@@ -487,16 +462,4 @@ export class TicketService {
       })),
     );
   }
-}
-
-/** A refusal of a whole bulk call (a bad topic, say): the transaction rolls back, nothing changes. */
-class BulkRefusal extends Error {
-  constructor(readonly userErrors: UserError[]) {
-    super("bulk change refused");
-  }
-}
-
-function refusalToOutcome(error: unknown): BulkOutcome {
-  if (error instanceof BulkRefusal) return { tickets: [], failures: [], userErrors: error.userErrors };
-  throw error;
 }

@@ -4,7 +4,7 @@ import { TenantStore } from "../../db/tenant";
 import { uniqueViolation } from "../../db/transaction";
 import { uuidv7 } from "../../db/uuid";
 import { Topic } from "../../entities";
-import { fail, ok, type Result, UserErrorCode } from "../user-error";
+import { fail, ok, refusable, type Result, UserErrorCode } from "../user-error";
 
 /** Topics other than General a workspace may have. */
 export const MAX_TOPICS = 50;
@@ -37,7 +37,7 @@ export class TopicService {
   async create(ctx: AuthedContext, name: string): Promise<Result<Topic>> {
     const workspaceId = ctx.actor.workspaceId;
     try {
-      return await ctx.work.savepoint(async (em) => {
+      return await refusable(ctx.work, async (em) => {
         // The workspace row is the lock that keeps the topic limit exact under concurrent creates.
         await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE`, [workspaceId]);
         const [{ n }] = await em.query<Array<{ n: string }>>(
@@ -78,7 +78,7 @@ export class TopicService {
   /** Deletes a topic no ticket was ever filed under; it stays readable in past events. */
   async delete(ctx: AuthedContext, id: string): Promise<Result<string>> {
     const workspaceId = ctx.actor.workspaceId;
-    return ctx.work.transaction(async (em) => {
+    return refusable(ctx.work, async (em) => {
       const [topic] = await em.query<Array<{ is_system: boolean }>>(
         `SELECT is_system FROM topics WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE`,
         [workspaceId, id],
