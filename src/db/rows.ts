@@ -83,24 +83,17 @@ export function takeRelated<K extends string>(
   return related;
 }
 
-const USER_DATES = dateKeysOf(User);
-const MESSAGE_DATES = dateKeysOf(Message);
+/** A related row of `entity`, read with `columns` from `from` (a table and its alias) where `where` holds. */
+function related(entity: Parameters<typeof dateKeysOf>[0], columns: string, from: string, where: string): RelatedRow {
+  return { sql: `SELECT ${columns} FROM ${from} WHERE ${where}`, dates: dateKeysOf(entity) };
+}
 
 /** What a ticket refers to, as read along with it (alias t). */
 export const TICKET_RELATED = {
-  contact: {
-    sql: `SELECT ${CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = $1 AND c.id = t.contact_id`,
-    dates: dateKeysOf(Contact),
-  },
-  topic: {
-    sql: `SELECT ${TOPIC_COLUMNS} FROM topics tp WHERE tp.workspace_id = $1 AND tp.id = t.topic_id`,
-    dates: dateKeysOf(Topic),
-  },
-  assignee: { sql: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = t.assignee_id`, dates: USER_DATES },
-  lastMessage: {
-    sql: `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.id = t.last_message_id`,
-    dates: MESSAGE_DATES,
-  },
+  contact: related(Contact, CONTACT_COLUMNS, "contacts c", "c.workspace_id = $1 AND c.id = t.contact_id"),
+  topic: related(Topic, TOPIC_COLUMNS, "topics tp", "tp.workspace_id = $1 AND tp.id = t.topic_id"),
+  assignee: related(User, USER_COLUMNS, "users u", "u.id = t.assignee_id"),
+  lastMessage: related(Message, MESSAGE_COLUMNS, "messages m", "m.workspace_id = $1 AND m.id = t.last_message_id"),
 } satisfies Record<string, RelatedRow>;
 
 export type TicketRelatedKey = keyof typeof TICKET_RELATED;
@@ -115,13 +108,10 @@ export interface TicketRelated {
 
 /** What an event refers to, as read along with it (alias e). */
 export const EVENT_RELATED = {
-  actor: { sql: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = e.actor_id`, dates: USER_DATES },
-  assignee: { sql: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = e.assignee_id`, dates: USER_DATES },
-  previousAssignee: { sql: `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = e.previous_assignee_id`, dates: USER_DATES },
-  message: {
-    sql: `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.workspace_id = $1 AND m.id = e.message_id`,
-    dates: MESSAGE_DATES,
-  },
+  actor: related(User, USER_COLUMNS, "users u", "u.id = e.actor_id"),
+  assignee: related(User, USER_COLUMNS, "users u", "u.id = e.assignee_id"),
+  previousAssignee: related(User, USER_COLUMNS, "users u", "u.id = e.previous_assignee_id"),
+  message: related(Message, MESSAGE_COLUMNS, "messages m", "m.workspace_id = $1 AND m.id = e.message_id"),
 } satisfies Record<string, RelatedRow>;
 
 export type EventRelatedKey = keyof typeof EVENT_RELATED;
