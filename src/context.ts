@@ -18,6 +18,10 @@ export interface Actor {
   teamId: string | null;
   /** Agents with a team: the team's topics, the only ones whose tickets they see. null = every topic. */
   topicIds: string[] | null;
+  /** May assign tickets to others and unassign others' (false only for an agent whose membership says so). */
+  canAssign: boolean;
+  /** May reply in tickets assigned to someone else (false only for an agent whose membership says so). */
+  canReplyToOthers: boolean;
 }
 
 /**

@@ -40,6 +40,14 @@ export class Membership {
   @JoinColumn({ name: "team_id", foreignKeyConstraintName: "memberships_team_id_fkey" })
   team?: Team;
 
+  /** While an agent: may assign tickets to others and unassign others' (taking an unassigned ticket and releasing their own they always may). */
+  @Column("boolean", { default: true })
+  canAssign: boolean;
+
+  /** While an agent: may reply in tickets assigned to someone else (in unassigned ones and their own they always may). */
+  @Column("boolean", { default: true })
+  canReplyToOthers: boolean;
+
   /** When the user last logged in to this workspace: logIn without a workspaceId picks the latest. */
   @Column("timestamptz", { nullable: true })
   lastLoginAt: Date | null;

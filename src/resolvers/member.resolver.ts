@@ -35,13 +35,16 @@ export class MemberResolver {
   @Requires(Role.ADMINISTRATOR)
   @Mutation(() => MemberPayload, {
     description:
-      "Changes a member's role or team. Only agents have teams; the last administrator cannot be demoted. " +
+      "Changes a member's role, team or agent permissions (canAssign, canReplyToOthers). Only agents have teams; " +
+      "the last administrator cannot be demoted. " +
       "An administrator who loses the role loses the pending invitations they sent.",
   })
   async updateMember(@Arg("input", () => UpdateMemberInput) input: UpdateMemberInput, @Ctx() ctx: AuthedContext): Promise<MemberPayload> {
     const result = await ctx.services.members.update(ctx, uuidOf(input.id, "Member", "id"), {
       role: input.role ?? undefined,
       teamId: input.teamId === undefined ? undefined : input.teamId === null ? null : uuidOf(input.teamId, "Team", "teamId"),
+      canAssign: input.canAssign ?? undefined,
+      canReplyToOthers: input.canReplyToOthers ?? undefined,
     });
     return payloadOf("member", result, (value) => MemberObject.from(value));
   }

@@ -36,6 +36,8 @@ export enum UserErrorCode {
   SIGNUP_DISABLED = "SIGNUP_DISABLED",
   IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED",
   ALREADY_EXISTS = "ALREADY_EXISTS",
+  CANNOT_ASSIGN = "CANNOT_ASSIGN",
+  CANNOT_REPLY = "CANNOT_REPLY",
 }
 
 /** An expected failure, returned as data in a payload's userErrors. */

@@ -101,16 +101,16 @@ export async function openTicket(srv: TestServer, token: string, input: Record<s
   return data.openTicket.ticket;
 }
 
-/** Changes a member's role or team (by their user id), as an administrator of their workspace would. */
+/** Changes a member's role, team or agent permissions (by their user id), as an administrator of their workspace would. */
 export async function updateMember(
   srv: TestServer,
   adminToken: string,
   userId: string,
-  input: { role?: "ADMINISTRATOR" | "EDITOR" | "AGENT"; teamId?: string | null },
+  input: { role?: "ADMINISTRATOR" | "EDITOR" | "AGENT"; teamId?: string | null; canAssign?: boolean; canReplyToOthers?: boolean },
 ): Promise<void> {
   await ok(
     srv,
-    `mutation($i: UpdateMemberInput!) { updateMember(input: $i) { member { id } } }`,
+    `mutation($i: UpdateMemberInput!) { updateMember(input: $i) { member { id } userErrors { code } } }`,
     { i: { id: await memberIdOf(srv, adminToken, userId), ...input } },
     adminToken,
   );

@@ -93,6 +93,8 @@ describe("ActorCache", () => {
     role: "EDITOR" as Actor["role"],
     tokenId: "t",
     tokenKind: "SESSION" as Actor["tokenKind"],
+    canAssign: true,
+    canReplyToOthers: true,
     teamId: null,
     topicIds: null,
   });

@@ -60,6 +60,8 @@ export type UserErrorCode =
   | 'ALREADY_MEMBER'
   | 'ALREADY_OPEN'
   | 'ASSIGNEE_CANNOT_SEE'
+  | 'CANNOT_ASSIGN'
+  | 'CANNOT_REPLY'
   | 'EMAIL_MISMATCH'
   | 'EMAIL_TAKEN'
   | 'EMPTY_NOTE'

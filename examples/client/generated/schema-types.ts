@@ -416,6 +416,10 @@ export type LogInInput = {
 /** A user's membership of the current workspace. */
 export type Member = Node & {
   __typename?: 'Member';
+  /** While an agent: may assign tickets to others and unassign others' (default true). */
+  canAssign: Scalars['Boolean']['output'];
+  /** While an agent: may reply in tickets assigned to someone else (default true). */
+  canReplyToOthers: Scalars['Boolean']['output'];
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   role: Role;
@@ -659,7 +663,7 @@ export type Mutation = {
    */
   updateContactField: ContactFieldPayload;
   /**
-   * Changes a member's role or team. Only agents have teams; the last administrator cannot be demoted. An administrator who loses the role loses the pending invitations they sent.
+   * Changes a member's role, team or agent permissions (canAssign, canReplyToOthers). Only agents have teams; the last administrator cannot be demoted. An administrator who loses the role loses the pending invitations they sent.
    *
    * Requires: ADMINISTRATOR.
    */
@@ -1471,6 +1475,10 @@ export type UpdateContactInput = {
 
 /** Omitted fields are unchanged; teamId: null takes an agent out of their team. */
 export type UpdateMemberInput = {
+  /** While an agent: may assign tickets to others and unassign others'. Taking an unassigned ticket and releasing one's own are always allowed. */
+  canAssign?: InputMaybe<Scalars['Boolean']['input']>;
+  /** While an agent: may reply in tickets assigned to someone else. Unassigned tickets and one's own are always allowed. */
+  canReplyToOthers?: InputMaybe<Scalars['Boolean']['input']>;
   /** The Member id. */
   id: Scalars['ID']['input'];
   role?: InputMaybe<Role>;
@@ -1539,6 +1547,8 @@ export type UserErrorCode =
   | 'ALREADY_MEMBER'
   | 'ALREADY_OPEN'
   | 'ASSIGNEE_CANNOT_SEE'
+  | 'CANNOT_ASSIGN'
+  | 'CANNOT_REPLY'
   | 'EMAIL_MISMATCH'
   | 'EMAIL_TAKEN'
   | 'EMPTY_NOTE'

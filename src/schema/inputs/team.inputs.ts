@@ -60,6 +60,19 @@ export class UpdateMemberInput {
   @IsOptional()
   @IsGlobalId("Team")
   teamId?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "While an agent: may assign tickets to others and unassign others'. Taking an unassigned ticket and releasing one's own are always allowed.",
+  })
+  canAssign?: boolean | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "While an agent: may reply in tickets assigned to someone else. Unassigned tickets and one's own are always allowed.",
+  })
+  canReplyToOthers?: boolean | null;
 }
 
 @InputType("RemoveMemberInput")

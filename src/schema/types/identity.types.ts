@@ -42,6 +42,12 @@ export class MemberObject extends Node {
   @Field()
   createdAt: Date;
 
+  @Field({ description: "While an agent: may assign tickets to others and unassign others' (default true)." })
+  canAssign: boolean;
+
+  @Field({ description: "While an agent: may reply in tickets assigned to someone else (default true)." })
+  canReplyToOthers: boolean;
+
   static from(m: Membership): MemberObject {
     return Object.assign(new MemberObject(), {
       id: toGlobalId("Member", m.id),
@@ -49,6 +55,8 @@ export class MemberObject extends Node {
       teamId: m.teamId ?? null,
       role: m.role,
       createdAt: m.createdAt,
+      canAssign: m.canAssign,
+      canReplyToOthers: m.canReplyToOthers,
     });
   }
 }

@@ -25,6 +25,8 @@ interface TokenRow {
   role: Role;
   team_id: string | null;
   topic_ids: string[] | null;
+  can_assign: boolean;
+  can_reply_to_others: boolean;
 }
 
 export interface ApiTokenView {
@@ -125,6 +127,7 @@ export class TokenService {
            RETURNING api_tokens.id
          )
          SELECT t.id, t.kind, t.workspace_id, t.user_id, m.id AS membership_id, m.role, m.team_id,
+                m.role <> 'AGENT' OR m.can_assign AS can_assign, m.role <> 'AGENT' OR m.can_reply_to_others AS can_reply_to_others,
                 CASE WHEN m.role = 'AGENT' AND tm.id IS NOT NULL AND NOT tm.all_topics
                      THEN array(SELECT tt.topic_id FROM team_topics tt WHERE tt.team_id = tm.id) END AS topic_ids
            FROM t JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id
@@ -141,6 +144,8 @@ export class TokenService {
       role: row.role,
       teamId: row.team_id,
       topicIds: row.topic_ids,
+      canAssign: row.can_assign,
+      canReplyToOthers: row.can_reply_to_others,
     }));
   }
 

@@ -9,6 +9,15 @@ import { fail, ok, refusable, type Result, UserErrorCode } from "../user-error";
 
 const MEMBER_COLUMNS = columnsOf(Membership, null);
 
+/** What updateMember changes; what is absent stays as it is. */
+export interface MemberChanges {
+  role?: Role;
+  teamId?: string | null;
+  /** Kept whatever the role; they restrict the member while an agent. */
+  canAssign?: boolean;
+  canReplyToOthers?: boolean;
+}
+
 /** Members: roles, teams, removal. The last administrator always stays. */
 export class MemberService {
   constructor(private readonly sessions: SessionChanges) {}
@@ -17,7 +26,7 @@ export class MemberService {
    * Changes a member's role and team. Only agents have teams (TEAM_NOT_FOR_ROLE), so promoting
    * an agent takes them out of theirs; the last administrator cannot be demoted.
    */
-  async update(ctx: AuthedContext, id: string, input: { role?: Role | null; teamId?: string | null }): Promise<Result<Membership>> {
+  async update(ctx: AuthedContext, id: string, input: MemberChanges): Promise<Result<Membership>> {
     const workspaceId = ctx.actor.workspaceId;
     const result = await refusable(ctx.work, async (em) => {
       const member = await this.lockMember(em, workspaceId, id);
@@ -35,10 +44,15 @@ export class MemberService {
       if (member.role === Role.ADMINISTRATOR && role !== Role.ADMINISTRATOR && (await this.isLastAdministrator(em, workspaceId))) {
         return fail<Membership>(UserErrorCode.LAST_ADMINISTRATOR, "The workspace's last administrator keeps that role.", ["role"]);
       }
-      await em.query(`UPDATE memberships SET role = $3, team_id = $4 WHERE workspace_id = $1 AND id = $2`, [workspaceId, id, role, teamId]);
+      const canAssign = input.canAssign ?? member.canAssign;
+      const canReplyToOthers = input.canReplyToOthers ?? member.canReplyToOthers;
+      await em.query(
+        `UPDATE memberships SET role = $3, team_id = $4, can_assign = $5, can_reply_to_others = $6 WHERE workspace_id = $1 AND id = $2`,
+        [workspaceId, id, role, teamId, canAssign, canReplyToOthers],
+      );
       // Invitations only administrators can send: a demoted one's pending invitations go too.
       if (member.role === Role.ADMINISTRATOR && role !== Role.ADMINISTRATOR) await this.revokeInvitationsBy(em, workspaceId, member.userId);
-      return ok({ ...member, role, teamId });
+      return ok({ ...member, role, teamId, canAssign, canReplyToOthers });
     });
     // What their live connections may see changes with their role and team.
     if (result.ok) this.sessions.changed(workspaceId);

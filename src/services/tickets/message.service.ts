@@ -52,6 +52,9 @@ export class MessageService {
       if (ticket.status === TicketStatus.CLOSED) {
         return fail<Message>(UserErrorCode.TICKET_CLOSED, "The ticket is closed: reopen it to reply.", ["ticketId"]);
       }
+      if (!ctx.actor.canReplyToOthers && ticket.assigneeId !== null && ticket.assigneeId !== ctx.actor.userId) {
+        return fail<Message>(UserErrorCode.CANNOT_REPLY, "The ticket is assigned to someone else: you may not reply in it.", ["ticketId"]);
+      }
       const [target] = await em.query<Array<{ urn: string }>>(
         `SELECT coalesce(
            (SELECT m.urn FROM messages m WHERE m.workspace_id = $1 AND m.contact_id = $2 AND m.direction = 'INCOMING'

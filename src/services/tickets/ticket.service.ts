@@ -1,5 +1,5 @@
 import type { EntityManager } from "typeorm";
-import type { AuthedContext } from "../../context";
+import type { Actor, AuthedContext } from "../../context";
 import { uniqueViolation } from "../../db/transaction";
 import { uuidv7 } from "../../db/uuid";
 import { Role, TicketEventType, TicketStatus } from "../../entities";
@@ -57,6 +57,15 @@ const refused = (code: UserErrorCode, message: string, conflictingTicketId?: str
   message,
   conflictingTicketId,
 });
+
+/**
+ * Whether the actor may give the ticket this assignee: always, unless they are an agent without
+ * canAssign, who may still take an unassigned ticket and release their own.
+ */
+function mayAssign(actor: Actor, ticket: TicketRow, assigneeId: string | null): boolean {
+  if (actor.canAssign) return true;
+  return assigneeId === actor.userId ? ticket.assigneeId === null : assigneeId === null && ticket.assigneeId === actor.userId;
+}
 
 /** ALREADY_OPEN, pointing at the contact's open ticket when the caller may see it. */
 function alreadyOpen(ctx: AuthedContext, cmd: OpenTicketCommand, open: TicketRow | undefined): Refused<TicketRow> {
@@ -332,6 +341,9 @@ export class TicketService {
             UserErrorCode.ALREADY_ASSIGNED,
             assigneeId ? "The ticket is already assigned to this member." : "The ticket is already unassigned.",
           );
+        }
+        if (!mayAssign(ctx.actor, t, assigneeId)) {
+          return refused(UserErrorCode.CANNOT_ASSIGN, "You may take unassigned tickets and release your own, not assign others.");
         }
         if (!canSeeTicket(scope, t)) {
           return refused(UserErrorCode.ASSIGNEE_CANNOT_SEE, "The assignee's team does not cover this ticket's topic.");
