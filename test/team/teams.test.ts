@@ -132,6 +132,33 @@ describe("teams", () => {
     );
     expect(res.deleteTopic.userErrors).toEqual([{ code: "TOPIC_IN_TEAM" }]);
   });
+
+  it("of a team's two topics deleted at the same moment, one is deleted and the other refused: the team keeps a topic", async () => {
+    const DELETE_TOPIC = `mutation($id: ID!) { deleteTopic(input: { id: $id }) { deletedId userErrors { code } } }`;
+    for (let round = 0; round < 5; round++) {
+      const [x, y] = await Promise.all([topic(`Twin X${round}`), topic(`Twin Y${round}`)]);
+      const created = await ok<{ createTeam: { team: { id: string } } }>(
+        srv,
+        CREATE_TEAM,
+        { i: { name: `Twins ${round}`, topicIds: [x, y] } },
+        admin.token,
+      );
+      const answers = await Promise.all(
+        [x, y].map((id) =>
+          ok<{ deleteTopic: { deletedId: string | null; userErrors: Array<{ code: string }> } }>(srv, DELETE_TOPIC, { id }, admin.token),
+        ),
+      );
+      const codes = answers.map((a) => (a.deleteTopic.deletedId ? "DELETED" : a.deleteTopic.userErrors[0]?.code)).sort();
+      expect(codes).toEqual(["DELETED", "TOPIC_IN_TEAM"]);
+      const { node } = await ok<{ node: { topics: unknown[] } }>(
+        srv,
+        `query($id: ID!) { node(id: $id) { ... on Team { topics { id } } } }`,
+        { id: created.createTeam.team.id },
+        admin.token,
+      );
+      expect(node.topics).toHaveLength(1);
+    }
+  });
 });
 
 describe("for an agent with a team, topics outside it do not exist", () => {

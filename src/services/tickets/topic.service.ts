@@ -79,6 +79,10 @@ export class TopicService {
   async delete(ctx: AuthedContext, id: string): Promise<Result<string>> {
     const workspaceId = ctx.actor.workspaceId;
     return refusable(ctx.work, async (em) => {
+      // One deletion at a time in a workspace: two deletions of a team's last two topics would
+      // otherwise each find the other still there, and leave the team with none. NO KEY UPDATE
+      // holds up no writer that merely references the workspace.
+      await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE`, [workspaceId]);
       const [topic] = await em.query<Array<{ is_system: boolean }>>(
         `SELECT is_system FROM topics WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE`,
         [workspaceId, id],
