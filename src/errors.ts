@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   TOO_MANY_ALIASES: { raisedBy: "server", details: ["limit", "requested"] },
   INTROSPECTION_DISABLED: { raisedBy: "server", details: [] },
   PAYLOAD_TOO_LARGE: { raisedBy: "server", details: ["limit"] },
+  /** Over WebSocket: the member's live subscriptions would exceed their number or their cost together. */
+  TOO_MANY_SUBSCRIPTIONS: { raisedBy: "server", details: ["limit", "costLimit", "requested"] },
   BAD_REQUEST: { raisedBy: "request", details: [] },
   GRAPHQL_PARSE_FAILED: { raisedBy: "request", details: [] },
   GRAPHQL_VALIDATION_FAILED: { raisedBy: "request", details: [] },

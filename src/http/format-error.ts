@@ -28,12 +28,23 @@ function firstViolation(errors: ValidationError[], prefix = ""): { field: string
 function fieldOfMessage(message: string): string | undefined {
   const at = /got invalid value .*? at "([^"]+)"/.exec(message);
   // graphql-js writes list indexes in brackets ("input.values[1].key"); a path here is dotted.
-  const path = at ? at[1].replace(/\[(\d+)\]/g, ".$1").split(".").slice(1) : [];
+  const path = at
+    ? at[1]
+        .replace(/\[(\d+)\]/g, ".$1")
+        .split(".")
+        .slice(1)
+    : [];
   const inner = /Field "([^"]+)" (?:of required type|is not defined)/.exec(message);
   if (inner) path.push(inner[1]);
   if (path.length > 0) return path.join(".");
   const variable = /^Variable "\$([^"]+)"/.exec(message);
   return variable?.[1];
+}
+
+/** Whether Apollo gave the error an HTTP status of the client's fault (4xx). */
+function isClientStatus(error: GraphQLError): boolean {
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === "number" && status >= 400 && status < 500;
 }
 
 /** The details an answer with this code keeps, the field forms aside (written from `field`). */
@@ -67,7 +78,9 @@ export function createErrorFormatter(log: Logger) {
     const ownCode = own instanceof GraphQLError ? codeRaisedBy(own.extensions.code, "server") : undefined;
     if (own instanceof GraphQLError && ownCode) {
       const named = own.extensions.field ?? (ownCode === "BAD_USER_INPUT" ? fieldOfMessage(formatted.message) : undefined);
-      const details = detailsOf(ownCode).map((key) => [key, own.extensions[key]]).filter(([, value]) => value !== undefined);
+      const details = detailsOf(ownCode)
+        .map((key) => [key, own.extensions[key]])
+        .filter(([, value]) => value !== undefined);
       return {
         ...base,
         message: own.message,
@@ -87,6 +100,16 @@ export function createErrorFormatter(log: Logger) {
     // own, which Apollo leaves without a code: it is about the input all the same.
     if (formatted.path === undefined && original instanceof GraphQLError && TOO_MANY_VARIABLE_ERRORS.test(original.message)) {
       return { ...base, extensions: { code: "BAD_USER_INPUT" } };
+    }
+    // Apollo refuses some requests before anything runs (a persisted query of another version, or
+    // whose hash does not match its text) with an error that has no code, only a 4xx status.
+    if (
+      formatted.path === undefined &&
+      original instanceof GraphQLError &&
+      original.extensions.code === undefined &&
+      isClientStatus(original)
+    ) {
+      return { ...base, extensions: { code: "BAD_REQUEST" } };
     }
     const requestId = currentSqlScope()?.requestId;
     // The database is down or restarting: not a bug, and worth retrying.

@@ -5,6 +5,7 @@ import {
   execute,
   type ExecutionArgs,
   getOperationAST,
+  getVariableValues,
   GraphQLError,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -27,6 +28,14 @@ import { TOO_MANY_REQUESTS_CLOSE } from "../http/limits/rate-limit";
 import { SharedResults } from "./shared-results";
 import type { TokenRefusal } from "../services/identity/token.service";
 import type { ErrorCode } from "../errors";
+
+/**
+ * The error as raised before anything ran, with the code HTTP gives the same refusal: its own (a
+ * limit's, say), else `code`.
+ */
+function coded(error: GraphQLError, code: ErrorCode): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: error.extensions.code ?? code } });
+}
 
 /** Close codes of the contract. */
 export const CloseCode = {
@@ -323,17 +332,36 @@ export function attachWebSocketServer(opts: {
         const wait = actor ? opts.admit(actor) : 0;
         if (wait > 0) {
           socket.close(TOO_MANY_REQUESTS_CLOSE, `Too many requests: retry in ${wait} s`);
-          return [new GraphQLError(`Too many requests: retry in ${wait} s.`, { extensions: { code: "RATE_LIMITED" satisfies ErrorCode, retryAfter: wait } })];
+          return [
+            new GraphQLError(`Too many requests: retry in ${wait} s.`, {
+              extensions: { code: "RATE_LIMITED" satisfies ErrorCode, retryAfter: wait },
+            }),
+          ];
         }
+        // What HTTP refuses before anything runs is refused here with the same codes, as an error
+        // message for this operation only: the socket and its other operations go on.
         let document: DocumentNode;
         try {
           document = documents.parse(payload.query);
-        } catch {
-          return undefined;
+        } catch (error) {
+          if (error instanceof GraphQLError) return [coded(error, "GRAPHQL_PARSE_FAILED")];
+          throw error;
         }
-        if (documents.validate(opts.schema, document).length > 0) return undefined;
+        const invalid = documents.validate(opts.schema, document);
+        if (invalid.length > 0) return invalid.map((error) => coded(error, "GRAPHQL_VALIDATION_FAILED"));
         const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return undefined;
+        if (!operation) {
+          return [
+            coded(
+              new GraphQLError(
+                payload.operationName ? `Unknown operation named "${payload.operationName}".` : "Unable to identify operation.",
+              ),
+              "OPERATION_RESOLUTION_FAILURE",
+            ),
+          ];
+        }
+        const coerced = getVariableValues(opts.schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 50 });
+        if (coerced.errors) return coerced.errors.map((error) => coded(error, "BAD_USER_INPUT"));
         let cost: number;
         try {
           cost = opts.checkOperation(document, operation, payload.variables ?? {});
@@ -380,15 +408,14 @@ export function attachWebSocketServer(opts: {
         }
         return runInSqlScope(randomUUID(), () => ({ ...result, errors: result.errors?.map((e) => formatError(e.toJSON(), e)) }));
       },
-      // A subscription that failed to start or to read its feed: the same two rules.
+      // An operation refused before it ran, or a subscription that failed to start or to read its
+      // feed: the same two rules, every error through the formatter, as over HTTP.
       onError: (ctx, _id, _payload, errors) => {
         if (errors.some((e) => isDatabaseUnavailable(e))) {
           ctx.extra.socket.close(CloseCode.TryAgainLater, UNAVAILABLE_REASON);
           return undefined;
         }
-        const internal = (e: GraphQLError) => e.originalError != null && !(e.originalError instanceof GraphQLError);
-        if (!errors.some(internal)) return undefined;
-        return runInSqlScope(randomUUID(), () => errors.map((e) => (internal(e) ? formatError(e.toJSON(), e) : e.toJSON())));
+        return runInSqlScope(randomUUID(), () => errors.map((e) => formatError(e.toJSON(), e)));
       },
       execute: scoped(execute),
       subscribe: scoped((args) => shared.subscribe(args)),

@@ -79,6 +79,25 @@ describe("HTTP", () => {
     expect(batch.status).toBe(400);
   });
 
+  it("answers a persisted query it cannot use as BAD_REQUEST, not as an internal error", async () => {
+    const bodies = [
+      { query: "{ __typename }", extensions: { persistedQuery: { version: 1, sha256Hash: "abc" } } },
+      { query: "{ __typename }", extensions: { persistedQuery: { version: 2, sha256Hash: "abc" } } },
+      { query: "{ __typename }", extensions: { persistedQuery: "abc" } },
+    ];
+    for (const body of bodies) {
+      const res = await fetch(srv.graphqlUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(400);
+      const answer = (await res.json()) as { errors: Array<{ extensions: Record<string, unknown> }> };
+      expect(answer.errors.map((e) => e.extensions)).toEqual([{ code: "BAD_REQUEST" }]);
+    }
+    expect(srv.logs.filter((line) => line.includes("persisted query") || line.includes("provided sha"))).toEqual([]);
+  });
+
   it("masks internal errors, with a request id that is also in the log", async () => {
     const me = await srv.signUp();
     await srv.server.db.query(`ALTER TABLE memberships RENAME COLUMN created_at TO created_at_moved`);

@@ -36,6 +36,45 @@ async function connect(
 }
 
 describe("GraphQL over WebSocket on /graphql", () => {
+  it("refuses an operation that HTTP would refuse before running it with HTTP's code, for that operation only", async () => {
+    const socket = connection(srv.wsUrl, me.token);
+    expect(await socket.connected()).toBe(true);
+    const refusal = (payload: { query: string; variables?: Record<string, unknown> }) =>
+      new Promise<unknown>((resolve, reject) => {
+        socket.client.subscribe(payload, {
+          next: () => reject(new Error("ran")),
+          error: resolve,
+          complete: () => reject(new Error("ran")),
+        });
+      });
+    const aliases = Array.from({ length: 101 }, (_, i) => `a${i}: viewer { role }`).join(" ");
+    const cases: Array<[{ query: string; variables?: Record<string, unknown> }, Record<string, unknown>]> = [
+      [{ query: "{ tickets(first: 10) { nodes { id " }, { code: "GRAPHQL_PARSE_FAILED" }],
+      [
+        { query: "query($x: Int) { tickets(first: $x) { nodes { id } } }", variables: { x: "a" } },
+        { code: "BAD_USER_INPUT", field: "x", fieldPath: ["x"] },
+      ],
+      [{ query: "subscription { nope }" }, { code: "GRAPHQL_VALIDATION_FAILED" }],
+      [{ query: "query A { viewer { role } } query B { viewer { role } }" }, { code: "OPERATION_RESOLUTION_FAILURE" }],
+      [{ query: `{ ${aliases} }` }, { code: "TOO_MANY_ALIASES", limit: 100, requested: 101 }],
+    ];
+    for (const [payload, extensions] of cases) {
+      const errors = (await refusal(payload)) as Array<{ extensions: Record<string, unknown> }>;
+      expect([payload.query.slice(0, 40), errors[0].extensions]).toEqual([payload.query.slice(0, 40), extensions]);
+    }
+    // The socket is still open and serves the next operation.
+    const answer = await new Promise<unknown>((resolve, reject) => {
+      let result: unknown;
+      socket.client.subscribe(
+        { query: "{ viewer { role } }" },
+        { next: (v) => (result = v), error: reject, complete: () => resolve(result) },
+      );
+    });
+    expect(answer).toEqual({ data: { viewer: { role: "ADMINISTRATOR" } } });
+    expect(socket.closeCode()).toBeUndefined();
+    await socket.stop();
+  });
+
   it("accepts a connection whose connection_init carries a good token, and serves operations on it", async () => {
     const conn = await connect({ Authorization: `Bearer ${me.token}` });
     expect(conn.code).toBe("open");
