@@ -39,6 +39,15 @@ export const TICKET_COLUMNS = columnsOf(Ticket, "t", { except: TICKET_NOT_READ }
 
 export type TicketRow = Omit<Ticket, (typeof TICKET_NOT_READ)[number]>;
 
+/**
+ * TICKET_COLUMNS with some values read otherwise (from history, say): SQL expressions by
+ * property. Every other column is read as it is, so a column added to tickets is never missing.
+ */
+export function ticketColumnsWith(replaced: Partial<Record<keyof TicketRow & string, string>>): string {
+  const keys = Object.keys(replaced) as Array<keyof TicketRow & string>;
+  return columnsOf(Ticket, "t", { except: [...TICKET_NOT_READ, ...keys], extra: replaced as Record<string, string> });
+}
+
 export const TOPIC_COLUMNS = columnsOf(Topic, "tp");
 
 /** Without an alias: the team service and loader read `teams` alone. */
@@ -146,7 +155,5 @@ const CONTACT_FIELD_COLUMNS = columnsOf(ContactField, null);
 
 /** Every contact field of a workspace (unordered). */
 export function fieldsOf(db: DataSource | EntityManager, workspaceId: string): Promise<ContactField[]> {
-  return db.query<ContactField[]>(`SELECT ${CONTACT_FIELD_COLUMNS} FROM contact_fields WHERE workspace_id = $1`,
-    [workspaceId],
-  );
+  return db.query<ContactField[]>(`SELECT ${CONTACT_FIELD_COLUMNS} FROM contact_fields WHERE workspace_id = $1`, [workspaceId]);
 }

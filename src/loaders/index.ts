@@ -15,6 +15,7 @@ import {
   relatedColumns,
   takeRelated,
   TICKET_COLUMNS,
+  ticketColumnsWith,
   TEAM_COLUMNS,
   TICKET_RELATED,
   type TicketRow,
@@ -80,7 +81,8 @@ const TICKET_WITH = ["contact", "topic", "assignee"] as const;
 /**
  * Tickets as they were at their last version in some topics ($3; null: any), rebuilt from their
  * events: each event records the topic after it, OPENED and ASSIGNED the assignee, and every event
- * but ASSIGNED moved lastActivityAt. What never changes (contact, opening) comes from the ticket.
+ * but ASSIGNED moved lastActivityAt. Every other column (what never changes: contact, opening)
+ * comes from the ticket as it is.
  */
 const TICKETS_AS_LAST_SEEN = `
   WITH last AS (
@@ -89,11 +91,16 @@ const TICKETS_AS_LAST_SEEN = `
      WHERE e.workspace_id = $1 AND e.ticket_id = ANY($2) AND ($3::uuid[] IS NULL OR e.topic_id = ANY($3))
      GROUP BY e.ticket_id
   )
-  SELECT t.id, t.workspace_id AS "workspaceId", t.contact_id AS "contactId", t.opened_by_id AS "openedById",
-         t.opened_in_id AS "openedInId", t.opened_at AS "openedAt", l.version,
-         h.topic_id AS "topicId", h.status, h.assignee_id AS "assigneeId", h.last_activity_at AS "lastActivityAt",
-         CASE WHEN h.status = 'CLOSED' THEN h.closed_at END AS "closedAt", h.replied_at AS "repliedAt",
-         h.last_message_id AS "lastMessageId"
+  SELECT ${ticketColumnsWith({
+    version: "l.version",
+    topicId: "h.topic_id",
+    status: "h.status",
+    assigneeId: "h.assignee_id",
+    lastActivityAt: "h.last_activity_at",
+    closedAt: "CASE WHEN h.status = 'CLOSED' THEN h.closed_at END",
+    repliedAt: "h.replied_at",
+    lastMessageId: "h.last_message_id",
+  })}
     FROM last l
     JOIN tickets t ON t.workspace_id = $1 AND t.id = l.ticket_id
     CROSS JOIN LATERAL (
@@ -180,12 +187,7 @@ export function createLoaders(work: Work, workspaceId: string | undefined, viewe
       }
       return byId(rows, ids);
     }),
-    team: new DataLoader((ids) =>
-      rowsById<Team>(
-        `SELECT ${TEAM_COLUMNS} FROM teams WHERE workspace_id = $1 AND id = ANY($2)`,
-        ids,
-      ),
-    ),
+    team: new DataLoader((ids) => rowsById<Team>(`SELECT ${TEAM_COLUMNS} FROM teams WHERE workspace_id = $1 AND id = ANY($2)`, ids)),
     topicsOfTeam: new DataLoader(async (teamIds) => {
       const rows = await work.query<Array<Topic & { teamId: string }>>(
         `SELECT ${TOPIC_COLUMNS}, tt.team_id AS "teamId"

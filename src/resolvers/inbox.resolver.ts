@@ -2,7 +2,6 @@ import type { GraphQLResolveInfo } from "graphql";
 import { Arg, Ctx, Info, Int, Query, Resolver } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext } from "../context";
-import { TicketStatus } from "../entities";
 import { BadInputError } from "../errors";
 import { pageInfo, pageSize } from "../schema/connection";
 import { inboxCursorOf, parseInboxCursor } from "../services/cursors";
@@ -64,19 +63,7 @@ export class InboxResolver {
   ): Promise<TicketConnection> {
     const size = pageSize(first, "first", 25);
     const cursor = after ? parseInboxCursor(after) : undefined;
-    const status = filter ? (filter.status === undefined ? TicketStatus.OPEN : filter.status) : TicketStatus.OPEN;
-    const page = await ctx.services.inbox.page(
-      ctx,
-      {
-        folder: filter?.folder ?? TicketFolder.ALL,
-        status,
-        topicId: filter?.topicId ? uuidOf(filter.topicId, "Topic", "topicId") : undefined,
-        search: filter?.search?.trim() || undefined,
-      },
-      size,
-      cursor,
-      info ? includesOf(info) : {},
-    );
+    const page = await ctx.services.inbox.page(ctx, TicketFilter.query(filter), size, cursor, info ? includesOf(info) : {});
     primeLoaders(ctx, page.tickets);
     // The statement reads only the viewer's topics; the policy has the last word all the same.
     const edges = page.tickets.flatMap((t) => {

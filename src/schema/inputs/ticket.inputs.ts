@@ -2,7 +2,8 @@ import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, Matches, MaxLength } fr
 import { JSONResolver } from "graphql-scalars";
 import { Field, ID, InputType } from "type-graphql";
 import { MessageStatus, TicketEventType, TicketFolder, TicketStatus } from "../enums";
-import { IsGlobalId } from "../global-id";
+import { IsGlobalId, uuidOf } from "../global-id";
+import type { InboxFilter } from "../../services/tickets/inbox.service";
 import { TrimmedLength } from "../validators";
 
 const NO_QUOTES = /^[^"\\]*$/;
@@ -236,6 +237,17 @@ export class TicketFilter {
   @IsOptional()
   @TrimmedLength(3, 100, { message: "search must be 3 to 100 characters" })
   search?: string | null;
+
+  /** The inbox's query for this filter, or for none: a new criterion is added here and in the inbox service only. */
+  static query(filter: TicketFilter | null | undefined): InboxFilter {
+    return {
+      folder: filter?.folder ?? TicketFolder.ALL,
+      // An explicit null asks for both; absent, the open ones.
+      status: filter?.status === undefined ? TicketStatus.OPEN : filter.status,
+      topicId: filter?.topicId ? uuidOf(filter.topicId, "Topic", "topicId") : undefined,
+      search: filter?.search?.trim() || undefined,
+    };
+  }
 }
 
 @InputType("TicketEventFilter")
