@@ -64,3 +64,45 @@ export function dateKeysOf<T>(entity: EntityClass<T>): Array<keyof T & string> {
     .filter((c) => DATE_TYPES.has(c.options.type))
     .map((c) => c.propertyName as keyof T & string);
 }
+
+/**
+ * An entity's column properties: its relations (optional objects other than dates) left out. A
+ * column added to the entity is one of them at once.
+ */
+export type ColumnsOf<T> = {
+  [K in keyof T as NonNullable<T[K]> extends Date ? K : NonNullable<T[K]> extends object ? never : K]: T[K];
+};
+
+/**
+ * Columns written for many rows in one statement, each as an array given to `unnest`: derived from
+ * the entity like the select lists, so that a new column is written without a change here.
+ */
+export interface UnnestColumns {
+  /** The column names, in the entity's order: an INSERT's column list, or an `unnest` alias. */
+  readonly names: string[];
+  /** The properties behind them, in the same order. */
+  readonly properties: string[];
+  /** `$n::type[]` for each column, numbered from `first`. */
+  arrays(first: number): string;
+  /** The parameters: for each column, the array of every row's value (null where it has none). */
+  values(rows: ReadonlyArray<object>): unknown[][];
+}
+
+/** The writable columns of `entity`, but those in `except` (generated, or written otherwise). */
+export function unnestColumnsOf<T>(entity: EntityClass<T>, except: ReadonlyArray<keyof T & string>): UnnestColumns {
+  const skipped = new Set<string>(except);
+  const columns = getMetadataArgsStorage()
+    .filterColumns(entity)
+    .filter((c) => c.mode !== "virtual-property" && !skipped.has(c.propertyName));
+  const types = columns.map((c) => {
+    if (typeof c.options.type !== "string") throw new Error(`${entity.name}.${c.propertyName} has no SQL type name`);
+    return c.options.type;
+  });
+  const properties = columns.map((c) => c.propertyName);
+  return {
+    names: columns.map(columnName),
+    properties,
+    arrays: (first) => types.map((type, i) => `$${first + i}::${type}[]`).join(", "),
+    values: (rows) => properties.map((p) => rows.map((row) => (row as Record<string, unknown>)[p] ?? null)),
+  };
+}

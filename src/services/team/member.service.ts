@@ -87,7 +87,7 @@ export class MemberService {
         workspaceId,
         stillAssigned.map((ticket) => ({
           ticket,
-          assigneeId: null,
+          set: { assigneeId: null },
           touch: false,
           event: { type: TicketEventType.ASSIGNED, actorId: ctx.actor.userId, assigneeId: null, previousAssigneeId: member.userId },
         })),

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { noteWrite } from "../../db/sql-scope";
-import type { TicketEventType } from "../../entities";
+import { TicketEvent, type TicketEventType } from "../../entities";
+import { type ColumnsOf, unnestColumnsOf } from "../../db/columns";
 import { EVENT_COLUMNS, type EventRow } from "../../db/rows";
 
 /**
@@ -15,18 +16,16 @@ import { EVENT_COLUMNS, type EventRow } from "../../db/rows";
  * workspace's writers.
  */
 
-export interface NewEvent {
-  ticketId: string;
-  ticketVersion: number;
-  type: TicketEventType;
-  actorId: string | null;
-  topicId: string;
-  previousTopicId?: string | null;
-  assigneeId?: string | null;
-  previousAssigneeId?: string | null;
-  note?: string | null;
-  messageId?: string | null;
-}
+type EventColumns = ColumnsOf<TicketEvent>;
+/** What the log writes itself: the event's place in it, and when. */
+type LogWritten = "id" | "workspaceId" | "txId" | "seq" | "createdAt";
+type EventRequired = "ticketId" | "ticketVersion" | "type" | "actorId" | "topicId";
+
+/** An event as a writer gives it: what every event has, and any other column of the entity. */
+export type NewEvent = Pick<EventColumns, EventRequired> & Partial<Omit<EventColumns, LogWritten | EventRequired>>;
+
+/** The columns given per event (its id and every column of the entity but the log's own). */
+const WRITTEN = unnestColumnsOf(TicketEvent, ["workspaceId", "txId", "seq", "createdAt"]);
 
 export interface ParsedCursor {
   txId: string;
@@ -56,30 +55,14 @@ export async function appendEvents(em: EntityManager, workspaceId: string, event
   if (events.length === 0) return;
   const [written] = await em.query<Array<{ cursor: string }>>(
     `WITH ins AS (
-       INSERT INTO ticket_events (id, workspace_id, tx_id, ticket_id, ticket_version, type, actor_id, topic_id, previous_topic_id,
-                                  assignee_id, previous_assignee_id, note, message_id)
-       SELECT id, $1, pos.tx, ticket_id, v, type, actor, topic, prev_topic, assignee, prev_assignee, note, message
+       INSERT INTO ticket_events (workspace_id, tx_id, ${WRITTEN.names.join(", ")})
+       SELECT $1, pos.tx, x.*
          FROM (SELECT greatest(pg_current_xact_id()::text::bigint, pg_snapshot_xmax(pg_current_snapshot())::text::bigint - 1) AS tx) pos,
-              unnest($2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::uuid[], $7::uuid[], $8::uuid[], $9::uuid[], $10::uuid[],
-                     $11::text[], $12::uuid[])
-           AS x(id, ticket_id, v, type, actor, topic, prev_topic, assignee, prev_assignee, note, message)
+              unnest(${WRITTEN.arrays(2)}) AS x(${WRITTEN.names.join(", ")})
        RETURNING tx_id, seq
      ), last AS (SELECT max(tx_id)::text || '.' || max(seq)::text AS cursor FROM ins)
      SELECT cursor, pg_notify('${FEED_CHANNEL}', 'events ' || $1::text || ' ' || cursor) FROM last`,
-    [
-      workspaceId,
-      ids,
-      events.map((e) => e.ticketId),
-      events.map((e) => e.ticketVersion),
-      events.map((e) => e.type),
-      events.map((e) => e.actorId),
-      events.map((e) => e.topicId),
-      events.map((e) => e.previousTopicId ?? null),
-      events.map((e) => e.assigneeId ?? null),
-      events.map((e) => e.previousAssigneeId ?? null),
-      events.map((e) => e.note ?? null),
-      events.map((e) => e.messageId ?? null),
-    ],
+    [workspaceId, ...WRITTEN.values(events.map((event, i) => ({ ...event, id: ids[i] })))],
   );
   noteWrite("events", workspaceId, written.cursor);
 }

@@ -350,7 +350,7 @@ export class TicketService {
         }
         return {
           ticket: t,
-          assigneeId,
+          set: { assigneeId },
           touch: false,
           event: { type: TicketEventType.ASSIGNED, actorId: ctx.actor.userId, assigneeId, previousAssigneeId: t.assigneeId },
         };
@@ -368,7 +368,7 @@ export class TicketService {
             ? refused(UserErrorCode.SAME_TOPIC, "The ticket is already under this topic.")
             : {
                 ticket: t,
-                topicId,
+                set: { topicId },
                 touch: true,
                 event: { type: TicketEventType.TOPIC_CHANGED, actorId: ctx.actor.userId, topicId, previousTopicId: t.topicId },
               },
@@ -396,7 +396,7 @@ export class TicketService {
             ? refused(UserErrorCode.ALREADY_CLOSED, "The ticket is already closed.")
             : {
                 ticket: t,
-                status: TicketStatus.CLOSED,
+                set: { status: TicketStatus.CLOSED },
                 closedAt: "set",
                 touch: true,
                 event: { type: TicketEventType.CLOSED, actorId: ctx.actor.userId },
@@ -435,7 +435,7 @@ export class TicketService {
           openByContact.set(t.contactId, t.id);
           decisions.set(t.id, {
             ticket: t,
-            status: TicketStatus.OPEN,
+            set: { status: TicketStatus.OPEN },
             closedAt: "clear",
             touch: true,
             event: { type: TicketEventType.REOPENED, actorId: ctx.actor.userId },
