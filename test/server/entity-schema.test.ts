@@ -1,6 +1,9 @@
+import { readdirSync } from "node:fs";
+import path from "node:path";
 import { createDataSource } from "../../ormconfig";
 import { columnsOf } from "../../src/db/columns";
 import { migrate } from "../../src/db/migrate";
+import { MIGRATIONS } from "../../src/migrations";
 import { TicketEventType } from "../../src/entities";
 import { createTestDatabase } from "../support/database";
 
@@ -57,5 +60,16 @@ describe("the entities and the migrated database", () => {
       ]);
       await db.query(`SELECT ${columnsOf(metadata.target as new () => unknown, "x")} FROM ${metadata.tableName} x LIMIT 0`);
     }
+  });
+});
+
+describe("the migrations", () => {
+  it("are every migration file of their folder, oldest first, each its own class named with its timestamp", () => {
+    const files = readdirSync(path.join(__dirname, "../../src/migrations"))
+      .filter((file) => /^\d{13}-/.test(file))
+      .sort();
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    expect(MIGRATIONS.map((migration) => migration.name.slice(-13))).toEqual(files.map((file) => file.slice(0, 13)));
+    expect(new Set(MIGRATIONS).size).toBe(files.length);
   });
 });
