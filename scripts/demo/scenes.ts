@@ -21,9 +21,15 @@ export type Integration = "bot";
 
 export type Delivery = "QUEUED" | "SENT" | "DELIVERED" | "FAILED";
 
+/** A photo, document or location a contact sends, as the channel connector passes it on. */
+export interface Attachment {
+  contentType: string;
+  url: string;
+}
+
 export type Beat = { at: string } & (
   | /** The contact writes in, through the channel connector; `urn` picks one of the contact's URNs. */
-    { do: "in"; text: string; urn?: number }
+    { do: "in"; text: string; urn?: number; attachments?: Attachment[] }
     /** The support bot escalates (flow), or a member opens a ticket by hand. */
   | { do: "open"; by: Integration | MemberKey; topic: TopicName; assignTo?: MemberKey; note?: string; results?: Record<string, unknown> }
   | { do: "assign"; by: MemberKey; to: MemberKey }
@@ -105,7 +111,12 @@ export function scenes(now: number): Scene[] {
           note: "Follow-up on order KM-10355: part missing (@results.part).",
           results: { part: "kettle lid" },
         },
-        { at: "2h58m", do: "in", text: "Hi again! The blue kettle arrived, but the lid is missing from the box :(" },
+        {
+          at: "2h58m",
+          do: "in",
+          text: "Hi again! The blue kettle arrived, but the lid is missing from the box :(",
+          attachments: [{ contentType: "image/jpeg", url: "https://media.demo.handover.example/km-10355/open-box.jpg" }],
+        },
         { at: "2h30m", do: "assign", by: "eve", to: "bruno" },
       ],
     },
@@ -150,8 +161,16 @@ export function scenes(now: number): Scene[] {
           by: "chloe",
           text: "Bonjour Marie, je suis désolée pour ce désagrément. Pouvez-vous m'envoyer une photo du bol fissuré ?",
         },
-        { at: "4d3h", do: "in", text: "Voilà, je viens de l'envoyer par e-mail avec le numéro de commande." },
-        { at: "4d2h", do: "note", by: "chloe", text: "Photo received by email: the bowl is cracked. Refund of €89.90 approved." },
+        {
+          at: "4d3h",
+          do: "in",
+          text: "Voilà la photo, et le bon de commande.",
+          attachments: [
+            { contentType: "image/jpeg", url: "https://media.demo.handover.example/marie/bol-fissure.jpg" },
+            { contentType: "application/pdf", url: "https://media.demo.handover.example/marie/bon-de-commande.pdf" },
+          ],
+        },
+        { at: "4d2h", do: "note", by: "chloe", text: "Photo received: the bowl is cracked. Refund of €89.90 approved." },
         {
           at: "4d1h59m",
           do: "reply",

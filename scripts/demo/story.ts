@@ -212,7 +212,11 @@ export class Story {
     switch (beat.do) {
       case "in": {
         const urn = scene.urns[beat.urn ?? 0];
-        await this.api.mutate(q.receive, { i: { urn, text: beat.text, externalId: externalId(urn) } }, this.botToken);
+        await this.api.mutate(
+          q.receive,
+          { i: { urn, text: beat.text, attachments: beat.attachments, externalId: externalId(urn) } },
+          this.botToken,
+        );
         state.lastUrn = urn;
         return;
       }

@@ -19,6 +19,18 @@ export enum MessageStatus {
 }
 
 /** A message to or from a contact over a channel. Internal notes are never messages. */
+/** At most this many attachments on one message. */
+export const MAX_ATTACHMENTS = 10;
+
+/**
+ * A photo, voice note, document or location a message carries: a MIME type (`image/jpeg`) and the
+ * channel's http(s) URL of the file, or `geo` and the location as `lat,lng`.
+ */
+export interface Attachment {
+  contentType: string;
+  url: string;
+}
+
 @Entity({ name: "messages" })
 @Check("messages_direction_check", oneOf("direction", MessageDirection))
 @Check("messages_status_check", oneOf("status", MessageStatus))
@@ -66,6 +78,10 @@ export class Message {
 
   @Column("text", { nullable: true })
   externalId: string | null;
+
+  /** The channel's media references (Handover keeps the reference, not the file), at most MAX_ATTACHMENTS. */
+  @Column("jsonb", { default: () => "'[]'::jsonb" })
+  attachments: Attachment[];
 
   @Column("uuid", { nullable: true })
   authorId: string | null;

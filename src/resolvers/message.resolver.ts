@@ -31,7 +31,10 @@ export class MessageResolver {
     description: "Replies to the contact on an open ticket: queued on the URN of their last incoming message for a channel to deliver.",
   })
   async sendMessage(@Arg("input", () => SendMessageInput) input: SendMessageInput, @Ctx() ctx: AuthedContext): Promise<MessagePayload> {
-    return messagePayload(ctx, await ctx.services.messages.send(ctx, uuidOf(input.ticketId, "Ticket", "ticketId"), input.text.trim()));
+    return messagePayload(
+      ctx,
+      await ctx.services.messages.send(ctx, uuidOf(input.ticketId, "Ticket", "ticketId"), input.text.trim(), input.attachments ?? []),
+    );
   }
 
   @Requires(Role.ADMINISTRATOR, Role.EDITOR)

@@ -47,3 +47,62 @@ export function forbidBoth(alternatives: Alternatives, field = Object.keys(alter
   const names = Object.keys(alternatives);
   if (names.every((name) => given(alternatives[name]))) throw new BadInputError(field, `Give ${names.join(" or ")}, not both.`);
 }
+
+/** A MIME type, `type/subtype` (RFC 6838 names), or `geo` for a location. */
+const CONTENT_TYPE = /^(geo|[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126})$/i;
+/** A location: latitude and longitude in decimal degrees, `lat,lng`. */
+const LOCATION = /^(-?\d{1,3}(?:\.\d{1,12})?),(-?\d{1,3}(?:\.\d{1,12})?)$/;
+export const MAX_ATTACHMENT_URL = 2048;
+
+/** Whether an attachment's content type is `type/subtype` or `geo`. */
+export function isContentType(value: unknown): boolean {
+  return typeof value === "string" && CONTENT_TYPE.test(value.trim());
+}
+
+/** Whether an attachment's url suits its content type: `lat,lng` for geo, else an http(s) URL of at most 2,048 characters. */
+export function isAttachmentUrl(contentType: unknown, value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  const url = value.trim();
+  if (typeof contentType === "string" && contentType.trim().toLowerCase() === "geo") {
+    const location = LOCATION.exec(url);
+    return location !== null && Math.abs(Number(location[1])) <= 90 && Math.abs(Number(location[2])) <= 180;
+  }
+  if (url.length === 0 || url.length > MAX_ATTACHMENT_URL) return false;
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** A property checked by `valid(value, the whole input object)`. */
+function check(name: string, message: string, valid: (value: unknown, input: Record<string, unknown>) => boolean): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message },
+      validator: { validate: (value, args) => valid(value, (args?.object ?? {}) as Record<string, unknown>) },
+    });
+  };
+}
+
+export const IsContentType = (): PropertyDecorator =>
+  check("contentType", "contentType must be a MIME type such as image/jpeg, or geo for a location", (value) => isContentType(value));
+
+export const IsAttachmentUrl = (): PropertyDecorator =>
+  check(
+    "attachmentUrl",
+    `url must be an http or https URL of at most ${MAX_ATTACHMENT_URL} characters, or lat,lng for a geo attachment`,
+    (value, input) => isAttachmentUrl(input.contentType, value),
+  );
+
+/** A message's text: at most `max` characters, and not blank unless the message has attachments. */
+export const TextOrAttachments = (max: number): PropertyDecorator =>
+  check("textOrAttachments", `text must be 1 to ${max} characters, or empty with attachments`, (value, input) => {
+    if (typeof value !== "string" || value.length > max) return false;
+    const attachments = input.attachments;
+    return value.trim() !== "" || (Array.isArray(attachments) && attachments.length > 0);
+  });

@@ -108,6 +108,7 @@ describe("every list of objects is bounded", () => {
       "Query.contactFields": 250,
       "Contact.fields": 250,
       "Contact.notepadHistory": 5,
+      "Message.attachments": 10,
       "Query.contactGroups": 1,
       "Query.triggers": 1,
       "Query.shortcuts": 1000,

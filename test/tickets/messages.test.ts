@@ -703,3 +703,117 @@ describe("updateMessageStatus", () => {
     expect(await messageStatus(admin.token, id)).toBe("QUEUED");
   });
 });
+
+describe("attachments", () => {
+  const WITH_ATTACHMENTS = `message { id text attachments { contentType url } } userErrors { code field }`;
+  const RECEIVE_A = `mutation($i: ReceiveMessageInput!) { receiveMessage(input: $i) { ${WITH_ATTACHMENTS} } }`;
+  const SEND_A = `mutation($i: SendMessageInput!) { sendMessage(input: $i) { ${WITH_ATTACHMENTS} } }`;
+  const LAST = `query($id: ID!) { ticket(id: $id) { lastMessage { text attachments { contentType url } } } }`;
+  interface Carried {
+    message: { id: string; text: string; attachments: Array<{ contentType: string; url: string }> } | null;
+    userErrors: UserError[];
+  }
+
+  it("come in from a channel, alone or with text, stored as given (the content type in lower case) and shown on the ticket", async () => {
+    const { admin, editor } = await team(srv);
+    const ticket = await openTicket(srv, editor.token);
+    const urn = ticket.contact.urns[0];
+    const photo = { contentType: "Image/JPEG", url: " https://media.example.com/p/1.jpg " };
+    const place = { contentType: "geo", url: "-1.9441,30.0619" };
+    const only = await ok<{ receiveMessage: Carried }>(srv, RECEIVE_A, { i: { urn, text: "", attachments: [photo, place] } }, admin.token);
+    expect(only.receiveMessage).toEqual({
+      message: {
+        id: expect.any(String),
+        text: "",
+        attachments: [
+          { contentType: "image/jpeg", url: "https://media.example.com/p/1.jpg" },
+          { contentType: "geo", url: "-1.9441,30.0619" },
+        ],
+      },
+      userErrors: [],
+    });
+    const last = await ok<{ ticket: { lastMessage: unknown } }>(srv, LAST, { id: ticket.id }, editor.token);
+    expect(last.ticket.lastMessage).toEqual({ text: "", attachments: only.receiveMessage.message!.attachments });
+    // A plain message has none.
+    const plain = await ok<{ receiveMessage: Carried }>(srv, RECEIVE_A, { i: { urn, text: "thanks" } }, admin.token);
+    expect(plain.receiveMessage.message?.attachments).toEqual([]);
+  });
+
+  it("go out with a member's reply, which may be attachments only", async () => {
+    const { editor } = await team(srv);
+    const ticket = await openTicket(srv, editor.token);
+    const invoice = { contentType: "application/pdf", url: "https://files.example.com/invoice.pdf" };
+    const sent = await ok<{ sendMessage: Carried }>(
+      srv,
+      SEND_A,
+      { i: { ticketId: ticket.id, text: "  ", attachments: [invoice] } },
+      editor.token,
+    );
+    expect(sent.sendMessage).toEqual({ message: { id: expect.any(String), text: "", attachments: [invoice] }, userErrors: [] });
+    const both = await ok<{ sendMessage: Carried }>(
+      srv,
+      SEND_A,
+      { i: { ticketId: ticket.id, text: "Here it is", attachments: [invoice, invoice] } },
+      editor.token,
+    );
+    expect(both.sendMessage.message).toMatchObject({ text: "Here it is", attachments: [invoice, invoice] });
+  });
+
+  it("are not searched: the inbox search matches message text only", async () => {
+    const { admin, editor } = await team(srv);
+    const ticket = await openTicket(srv, editor.token);
+    const marker = `zq${randomUUID().slice(0, 8)}`;
+    await ok(
+      srv,
+      RECEIVE_A,
+      {
+        i: {
+          urn: ticket.contact.urns[0],
+          text: "see photo",
+          attachments: [{ contentType: "image/png", url: `https://${marker}.example.com/a.png` }],
+        },
+      },
+      admin.token,
+    );
+    const search = async (text: string) =>
+      (
+        await ok<{ tickets: { nodes: Array<{ id: string }> } }>(
+          srv,
+          `query($f: TicketFilter) { tickets(filter: $f, first: 10) { nodes { id } } }`,
+          { f: { search: text } },
+          editor.token,
+        )
+      ).tickets.nodes.map((t) => t.id);
+    expect(await search(marker)).toEqual([]);
+    expect(await search("see photo")).toContain(ticket.id);
+  });
+
+  it("of a bad shape are BAD_USER_INPUT naming the attachment's index and field, and change nothing", async () => {
+    const { admin, editor } = await team(srv);
+    const ticket = await openTicket(srv, editor.token);
+    const urn = ticket.contact.urns[0];
+    const good = { contentType: "image/jpeg", url: "https://media.example.com/1.jpg" };
+    const counts = await snapshot(admin.workspaceId);
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ text: "", attachments: [] }, "text"],
+      [{ text: "" }, "text"],
+      [{ text: "hi", attachments: Array.from({ length: 11 }, () => good) }, "attachments"],
+      [{ text: "hi", attachments: [good, { contentType: "jpeg", url: good.url }] }, "attachments.1.contentType"],
+      [{ text: "hi", attachments: [{ contentType: "image/jpeg; charset=x", url: good.url }] }, "attachments.0.contentType"],
+      [{ text: "hi", attachments: [{ contentType: "image/jpeg", url: "ftp://media.example.com/1.jpg" }] }, "attachments.0.url"],
+      [{ text: "hi", attachments: [{ contentType: "image/jpeg", url: "javascript:alert(1)" }] }, "attachments.0.url"],
+      [{ text: "hi", attachments: [{ contentType: "image/jpeg", url: `https://e.com/${"a".repeat(2040)}` }] }, "attachments.0.url"],
+      [{ text: "hi", attachments: [good, good, { contentType: "geo", url: "91.0,30.0" }] }, "attachments.2.url"],
+      [{ text: "hi", attachments: [{ contentType: "geo", url: "https://maps.example.com" }] }, "attachments.0.url"],
+      [{ text: "hi", attachments: [{ contentType: "image/jpeg", url: "https://e.com/a\u0000b" }] }, "attachments.0.url"],
+      [{ text: "hi", attachments: [{ contentType: "image/\u0000jpeg", url: good.url }] }, "attachments.0.contentType"],
+    ];
+    for (const [input, field] of cases) {
+      const received = await srv.gql(RECEIVE_A, { i: { urn, ...input } }, admin.token);
+      expectCode(received.errors, "BAD_USER_INPUT", field);
+      const sent = await srv.gql(SEND_A, { i: { ticketId: ticket.id, ...input } }, editor.token);
+      expectCode(sent.errors, "BAD_USER_INPUT", field);
+    }
+    expect(await snapshot(admin.workspaceId)).toEqual(counts);
+  });
+});

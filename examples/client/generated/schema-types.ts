@@ -47,6 +47,23 @@ export type AssignTicketsInput = {
   ticketIds: Array<Scalars['ID']['input']>;
 };
 
+/** A file the channel holds, or a location: Handover keeps the reference, not the file. */
+export type Attachment = {
+  __typename?: 'Attachment';
+  /** type/subtype, such as image/jpeg; geo for a location. */
+  contentType: Scalars['String']['output'];
+  /** The channel's URL of the file; for geo, lat,lng. */
+  url: Scalars['String']['output'];
+};
+
+/** A file the channel holds (its MIME type and URL), or a location (geo and lat,lng). */
+export type AttachmentInput = {
+  /** type/subtype, such as image/jpeg or audio/ogg; or geo. */
+  contentType: Scalars['String']['input'];
+  /** The channel's http(s) URL of the file, at most 2048 characters; for geo, lat,lng. */
+  url: Scalars['String']['input'];
+};
+
 export type AuthPayload = {
   __typename?: 'AuthPayload';
   /** Send as Authorization: Bearer <token>. */
@@ -437,6 +454,12 @@ export type MemberPayload = {
 
 export type Message = Node & {
   __typename?: 'Message';
+  /**
+   * Photos, voice notes, documents or a location: the channel's references.
+   *
+   * At most 10 items.
+   */
+  attachments: Array<Attachment>;
   /** The member who sent an outgoing reply. */
   author?: Maybe<User>;
   contact: Contact;
@@ -1142,8 +1165,11 @@ export type QueryTicketsArgs = {
 
 /** From a channel; a repeated externalId returns the first message. */
 export type ReceiveMessageInput = {
+  /** The photos, voice notes, documents or location received, at most 10. */
+  attachments?: InputMaybe<Array<AttachmentInput>>;
   contactName?: InputMaybe<Scalars['String']['input']>;
   externalId?: InputMaybe<Scalars['String']['input']>;
+  /** At most 10,000 characters; may be empty when the message has attachments. */
   text: Scalars['String']['input'];
   urn: Scalars['String']['input'];
 };
@@ -1179,6 +1205,9 @@ export type Role =
   | 'EDITOR';
 
 export type SendMessageInput = {
+  /** Files or a location to send, at most 10. */
+  attachments?: InputMaybe<Array<AttachmentInput>>;
+  /** 1 to 10,000 characters; may be empty when the message has attachments. */
   text: Scalars['String']['input'];
   ticketId: Scalars['ID']['input'];
 };

@@ -1,10 +1,11 @@
-import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, Matches, MaxLength } from "class-validator";
+import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, Matches, MaxLength, ValidateNested } from "class-validator";
 import { JSONResolver } from "graphql-scalars";
 import { Field, ID, InputType } from "type-graphql";
 import { MessageStatus, TicketEventType, TicketFolder, TicketStatus } from "../enums";
 import { IsGlobalId, uuidOf } from "../global-id";
 import type { InboxFilter } from "../../services/tickets/inbox.service";
-import { TrimmedLength } from "../validators";
+import { IsAttachmentUrl, IsContentType, MAX_ATTACHMENT_URL, TextOrAttachments, TrimmedLength } from "../validators";
+import { MAX_ATTACHMENTS } from "../../entities";
 
 const NO_QUOTES = /^[^"\\]*$/;
 
@@ -178,15 +179,32 @@ export class AddTicketNoteInput extends BulkTicketsInput {
   note: string;
 }
 
+@InputType("AttachmentInput", { description: "A file the channel holds (its MIME type and URL), or a location (geo and lat,lng)." })
+export class AttachmentInput {
+  @Field({ description: "type/subtype, such as image/jpeg or audio/ogg; or geo." })
+  @IsContentType()
+  contentType: string;
+
+  @Field({ description: `The channel's http(s) URL of the file, at most ${MAX_ATTACHMENT_URL} characters; for geo, lat,lng.` })
+  @IsAttachmentUrl()
+  url: string;
+}
+
 @InputType("SendMessageInput")
 export class SendMessageInput {
   @Field(() => ID)
   @IsGlobalId("Ticket")
   ticketId: string;
 
-  @Field()
-  @TrimmedLength(1, 10_000)
+  @Field({ description: "1 to 10,000 characters; may be empty when the message has attachments." })
+  @TextOrAttachments(10_000)
   text: string;
+
+  @Field(() => [AttachmentInput], { nullable: true, description: `Files or a location to send, at most ${MAX_ATTACHMENTS}.` })
+  @IsOptional()
+  @ArrayMaxSize(MAX_ATTACHMENTS)
+  @ValidateNested({ each: true })
+  attachments?: AttachmentInput[] | null;
 }
 
 @InputType("ReceiveMessageInput", { description: "From a channel; a repeated externalId returns the first message." })
@@ -195,9 +213,18 @@ export class ReceiveMessageInput {
   @MaxLength(255)
   urn: string;
 
-  @Field()
-  @MaxLength(10_000)
+  @Field({ description: "At most 10,000 characters; may be empty when the message has attachments." })
+  @TextOrAttachments(10_000)
   text: string;
+
+  @Field(() => [AttachmentInput], {
+    nullable: true,
+    description: `The photos, voice notes, documents or location received, at most ${MAX_ATTACHMENTS}.`,
+  })
+  @IsOptional()
+  @ArrayMaxSize(MAX_ATTACHMENTS)
+  @ValidateNested({ each: true })
+  attachments?: AttachmentInput[] | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()

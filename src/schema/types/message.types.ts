@@ -1,11 +1,20 @@
 import { Field, ObjectType } from "type-graphql";
 import type { Seen } from "../../auth/visibility";
-import type { Message } from "../../entities";
+import { MAX_ATTACHMENTS, type Message } from "../../entities";
 import { MessageDirection, MessageStatus } from "../enums";
 import { toGlobalId } from "../global-id";
 import { MaxItems } from "../list-bounds";
 import { MAX_USER_ERRORS, PageInfo, UserErrorObject } from "./common.types";
 import { Node } from "./node";
+
+@ObjectType("Attachment", { description: "A file the channel holds, or a location: Handover keeps the reference, not the file." })
+export class AttachmentObject {
+  @Field({ description: "type/subtype, such as image/jpeg; geo for a location." })
+  contentType: string;
+
+  @Field({ description: "The channel's URL of the file; for geo, lat,lng." })
+  url: string;
+}
 
 @ObjectType("Message", { implements: Node })
 export class MessageObject extends Node {
@@ -26,6 +35,10 @@ export class MessageObject extends Node {
   @Field(() => String, { nullable: true, description: "The channel's id, unique per workspace." })
   externalId: string | null;
 
+  @MaxItems(MAX_ATTACHMENTS)
+  @Field(() => [AttachmentObject], { description: "Photos, voice notes, documents or a location: the channel's references." })
+  attachments: AttachmentObject[];
+
   @Field()
   createdAt: Date;
 
@@ -39,6 +52,7 @@ export class MessageObject extends Node {
       text: m.text,
       status: m.status,
       externalId: m.externalId,
+      attachments: m.attachments.map((a) => Object.assign(new AttachmentObject(), a)),
       createdAt: m.createdAt,
     });
   }

@@ -3,7 +3,7 @@ import type { AuthedContext } from "../../context";
 import { returningRows } from "../../db/returning";
 import { uniqueViolation } from "../../db/transaction";
 import { uuidv7 } from "../../db/uuid";
-import { type Message, MessageDirection, MessageStatus, TicketEventType, TicketStatus } from "../../entities";
+import { type Attachment, type Message, MessageDirection, MessageStatus, TicketEventType, TicketStatus } from "../../entities";
 import type { ContactService } from "../contacts/contact.service";
 import { applyTicketChanges, lockTickets } from "./ticket-store";
 import { parseUrn } from "../contacts/urn";
@@ -28,6 +28,11 @@ const PROGRESS: Record<MessageStatus, number> = {
   [MessageStatus.FAILED]: 2,
 };
 
+/** Attachments as stored: the content type in lower case, both values trimmed (the schema checked their shape). */
+function normalized(attachments: readonly Attachment[]): Attachment[] {
+  return attachments.map((a) => ({ contentType: a.contentType.trim().toLowerCase(), url: a.url.trim() }));
+}
+
 /** Messages between contacts and the team: member replies out, channel messages in. */
 export class MessageService {
   constructor(private readonly contacts: ContactService) {}
@@ -44,7 +49,7 @@ export class MessageService {
    * A member's reply on an open ticket: queued on the URN of the contact's last incoming message
    * (else its first URN) for a channel connector to deliver. Sets repliedAt once.
    */
-  async send(ctx: AuthedContext, ticketId: string, text: string): Promise<Result<Message>> {
+  async send(ctx: AuthedContext, ticketId: string, text: string, attachments: readonly Attachment[] = []): Promise<Result<Message>> {
     const workspaceId = ctx.actor.workspaceId;
     return refusable(ctx.work, async (em) => {
       const ticket = (await lockTickets(em, workspaceId, [ticketId])).get(ticketId);
@@ -69,6 +74,7 @@ export class MessageService {
         direction: MessageDirection.OUTGOING,
         urn: target.urn,
         text,
+        attachments: normalized(attachments),
         status: MessageStatus.QUEUED,
         externalId: null,
         authorId: ctx.actor.userId,
@@ -93,7 +99,13 @@ export class MessageService {
    */
   async receive(
     ctx: AuthedContext,
-    input: { urn: string; text: string; contactName?: string | null; externalId?: string | null },
+    input: {
+      urn: string;
+      text: string;
+      attachments?: readonly Attachment[] | null;
+      contactName?: string | null;
+      externalId?: string | null;
+    },
   ): Promise<Result<Message>> {
     const workspaceId = ctx.actor.workspaceId;
     const urn = parseUrn(input.urn);
@@ -124,6 +136,7 @@ export class MessageService {
           direction: MessageDirection.INCOMING,
           urn: urn.urn,
           text: input.text,
+          attachments: normalized(input.attachments ?? []),
           status: MessageStatus.RECEIVED,
           externalId: input.externalId ?? null,
           authorId: null,
@@ -224,10 +237,23 @@ export class MessageService {
 
   private async insert(em: EntityManager, workspaceId: string, m: Omit<Message, "id" | "workspaceId" | "createdAt">): Promise<Message> {
     const [message] = await em.query<Message[]>(
-      `INSERT INTO messages AS m (id, workspace_id, contact_id, ticket_id, direction, urn, text, status, external_id, author_id, created_at)
-       VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9, $10, clock_timestamp())
+      `INSERT INTO messages AS m (id, workspace_id, contact_id, ticket_id, direction, urn, text, attachments, status, external_id, author_id,
+                                  created_at)
+       VALUES ($2, $1, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, clock_timestamp())
        RETURNING ${MESSAGE_COLUMNS}`,
-      [workspaceId, uuidv7(), m.contactId, m.ticketId, m.direction, m.urn, m.text, m.status, m.externalId, m.authorId],
+      [
+        workspaceId,
+        uuidv7(),
+        m.contactId,
+        m.ticketId,
+        m.direction,
+        m.urn,
+        m.text,
+        JSON.stringify(m.attachments),
+        m.status,
+        m.externalId,
+        m.authorId,
+      ],
     );
     return message;
   }
