@@ -41,7 +41,7 @@ import { startEmbeddedDatabaseIn } from "./startup/data-dir";
 import { listen } from "./startup/listen";
 import { waitForDatabase } from "./startup/wait-for-database";
 import { FeedClosed, FeedRelay } from "./subscriptions/feed";
-import { eventSource, flowStartSource } from "./subscriptions/sources";
+import { eventSource, flowStartSource, notificationSource } from "./subscriptions/sources";
 import { localWaker, pgListener, pgNotifier, pgSessionOutlet, redisWaker, sessionPayload } from "./subscriptions/wakers";
 import { type CorsPolicy, corsPolicy } from "./http/cors";
 import { csrfGuard, PREFLIGHT_HEADERS } from "./http/csrf";
@@ -166,7 +166,7 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
   });
 
   const feeds = new FeedRelay(
-    { events: eventSource(db), flowStarts: flowStartSource(db) },
+    { events: eventSource(db), flowStarts: flowStartSource(db), notifications: notificationSource(db) },
     { maxQueued: 1000, maxQueuedBytes: 1024 * 1024 },
     (error) => log.warn({ err: error }, "reading a subscription feed failed"),
   );

@@ -22,6 +22,7 @@ const COLUMNS: ReadonlyArray<[table: string, columns: string[], rows?: string]> 
   ["messages", ["created_at"]],
   ["ticket_events", ["created_at"]],
   ["flow_starts", ["created_at"]],
+  ["notifications", ["created_at", "updated_at", "seen_at"]],
   ["contacts", ["created_at"]],
   ["contact_notes", ["created_at"]],
   ["topics", ["created_at"]],

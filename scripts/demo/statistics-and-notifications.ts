@@ -1,22 +1,23 @@
+import type { Client } from "pg";
+
 /**
- * Ticket statistics and notifications: NOT BUILT YET (api/contract.graphql, "Additions":
- * `ticketStatistics`, `notifications`, `markNotificationsSeen`). This is where the demo will seed
- * them; `seed-demo.ts` already calls it after the story and the bulk volume.
+ * Notifications and ticket statistics for the demo.
  *
- * When they exist, the DESIGN has them written in the transaction of the change that causes them,
- * so the story, played through the API, will produce them by itself. What this function will then
- * have to do:
+ * Notifications are written by the product itself in the transactions of the story, played
+ * through the API, and the story clock moves their times with the rest (clock.ts). Here, as a team
+ * that works its notifications would have it, the members who watch everything (`seenBy`: the
+ * administrator and the editor) have seen all but their three newest; the agents keep theirs.
  *
- * - Statistics are kept per day in the workspace's time zone at write time, i.e. on the day the
- *   seed ran. The story clock (clock.ts) moves the story's timestamps days back afterwards: rebuild
- *   the story's statistics rows from the moved tickets and events (or add their table to the
- *   clock's COLUMNS if they keep timestamps rather than day buckets).
- * - The bulk volume (bulk.ts) is plain SQL: add its statistics rows per day, topic and assignee
- *   from the same batch tables, as it adds its ticket count deltas.
- * - Notifications: the story's assignments and new tickets will leave unseen notifications for
- *   Bruno, Chloé and Amina. Mark most of Grace's and Eve's seen (markNotificationsSeen) so each
- *   login shows a believable handful, and move their timestamps with the clock.
+ * Ticket statistics are NOT BUILT YET (api/contract.graphql, "Additions": `ticketStatistics`). When
+ * they are, kept per day in the workspace's time zone at write time: rebuild the story's rows from
+ * the moved tickets and events, and add the bulk volume's rows from its batch tables (bulk.ts).
  */
-export async function seedStatisticsAndNotifications(): Promise<void> {
-  // Nothing to seed until the product has them.
+export async function seedStatisticsAndNotifications(db: Client, workspaceId: string, seenBy: string[]): Promise<void> {
+  await db.query(
+    `UPDATE notifications n SET seen_at = n.updated_at + interval '20 minutes'
+      WHERE n.workspace_id = $1 AND n.user_id = ANY($2) AND n.seen_at IS NULL
+        AND n.id NOT IN (SELECT x.id FROM notifications x WHERE x.workspace_id = $1 AND x.user_id = n.user_id
+                          ORDER BY x.tx_id DESC, x.seq DESC LIMIT 3)`,
+    [workspaceId, seenBy],
+  );
 }

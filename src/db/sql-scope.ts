@@ -14,7 +14,9 @@ export interface SqlScope {
   readonly counter: { statements: number };
 }
 
-export type FeedName = "events" | "flowStarts";
+/** The feeds of rows written in commit order, each with its own cursor (see services/tickets/event-log.ts). */
+export const FEED_NAMES = ["events", "flowStarts", "notifications"] as const;
+export type FeedName = (typeof FEED_NAMES)[number];
 
 /** A transaction wrote rows of a feed up to this cursor. */
 export interface FeedWrite {

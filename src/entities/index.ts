@@ -4,6 +4,7 @@ import { ContactField, ContactFieldValueRow, ContactGroup, ContactNote } from ".
 import { Flow } from "./flow.entity";
 import { Membership } from "./membership.entity";
 import { Message } from "./message.entity";
+import { Notification } from "./notification.entity";
 import { TicketCountDelta } from "./ticket-count.entity";
 import { TicketEvent } from "./ticket-event.entity";
 import { Ticket } from "./ticket.entity";
@@ -24,6 +25,7 @@ export * from "./contact-field.entity";
 export * from "./flow.entity";
 export * from "./membership.entity";
 export * from "./message.entity";
+export * from "./notification.entity";
 export * from "./role";
 export * from "./ticket-count.entity";
 export * from "./ticket-event.entity";
@@ -60,4 +62,5 @@ export const ENTITIES = [
   Shortcut,
   Trigger,
   FlowStart,
+  Notification,
 ];

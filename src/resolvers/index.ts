@@ -11,6 +11,7 @@ import { InvitationResolver } from "./invitation.resolver";
 import { MemberResolver } from "./member.resolver";
 import { MessageResolver } from "./message.resolver";
 import { NodeResolver } from "./node.resolver";
+import { NotificationResolver, ViewerNotificationsResolver } from "./notification.resolver";
 import { ShortcutResolver } from "./shortcut.resolver";
 import { TicketEventResolver } from "./ticket-event.resolver";
 import { BulkTicketPayloadResolver, TicketFailureResolver, TicketResolver } from "./ticket.resolver";
@@ -24,6 +25,8 @@ import { ViewerResolver } from "./viewer.resolver";
 export const RESOLVERS: NonEmptyArray<Function> = [
   IdentityResolver,
   ViewerResolver,
+  ViewerNotificationsResolver,
+  NotificationResolver,
   MemberResolver,
   ApiTokenResolver,
   NodeResolver,

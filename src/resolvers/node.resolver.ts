@@ -19,6 +19,7 @@ import { ShortcutObject } from "../schema/types/shortcut.types";
 import { FlowStartObject, TriggerObject } from "../schema/types/trigger.types";
 import { TeamObject } from "../schema/types/team.types";
 import { InvitationObject } from "../schema/types/invitation.types";
+import { NotificationObject } from "../schema/types/notification.types";
 import { ContactFieldObject, ContactGroupObject } from "../schema/types/contact-field.types";
 
 const MAX_NODES = 100;
@@ -106,6 +107,10 @@ const FETCHERS: Record<string, Fetcher> = {
     if (ctx.actor.role === Role.AGENT) return null;
     const start = await ctx.services.flowStarts.find(ctx, id);
     return start ? FlowStartObject.from(start) : null;
+  },
+  Notification: async (ctx, id) => {
+    const notification = await ctx.services.notifications.find(ctx, id);
+    return notification ? NotificationObject.from(notification) : null;
   },
   TicketEvent: async (ctx, id) => {
     const event = await ctx.services.inbox.event(ctx, id);

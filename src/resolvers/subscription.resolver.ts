@@ -11,7 +11,9 @@ import { TicketEventObject } from "../schema/types/ticket-event.types";
 import { FlowStartObject } from "../schema/types/trigger.types";
 import { parseEventCursor } from "../services/tickets/event-log";
 import type { FlowStartRow } from "../services/integrations/flow-start.service";
-import { canSeeEvent, see, type Seen } from "../auth/visibility";
+import { canSeeEvent, canSeeTopic, see, type Seen } from "../auth/visibility";
+import type { NotificationRow } from "../services/notifications/notification.service";
+import { NotificationObject } from "../schema/types/notification.types";
 import { deliver } from "../subscriptions/delivery";
 
 function authed(ctx: RequestContext): AuthedContext {
@@ -58,6 +60,17 @@ function subscribeFlowStarts({
   return deliver(ctx, { feed: "flowStarts", after: cursorArg(args.after), accepts: allowed, see: (s: FlowStartRow) => s, allowed });
 }
 
+function subscribeNotifications({
+  context,
+  args,
+}: SubscribeResolverData<unknown, Record<string, unknown>, RequestContext>): AsyncIterable<NotificationRow> {
+  const ctx = authed(context);
+  const actor = ctx.actor;
+  // Their own, about tickets in their topics now (read at every row: they follow team changes).
+  const accepts = (n: NotificationRow) => n.userId === actor.userId && canSeeTopic(actor, n.ticketTopicId);
+  return deliver(ctx, { feed: "notifications", after: cursorArg(args.after), accepts, see: (n: NotificationRow) => n });
+}
+
 @Resolver()
 export class SubscriptionResolver {
   @Requires()
@@ -84,5 +97,16 @@ export class SubscriptionResolver {
   })
   flowStarts(@Root() start: FlowStartRow, @Arg("after", () => String, { nullable: true }) _after?: string | null): FlowStartObject {
     return FlowStartObject.from(start);
+  }
+
+  @Requires()
+  @Subscription(() => NotificationObject, {
+    subscribe: subscribeNotifications,
+    description:
+      "Your notifications as they happen (a notification updated while unseen comes again). With `after` (a notification's cursor), " +
+      "first replays every one after it, in order, then continues live: resumable like ticketEvents.",
+  })
+  notifications(@Root() row: NotificationRow, @Arg("after", () => String, { nullable: true }) _after?: string | null): NotificationObject {
+    return NotificationObject.from(row);
   }
 }

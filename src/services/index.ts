@@ -5,6 +5,7 @@ import { ContactGroupService } from "./contacts/contact-group.service";
 import { ContactService } from "./contacts/contact.service";
 import { FlowService } from "./integrations/flow.service";
 import { FlowStartService } from "./integrations/flow-start.service";
+import { NotificationService } from "./notifications/notification.service";
 import { IdentityService } from "./identity/identity.service";
 import { InboxService } from "./tickets/inbox.service";
 import { InvitationService } from "./team/invitation.service";
@@ -38,6 +39,7 @@ export interface Services {
   shortcuts: ShortcutService;
   triggers: TriggerService;
   flowStarts: FlowStartService;
+  notifications: NotificationService;
   teams: TeamService;
   members: MemberService;
   sessions: SessionEvents;
@@ -71,6 +73,7 @@ export function createServices(db: DataSource, config: Config, mailer: Mailer): 
     shortcuts: new ShortcutService(),
     triggers: new TriggerService(),
     flowStarts: new FlowStartService(),
+    notifications: new NotificationService(),
     teams: new TeamService(sessions),
     members: new MemberService(sessions),
     sessions,

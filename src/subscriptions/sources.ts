@@ -4,13 +4,14 @@ import { inWorkspaceScope, runInSqlScope, unscoped } from "../db/sql-scope";
 import { currentHorizon, type ParsedCursor, readEventsAfter } from "../services/tickets/event-log";
 import { type FlowStartRow, readFlowStarts } from "../services/integrations/flow-start.service";
 import type { FeedSource } from "./feed";
+import { type NotificationRow, readNotificationsAfter } from "../services/notifications/notification.service";
 
 /**
  * Which of these workspaces have rows of a feed table after their cursor, below the horizon. It
  * spans workspaces by nature (the sweep of every feed of this process) and returns only their
  * ids; the rows themselves are read in each workspace's own scope.
  */
-function changedIn(db: DataSource, table: "ticket_events" | "flow_starts", label: string) {
+function changedIn(db: DataSource, table: "ticket_events" | "flow_starts" | "notifications", label: string) {
   return (tails: ReadonlyArray<{ workspaceId: string; after: ParsedCursor }>): Promise<Set<string>> =>
     runInSqlScope(label, () =>
       unscoped(async () => {
@@ -49,5 +50,17 @@ export function flowStartSource(db: DataSource): FeedSource<FlowStartRow> {
         return { rows: await readFlowStarts(db, workspaceId, after, limit), horizon: "0.0" };
       }),
     changed: changedIn(db, "flow_starts", "feed:flowStarts:sweep"),
+  };
+}
+
+/** Notifications as a feed: every member's of the workspace; each subscriber takes their own. */
+export function notificationSource(db: DataSource): FeedSource<NotificationRow> {
+  return {
+    read: (workspaceId, after, limit) =>
+      inWorkspaceScope("feed:notifications", workspaceId, async () => {
+        if (limit === 0) return { rows: [], horizon: await currentHorizon(db) };
+        return { rows: await readNotificationsAfter(db, workspaceId, after, limit), horizon: "0.0" };
+      }),
+    changed: changedIn(db, "notifications", "feed:notifications:sweep"),
   };
 }

@@ -2,7 +2,7 @@ import Redis from "ioredis";
 import pg from "pg";
 import type { DataSource } from "typeorm";
 import type { Logger } from "pino";
-import { type FeedName, onCommittedWrites } from "../db/sql-scope";
+import { FEED_NAMES, type FeedName, onCommittedWrites } from "../db/sql-scope";
 import { FEED_CHANNEL } from "../services/tickets/event-log";
 import type { SessionEvents } from "../services/identity/session-events";
 import type { FeedRelay } from "./feed";
@@ -20,7 +20,7 @@ export interface Hearers {
   origin: string;
 }
 
-const FEEDS = new Set<string>(["events", "flowStarts"]);
+const FEEDS = new Set<string>(FEED_NAMES);
 
 /** "session origin workspaceId": a workspace's tokens, members or teams changed. */
 export function sessionPayload(origin: string, workspaceId: string): string {

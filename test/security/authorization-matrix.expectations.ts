@@ -148,6 +148,9 @@ export const MATRIX: Record<string, Row> = {
   "Query.triggers": { anonymous: U, administrator: A, editor: A, agent: F, teamAgent: F, otherAdmin: OWN },
   "Mutation.createTrigger": { anonymous: U, administrator: A, editor: A, agent: F, teamAgent: F, otherAdmin: N },
   "Mutation.deleteTrigger": { anonymous: U, administrator: A, editor: A, agent: F, teamAgent: F, otherAdmin: N },
+  "Query.notifications": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: TEAM, otherAdmin: OWN },
+  // Their own notifications only, whatever their topics: no ticket is named.
+  "Mutation.markNotificationsSeen": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: A, otherAdmin: OWN },
   "Query.flowStarts": { anonymous: U, administrator: A, editor: A, agent: F, teamAgent: F, otherAdmin: OWN },
 
   // Members and teams: read by every member (assignee pickers), written by administrators.
@@ -167,6 +170,7 @@ export const MATRIX: Record<string, Row> = {
 
   // Subscriptions, over graphql-ws: UNAUTHENTICATED is the close code 4403.
   "Subscription.ticketEvents": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: TEAM, otherAdmin: OWN },
+  "Subscription.notifications": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: TEAM, otherAdmin: OWN },
   "Subscription.flowStarts": { anonymous: U, administrator: A, editor: A, agent: F, teamAgent: F, otherAdmin: OWN },
 };
 
@@ -227,4 +231,9 @@ export const NODE_MATRIX: Record<string, { type: string; outcomes: Record<Actor,
   "a shortcut": { type: "Shortcut", outcomes: { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: A, otherAdmin: N } },
   "a trigger": { type: "Trigger", outcomes: { anonymous: U, administrator: A, editor: A, agent: N, teamAgent: N, otherAdmin: N } },
   "a flow start": { type: "FlowStart", outcomes: { anonymous: U, administrator: A, editor: A, agent: N, teamAgent: N, otherAdmin: N } },
+  // Notifications are their member's own.
+  "the agent's notification": {
+    type: "Notification",
+    outcomes: { anonymous: U, administrator: N, editor: N, agent: A, teamAgent: N, otherAdmin: N },
+  },
 };

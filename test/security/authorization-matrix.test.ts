@@ -83,6 +83,8 @@ const A = {} as {
   pendingToken: string;
   group: string;
   apiTokens: Record<AMember, string>;
+  /** Each member's newest notification (B's administrator's in B). */
+  lastNotification: Record<Member, string>;
   members: Record<AMember, string>;
   eventT1: string;
   eventT2: string;
@@ -317,6 +319,7 @@ const TABLES: Record<string, string> = {
   Trigger: "triggers",
   FlowStart: "flow_starts",
   TicketEvent: "ticket_events",
+  Notification: "notifications",
 };
 
 /** The checks every answer in a restricted view gets, whatever the field. */
@@ -554,6 +557,42 @@ const SPECS: Record<string, Spec> = {
       expect(data.viewer.workspace.id).toBe(users[actor as Member].workspaceId);
       expect(data.viewer.workspaces).toEqual([{ id: users[actor as Member].workspaceId }]);
       expect(data.viewer.team).toEqual(actor === "teamAgent" ? { id: A.team } : null);
+    },
+  }),
+
+  "Query.notifications": spec<{ notifications: { nodes: Array<Id & { ticket: Id | null }> } }>({
+    request: () => ({
+      query: `{ notifications(first: 100) { nodes { id kind ticket { id } actor { id } } } viewer { unseenNotificationCount } }`,
+    }),
+    async check(_view, data, actor) {
+      const listed = ids(data.notifications.nodes);
+      if (!listed.includes(A.lastNotification[actor as Member]))
+        console.log(
+          "DEBUG",
+          actor,
+          JSON.stringify(data),
+          JSON.stringify(
+            await sql(
+              `SELECT n.kind, n.ticket_id, t.topic_id, n.seen_at FROM notifications n JOIN tickets t ON t.id = n.ticket_id WHERE n.id = $1`,
+              [uuid(A.lastNotification[actor as Member])],
+            ),
+          ),
+          uuid(A.billing),
+          uuid(A.t3),
+        );
+      expect(listed).toContain(A.lastNotification[actor as Member]);
+      const owners = await sql<{ user_id: string }>(`SELECT DISTINCT user_id FROM notifications WHERE id = ANY($1)`, [listed.map(uuid)]);
+      expect(owners).toEqual([{ user_id: uuid(users[actor as Member].userId) }]);
+    },
+  }),
+
+  "Mutation.markNotificationsSeen": spec<{ markNotificationsSeen: { unseenNotificationCount: number } }>({
+    request: () => ({
+      query: `mutation($i: MarkNotificationsSeenInput!) { markNotificationsSeen(input: $i) { unseenNotificationCount userErrors { code } } }`,
+      variables: { i: { all: true } },
+    }),
+    check(_view, data) {
+      expect(data.markNotificationsSeen.unseenNotificationCount).toBe(0);
     },
   }),
 
@@ -1050,7 +1089,7 @@ function isAdminOrEditor(actor: Actor): boolean {
 interface SubscriptionSpec {
   query: string;
   /** The id whose arrival means the fixtures were replayed. */
-  last(view: View | "ALL"): string;
+  last(view: View | "ALL", actor: Member): string;
   check(view: View | "ALL", items: Array<Record<string, unknown>>): void | Promise<void>;
 }
 
@@ -1066,6 +1105,17 @@ const SUBSCRIPTIONS: Record<string, SubscriptionSpec> = {
         expect(tickets).not.toContain(A.t2);
         await expectTeamFeed(items as unknown as Id[]);
       }
+    },
+  },
+  "Subscription.notifications": {
+    query: `subscription { notifications(after: "0.0") { id kind ticket { id } actor { id } } }`,
+    last: (_view, actor) => A.lastNotification[actor],
+    async check(_view, items) {
+      // Only the subscriber's own: every one of them is one member's.
+      const owners = await sql<{ user_id: string }>(`SELECT DISTINCT user_id FROM notifications WHERE id = ANY($1)`, [
+        items.map((n) => uuid(n.id as string)),
+      ]);
+      expect(owners).toHaveLength(1);
     },
   },
   "Subscription.flowStarts": {
@@ -1212,7 +1262,8 @@ async function runSubscription(field: string, actor: Actor, outcome: Outcome): P
     }
     if (typeof outcome === "object" && "userError" in outcome) throw new Error("subscriptions have no userErrors");
     const view = outcome === "ALLOWED" ? "ALL" : (outcome as { sees: View }).sees;
-    await until(() => s.items.some((i) => i.id === sub.last(view)) || s.errors.length > 0, "the replay of the fixtures", 1000);
+    const last = sub.last(view, actor as Member);
+    await until(() => s.items.some((i) => i.id === last) || s.errors.length > 0, "the replay of the fixtures", 1000);
     expect(s.errors).toEqual([]);
     if (view !== "ALL") await expectView(view, s.items);
     await sub.check(view, s.items);
@@ -1360,6 +1411,9 @@ beforeAll(async () => {
   A.eventT2 = await eventOf(A.t2, "first");
   A.flowStart = await flowStartOf(A.t1);
   // The last event of A's fixtures, in Billing: every member of A sees it.
+  // Every member of A hears of something: the spare editor names them all in a note.
+  const everyone = [administrator, editor, agent, teamAgent].map((m) => `@${m.email}`).join(" ");
+  await must(NOTE, { i: { ticketIds: [A.t3], note: `For ${everyone}: ws-a` } }, spare.token);
   await must(NOTE, { i: { ticketIds: [A.t3], note: "Marker ws-A" } }, admin);
   A.marker = await eventOf(A.t3, "last");
 
@@ -1410,6 +1464,23 @@ beforeAll(async () => {
       const read = await ok<{ ticketEvents: { nodes: Id[] } }>(srv, `{ ticketEvents(first: 100) { nodes { id } } }`, {}, token);
       return ids(read.ticketEvents.nodes).includes(marker);
     }, "the fixtures' events to be readable");
+  }
+
+  // Every member's newest notification, once they are readable: B's administrator hears of a
+  // ticket another member of B opens.
+  const bEditor = await addMember(srv, otherAdmin.workspaceId, "EDITOR", "beditor");
+  await must(OPEN, { i: { contactUrn: newUrn(), topicId: B.topic } }, bEditor.token);
+  A.lastNotification = {} as Record<Member, string>;
+  for (const member of Object.keys(users) as Member[]) {
+    // As they see it: the team agent also heard of tickets opened before they joined their team.
+    const { notifications } = await ok<{ notifications: { nodes: Id[] } }>(
+      srv,
+      `{ notifications(first: 1) { nodes { id } } }`,
+      {},
+      users[member].token,
+    );
+    if (!notifications.nodes[0]) throw new Error(`the fixtures leave ${member} no notification`);
+    A.lastNotification[member] = notifications.nodes[0].id;
   }
 
   // One statement that sums up all of A. A row's xmin is the transaction that last wrote it, so
@@ -1534,6 +1605,7 @@ function nodeIds(): Record<string, string> {
     "a shortcut": A.shortcut,
     "a trigger": A.trigger,
     "a flow start": A.flowStart,
+    "the agent's notification": A.lastNotification.agent,
   };
 }
 

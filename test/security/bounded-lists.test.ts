@@ -126,6 +126,7 @@ describe("every list of objects is bounded", () => {
       "InvitationPayload.userErrors": 1,
       "MemberPayload.userErrors": 1,
       "MessagePayload.userErrors": 1,
+      "MarkNotificationsSeenPayload.userErrors": 1,
       "OpenTicketPayload.userErrors": 1,
       "ShortcutPayload.userErrors": 1,
       "TeamPayload.userErrors": 1,

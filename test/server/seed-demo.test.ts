@@ -205,6 +205,19 @@ describe("on PostgreSQL, with bulk volume", () => {
     expect(asAgent.node.fields.filter((f) => f.editable).every((f) => f.field.agentAccess === "EDIT")).toBe(true);
   });
 
+  it("leaves each member notifications: the administrator three unseen, an agent those of their topics, and messages with attachments", async () => {
+    const NOTIFICATIONS = `{ viewer { unseenNotificationCount } notifications(first: 100) { nodes { kind seen ticket { id } } } }`;
+    type Listed = { viewer: { unseenNotificationCount: number }; notifications: { nodes: Array<{ kind: string; seen: boolean }> } };
+    const grace = await ok<Listed>(NOTIFICATIONS, {}, await token("demo@example.com"));
+    expect(grace.viewer.unseenNotificationCount).toBe(3);
+    expect(grace.notifications.nodes.length).toBeGreaterThan(3);
+    const bruno = await ok<Listed>(NOTIFICATIONS, {}, await token("bruno@demo.example.com"));
+    expect(bruno.viewer.unseenNotificationCount).toBeGreaterThan(0);
+    expect(new Set(bruno.notifications.nodes.map((n) => n.kind))).toContain("TICKET_ACTIVITY");
+    const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM messages WHERE jsonb_array_length(attachments) > 0`);
+    expect(n).toBeGreaterThanOrEqual(2);
+  });
+
   it("has tickets in every state, with conversations, notes and deliveries", async () => {
     const [states] = await sql<Record<string, number>>(
       `SELECT count(*) FILTER (WHERE status = 'OPEN' AND assignee_id IS NULL)::int AS open_unassigned,

@@ -52,7 +52,7 @@ describe("FeedRelay", () => {
   it("keeps looking for an announced row that is not visible yet, also when the announcement came during a read", async () => {
     const script = scriptedSource();
     const relay = new FeedRelay(
-      { events: script.source, flowStarts: script.source } as Record<FeedName, FeedSource<FeedRow>>,
+      { events: script.source, flowStarts: script.source, notifications: script.source } as Record<FeedName, FeedSource<FeedRow>>,
       { maxQueued: 1000, maxQueuedBytes: 1 << 20 },
       (error) => {
         throw error;
@@ -101,7 +101,7 @@ describe("a subscription the client leaves", () => {
   it("ends while it waits for rows and leaves its feed, instead of waiting for the next row", async () => {
     const script = scriptedSource();
     const relay = new FeedRelay(
-      { events: script.source, flowStarts: script.source } as Record<FeedName, FeedSource<FeedRow>>,
+      { events: script.source, flowStarts: script.source, notifications: script.source } as Record<FeedName, FeedSource<FeedRow>>,
       { maxQueued: 1000, maxQueuedBytes: 1 << 20 },
       (error) => {
         throw error;

@@ -430,6 +430,20 @@ export type LogInInput = {
   workspaceId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** Exactly one of ids (your notifications, 1 to 100) and all: true. */
+export type MarkNotificationsSeenInput = {
+  all?: InputMaybe<Scalars['Boolean']['input']>;
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+export type MarkNotificationsSeenPayload = {
+  __typename?: 'MarkNotificationsSeenPayload';
+  /** Your unseen notifications after the change. */
+  unseenNotificationCount: Scalars['Int']['output'];
+  /** At most 1 item. */
+  userErrors: Array<UserError>;
+};
+
 /** A user's membership of the current workspace. */
 export type Member = Node & {
   __typename?: 'Member';
@@ -617,6 +631,12 @@ export type Mutation = {
    * Requires: any member (ADMINISTRATOR, EDITOR, AGENT).
    */
   logOut: Scalars['Boolean']['output'];
+  /**
+   * Marks your notifications seen: these ids (one not yours is NOT_FOUND, and nothing is marked), or all: true.
+   *
+   * Requires: any member (ADMINISTRATOR, EDITOR, AGENT).
+   */
+  markNotificationsSeen: MarkNotificationsSeenPayload;
   /**
    * Opens a ticket for a contact (by id, or by URN, created when new). Set flowId or flowExternalId when a flow opens it. ALREADY_OPEN returns the contact's open ticket as existingTicket.
    *
@@ -819,6 +839,11 @@ export type MutationLogInArgs = {
 };
 
 
+export type MutationMarkNotificationsSeenArgs = {
+  input: MarkNotificationsSeenInput;
+};
+
+
 export type MutationOpenTicketArgs = {
   input: OpenTicketInput;
 };
@@ -912,6 +937,42 @@ export type MutationUpdateTopicArgs = {
 export type Node = {
   id: Scalars['ID']['output'];
 };
+
+/** Something that concerns you about a ticket: one unseen per kind and ticket, updated when it happens again. */
+export type Notification = Node & {
+  __typename?: 'Notification';
+  /** Who caused it the last time; null when a flow or the contact did. */
+  actor?: Maybe<User>;
+  /** When it first happened. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Its position "txId.seq": resume the notifications subscription after it. */
+  cursor: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  kind: NotificationKind;
+  seen: Scalars['Boolean']['output'];
+  /** The ticket, as you may see it; null once you may not. */
+  ticket?: Maybe<Ticket>;
+  /** When it last happened (a notification still unseen is updated, not repeated). */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type NotificationConnection = {
+  __typename?: 'NotificationConnection';
+  edges: Array<NotificationEdge>;
+  nodes: Array<Notification>;
+  pageInfo: PageInfo;
+};
+
+export type NotificationEdge = {
+  __typename?: 'NotificationEdge';
+  cursor: Scalars['String']['output'];
+  node: Notification;
+};
+
+export type NotificationKind =
+  | 'MENTIONED'
+  | 'TICKET_ACTIVITY'
+  | 'TICKET_OPENED';
 
 export type OpenTicketInput = {
   /** As a flow would give it; an unknown email opens unassigned, with a warning. */
@@ -1037,6 +1098,12 @@ export type Query = {
    */
   nodes: Array<Maybe<Node>>;
   /**
+   * Your notifications, newest first (first 1 to 100, default 25); only the unseen with unseenOnly. Only those about tickets you may see now.
+   *
+   * Requires: any member (ADMINISTRATOR, EDITOR, AGENT).
+   */
+  notifications: NotificationConnection;
+  /**
    * Pre-defined responses, by name. search (3 to 100 characters) keeps those whose name or text holds it, ignoring case.
    *
    * At most 1,000 items.
@@ -1137,6 +1204,13 @@ export type QueryNodeArgs = {
 
 export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type QueryNotificationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  unseenOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -1252,6 +1326,12 @@ export type Subscription = {
    */
   flowStarts: FlowStart;
   /**
+   * Your notifications as they happen (a notification updated while unseen comes again). With `after` (a notification's cursor), first replays every one after it, in order, then continues live: resumable like ticketEvents.
+   *
+   * Requires: any member (ADMINISTRATOR, EDITOR, AGENT).
+   */
+  notifications: Notification;
+  /**
    * Live ticket events you may see. With `after`, first replays every event after that cursor in order, then continues live: no gap, no duplicate; cursor order is commit order. Close codes: 4403 with reason UNAUTHENTICATED (token missing, invalid or revoked) or MEMBER_REMOVED; 1013 subscriber too slow (resume from the last cursor); 1012 server shutting down.
    *
    * Requires: any member (ADMINISTRATOR, EDITOR, AGENT).
@@ -1261,6 +1341,11 @@ export type Subscription = {
 
 
 export type SubscriptionFlowStartsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type SubscriptionNotificationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1611,6 +1696,8 @@ export type Viewer = {
   role: Role;
   /** Agents only: the team that limits you to its topics. */
   team?: Maybe<Team>;
+  /** How many of your notifications are unseen. */
+  unseenNotificationCount: Scalars['Int']['output'];
   user: User;
   workspace: Workspace;
   /**

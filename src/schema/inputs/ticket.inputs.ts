@@ -294,3 +294,16 @@ export class TicketEventFilter {
   @IsOptional()
   types?: TicketEventType[] | null;
 }
+
+@InputType("MarkNotificationsSeenInput", { description: "Exactly one of ids (your notifications, 1 to 100) and all: true." })
+export class MarkNotificationsSeenInput {
+  @Field(() => [ID], { nullable: true })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @IsGlobalId("Notification", { each: true })
+  ids?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true })
+  all?: boolean | null;
+}

@@ -1,4 +1,5 @@
 import { type DataSource, IsNull } from "typeorm";
+import { MEMBER_TOPICS_SQL } from "../team/visibility";
 import { ActorCache } from "../../auth/actor-cache";
 import { hashToken } from "../../auth/tokens";
 import type { Config } from "../../config";
@@ -128,8 +129,7 @@ export class TokenService {
          )
          SELECT t.id, t.kind, t.workspace_id, t.user_id, m.id AS membership_id, m.role, m.team_id,
                 m.role <> 'AGENT' OR m.can_assign AS can_assign, m.role <> 'AGENT' OR m.can_reply_to_others AS can_reply_to_others,
-                CASE WHEN m.role = 'AGENT' AND tm.id IS NOT NULL AND NOT tm.all_topics
-                     THEN array(SELECT tt.topic_id FROM team_topics tt WHERE tt.team_id = tm.id) END AS topic_ids
+                ${MEMBER_TOPICS_SQL} AS topic_ids
            FROM t JOIN memberships m ON m.workspace_id = t.workspace_id AND m.user_id = t.user_id
            LEFT JOIN teams tm ON tm.id = m.team_id`,
         [this.config.sessionIdleDays, TOUCH_INTERVAL_SECONDS, value],

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { noteWrite } from "../../db/sql-scope";
+import { recordNotifications } from "../notifications/notify";
 import { TicketEvent, type TicketEventType } from "../../entities";
 import { type ColumnsOf, unnestColumnsOf } from "../../db/columns";
 import { EVENT_COLUMNS, type EventRow } from "../../db/rows";
@@ -65,6 +66,8 @@ export async function appendEvents(em: EntityManager, workspaceId: string, event
     [workspaceId, ...WRITTEN.values(events.map((event, i) => ({ ...event, id: ids[i] })))],
   );
   noteWrite("events", workspaceId, written.cursor);
+  // What the events cause for members: written with them, or not at all.
+  await recordNotifications(em, workspaceId, events);
 }
 
 export interface EventQuery {
