@@ -53,6 +53,18 @@ const CONTENT_TYPE = /^(geo|[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$
 /** A location: latitude and longitude in decimal degrees, `lat,lng`. */
 const LOCATION = /^(-?\d{1,3}(?:\.\d{1,12})?),(-?\d{1,3}(?:\.\d{1,12})?)$/;
 export const MAX_ATTACHMENT_URL = 2048;
+/** http(s)://, then no space, backslash or quote (control characters: see hasControl). */
+const ABSOLUTE_HTTP = /^https?:\/\/[^\s\\"<>`]+$/i;
+
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+/** What leaves a text blank: white space and invisible format characters (a zero-width space). */
+const INVISIBLE = /[\s\p{Cf}]/gu;
 
 /** Whether an attachment's content type is `type/subtype` or `geo`. */
 export function isContentType(value: unknown): boolean {
@@ -68,6 +80,9 @@ export function isAttachmentUrl(contentType: unknown, value: unknown): boolean {
     return location !== null && Math.abs(Number(location[1])) <= 90 && Math.abs(Number(location[2])) <= 180;
   }
   if (url.length === 0 || url.length > MAX_ATTACHMENT_URL) return false;
+  // As it is stored: the URL parser would drop a tab or line break, or fix up "https:host" and a
+  // space, and then pass a URL other than the one a connector reads.
+  if (!ABSOLUTE_HTTP.test(url) || hasControl(url)) return false;
   try {
     const parsed = new URL(url);
     return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.hostname !== "";
@@ -104,5 +119,5 @@ export const TextOrAttachments = (max: number): PropertyDecorator =>
   check("textOrAttachments", `text must be 1 to ${max} characters, or empty with attachments`, (value, input) => {
     if (typeof value !== "string" || value.length > max) return false;
     const attachments = input.attachments;
-    return value.trim() !== "" || (Array.isArray(attachments) && attachments.length > 0);
+    return value.replace(INVISIBLE, "") !== "" || (Array.isArray(attachments) && attachments.length > 0);
   });

@@ -14,6 +14,7 @@ import {
   validate,
   type ValidationRule,
 } from "graphql";
+import type { SubscribePayload } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -300,8 +301,22 @@ export function attachWebSocketServer(opts: {
       }
     }
   };
-  const recheckSafely = (workspaceId: string | undefined) =>
-    void recheck(workspaceId).catch((error: unknown) => opts.log.warn({ err: error }, "checking live connections again failed"));
+  // A change announced for a workspace (a role, a team, a permission) is checked on its sockets in
+  // the background; an operation sent on one of them meanwhile waits for that check, so that it
+  // runs as the change says, as the next HTTP request would.
+  const rechecks = new Set<{ workspaceId: string | undefined; done: Promise<void> }>();
+  const recheckSafely = (workspaceId: string | undefined) => {
+    const entry = {
+      workspaceId,
+      done: recheck(workspaceId).catch((error: unknown) => opts.log.warn({ err: error }, "checking live connections again failed")),
+    };
+    rechecks.add(entry);
+    void entry.done.finally(() => rechecks.delete(entry));
+  };
+  const recheckOf = (workspaceId: string | undefined): Promise<unknown> | undefined => {
+    const waits = [...rechecks].filter((entry) => workspaceId !== undefined && entry.workspaceId === workspaceId).map((e) => e.done);
+    return waits.length > 0 ? Promise.all(waits) : undefined;
+  };
   opts.sessions.listen(recheckSafely);
   const rechecker = setInterval(() => recheckSafely(undefined), opts.recheckIntervalMs);
   rechecker.unref();
@@ -319,81 +334,91 @@ export function attachWebSocketServer(opts: {
 
   const documents = documentCache(opts.validationRules, opts.maxTokens);
   const formatError = createErrorFormatter(opts.log);
+  /**
+   * Admits an operation on a socket, as HTTP admits a request: its rate, then what HTTP refuses
+   * before running anything, then the member's live subscriptions.
+   */
+  const admitOperation = (
+    { actor, socket }: ConnectionExtra & { socket: WebSocket },
+    id: string,
+    payload: SubscribePayload,
+  ): readonly GraphQLError[] | undefined => {
+    // Every operation takes from its token's and member's rate buckets before anything else:
+    // over the limit the socket closes and the operation runs nothing.
+    const wait = actor ? opts.admit(actor) : 0;
+    if (wait > 0) {
+      socket.close(TOO_MANY_REQUESTS_CLOSE, `Too many requests: retry in ${wait} s`);
+      return [
+        new GraphQLError(`Too many requests: retry in ${wait} s.`, {
+          extensions: { code: "RATE_LIMITED" satisfies ErrorCode, retryAfter: wait },
+        }),
+      ];
+    }
+    // What HTTP refuses before anything runs is refused here with the same codes, as an error
+    // message for this operation only: the socket and its other operations go on.
+    let document: DocumentNode;
+    try {
+      document = documents.parse(payload.query);
+    } catch (error) {
+      if (error instanceof GraphQLError) return [coded(error, "GRAPHQL_PARSE_FAILED")];
+      throw error;
+    }
+    const invalid = documents.validate(opts.schema, document);
+    if (invalid.length > 0) return invalid.map((error) => coded(error, "GRAPHQL_VALIDATION_FAILED"));
+    const operation = getOperationAST(document, payload.operationName);
+    if (!operation) {
+      return [
+        coded(
+          new GraphQLError(payload.operationName ? `Unknown operation named "${payload.operationName}".` : "Unable to identify operation."),
+          "OPERATION_RESOLUTION_FAILURE",
+        ),
+      ];
+    }
+    const coerced = getVariableValues(opts.schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 50 });
+    if (coerced.errors) return coerced.errors.map((error) => coded(error, "BAD_USER_INPUT"));
+    let cost: number;
+    try {
+      cost = opts.checkOperation(document, operation, payload.variables ?? {});
+    } catch (error) {
+      if (error instanceof GraphQLError) return [error];
+      throw error;
+    }
+    if (operation.operation !== "subscription" || !actor) return undefined;
+    const member = actor.membershipId;
+    const budget = budgets.get(member) ?? { count: 0, cost: 0 };
+    const { count: maxCount, cost: maxCost } = opts.subscriptionLimits;
+    if (budget.count + 1 > maxCount || budget.cost + cost > maxCost) {
+      return [
+        new GraphQLError(
+          `A member may hold at most ${maxCount} live subscriptions, together costing at most ${maxCost}; ` +
+            `you hold ${budget.count} costing ${budget.cost}, and this one costs ${cost}. Complete some first.`,
+          { extensions: { code: "TOO_MANY_SUBSCRIPTIONS", limit: maxCount, costLimit: maxCost, requested: cost } },
+        ),
+      ];
+    }
+    budget.count += 1;
+    budget.cost += cost;
+    budgets.set(member, budget);
+    let operations = held.get(socket);
+    if (!operations) {
+      const created = new Map<string, { member: string; cost: number }>();
+      held.set(socket, created);
+      socket.once("close", () => release(socket));
+      operations = created;
+    }
+    operations.set(id, { member, cost });
+    return undefined;
+  };
+
   const disposable = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       schema: opts.schema,
       ...documents,
-      // The limits that depend on the variables (cost, page sizes) are checked before the operation
-      // runs; a document that does not parse or validate is left to graphql-ws's own answer.
+      // Every operation is admitted before it runs (admitOperation), once a check of its socket's
+      // member announced by a change (a role, a team, a permission) is done.
       onSubscribe: (ctx, id, payload) => {
-        const { actor, socket } = ctx.extra;
-        // Every operation takes from its token's and member's rate buckets before anything else:
-        // over the limit the socket closes and the operation runs nothing.
-        const wait = actor ? opts.admit(actor) : 0;
-        if (wait > 0) {
-          socket.close(TOO_MANY_REQUESTS_CLOSE, `Too many requests: retry in ${wait} s`);
-          return [
-            new GraphQLError(`Too many requests: retry in ${wait} s.`, {
-              extensions: { code: "RATE_LIMITED" satisfies ErrorCode, retryAfter: wait },
-            }),
-          ];
-        }
-        // What HTTP refuses before anything runs is refused here with the same codes, as an error
-        // message for this operation only: the socket and its other operations go on.
-        let document: DocumentNode;
-        try {
-          document = documents.parse(payload.query);
-        } catch (error) {
-          if (error instanceof GraphQLError) return [coded(error, "GRAPHQL_PARSE_FAILED")];
-          throw error;
-        }
-        const invalid = documents.validate(opts.schema, document);
-        if (invalid.length > 0) return invalid.map((error) => coded(error, "GRAPHQL_VALIDATION_FAILED"));
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation) {
-          return [
-            coded(
-              new GraphQLError(
-                payload.operationName ? `Unknown operation named "${payload.operationName}".` : "Unable to identify operation.",
-              ),
-              "OPERATION_RESOLUTION_FAILURE",
-            ),
-          ];
-        }
-        const coerced = getVariableValues(opts.schema, operation.variableDefinitions ?? [], payload.variables ?? {}, { maxErrors: 50 });
-        if (coerced.errors) return coerced.errors.map((error) => coded(error, "BAD_USER_INPUT"));
-        let cost: number;
-        try {
-          cost = opts.checkOperation(document, operation, payload.variables ?? {});
-        } catch (error) {
-          if (error instanceof GraphQLError) return [error];
-          throw error;
-        }
-        if (operation.operation !== "subscription" || !actor) return undefined;
-        const member = actor.membershipId;
-        const budget = budgets.get(member) ?? { count: 0, cost: 0 };
-        const { count: maxCount, cost: maxCost } = opts.subscriptionLimits;
-        if (budget.count + 1 > maxCount || budget.cost + cost > maxCost) {
-          return [
-            new GraphQLError(
-              `A member may hold at most ${maxCount} live subscriptions, together costing at most ${maxCost}; ` +
-                `you hold ${budget.count} costing ${budget.cost}, and this one costs ${cost}. Complete some first.`,
-              { extensions: { code: "TOO_MANY_SUBSCRIPTIONS", limit: maxCount, costLimit: maxCost, requested: cost } },
-            ),
-          ];
-        }
-        budget.count += 1;
-        budget.cost += cost;
-        budgets.set(member, budget);
-        let operations = held.get(socket);
-        if (!operations) {
-          const created = new Map<string, { member: string; cost: number }>();
-          held.set(socket, created);
-          socket.once("close", () => release(socket));
-          operations = created;
-        }
-        operations.set(id, { member, cost });
-        return undefined;
+        const pending = recheckOf(ctx.extra.actor?.workspaceId);
+        return pending ? pending.then(() => admitOperation(ctx.extra, id, payload)) : admitOperation(ctx.extra, id, payload);
       },
       onComplete: (ctx, id) => release(ctx.extra.socket, id),
       // Errors reach subscribers as they reach HTTP clients: masked, with a request id in the log.

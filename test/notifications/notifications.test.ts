@@ -1,6 +1,7 @@
 import { addMember, createTopic, ok, openTicket, removeMember, team, updateMember } from "../support/fixtures";
 import { type SignedUp, startTestServer, type TestServer } from "../support/harness";
 import { subscribe } from "../support/subscriber";
+import { mentionsIn } from "../../src/services/notifications/notify";
 
 /**
  * Notifications: TICKET_OPENED (an unassigned ticket opened, to every member who sees its topic
@@ -114,6 +115,23 @@ describe("notifications", () => {
     const inBilling = await openTicket(srv, admin.token, { topicId: billing });
     await note(admin, inBilling.id, 'Over to you, @"bella billing".');
     expect((await about(billingAgent, inBilling.id)).map((n) => n.kind).sort()).toEqual(["MENTIONED", "TICKET_OPENED"]);
+  });
+
+  it("reads mentions beside punctuation, in any case, and a note of any shape in time proportional to its length", async () => {
+    expect(mentionsIn('Hi @BRUNO@demo.example.com, see (@x@y.com) and @x@z.com: or @q@w.org; @"Ann Lee". @no@dot @"İlker"').sort()).toEqual(
+      ["Ann Lee", "BRUNO@demo.example.com", "q@w.org", "x@y.com", "x@z.com", "İlker"].sort(),
+    );
+    // Shapes that made a backtracking pattern take minutes on a 10,000-character note; a
+    // regression would hold the whole server, and fail here on the test's timeout.
+    for (const note of ["@a@b" + ".".repeat(9990) + "c,", "@a@b." + "!.".repeat(4990) + ",", "@a".repeat(5000), '@"'.repeat(5000)]) {
+      expect(mentionsIn(note).length).toBeLessThanOrEqual(1);
+    }
+    // Through the API, a name that PostgreSQL and JavaScript lower-case differently still matches.
+    const ilker = await addMember(srv, admin.workspaceId, "EDITOR", "ilker");
+    await srv.server.db.query(`UPDATE users SET name = 'İlker' WHERE email = $1`, [ilker.email]);
+    const ticket = await openTicket(srv, admin.token, { assigneeId: admin.userId });
+    await note(admin, ticket.id, `Over to @"İLKER", and cc @${ilker.email.toUpperCase()}, please.`);
+    expect((await about(ilker, ticket.id)).map((n) => n.kind)).toEqual(["MENTIONED"]);
   });
 
   it("counts the unseen, lists them alone on request, and marks them seen by id or all at once", async () => {

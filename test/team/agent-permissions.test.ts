@@ -1,5 +1,6 @@
 import { addMember, BULK_FIELDS, ok, openTicket, team, updateMember } from "../support/fixtures";
 import { type SignedUp, startTestServer, type TestServer } from "../support/harness";
+import { connection } from "../support/subscriber";
 
 /**
  * An agent's permissions on their membership: canAssign (assign tickets to others, unassign
@@ -142,6 +143,31 @@ describe("agent permissions", () => {
       expect(sent.sendMessage).toEqual({ message: null, userErrors: [{ code: "CANNOT_REPLY", field: ["ticketId"] }] });
       expect((await ok<Thread>(srv, THREAD, { id: t.id }, admin.token)).ticket.lastMessage).toBeNull();
     });
+  });
+
+  it("apply over an open WebSocket from the operation sent right after the change, as over HTTP", async () => {
+    const socket = connection(srv.wsUrl, agent.token);
+    expect(await socket.connected()).toBe(true);
+    const overSocket = (ticketIds: string[], assigneeId: string) =>
+      new Promise<Bulk["assignTickets"]>((resolve, reject) => {
+        let result: { data?: Bulk } | undefined;
+        socket.client.subscribe<Bulk>(
+          { query: ASSIGN, variables: { i: { ticketIds, assigneeId } } },
+          { next: (r) => (result = r as { data?: Bulk }), error: reject, complete: () => resolve(result!.data!.assignTickets) },
+        );
+      });
+    try {
+      for (let round = 0; round < 20; round++) {
+        const t = await openTicket(srv, editor.token);
+        await updateMember(srv, admin.token, agent.userId, { canAssign: true });
+        await updateMember(srv, admin.token, agent.userId, { canAssign: false });
+        // The agent is busy over HTTP too, as an inbox would be.
+        const [answer] = await Promise.all([overSocket([t.id], other.userId), srv.gql(`{ viewer { role } }`, {}, agent.token)]);
+        expect(answer.failures).toEqual([expect.objectContaining({ code: "CANNOT_ASSIGN" })]);
+      }
+    } finally {
+      await socket.stop();
+    }
   });
 
   it("never restrict administrators and editors, whatever is stored for them", async () => {

@@ -807,6 +807,12 @@ describe("attachments", () => {
       [{ text: "hi", attachments: [{ contentType: "geo", url: "https://maps.example.com" }] }, "attachments.0.url"],
       [{ text: "hi", attachments: [{ contentType: "image/jpeg", url: "https://e.com/a\u0000b" }] }, "attachments.0.url"],
       [{ text: "hi", attachments: [{ contentType: "image/\u0000jpeg", url: good.url }] }, "attachments.0.contentType"],
+      // Stored as given, so checked as given: no line break, space or missing slashes the URL
+      // parser would quietly fix, and text is blank without its invisible characters.
+      [{ text: "hi", attachments: [{ contentType: "image/jpeg", url: "ht\ntps://x.io/a.jpg" }] }, "attachments.0.url"],
+      [{ text: "hi", attachments: [{ contentType: "image/jpeg", url: "https:x.io/a.jpg" }] }, "attachments.0.url"],
+      [{ text: "hi", attachments: [{ contentType: "image/jpeg", url: "https://x.io/a b.jpg" }] }, "attachments.0.url"],
+      [{ text: "\u200b \u2060" }, "text"],
     ];
     for (const [input, field] of cases) {
       const received = await srv.gql(RECEIVE_A, { i: { urn, ...input } }, admin.token);

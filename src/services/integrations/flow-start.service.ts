@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import type { AuthedContext } from "../../context";
 import { columnsOf } from "../../db/columns";
 import { FlowStart, type Trigger, type TriggerType } from "../../entities";
-import type { ParsedCursor } from "../tickets/event-log";
+import { feedWindowSql, type ParsedCursor } from "../tickets/event-log";
 
 /**
  * The position is read as the cursor "txId.seq"; the trigger is read whole from the join (null
@@ -68,11 +68,7 @@ export async function readFlowStarts(
   const rows = await db.query<RawRow[]>(
     `SELECT ${COLUMNS}
        FROM flow_starts s LEFT JOIN triggers tr ON tr.workspace_id = s.workspace_id AND tr.id = s.trigger_id
-      WHERE s.workspace_id = $1
-        AND s.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-        AND ($2::bigint IS NULL OR (s.tx_id, s.seq) > ($2::bigint, $3::bigint))
-      ORDER BY s.tx_id, s.seq
-      LIMIT $4`,
+      WHERE s.workspace_id = $1 AND ${feedWindowSql("s")}`,
     [workspaceId, after?.txId ?? null, after?.seq ?? null, limit],
   );
   return rows.map(toRow);

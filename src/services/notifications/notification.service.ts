@@ -3,7 +3,7 @@ import type { AuthedContext, RequestContext } from "../../context";
 import { MEMBER_TOPICS_SQL } from "../team/visibility";
 import { columnsOf } from "../../db/columns";
 import { Notification } from "../../entities";
-import { type ParsedCursor, parseEventCursor } from "../tickets/event-log";
+import { feedWindowSql, type ParsedCursor, parseEventCursor } from "../tickets/event-log";
 import { BadInputError } from "../../errors";
 import { fail, ok, type Result, UserErrorCode } from "../user-error";
 
@@ -109,11 +109,7 @@ export async function readNotificationsAfter(
   return db.query<NotificationRow[]>(
     `SELECT ${COLUMNS}
        FROM notifications n JOIN tickets t ON t.workspace_id = n.workspace_id AND t.id = n.ticket_id
-      WHERE n.workspace_id = $1
-        AND n.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-        AND ($2::bigint IS NULL OR (n.tx_id, n.seq) > ($2::bigint, $3::bigint))
-      ORDER BY n.tx_id, n.seq
-      LIMIT $4`,
+      WHERE n.workspace_id = $1 AND ${feedWindowSql("n")}`,
     [workspaceId, after?.txId ?? null, after?.seq ?? null, limit],
   );
 }

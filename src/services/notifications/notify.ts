@@ -12,15 +12,25 @@ const NOTIFYING = new Set<string>([
   TicketEventType.MESSAGE_RECEIVED,
 ]);
 
-/** `@someone@example.com` (trailing punctuation left out) and `@"Full Name"`. */
-const MENTION = /@"([^"\n]{1,100})"|@([^\s@"<>(),;:]+@[^\s@"<>(),;:]+\.[^\s@"<>(),;:]+?)(?=[.!?]*(?:\s|$))/g;
+/**
+ * `@"Full Name"`, and `@someone@example.com` up to the first space or punctuation that cannot be
+ * in an address (`,;:()<>"`), trailing dots and marks left out. Neither pattern can backtrack
+ * more than linearly: a note of any shape is read in time proportional to its length.
+ */
+const QUOTED = /@"([^"\n]{1,100})"/g;
+const ADDRESS = /@([^\s@"<>(),;:[\]]{1,64}@[^\s@"<>(),;:[\]]{1,255})/g;
 
-/** Who a note names: emails and quoted names, in lower case, each once. */
+/** Who a note names: emails and quoted names as written, each once (compared in any case by the database). */
 export function mentionsIn(note: string): string[] {
   const found = new Set<string>();
-  for (const match of note.matchAll(MENTION)) {
-    const who = (match[1] ?? match[2]).trim().toLowerCase();
-    if (who) found.add(who);
+  for (const match of note.matchAll(QUOTED)) {
+    const name = match[1].trim();
+    if (name) found.add(name);
+  }
+  for (const match of note.matchAll(ADDRESS)) {
+    const address = match[1].replace(/[.!?]+$/, "");
+    const domain = address.slice(address.indexOf("@") + 1);
+    if (domain.includes(".")) found.add(address);
   }
   return [...found];
 }
@@ -62,7 +72,7 @@ export async function recordNotifications(em: EntityManager, workspaceId: string
        SELECT mb.user_id, 'MENTIONED', ev.ticket_id, ev.actor_id, ev.topic_id, ev.n
          FROM unnest($8::int[], $9::text[]) AS mn(n, who)
          JOIN ev ON ev.n = mn.n
-         JOIN member mb ON mb.email = mn.who OR mb.name = mn.who
+         JOIN member mb ON mb.email = lower(mn.who) OR mb.name = lower(mn.who)
      ), fit AS (
        -- Members only, never about their own doing, and only tickets in their topics.
        SELECT DISTINCT ON (w.user_id, w.kind, w.ticket_id) w.user_id, w.kind, w.ticket_id, w.actor_id

@@ -70,6 +70,18 @@ export async function appendEvents(em: EntityManager, workspaceId: string, event
   await recordNotifications(em, workspaceId, events);
 }
 
+/**
+ * The window of an outbox feed's read (flow starts, notifications) on table alias `alias`: rows
+ * committed below the horizon and after the cursor given as $2 (txId) and $3 (seq), in cursor
+ * order, at most $4. What makes cursor order commit order for every reader (see above).
+ */
+export function feedWindowSql(alias: string): string {
+  return `${alias}.tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+        AND ($2::bigint IS NULL OR (${alias}.tx_id, ${alias}.seq) > ($2::bigint, $3::bigint))
+      ORDER BY ${alias}.tx_id, ${alias}.seq
+      LIMIT $4`;
+}
+
 export interface EventQuery {
   after: ParsedCursor | undefined;
   ticketId?: string;
