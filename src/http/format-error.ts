@@ -14,7 +14,9 @@ function firstViolation(errors: ValidationError[], prefix = ""): { field: string
   for (const error of errors) {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
     const message = error.constraints ? Object.values(error.constraints)[0] : undefined;
-    if (message) return { field, message };
+    // A message may name the element of a list it is about: "ticketIds.3 must be ...".
+    const element = message?.startsWith(`${error.property}.`) ? /^[^.\s]+\.(\d+)\b/.exec(message) : null;
+    if (message) return { field: element ? `${field}.${element[1]}` : field, message };
     const nested = firstViolation(error.children ?? [], field);
     if (nested) return nested;
   }

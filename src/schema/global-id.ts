@@ -30,18 +30,32 @@ export function uuidOf(id: string, type: string, field: string): string {
 
 /** class-validator: the value (or each value of a list) is a global ID of the given type. */
 export function IsGlobalId(type: string, options?: ValidationOptions): PropertyDecorator {
+  const valid = (value: unknown) => {
+    if (value === null || value === undefined) return true;
+    const parsed = typeof value === "string" ? parseGlobalId(value) : undefined;
+    return parsed !== undefined && parsed.type === type;
+  };
+  // A list is checked whole, so that the message names the element that is not one: `ids.3`
+  // (the error formatter takes a message's leading `property.N` as the field).
+  const each = options?.each === true;
   return (target: object, propertyName: string | symbol) => {
     registerDecorator({
       name: "isGlobalId",
       target: target.constructor,
       propertyName: String(propertyName),
       constraints: [type],
-      options: { message: `$property must be a ${type} ID`, ...options },
+      options: {
+        ...options,
+        each: false,
+        message: (args) => {
+          const index = each && Array.isArray(args.value) ? args.value.findIndex((v) => !valid(v)) : -1;
+          return index >= 0 ? `${args.property}.${index} must be a ${type} ID` : `${args.property} must be a ${type} ID`;
+        },
+      },
       validator: {
         validate(value: unknown) {
-          if (value === null || value === undefined) return true;
-          const parsed = typeof value === "string" ? parseGlobalId(value) : undefined;
-          return parsed !== undefined && parsed.type === type;
+          if (!each) return valid(value);
+          return value === null || value === undefined || (Array.isArray(value) && value.every(valid));
         },
       },
     });
