@@ -8,6 +8,10 @@ export class Workspace {
   @Column("text")
   name: string;
 
+  /** An IANA time zone name: the days of its ticket statistics. */
+  @Column("text", { default: "UTC" })
+  timezone: string;
+
   @Column("timestamptz", { default: () => "now()" })
   createdAt: Date;
 }

@@ -1,13 +1,30 @@
-import { Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Role } from "../entities";
+import { UpdateWorkspaceInput } from "../schema/inputs/identity.inputs";
+import { canonicalTimeZone } from "../schema/validators";
+import { payloadOf } from "./payloads";
 import { Requires } from "../auth/requires";
 import type { AuthedContext, RequestContext } from "../context";
-import { UserObject, ViewerObject, WorkspaceObject } from "../schema/types/identity.types";
+import { UserObject, ViewerObject, WorkspaceObject, WorkspacePayload } from "../schema/types/identity.types";
 import { MaxItems } from "../schema/list-bounds";
 import { MAX_WORKSPACES_PER_USER } from "../services/identity/identity.service";
 import { TeamObject } from "../schema/types/team.types";
 
 @Resolver(() => ViewerObject)
 export class ViewerResolver {
+  @Requires(Role.ADMINISTRATOR)
+  @Mutation(() => WorkspacePayload, { description: "Renames the workspace or changes its time zone (the days of its statistics)." })
+  async updateWorkspace(
+    @Arg("input", () => UpdateWorkspaceInput) input: UpdateWorkspaceInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<WorkspacePayload> {
+    const result = await ctx.services.workspaces.update(ctx, {
+      name: input.name?.trim() || undefined,
+      timezone: input.timezone ? canonicalTimeZone(input.timezone) : undefined,
+    });
+    return payloadOf("workspace", result, (workspace) => WorkspaceObject.from(workspace));
+  }
+
   @Requires()
   @Query(() => ViewerObject, { description: "Who is asking: the user and the workspace of the token." })
   viewer(@Ctx() ctx: AuthedContext): ViewerObject {

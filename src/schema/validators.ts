@@ -121,3 +121,24 @@ export const TextOrAttachments = (max: number): PropertyDecorator =>
     const attachments = input.attachments;
     return value.replace(INVISIBLE, "") !== "" || (Array.isArray(attachments) && attachments.length > 0);
   });
+
+/** An IANA zone name as written (Area/Location, or UTC): no offsets, whose sign POSIX reverses. */
+const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/;
+
+/** The canonical name of an IANA time zone ("utc" → "UTC"), or undefined when it is not one. */
+export function canonicalTimeZone(value: string): string | undefined {
+  const name = value.trim();
+  if (name.length > 64 || !ZONE_NAME.test(name)) return undefined;
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+export const IsTimeZone = (): PropertyDecorator =>
+  check(
+    "timeZone",
+    '$property must be an IANA time zone name, such as "Europe/Paris" or "UTC"',
+    (value) => value === null || value === undefined || (typeof value === "string" && canonicalTimeZone(value) !== undefined),
+  );

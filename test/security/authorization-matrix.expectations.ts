@@ -148,6 +148,7 @@ export const MATRIX: Record<string, Row> = {
   "Query.triggers": { anonymous: U, administrator: A, editor: A, agent: F, teamAgent: F, otherAdmin: OWN },
   "Mutation.createTrigger": { anonymous: U, administrator: A, editor: A, agent: F, teamAgent: F, otherAdmin: N },
   "Mutation.deleteTrigger": { anonymous: U, administrator: A, editor: A, agent: F, teamAgent: F, otherAdmin: N },
+  "Mutation.updateWorkspace": { anonymous: U, administrator: A, editor: F, agent: F, teamAgent: F, otherAdmin: OWN },
   "Query.notifications": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: TEAM, otherAdmin: OWN },
   // Their own notifications only, whatever their topics: no ticket is named.
   "Mutation.markNotificationsSeen": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: A, otherAdmin: OWN },

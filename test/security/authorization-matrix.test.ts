@@ -560,6 +560,16 @@ const SPECS: Record<string, Spec> = {
     },
   }),
 
+  "Mutation.updateWorkspace": spec<{ updateWorkspace: { workspace: Id & { timezone: string } } }>({
+    request: () => ({
+      query: `mutation($i: UpdateWorkspaceInput!) { updateWorkspace(input: $i) { workspace { id timezone } userErrors { code } } }`,
+      variables: { i: { timezone: "Africa/Kigali" } },
+    }),
+    check(_view, data, actor) {
+      expect(data.updateWorkspace.workspace).toEqual({ id: users[actor as Member].workspaceId, timezone: "Africa/Kigali" });
+    },
+  }),
+
   "Query.notifications": spec<{ notifications: { nodes: Array<Id & { ticket: Id | null }> } }>({
     request: () => ({
       query: `{ notifications(first: 100) { nodes { id kind ticket { id } actor { id } } } viewer { unseenNotificationCount } }`,

@@ -139,6 +139,7 @@ const SPECS: Record<string, Spec> = {
     const sent = await invitations(w, CALLS);
     return (i) => ({ variables: { i: { token: sent[i].token, name: "Joiner", password: "joiner password" } }, token: "" });
   },
+  updateWorkspace: async () => (i) => ({ variables: { i: { timezone: i % 2 === 0 ? "Europe/Paris" : "Africa/Kigali" } } }),
   markNotificationsSeen: async () => () => ({ variables: { i: { all: true } } }),
   inviteMember: async (w) => (i) => ({ variables: { i: { email: `${w.unique("invite")}-${i}@example.com`, role: "EDITOR" } } }),
   revokeInvitation: async (w) => {

@@ -741,6 +741,12 @@ export type Mutation = {
    * Requires: ADMINISTRATOR or EDITOR.
    */
   updateTopic: TopicPayload;
+  /**
+   * Renames the workspace or changes its time zone (the days of its statistics).
+   *
+   * Requires: ADMINISTRATOR.
+   */
+  updateWorkspace: WorkspacePayload;
 };
 
 
@@ -931,6 +937,11 @@ export type MutationUpdateTeamArgs = {
 
 export type MutationUpdateTopicArgs = {
   input: UpdateTopicInput;
+};
+
+
+export type MutationUpdateWorkspaceArgs = {
+  input: UpdateWorkspaceInput;
 };
 
 /** An object with a global ID, resolvable by node(id:). */
@@ -1631,6 +1642,14 @@ export type UpdateTopicInput = {
   name: Scalars['String']['input'];
 };
 
+/** What is absent stays as it is. */
+export type UpdateWorkspaceInput = {
+  /** 1 to 64 characters, not blank. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** An IANA time zone name, such as "Africa/Kigali" or "UTC". */
+  timezone?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type User = Node & {
   __typename?: 'User';
   email: Scalars['String']['output'];
@@ -1713,4 +1732,13 @@ export type Workspace = Node & {
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+  /** Its time zone, an IANA name such as "Africa/Kigali" (default "UTC"): the days of its statistics. */
+  timezone: Scalars['String']['output'];
+};
+
+export type WorkspacePayload = {
+  __typename?: 'WorkspacePayload';
+  /** At most 1 item. */
+  userErrors: Array<UserError>;
+  workspace?: Maybe<Workspace>;
 };

@@ -1,6 +1,7 @@
 import { IsEmail, IsNotEmpty, IsOptional, Length, MaxLength, MinLength } from "class-validator";
 import { Field, ID, InputType } from "type-graphql";
 import { IsGlobalId } from "../global-id";
+import { IsTimeZone, TrimmedLength } from "../validators";
 
 const EMAIL_MAX = 254;
 
@@ -23,6 +24,19 @@ export class SignUpInput {
   @Field()
   @Length(1, 64)
   workspaceName: string;
+}
+
+@InputType("UpdateWorkspaceInput", { description: "What is absent stays as it is." })
+export class UpdateWorkspaceInput {
+  @Field(() => String, { nullable: true, description: "1 to 64 characters, not blank." })
+  @IsOptional()
+  @TrimmedLength(1, 64)
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'An IANA time zone name, such as "Africa/Kigali" or "UTC".' })
+  @IsOptional()
+  @IsTimeZone()
+  timezone?: string | null;
 }
 
 @InputType("LogInInput")

@@ -3,6 +3,8 @@ import type { ApiToken, Membership, User, Workspace } from "../../entities";
 import { Role } from "../enums";
 import { toGlobalId } from "../global-id";
 import { Node } from "./node";
+import { MaxItems } from "../list-bounds";
+import { MAX_USER_ERRORS, UserErrorObject } from "./common.types";
 
 @ObjectType("Workspace", { implements: Node })
 export class WorkspaceObject extends Node {
@@ -12,9 +14,27 @@ export class WorkspaceObject extends Node {
   @Field()
   createdAt: Date;
 
+  @Field({ description: 'Its time zone, an IANA name such as "Africa/Kigali" (default "UTC"): the days of its statistics.' })
+  timezone: string;
+
   static from(w: Workspace): WorkspaceObject {
-    return Object.assign(new WorkspaceObject(), { id: toGlobalId("Workspace", w.id), name: w.name, createdAt: w.createdAt });
+    return Object.assign(new WorkspaceObject(), {
+      id: toGlobalId("Workspace", w.id),
+      name: w.name,
+      createdAt: w.createdAt,
+      timezone: w.timezone,
+    });
   }
+}
+
+@ObjectType("WorkspacePayload")
+export class WorkspacePayload {
+  @Field(() => WorkspaceObject, { nullable: true })
+  workspace: WorkspaceObject | null;
+
+  @MaxItems(MAX_USER_ERRORS)
+  @Field(() => [UserErrorObject])
+  userErrors: UserErrorObject[];
 }
 
 @ObjectType("User", { implements: Node })

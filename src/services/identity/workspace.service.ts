@@ -3,8 +3,11 @@ import { columnsOf } from "../../db/columns";
 import { unscoped } from "../../db/sql-scope";
 import { TenantStore } from "../../db/tenant";
 import { Membership, Workspace } from "../../entities";
+import { returningRows } from "../../db/returning";
+import { ok, type Result } from "../user-error";
 
 const MEMBER_COLUMNS = columnsOf(Membership, "m");
+const WORKSPACE_COLUMNS = columnsOf(Workspace, null);
 
 /** Workspaces, their members, and the workspaces of a user. */
 export class WorkspaceService {
@@ -17,6 +20,21 @@ export class WorkspaceService {
     const workspace = await ctx.work.em.getRepository(Workspace).findOneBy({ id: workspaceId });
     if (!workspace) throw new Error("the token's workspace no longer exists");
     return workspace;
+  }
+
+  /**
+   * Renames the workspace or changes its time zone (given canonical, see canonicalTimeZone); what
+   * is absent stays as it is.
+   */
+  async update(ctx: AuthedContext, changes: { name?: string; timezone?: string }): Promise<Result<Workspace>> {
+    const [workspace] = returningRows<Workspace>(
+      await ctx.work.query(
+        `UPDATE workspaces SET name = coalesce($2, name), timezone = coalesce($3, timezone) WHERE id = $1 RETURNING ${WORKSPACE_COLUMNS}`,
+        [ctx.actor.workspaceId, changes.name ?? null, changes.timezone ?? null],
+      ),
+    );
+    if (!workspace) throw new Error("the token's workspace no longer exists");
+    return ok(workspace);
   }
 
   /** Every workspace a user belongs to: a lookup across workspaces by nature. */
