@@ -52,6 +52,9 @@ describe("updateWorkspace", () => {
       const res = await srv.gql(UPDATE, { i: input }, admin.token);
       expect([input, res.errors?.[0].extensions]).toEqual([input, expect.objectContaining({ code: "BAD_USER_INPUT", field })]);
     }
+    // A name Node knows but the database does not: the statistics could not count its days.
+    const unknown = await ok<{ updateWorkspace: unknown }>(srv, UPDATE, { i: { timezone: "SystemV/AST4" } }, admin.token);
+    expect(unknown.updateWorkspace).toEqual({ workspace: null, userErrors: [{ code: "INVALID_VALUE", field: ["timezone"] }] });
     expect(await read()).toEqual({ name: "Desk", timezone: "Europe/Paris" });
   });
 

@@ -4,7 +4,7 @@ import { unscoped } from "../../db/sql-scope";
 import { TenantStore } from "../../db/tenant";
 import { Membership, Workspace } from "../../entities";
 import { returningRows } from "../../db/returning";
-import { ok, type Result } from "../user-error";
+import { fail, ok, type Result, UserErrorCode } from "../user-error";
 
 const MEMBER_COLUMNS = columnsOf(Membership, "m");
 const WORKSPACE_COLUMNS = columnsOf(Workspace, null);
@@ -23,10 +23,18 @@ export class WorkspaceService {
   }
 
   /**
-   * Renames the workspace or changes its time zone (given canonical, see canonicalTimeZone); what
-   * is absent stays as it is.
+   * Renames the workspace or changes its time zone (given canonical, see canonicalTimeZone; one
+   * the database does not know is INVALID_VALUE); what is absent stays as it is.
    */
   async update(ctx: AuthedContext, changes: { name?: string; timezone?: string }): Promise<Result<Workspace>> {
+    // The statistics count days in the database, by its own zone names: Node's may be newer.
+    if (changes.timezone !== undefined) {
+      const [{ known }] = await ctx.work.query<Array<{ known: boolean }>>(
+        `SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1) AS known`,
+        [changes.timezone],
+      );
+      if (!known) return fail(UserErrorCode.INVALID_VALUE, `The database does not know the time zone ${changes.timezone}.`, ["timezone"]);
+    }
     const [workspace] = returningRows<Workspace>(
       await ctx.work.query(
         `UPDATE workspaces SET name = coalesce($2, name), timezone = coalesce($3, timezone) WHERE id = $1 RETURNING ${WORKSPACE_COLUMNS}`,
