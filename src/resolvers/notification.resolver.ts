@@ -45,9 +45,9 @@ export class NotificationResolver {
     requireExactlyOne({ ids: input.ids, all: input.all });
     const which = input.ids ? { ids: input.ids.map((id, i) => uuidOf(id, "Notification", `ids.${i}`)) } : { all: true as const };
     const result = await ctx.services.notifications.markSeen(ctx, which);
-    if (!result.ok)
-      return { unseenNotificationCount: await ctx.services.notifications.unseenCount(ctx, ctx.actor), userErrors: result.errors };
-    return { unseenNotificationCount: result.value, userErrors: [] };
+    return result.ok
+      ? { unseenNotificationCount: result.value, userErrors: [] }
+      : { unseenNotificationCount: result.detail ?? 0, userErrors: result.errors };
   }
 
   @FieldResolver(() => TicketObject, { nullable: true, description: "The ticket, as you may see it; null once you may not." })

@@ -62,8 +62,11 @@ export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
 }
 
-export function fail<T = never>(code: UserErrorCode, message: string, field?: string[]): Result<T> {
-  return { ok: false, errors: [{ code, message, field }] };
+/** A refusal with one userError, and what it points at (`detail`) where the payload shows it. */
+export function fail<T = never, D = never>(code: UserErrorCode, message: string, field?: string[], detail?: D): Result<T, D> {
+  return detail === undefined
+    ? { ok: false, errors: [{ code, message, field }] }
+    : { ok: false, errors: [{ code, message, field }], detail };
 }
 
 /** The answer of a call ended early from inside `refusable`, whose writes are undone. */

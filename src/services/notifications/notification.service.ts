@@ -77,9 +77,10 @@ export class NotificationService {
 
   /**
    * Marks the viewer's notifications seen: these ids (all or nothing: one that is not theirs is
-   * NOT_FOUND and nothing is marked), or all of them. Answers the unseen count after.
+   * NOT_FOUND and nothing is marked), or all of them. Answers the unseen count after; a refusal
+   * carries the unseen count as it stays.
    */
-  async markSeen(ctx: AuthedContext, which: { ids: string[] } | { all: true }): Promise<Result<number>> {
+  async markSeen(ctx: AuthedContext, which: { ids: string[] } | { all: true }): Promise<Result<number, number>> {
     const { workspaceId, userId } = ctx.actor;
     if ("ids" in which) {
       const mine = await ctx.work.query<Array<{ id: string }>>(
@@ -88,7 +89,10 @@ export class NotificationService {
       );
       const known = new Set(mine.map((r) => r.id));
       const missing = which.ids.findIndex((id) => !known.has(id));
-      if (missing >= 0) return fail(UserErrorCode.NOT_FOUND, "No such notification of yours.", ["ids", String(missing)]);
+      if (missing >= 0) {
+        const unseen = await this.unseenCount(ctx, ctx.actor);
+        return fail(UserErrorCode.NOT_FOUND, "No such notification of yours.", ["ids", String(missing)], unseen);
+      }
     }
     await ctx.work.query(
       `UPDATE notifications SET seen_at = now()

@@ -10,7 +10,7 @@ import { type NoteContext, renderNote } from "./note-template";
 import { recordCountChanges } from "./ticket-counts";
 import { applyTicketChanges, lockTickets, type TicketChange } from "./ticket-store";
 import { parseUrn } from "../contacts/urn";
-import { answerEarly, fail, ok, type Refused, type Result, refusable, refuse, UserErrorCode } from "../user-error";
+import { answerEarly, fail, ok, type Result, refusable, refuse, UserErrorCode } from "../user-error";
 import { canSeeTicket, canSeeTopic, fieldsVisibleTo } from "../../auth/visibility";
 import { memberTopicScope } from "../team/visibility";
 import { TICKET_COLUMNS, type TicketRow } from "../../db/rows";
@@ -68,18 +68,9 @@ function mayAssign(actor: Actor, ticket: TicketRow, assigneeId: string | null): 
 }
 
 /** ALREADY_OPEN, pointing at the contact's open ticket when the caller may see it. */
-function alreadyOpen(ctx: AuthedContext, cmd: OpenTicketCommand, open: TicketRow | undefined): Refused<TicketRow> {
-  return {
-    ok: false,
-    errors: [
-      {
-        code: UserErrorCode.ALREADY_OPEN,
-        message: "The contact already has an open ticket.",
-        field: [cmd.contactId ? "contactId" : "contactUrn"],
-      },
-    ],
-    detail: open && canSeeTicket(ctx.actor, open) ? open : undefined,
-  };
+function alreadyOpen(ctx: AuthedContext, cmd: OpenTicketCommand, open: TicketRow | undefined): OpenTicketResult {
+  const visible = open && canSeeTicket(ctx.actor, open) ? open : undefined;
+  return fail(UserErrorCode.ALREADY_OPEN, "The contact already has an open ticket.", [cmd.contactId ? "contactId" : "contactUrn"], visible);
 }
 
 /** The ticket lifecycle: open, assign, change topic, note, close, reopen. */
