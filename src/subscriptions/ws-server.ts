@@ -28,7 +28,7 @@ import { createErrorFormatter } from "../http/format-error";
 import { TOO_MANY_REQUESTS_CLOSE } from "../http/limits/rate-limit";
 import { SharedResults } from "./shared-results";
 import type { TokenRefusal } from "../services/identity/token.service";
-import type { ErrorCode } from "../errors";
+import { type ErrorCode, UnauthenticatedError } from "../errors";
 
 /**
  * The error as raised before anything ran, with the code HTTP gives the same refusal: its own (a
@@ -418,7 +418,13 @@ export function attachWebSocketServer(opts: {
       // member announced by a change (a role, a team, a permission) is done.
       onSubscribe: (ctx, id, payload) => {
         const pending = recheckOf(ctx.extra.actor?.workspaceId);
-        return pending ? pending.then(() => admitOperation(ctx.extra, id, payload)) : admitOperation(ctx.extra, id, payload);
+        if (!pending) return admitOperation(ctx.extra, id, payload);
+        // The check may have closed the socket (a member removed, a token revoked): then nothing runs.
+        return pending.then(() =>
+          ctx.extra.socket.readyState === ctx.extra.socket.OPEN
+            ? admitOperation(ctx.extra, id, payload)
+            : [new UnauthenticatedError("This connection was closed: its token no longer works here.")],
+        );
       },
       onComplete: (ctx, id) => release(ctx.extra.socket, id),
       // Errors reach subscribers as they reach HTTP clients: masked, with a request id in the log.
