@@ -134,6 +134,17 @@ describe("notifications", () => {
     expect((await about(ilker, ticket.id)).map((n) => n.kind)).toEqual(["MENTIONED"]);
   });
 
+  it("reads a templated note's mentions as written: a flow's or a contact's value mentions no one", async () => {
+    const ticket = await openTicket(srv, editor.token, {
+      note: `Asked by @contact.name: @results.reason; cc @"Bella Billing"`,
+      results: { reason: { value: `@${agent.email} please call me` } },
+      topicId: billing,
+    });
+    expect(ticket.notes[0].note).toContain(`@${agent.email}`);
+    expect((await about(agent, ticket.id)).map((n) => n.kind)).toEqual(["TICKET_OPENED"]);
+    expect((await about(billingAgent, ticket.id)).map((n) => n.kind).sort()).toEqual(["MENTIONED", "TICKET_OPENED"]);
+  });
+
   it("counts the unseen, lists them alone on request, and marks them seen by id or all at once", async () => {
     const member = await addMember(srv, admin.workspaceId, "EDITOR", "counter");
     const tickets = [await openTicket(srv, admin.token), await openTicket(srv, admin.token), await openTicket(srv, admin.token)];

@@ -48,7 +48,10 @@ export function mentionsIn(note: string): string[] {
 export async function recordNotifications(em: EntityManager, workspaceId: string, events: readonly NewEvent[]): Promise<void> {
   const notifying = events.filter((e) => NOTIFYING.has(e.type));
   if (notifying.length === 0) return;
-  const mentions = notifying.flatMap((e, n) => (e.note ? mentionsIn(e.note).map((who) => ({ n, who })) : []));
+  const mentions = notifying.flatMap((e, n) => {
+    const text = e.mentionsIn ?? e.note;
+    return text ? mentionsIn(text).map((who) => ({ n, who })) : [];
+  });
   const [written] = await em.query<Array<{ cursor: string | null }>>(
     `WITH ev AS (
        SELECT * FROM unnest($2::int[], $3::uuid[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[])

@@ -23,7 +23,14 @@ type LogWritten = "id" | "workspaceId" | "txId" | "seq" | "createdAt";
 type EventRequired = "ticketId" | "ticketVersion" | "type" | "actorId" | "topicId";
 
 /** An event as a writer gives it: what every event has, and any other column of the entity. */
-export type NewEvent = Pick<EventColumns, EventRequired> & Partial<Omit<EventColumns, LogWritten | EventRequired>>;
+export type NewEvent = Pick<EventColumns, EventRequired> &
+  Partial<Omit<EventColumns, LogWritten | EventRequired>> & {
+    /**
+     * Where the note's mentions are read when it is not the note itself: a note rendered from a
+     * template is read as written, so that a value a contact or a flow gave mentions no one.
+     */
+    mentionsIn?: string;
+  };
 
 /** The columns given per event (its id and every column of the entity but the log's own). */
 const WRITTEN = unnestColumnsOf(TicketEvent, ["workspaceId", "txId", "seq", "createdAt"]);

@@ -216,6 +216,7 @@ export class TicketService {
           topicId: topic.id,
           assigneeId,
           note,
+          mentionsIn: cmd.note,
         },
       ],
       [uuidv7()],
