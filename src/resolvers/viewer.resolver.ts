@@ -1,7 +1,6 @@
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Role } from "../entities";
 import { UpdateWorkspaceInput } from "../schema/inputs/identity.inputs";
-import { canonicalTimeZone } from "../schema/validators";
 import { payloadOf } from "./payloads";
 import { Requires } from "../auth/requires";
 import type { AuthedContext, RequestContext } from "../context";
@@ -20,7 +19,7 @@ export class ViewerResolver {
   ): Promise<WorkspacePayload> {
     const result = await ctx.services.workspaces.update(ctx, {
       name: input.name?.trim() || undefined,
-      timezone: input.timezone ? canonicalTimeZone(input.timezone) : undefined,
+      timezone: input.timezone?.trim() || undefined,
     });
     return payloadOf("workspace", result, (workspace) => WorkspaceObject.from(workspace));
   }

@@ -18,6 +18,8 @@ export function TrimmedLength(min: number, max: number, options?: ValidationOpti
           if (value === null || value === undefined) return true;
           if (typeof value !== "string") return false;
           const length = value.trim().length;
+          // Not blank: a name of invisible characters only (zero-width spaces) is as empty.
+          if (min > 0 && value.replace(INVISIBLE, "") === "") return false;
           return length >= min && length <= max;
         },
       },
@@ -125,14 +127,15 @@ export const TextOrAttachments = (max: number): PropertyDecorator =>
 /** An IANA zone name as written (Area/Location, or UTC): no offsets, whose sign POSIX reverses. */
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/;
 
-/** The canonical name of an IANA time zone ("utc" → "UTC"), or undefined when it is not one. */
-export function canonicalTimeZone(value: string): string | undefined {
+/** Whether a name is an IANA time zone, in any case ("utc", "europe/kyiv"). */
+export function isTimeZoneName(value: string): boolean {
   const name = value.trim();
-  if (name.length > 64 || !ZONE_NAME.test(name)) return undefined;
+  if (name.length > 64 || !ZONE_NAME.test(name)) return false;
   try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
@@ -140,5 +143,5 @@ export const IsTimeZone = (): PropertyDecorator =>
   check(
     "timeZone",
     '$property must be an IANA time zone name, such as "Europe/Paris" or "UTC"',
-    (value) => value === null || value === undefined || (typeof value === "string" && canonicalTimeZone(value) !== undefined),
+    (value) => value === null || value === undefined || (typeof value === "string" && isTimeZoneName(value)),
   );

@@ -35,6 +35,9 @@ describe("updateWorkspace", () => {
     expect(await read()).toEqual({ name: "Support desk", timezone: "Africa/Kigali" });
     await ok(srv, UPDATE, { i: { timezone: "utc" } }, admin.token);
     expect((await read()).timezone).toBe("UTC");
+    // As the database spells it, not ICU's older name (Europe/Kiev).
+    await ok(srv, UPDATE, { i: { timezone: "europe/kyiv" } }, admin.token);
+    expect((await read()).timezone).toBe("Europe/Kyiv");
   });
 
   it("refuses what is not a zone name, or a blank name, as BAD_USER_INPUT naming the field, and changes nothing", async () => {
@@ -46,6 +49,7 @@ describe("updateWorkspace", () => {
       [{ timezone: "Europe/Paris; DROP TABLE workspaces" }, "timezone"],
       [{ timezone: "x".repeat(65) }, "timezone"],
       [{ name: "   " }, "name"],
+      [{ name: "\u200b\u200b" }, "name"],
       [{ name: "n".repeat(65) }, "name"],
     ];
     for (const [input, field] of cases) {

@@ -23,22 +23,25 @@ export class WorkspaceService {
   }
 
   /**
-   * Renames the workspace or changes its time zone (given canonical, see canonicalTimeZone; one
-   * the database does not know is INVALID_VALUE); what is absent stays as it is.
+   * Renames the workspace or changes its time zone (an IANA name, in any case; one the database
+   * does not know is INVALID_VALUE); what is absent stays as it is.
    */
   async update(ctx: AuthedContext, changes: { name?: string; timezone?: string }): Promise<Result<Workspace>> {
     // The statistics count days in the database, by its own zone names: Node's may be newer.
+    // Stored as the database spells it (Europe/Kyiv, not ICU's older Europe/Kiev).
+    let timezone: string | undefined;
     if (changes.timezone !== undefined) {
-      const [{ known }] = await ctx.work.query<Array<{ known: boolean }>>(
-        `SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1) AS known`,
+      const [known] = await ctx.work.query<Array<{ name: string }>>(
+        `SELECT name FROM pg_timezone_names WHERE lower(name) = lower($1) ORDER BY name = $1 DESC, name LIMIT 1`,
         [changes.timezone],
       );
       if (!known) return fail(UserErrorCode.INVALID_VALUE, `The database does not know the time zone ${changes.timezone}.`, ["timezone"]);
+      timezone = known.name;
     }
     const [workspace] = returningRows<Workspace>(
       await ctx.work.query(
         `UPDATE workspaces SET name = coalesce($2, name), timezone = coalesce($3, timezone) WHERE id = $1 RETURNING ${WORKSPACE_COLUMNS}`,
-        [ctx.actor.workspaceId, changes.name ?? null, changes.timezone ?? null],
+        [ctx.actor.workspaceId, changes.name ?? null, timezone ?? null],
       ),
     );
     if (!workspace) throw new Error("the token's workspace no longer exists");
