@@ -36,6 +36,7 @@ import { RESOLVERS } from "./resolvers";
 import { buildHandoverSchema } from "./schema/build-schema";
 import { createServices, type Services } from "./services";
 import { createMailer, type Mailer } from "./services/team/mailer";
+import { squashStatistics } from "./services/statistics/record";
 import { squashCounts } from "./services/tickets/ticket-counts";
 import { startEmbeddedDatabaseIn } from "./startup/data-dir";
 import { listen } from "./startup/listen";
@@ -358,9 +359,11 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
     context: (actor, token, connection, address) => contextFor(token, address, actor, connection),
   });
 
-  // Folds ticket count deltas in the background; counts are exact whether or not it has run.
+  // Folds ticket count and statistics deltas in the background; both are exact whether or not it has run.
   const squasher = setInterval(() => {
-    squashCounts(db).catch((error: unknown) => log.warn({ err: error }, "squashing ticket counts failed"));
+    squashCounts(db)
+      .then(() => squashStatistics(db))
+      .catch((error: unknown) => log.warn({ err: error }, "squashing ticket counts or statistics failed"));
   }, config.countSquashIntervalMs);
   squasher.unref();
 

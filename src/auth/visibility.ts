@@ -125,6 +125,22 @@ export const see = {
     message && message.ticketId === ticket.id ? mark(message) : null,
 };
 
+/** Whose ticket statistics a viewer reads: those of some topics (null: all), or of one member only. */
+export interface StatisticsScope {
+  topicIds: string[] | null;
+  memberId: string | null;
+}
+
+/**
+ * Administrators and editors read the workspace's statistics; an agent with a team, those of the
+ * team's topics; an agent without a team, their own figures (what they were assigned, replied,
+ * and closed as assignee).
+ */
+export function statisticsScope(viewer: Pick<Actor, "role" | "topicIds" | "teamId" | "userId">): StatisticsScope {
+  if (viewer.role === Role.AGENT && viewer.teamId === null) return { topicIds: null, memberId: viewer.userId };
+  return { topicIds: viewer.topicIds, memberId: null };
+}
+
 /** A contact field as one viewer sees it. */
 export interface VisibleField {
   field: ContactField;

@@ -6,6 +6,7 @@ import { Membership } from "./membership.entity";
 import { Message } from "./message.entity";
 import { Notification } from "./notification.entity";
 import { TicketCountDelta } from "./ticket-count.entity";
+import { TicketStatistic } from "./ticket-statistic.entity";
 import { TicketEvent } from "./ticket-event.entity";
 import { Ticket } from "./ticket.entity";
 import { FlowStart } from "./flow-start.entity";
@@ -28,6 +29,7 @@ export * from "./message.entity";
 export * from "./notification.entity";
 export * from "./role";
 export * from "./ticket-count.entity";
+export * from "./ticket-statistic.entity";
 export * from "./ticket-event.entity";
 export * from "./ticket.entity";
 export * from "./flow-start.entity";
@@ -63,4 +65,5 @@ export const ENTITIES = [
   Trigger,
   FlowStart,
   Notification,
+  TicketStatistic,
 ];

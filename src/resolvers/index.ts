@@ -12,6 +12,7 @@ import { MemberResolver } from "./member.resolver";
 import { MessageResolver } from "./message.resolver";
 import { NodeResolver } from "./node.resolver";
 import { NotificationResolver, ViewerNotificationsResolver } from "./notification.resolver";
+import { StatisticsResolver } from "./statistics.resolver";
 import { ShortcutResolver } from "./shortcut.resolver";
 import { TicketEventResolver } from "./ticket-event.resolver";
 import { BulkTicketPayloadResolver, TicketFailureResolver, TicketResolver } from "./ticket.resolver";
@@ -27,6 +28,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ViewerResolver,
   ViewerNotificationsResolver,
   NotificationResolver,
+  StatisticsResolver,
   MemberResolver,
   ApiTokenResolver,
   NodeResolver,

@@ -10,6 +10,7 @@ import {
   TicketStatus,
   TriggerType,
 } from "../entities";
+import { StatisticsGrouping } from "../services/statistics/statistics.service";
 import { UserErrorCode } from "../services/user-error";
 
 /** The folders of the inbox. */
@@ -22,6 +23,10 @@ export enum TicketFolder {
 registerEnumType(UserErrorCode, {
   name: "UserErrorCode",
   description: "Stable codes of userErrors and per-ticket failures; clients switch on them.",
+});
+registerEnumType(StatisticsGrouping, {
+  name: "StatisticsGrouping",
+  description: "DAY, WEEK (ISO) or MONTH in the workspace's time zone (one at most), TOPIC, ASSIGNEE.",
 });
 registerEnumType(TicketFolder, {
   name: "TicketFolder",

@@ -6,6 +6,7 @@ import { ContactService } from "./contacts/contact.service";
 import { FlowService } from "./integrations/flow.service";
 import { FlowStartService } from "./integrations/flow-start.service";
 import { NotificationService } from "./notifications/notification.service";
+import { StatisticsService } from "./statistics/statistics.service";
 import { IdentityService } from "./identity/identity.service";
 import { InboxService } from "./tickets/inbox.service";
 import { InvitationService } from "./team/invitation.service";
@@ -40,6 +41,7 @@ export interface Services {
   triggers: TriggerService;
   flowStarts: FlowStartService;
   notifications: NotificationService;
+  statistics: StatisticsService;
   teams: TeamService;
   members: MemberService;
   sessions: SessionEvents;
@@ -74,6 +76,7 @@ export function createServices(db: DataSource, config: Config, mailer: Mailer): 
     triggers: new TriggerService(),
     flowStarts: new FlowStartService(),
     notifications: new NotificationService(),
+    statistics: new StatisticsService(),
     teams: new TeamService(sessions),
     members: new MemberService(sessions),
     sessions,

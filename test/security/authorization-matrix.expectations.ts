@@ -29,7 +29,9 @@ export type View =
   /** The administrator of workspace B: only B's objects, none of A's; A is left unchanged. */
   | "OWN_WORKSPACE"
   /** Only the caller's own API tokens. */
-  | "OWN_TOKENS";
+  | "OWN_TOKENS"
+  /** Only the caller's own figures: the ticket statistics of an agent without a team. */
+  | "OWN_FIGURES";
 
 export type Outcome =
   /** Runs, with nothing held back; a payload has no userErrors and a bulk change no failures. */
@@ -149,6 +151,8 @@ export const MATRIX: Record<string, Row> = {
   "Mutation.createTrigger": { anonymous: U, administrator: A, editor: A, agent: F, teamAgent: F, otherAdmin: N },
   "Mutation.deleteTrigger": { anonymous: U, administrator: A, editor: A, agent: F, teamAgent: F, otherAdmin: N },
   "Mutation.updateWorkspace": { anonymous: U, administrator: A, editor: F, agent: F, teamAgent: F, otherAdmin: OWN },
+  // Agents with a team: their topics' figures; agents without one: their own.
+  "Query.ticketStatistics": { anonymous: U, administrator: A, editor: A, agent: { sees: "OWN_FIGURES" }, teamAgent: TEAM, otherAdmin: OWN },
   "Query.notifications": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: TEAM, otherAdmin: OWN },
   // Their own notifications only, whatever their topics: no ticket is named.
   "Mutation.markNotificationsSeen": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: A, otherAdmin: OWN },

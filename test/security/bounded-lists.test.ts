@@ -114,6 +114,7 @@ describe("every list of objects is bounded", () => {
       "Query.shortcuts": 1000,
       "Query.nodes": 100,
       "Ticket.notes": 100,
+      "TicketStatistics.rows": 2000,
       "BulkTicketPayload.tickets": 100,
       "BulkTicketPayload.failures": 100,
       "ContactPayload.userErrors": 250,

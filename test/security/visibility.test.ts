@@ -84,6 +84,7 @@ const COVERED: Record<string, string> = {
   "FlowStart.contact": "flow starts",
   "FlowStart.ticket": "flow starts",
   "Notification.ticket": "notifications",
+  "TicketStatisticsRow.topic": "statistics",
   "BulkTicketPayload.tickets": "bulk change",
   "TicketFailure.conflictingTicket": "reopen conflict",
   "TicketFailure.ticket": "bulk change",
@@ -430,6 +431,16 @@ const PROBES: Record<string, () => Promise<void>> = {
     expect(tickets).not.toContain(F.m);
     expect(tickets.every((id) => id !== undefined && [F.k, F.v, F.i].includes(id))).toBe(true);
     expect(res.data!.viewer.unseenNotificationCount).toBe(tickets.length);
+  },
+
+  async statistics() {
+    // K, M and V were opened in Billing (M has left it since): Billing's figures, and no other topic's.
+    const res = await asAgent<{ ticketStatistics: { rows: Array<{ topic: { id: string } | null; opened: number }> } }>(
+      `query($since: DateTime!, $until: DateTime!) { ticketStatistics(since: $since, until: $until, groupBy: [TOPIC]) {
+        rows { topic { id name } opened } } }`,
+      { since: new Date(Date.now() - 86_400_000).toISOString(), until: new Date(Date.now() + 86_400_000).toISOString() },
+    );
+    expect(res.data!.ticketStatistics.rows).toEqual([{ topic: { id: F.billing, name: "Billing" }, opened: 3 }]);
   },
 
   async "flow starts"() {

@@ -323,6 +323,15 @@ export type DeleteTriggerInput = {
   id: Scalars['ID']['input'];
 };
 
+/** Durations in seconds. The average is exact (a total over a count). The median and the 90th percentile are by nearest rank, estimated from log-spaced buckets each 25% wider than the last: within 25% of the exact value (within a second below one second). Null without durations. */
+export type DurationSummary = {
+  __typename?: 'DurationSummary';
+  averageSeconds?: Maybe<Scalars['Float']['output']>;
+  count: Scalars['Int']['output'];
+  medianSeconds?: Maybe<Scalars['Float']['output']>;
+  p90Seconds?: Maybe<Scalars['Float']['output']>;
+};
+
 /** What agents may do with a field's values: NONE (the field does not exist for them), VIEW or EDIT. */
 export type FieldAccess =
   | 'EDIT'
@@ -1149,6 +1158,12 @@ export type Query = {
    */
   ticketEvents: TicketEventConnection;
   /**
+   * Ticket statistics per day in the workspace's time zone, for the days that overlap [since, until) (732 at most), grouped by one period at most (DAY, WEEK, MONTH) and by TOPIC and/or ASSIGNEE. Kept with each change, never counted from tickets. Administrators and editors read the workspace's; agents with a team, those of the team's topics; agents without a team, their own.
+   *
+   * Requires: any member (ADMINISTRATOR, EDITOR, AGENT).
+   */
+  ticketStatistics: TicketStatistics;
+  /**
    * The inbox: a folder's tickets, open first, then by lastActivityAt and id, newest first; keyset paged.
    *
    * Requires: any member (ADMINISTRATOR, EDITOR, AGENT).
@@ -1242,6 +1257,13 @@ export type QueryTicketEventsArgs = {
 };
 
 
+export type QueryTicketStatisticsArgs = {
+  groupBy: Array<StatisticsGrouping>;
+  since: Scalars['DateTime']['input'];
+  until: Scalars['DateTime']['input'];
+};
+
+
 export type QueryTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TicketFilter>;
@@ -1327,6 +1349,14 @@ export type SignUpInput = {
   password: Scalars['String']['input'];
   workspaceName: Scalars['String']['input'];
 };
+
+/** DAY, WEEK (ISO) or MONTH in the workspace's time zone (one at most), TOPIC, ASSIGNEE. */
+export type StatisticsGrouping =
+  | 'ASSIGNEE'
+  | 'DAY'
+  | 'MONTH'
+  | 'TOPIC'
+  | 'WEEK';
 
 export type Subscription = {
   __typename?: 'Subscription';
@@ -1539,6 +1569,34 @@ export type TicketFolder =
   | 'ALL'
   | 'MINE'
   | 'UNASSIGNED';
+
+export type TicketStatistics = {
+  __typename?: 'TicketStatistics';
+  /** At most 2,000 items. */
+  rows: Array<TicketStatisticsRow>;
+  since: Scalars['DateTime']['output'];
+  /** The time zone whose days the figures are counted in: the workspace's. */
+  timezone: Scalars['String']['output'];
+  until: Scalars['DateTime']['output'];
+};
+
+/** One group's figures. opened: tickets opened (no assignee: under ASSIGNEE it is in the row without one); closed: closes, by the assignee then; assigned: tickets given their first assignee, by that assignee; replies: member replies, by the member; firstReply: opening to the first member reply, on the day the ticket opened, by the replier; resolution: opening to a close, on the day of the close, by the assignee then. */
+export type TicketStatisticsRow = {
+  __typename?: 'TicketStatisticsRow';
+  /** First assignments. */
+  assigned: Scalars['Int']['output'];
+  /** When grouped by ASSIGNEE: the member (null: no member). */
+  assignee?: Maybe<User>;
+  closed: Scalars['Int']['output'];
+  firstReply: DurationSummary;
+  opened: Scalars['Int']['output'];
+  /** When grouped by a period: "2026-11-24", ISO week "2026-W48", or "2026-11". */
+  period?: Maybe<Scalars['String']['output']>;
+  replies: Scalars['Int']['output'];
+  resolution: DurationSummary;
+  /** When grouped by TOPIC (null once the topic is deleted). */
+  topic?: Maybe<Topic>;
+};
 
 export type TicketStatus =
   | 'CLOSED'

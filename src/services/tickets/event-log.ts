@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { noteWrite } from "../../db/sql-scope";
 import { recordNotifications } from "../notifications/notify";
+import { recordStatistics } from "../statistics/record";
 import { TicketEvent, type TicketEventType } from "../../entities";
 import { type ColumnsOf, unnestColumnsOf } from "../../db/columns";
 import { EVENT_COLUMNS, type EventRow } from "../../db/rows";
@@ -73,8 +74,9 @@ export async function appendEvents(em: EntityManager, workspaceId: string, event
     [workspaceId, ...WRITTEN.values(events.map((event, i) => ({ ...event, id: ids[i] })))],
   );
   noteWrite("events", workspaceId, written.cursor);
-  // What the events cause for members: written with them, or not at all.
+  // What the events cause for members, and what they count: written with them, or not at all.
   await recordNotifications(em, workspaceId, events);
+  await recordStatistics(em, workspaceId, events, ids);
 }
 
 /**

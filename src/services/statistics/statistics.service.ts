@@ -1,0 +1,187 @@
+import type { AuthedContext } from "../../context";
+import { statisticsScope } from "../../auth/visibility";
+import { StatisticFigure, StatisticGrain } from "../../entities";
+import { BadInputError } from "../../errors";
+import { type Histogram, quantile } from "./histogram";
+
+/** How the statistics are grouped: by one period at most, and by topic, assignee, or both. */
+export enum StatisticsGrouping {
+  DAY = "DAY",
+  WEEK = "WEEK",
+  MONTH = "MONTH",
+  TOPIC = "TOPIC",
+  ASSIGNEE = "ASSIGNEE",
+}
+
+/** How a period is named, from a day: "2026-11-24", ISO "2026-W48", "2026-11". */
+const PERIOD_SQL: Readonly<Record<string, string>> = {
+  [StatisticsGrouping.DAY]: `to_char(s.day, 'YYYY-MM-DD')`,
+  [StatisticsGrouping.WEEK]: `to_char(s.day, 'IYYY-"W"IW')`,
+  [StatisticsGrouping.MONTH]: `to_char(s.day, 'YYYY-MM')`,
+};
+const PERIODS = Object.keys(PERIOD_SQL);
+
+/** The most days one reading covers (two years and a day). */
+export const MAX_STATISTICS_DAYS = 732;
+/** The most rows one reading answers. */
+export const MAX_STATISTICS_ROWS = 2000;
+
+/** A duration's figures over the durations of a row. */
+export interface DurationSummary {
+  count: number;
+  averageSeconds: number | null;
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+}
+
+export interface StatisticsRow {
+  period: string | null;
+  topicId: string | null;
+  memberId: string | null;
+  opened: number;
+  closed: number;
+  assigned: number;
+  replies: number;
+  firstReply: DurationSummary;
+  resolution: DurationSummary;
+}
+
+export interface TicketStatistics {
+  since: Date;
+  until: Date;
+  timezone: string;
+  rows: StatisticsRow[];
+}
+
+/** A row being summed: counts, and each duration's total and histogram. */
+interface Tally {
+  row: Omit<StatisticsRow, "firstReply" | "resolution">;
+  durations: Record<"firstReply" | "resolution", { seconds: number; histogram: Histogram }>;
+}
+
+const COUNT_OF: Partial<Record<StatisticFigure, "opened" | "closed" | "assigned" | "replies">> = {
+  [StatisticFigure.OPENED]: "opened",
+  [StatisticFigure.CLOSED]: "closed",
+  [StatisticFigure.ASSIGNED]: "assigned",
+  [StatisticFigure.REPLIED]: "replies",
+};
+const DURATION_OF: Partial<Record<StatisticFigure, "firstReply" | "resolution">> = {
+  [StatisticFigure.FIRST_REPLY]: "firstReply",
+  [StatisticFigure.RESOLUTION]: "resolution",
+};
+
+function summary(d: { seconds: number; histogram: Histogram }): DurationSummary {
+  const count = [...d.histogram.values()].reduce((a, b) => a + b, 0);
+  return {
+    count,
+    averageSeconds: count === 0 ? null : d.seconds / count,
+    medianSeconds: quantile(d.histogram, 0.5),
+    p90Seconds: quantile(d.histogram, 0.9),
+  };
+}
+
+/**
+ * Reads the ticket statistics kept with each write (see record.ts): sums of the rows of the days
+ * asked, never a scan of tickets. The days are those of the workspace's time zone that overlap
+ * [since, until).
+ */
+export class StatisticsService {
+  async read(ctx: AuthedContext, since: Date, until: Date, groupBy: readonly StatisticsGrouping[]): Promise<TicketStatistics> {
+    if (!(until.getTime() > since.getTime())) throw new BadInputError("until", "until must be after since.");
+    const by = new Set(groupBy);
+    const periods = PERIODS.filter((p) => by.has(p as StatisticsGrouping));
+    if (periods.length > 1) throw new BadInputError("groupBy", "groupBy takes one period at most: DAY, WEEK or MONTH.");
+    const period = periods[0] as StatisticsGrouping | undefined;
+    const scope = statisticsScope(ctx.actor);
+    const byTopic = by.has(StatisticsGrouping.TOPIC);
+    const byMember = by.has(StatisticsGrouping.ASSIGNEE);
+    const topicKeyed = byTopic || scope.topicIds !== null;
+    const memberKeyed = byMember || scope.memberId !== null;
+    const grain = topicKeyed
+      ? memberKeyed
+        ? StatisticGrain.TOPIC_AND_MEMBER
+        : StatisticGrain.TOPIC
+      : memberKeyed
+        ? StatisticGrain.MEMBER
+        : StatisticGrain.WORKSPACE;
+
+    const [range] = await ctx.work.query<Array<{ timezone: string; first: string; last: string; days: number }>>(
+      `SELECT w.timezone, r.first::text, r.last::text, (r.last - r.first + 1) AS days
+         FROM workspaces w,
+              LATERAL (SELECT ($2::timestamptz AT TIME ZONE w.timezone)::date AS first,
+                              (($3::timestamptz - interval '1 microsecond') AT TIME ZONE w.timezone)::date AS last) r
+        WHERE w.id = $1`,
+      [ctx.actor.workspaceId, since, until],
+    );
+    if (range.days > MAX_STATISTICS_DAYS) {
+      throw new BadInputError("until", `A reading covers ${MAX_STATISTICS_DAYS} days at most; this one covers ${range.days}.`);
+    }
+
+    const periodSql = period ? PERIOD_SQL[period] : "NULL::text";
+    const sums = await ctx.work.query<
+      Array<{ period: string | null; topic_id: string | null; member_id: string | null; figure: StatisticFigure; bucket: number; n: string; seconds: number }>
+    >(
+      `SELECT ${periodSql} AS period, ${byTopic ? "s.topic_id" : "NULL::uuid"} AS topic_id, ${byMember ? "s.member_id" : "NULL::uuid"} AS member_id,
+              s.figure, s.bucket, sum(s.n) AS n, sum(s.seconds) AS seconds
+         FROM ticket_statistics s
+        WHERE s.workspace_id = $1 AND s.grain = $2 AND s.day BETWEEN $3::date AND $4::date
+          AND ($5::uuid[] IS NULL OR s.topic_id = ANY($5))
+          AND ($6::uuid IS NULL OR s.member_id = $6)
+        GROUP BY 1, 2, 3, 4, 5`,
+      [ctx.actor.workspaceId, grain, range.first, range.last, scope.topicIds, scope.memberId],
+    );
+
+    const tallies = new Map<string, Tally>();
+    const tallyOf = (p: string | null, topicId: string | null, memberId: string | null): Tally => {
+      const key = `${p ?? ""}|${topicId ?? ""}|${memberId ?? ""}`;
+      let tally = tallies.get(key);
+      if (!tally) {
+        tally = {
+          row: { period: p, topicId, memberId, opened: 0, closed: 0, assigned: 0, replies: 0 },
+          durations: { firstReply: { seconds: 0, histogram: new Map() }, resolution: { seconds: 0, histogram: new Map() } },
+        };
+        tallies.set(key, tally);
+      }
+      return tally;
+    };
+    // A series by period alone has a row for every period, with or without tickets.
+    if (period && !byTopic && !byMember) {
+      const all = await ctx.work.query<Array<{ period: string }>>(
+        `SELECT DISTINCT ${periodSql} AS period FROM generate_series($1::date, $2::date, interval '1 day') AS s(day) ORDER BY 1`,
+        [range.first, range.last],
+      );
+      for (const p of all) tallyOf(p.period, null, null);
+    }
+    if (!period && !byTopic && !byMember) tallyOf(null, null, null);
+    for (const sum of sums) {
+      const tally = tallyOf(sum.period, sum.topic_id, sum.member_id);
+      const n = Number(sum.n);
+      const count = COUNT_OF[sum.figure];
+      if (count) tally.row[count] += n;
+      const duration = DURATION_OF[sum.figure];
+      if (duration) {
+        const d = tally.durations[duration];
+        d.seconds += Number(sum.seconds);
+        d.histogram.set(sum.bucket, (d.histogram.get(sum.bucket) ?? 0) + n);
+      }
+    }
+    if (tallies.size > MAX_STATISTICS_ROWS) {
+      throw new BadInputError(
+        "groupBy",
+        `This grouping gives ${tallies.size} rows, more than ${MAX_STATISTICS_ROWS}: group by a longer period, or ask for fewer days.`,
+      );
+    }
+    const rows = [...tallies.values()]
+      .map((t) => ({ ...t.row, firstReply: summary(t.durations.firstReply), resolution: summary(t.durations.resolution) }))
+      .sort((a, b) => compare(a.period, b.period) || compare(a.topicId, b.topicId) || compare(a.memberId, b.memberId));
+    return { since, until, timezone: range.timezone, rows };
+  }
+}
+
+/** Nulls first, then in string order. */
+function compare(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
+}
