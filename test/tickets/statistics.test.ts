@@ -100,34 +100,68 @@ describe("ticketStatistics against a scan of the event log", () => {
     if (roll < 0.2 || open.length === 0) {
       const urn = newUrn();
       const assignee = next() < 0.3 ? pick(actors).userId : undefined;
-      const ticket = await openTicket(srv, admin.token, { contactUrn: urn, topicId: pick([topicA, topicB, general]), assigneeId: assignee });
+      const ticket = await openTicket(srv, admin.token, {
+        contactUrn: urn,
+        topicId: pick([topicA, topicB, general]),
+        assigneeId: assignee,
+      });
       tickets.push({ id: ticket.id, urn, open: true });
       return;
     }
     const ticket = pick(open);
     const closed = tickets.filter((t) => !t.open);
     if (roll < 0.35) {
-      await ok(srv, `mutation($i: AssignTicketsInput!) { assignTickets(input: $i) { failures { code } } }`, {
-        i: { ticketIds: [ticket.id], assigneeId: next() < 0.2 ? null : pick(actors).userId },
-      }, admin.token);
+      await ok(
+        srv,
+        `mutation($i: AssignTicketsInput!) { assignTickets(input: $i) { failures { code } } }`,
+        {
+          i: { ticketIds: [ticket.id], assigneeId: next() < 0.2 ? null : pick(actors).userId },
+        },
+        admin.token,
+      );
     } else if (roll < 0.6) {
-      await ok(srv, `mutation($i: SendMessageInput!) { sendMessage(input: $i) { userErrors { code } } }`, {
-        i: { ticketId: ticket.id, text: "On it." },
-      }, pick(actors.filter((a) => a !== teamAgent)).token);
+      await ok(
+        srv,
+        `mutation($i: SendMessageInput!) { sendMessage(input: $i) { userErrors { code } } }`,
+        {
+          i: { ticketId: ticket.id, text: "On it." },
+        },
+        pick(actors.filter((a) => a !== teamAgent)).token,
+      );
     } else if (roll < 0.68) {
-      await ok(srv, `mutation($i: ReceiveMessageInput!) { receiveMessage(input: $i) { userErrors { code } } }`, {
-        i: { urn: ticket.urn, text: "Any news?" },
-      }, admin.token);
+      await ok(
+        srv,
+        `mutation($i: ReceiveMessageInput!) { receiveMessage(input: $i) { userErrors { code } } }`,
+        {
+          i: { urn: ticket.urn, text: "Any news?" },
+        },
+        admin.token,
+      );
     } else if (roll < 0.74) {
-      await ok(srv, `mutation($i: AddTicketNoteInput!) { addTicketNote(input: $i) { failures { code } } }`, {
-        i: { ticketIds: [ticket.id], note: "checked" },
-      }, admin.token);
+      await ok(
+        srv,
+        `mutation($i: AddTicketNoteInput!) { addTicketNote(input: $i) { failures { code } } }`,
+        {
+          i: { ticketIds: [ticket.id], note: "checked" },
+        },
+        admin.token,
+      );
     } else if (roll < 0.8) {
-      await ok(srv, `mutation($i: ChangeTicketTopicInput!) { changeTicketTopic(input: $i) { failures { code } } }`, {
-        i: { ticketIds: [ticket.id], topicId: pick([topicA, topicB, general]) },
-      }, admin.token);
+      await ok(
+        srv,
+        `mutation($i: ChangeTicketTopicInput!) { changeTicketTopic(input: $i) { failures { code } } }`,
+        {
+          i: { ticketIds: [ticket.id], topicId: pick([topicA, topicB, general]) },
+        },
+        admin.token,
+      );
     } else if (roll < 0.93 || closed.length === 0) {
-      await ok(srv, `mutation($i: CloseTicketsInput!) { closeTickets(input: $i) { failures { code } } }`, { i: { ticketIds: [ticket.id] } }, admin.token);
+      await ok(
+        srv,
+        `mutation($i: CloseTicketsInput!) { closeTickets(input: $i) { failures { code } } }`,
+        { i: { ticketIds: [ticket.id] } },
+        admin.token,
+      );
       ticket.open = false;
     } else {
       const again = pick(closed);
@@ -154,7 +188,8 @@ describe("ticketStatistics against a scan of the event log", () => {
     const raw: Array<{ at: Date; dayOf: Date; topic: string; member: string | null; figure: string; seconds?: number }> = [];
     let state = { ticket: "", openedAt: new Date(0), assignee: null as string | null, everAssigned: false, replied: false };
     for (const e of events) {
-      if (e.ticket_id !== state.ticket) state = { ticket: e.ticket_id, openedAt: e.at, assignee: null, everAssigned: false, replied: false };
+      if (e.ticket_id !== state.ticket)
+        state = { ticket: e.ticket_id, openedAt: e.at, assignee: null, everAssigned: false, replied: false };
       const fact = (figure: string, member: string | null, dayOf = e.at, seconds?: number) =>
         raw.push({ at: e.at, dayOf, topic: e.topic_id, member, figure, seconds });
       if (e.type === "OPENED" || e.type === "ASSIGNED") {
@@ -206,7 +241,8 @@ describe("ticketStatistics against a scan of the event log", () => {
 
   /** Compares the API's rows with the facts grouped the same way (rows without any figure are left out). */
   function compare(rows: Row[], facts: Fact[], groupBy: Grouping[], label = groupBy.join("+")): void {
-    const period = (f: Fact) => (groupBy.includes("DAY") ? f.day : groupBy.includes("WEEK") ? f.week : groupBy.includes("MONTH") ? f.month : null);
+    const period = (f: Fact) =>
+      groupBy.includes("DAY") ? f.day : groupBy.includes("WEEK") ? f.week : groupBy.includes("MONTH") ? f.month : null;
     const keyOf = (p: string | null, topic: string | null, member: string | null) => `${p}|${topic}|${member}`;
     const expected = new Map<string, Fact[]>();
     for (const f of facts) {
@@ -228,7 +264,10 @@ describe("ticketStatistics against a scan of the event log", () => {
         assigned: count("ASSIGNED"),
         replies: count("REPLIED"),
       });
-      for (const [figure, summary] of [["FIRST_REPLY", row.firstReply], ["RESOLUTION", row.resolution]] as const) {
+      for (const [figure, summary] of [
+        ["FIRST_REPLY", row.firstReply],
+        ["RESOLUTION", row.resolution],
+      ] as const) {
         const values = group.filter((f) => f.figure === figure).map((f) => f.seconds!);
         expect(summary.count).toBe(values.length);
         if (values.length === 0) {
@@ -242,7 +281,17 @@ describe("ticketStatistics against a scan of the event log", () => {
     }
   }
 
-  const GROUPINGS: Grouping[][] = [[], ["DAY"], ["WEEK"], ["MONTH"], ["TOPIC"], ["ASSIGNEE"], ["DAY", "TOPIC"], ["WEEK", "ASSIGNEE"], ["DAY", "TOPIC", "ASSIGNEE"]];
+  const GROUPINGS: Grouping[][] = [
+    [],
+    ["DAY"],
+    ["WEEK"],
+    ["MONTH"],
+    ["TOPIC"],
+    ["ASSIGNEE"],
+    ["DAY", "TOPIC"],
+    ["WEEK", "ASSIGNEE"],
+    ["DAY", "TOPIC", "ASSIGNEE"],
+  ];
   const window = () => ({ since: new Date(Date.now() - 4 * 86_400_000), until: new Date(Date.now() + 4 * 86_400_000) });
 
   async function expectScanned(): Promise<void> {
@@ -252,27 +301,45 @@ describe("ticketStatistics against a scan of the event log", () => {
     // An agent with a team: the same, of the team's topics only.
     for (const groupBy of [["DAY"], ["ASSIGNEE"], ["TOPIC"]] as Grouping[][]) {
       const rows = (await stats(teamAgent.token, groupBy, since, until)).rows;
-      compare(rows, facts.filter((f) => f.topic === uuid(topicA)), groupBy);
+      compare(
+        rows,
+        facts.filter((f) => f.topic === uuid(topicA)),
+        groupBy,
+      );
       expect(rows.every((r) => r.topic === null || r.topic.id === topicA)).toBe(true);
     }
     // An agent without a team: their own figures.
     for (const groupBy of [[], ["DAY"], ["TOPIC"]] as Grouping[][]) {
-      compare((await stats(agent.token, groupBy, since, until)).rows, facts.filter((f) => f.member === uuid(agent.userId)), groupBy);
+      compare(
+        (await stats(agent.token, groupBy, since, until)).rows,
+        facts.filter((f) => f.member === uuid(agent.userId)),
+        groupBy,
+      );
     }
   }
 
   it("counts what the log holds, across time zone changes and a daylight saving boundary", async () => {
     actors = [admin, editor, agent, teamAgent];
     const next = random(20261203);
-    await ok(srv, `mutation($i: UpdateWorkspaceInput!) { updateWorkspace(input: $i) { userErrors { code } } }`, {
-      i: { timezone: "Pacific/Kiritimati" },
-    }, admin.token);
+    await ok(
+      srv,
+      `mutation($i: UpdateWorkspaceInput!) { updateWorkspace(input: $i) { userErrors { code } } }`,
+      {
+        i: { timezone: "Pacific/Kiritimati" },
+      },
+      admin.token,
+    );
     for (let i = 0; i < 120; i++) await randomOperation(next);
 
     // Fourteen hours ahead of UTC, then eleven behind: every day of the log moves.
-    await ok(srv, `mutation($i: UpdateWorkspaceInput!) { updateWorkspace(input: $i) { userErrors { code } } }`, {
-      i: { timezone: "Pacific/Pago_Pago" },
-    }, admin.token);
+    await ok(
+      srv,
+      `mutation($i: UpdateWorkspaceInput!) { updateWorkspace(input: $i) { userErrors { code } } }`,
+      {
+        i: { timezone: "Pacific/Pago_Pago" },
+      },
+      admin.token,
+    );
     zones.push({ from: Date.now(), zone: "Pacific/Pago_Pago" });
     for (let i = 0; i < 120; i++) await randomOperation(next);
 
@@ -321,9 +388,14 @@ describe("ticketStatistics against a scan of the event log", () => {
   }, 120_000);
 
   it("answers a series with every period of the range, in the workspace's zone, and its bounds", async () => {
-    await ok(srv, `mutation($i: UpdateWorkspaceInput!) { updateWorkspace(input: $i) { userErrors { code } } }`, {
-      i: { timezone: "America/New_York" },
-    }, admin.token);
+    await ok(
+      srv,
+      `mutation($i: UpdateWorkspaceInput!) { updateWorkspace(input: $i) { userErrors { code } } }`,
+      {
+        i: { timezone: "America/New_York" },
+      },
+      admin.token,
+    );
     // 1 to 8 March 2026 in New York: daylight saving time starts on the 8th.
     const since = new Date("2026-03-01T05:00:00Z");
     const until = new Date("2026-03-09T04:00:00Z");

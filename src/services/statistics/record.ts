@@ -69,7 +69,12 @@ const RECORD_SQL = insertFactsSql(EVENTS_OF("e.id = ANY($2::uuid[])"));
  * Adds what events count to the statistics, in the transaction that writes them (after their
  * tickets' rows are written): nothing, and no statement, when none of them counts.
  */
-export async function recordStatistics(em: EntityManager, workspaceId: string, events: ReadonlyArray<{ type: string }>, ids: string[]): Promise<void> {
+export async function recordStatistics(
+  em: EntityManager,
+  workspaceId: string,
+  events: ReadonlyArray<{ type: string }>,
+  ids: string[],
+): Promise<void> {
   const counted = ids.filter((_, i) => COUNTED.has(events[i].type));
   if (counted.length === 0) return;
   await em.query(RECORD_SQL, [workspaceId, counted]);

@@ -119,7 +119,15 @@ export class StatisticsService {
 
     const periodSql = period ? PERIOD_SQL[period] : "NULL::text";
     const sums = await ctx.work.query<
-      Array<{ period: string | null; topic_id: string | null; member_id: string | null; figure: StatisticFigure; bucket: number; n: string; seconds: number }>
+      Array<{
+        period: string | null;
+        topic_id: string | null;
+        member_id: string | null;
+        figure: StatisticFigure;
+        bucket: number;
+        n: string;
+        seconds: number;
+      }>
     >(
       `SELECT ${periodSql} AS period, ${byTopic ? "s.topic_id" : "NULL::uuid"} AS topic_id, ${byMember ? "s.member_id" : "NULL::uuid"} AS member_id,
               s.figure, s.bucket, sum(s.n) AS n, sum(s.seconds) AS seconds
