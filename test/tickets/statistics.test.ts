@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { rebuildStatistics, squashStatistics } from "../../src/services/statistics/record";
 import { addMember, createTopic, newUrn, ok, openTicket, team, updateMember, uuid } from "../support/fixtures";
 import { type SignedUp, startTestServer, type TestServer } from "../support/harness";
+import { call, type ServerProcess, spawnServer } from "../support/server-process";
 
 /**
  * ticketStatistics: kept with each write, per day in the workspace's time zone. After a few
@@ -446,4 +450,72 @@ describe("ticketStatistics: input and isolation", () => {
     const res = await srv.gql(STATS, { since: since.toISOString(), until: new Date().toISOString(), groupBy: [] });
     expect(res.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
+});
+
+describe("ticketStatistics on the embedded database", () => {
+  // As `npm start` runs without DATABASE_URL: a server process of its own on a data folder.
+  let dataDir: string;
+  let server: ServerProcess | undefined;
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), "handover-embedded-stats-"));
+  });
+  afterAll(async () => {
+    await server?.stop("SIGKILL");
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("counts an opening, a reply and a close, and reads them by assignee", async () => {
+    server = await spawnServer({
+      DATABASE_URL: undefined,
+      DATA_DIR: dataDir,
+      HANDOVER_ADMIN_EMAIL: "admin@example.com",
+      HANDOVER_ADMIN_PASSWORD: "bootstrap-password",
+    });
+    const { url } = server;
+    const token = (
+      await call<{ logIn: { token: string } }>(url, `mutation($i: LogInInput!) { logIn(input: $i) { token } }`, {
+        i: { email: "admin@example.com", password: "bootstrap-password" },
+      })
+    ).logIn.token;
+    const me = (await call<{ viewer: { user: { id: string } } }>(url, `{ viewer { user { id } } }`, {}, token)).viewer.user.id;
+    const ticket = (
+      await call<{ openTicket: { ticket: { id: string } } }>(
+        url,
+        `mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } } }`,
+        { i: { contactUrn: newUrn(), assigneeId: me } },
+        token,
+      )
+    ).openTicket.ticket;
+    await call(
+      url,
+      `mutation($i: SendMessageInput!) { sendMessage(input: $i) { userErrors { code } } }`,
+      {
+        i: { ticketId: ticket.id, text: "Hello" },
+      },
+      token,
+    );
+    await call(
+      url,
+      `mutation($i: CloseTicketsInput!) { closeTickets(input: $i) { failures { code } } }`,
+      { i: { ticketIds: [ticket.id] } },
+      token,
+    );
+    const now = Date.now();
+    const read = await call<{ ticketStatistics: { rows: Row[] } }>(
+      url,
+      STATS,
+      { since: new Date(now - 86_400_000).toISOString(), until: new Date(now + 86_400_000).toISOString(), groupBy: ["ASSIGNEE"] },
+      token,
+    );
+    const rows = read.ticketStatistics.rows;
+    expect(rows.find((r) => r.assignee === null)).toMatchObject({ opened: 1, closed: 0 });
+    expect(rows.find((r) => r.assignee?.id === me)).toMatchObject({
+      opened: 0,
+      closed: 1,
+      assigned: 1,
+      replies: 1,
+      firstReply: { count: 1 },
+      resolution: { count: 1 },
+    });
+  }, 120_000);
 });
