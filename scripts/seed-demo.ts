@@ -205,7 +205,10 @@ async function main(): Promise<void> {
         );
         console.log(`Bulk volume: ${options.tickets} tickets of ${options.contacts} contacts (${seconds(bulkStarted)})`);
       }
-      await seedStatisticsAndNotifications(db, wsUuid, [uuidOf(cast.users.get("grace") ?? ""), uuidOf(cast.users.get("eve") ?? "")]);
+      await seedStatisticsAndNotifications(db, server.db, wsUuid, [
+        uuidOf(cast.users.get("grace") ?? ""),
+        uuidOf(cast.users.get("eve") ?? ""),
+      ]);
 
       const pendingFile = await mailbox.keepAsFile(async () => {
         const team = cast.teams.get(PENDING_INVITATION.team);

@@ -218,6 +218,30 @@ describe("on PostgreSQL, with bulk volume", () => {
     expect(n).toBeGreaterThanOrEqual(2);
   });
 
+  it("fills the ticket statistics over the days the story and its history happened", async () => {
+    const STATS = `query($since: DateTime!, $until: DateTime!) { ticketStatistics(since: $since, until: $until, groupBy: [DAY]) {
+      rows { period opened closed replies firstReply { count medianSeconds } resolution { count } } } }`;
+    const [span] = await sql<{ first: Date; opened: number; closed: number }>(
+      `SELECT min(created_at) AS first, count(*) FILTER (WHERE type = 'OPENED')::int AS opened,
+              count(*) FILTER (WHERE type = 'CLOSED')::int AS closed FROM ticket_events`,
+    );
+    const { ticketStatistics } = await ok<{
+      ticketStatistics: {
+        rows: Array<{ period: string; opened: number; closed: number; firstReply: { count: number; medianSeconds: number | null } }>;
+      };
+    }>(
+      STATS,
+      { since: new Date(span.first.getTime() - 86_400_000).toISOString(), until: new Date(Date.now() + 86_400_000).toISOString() },
+      await token("demo@example.com"),
+    );
+    const rows = ticketStatistics.rows;
+    expect(rows.reduce((sum, r) => sum + r.opened, 0)).toBe(span.opened);
+    expect(rows.reduce((sum, r) => sum + r.closed, 0)).toBe(span.closed);
+    // Spread over many days, not all on the day it was seeded, with reply times to show.
+    expect(rows.filter((r) => r.opened > 0).length).toBeGreaterThan(5);
+    expect(rows.some((r) => r.firstReply.count > 0 && r.firstReply.medianSeconds! > 60)).toBe(true);
+  });
+
   it("has tickets in every state, with conversations, notes and deliveries", async () => {
     const [states] = await sql<Record<string, number>>(
       `SELECT count(*) FILTER (WHERE status = 'OPEN' AND assignee_id IS NULL)::int AS open_unassigned,
