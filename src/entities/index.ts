@@ -6,7 +6,7 @@ import { Membership } from "./membership.entity";
 import { Message } from "./message.entity";
 import { Notification } from "./notification.entity";
 import { TicketCountDelta } from "./ticket-count.entity";
-import { TicketStatistic } from "./ticket-statistic.entity";
+import { TicketStatistic, TicketStatisticDelta } from "./ticket-statistic.entity";
 import { TicketEvent } from "./ticket-event.entity";
 import { Ticket } from "./ticket.entity";
 import { FlowStart } from "./flow-start.entity";
@@ -65,5 +65,6 @@ export const ENTITIES = [
   Trigger,
   FlowStart,
   Notification,
+  TicketStatisticDelta,
   TicketStatistic,
 ];

@@ -1517,7 +1517,7 @@ beforeAll(async () => {
   const tables = await sql<{ table_name: string }>(
     `SELECT table_name FROM information_schema.columns
       WHERE table_schema = current_schema() AND column_name = 'workspace_id'
-        AND table_name NOT IN ('ticket_count_deltas', 'ticket_statistics', 'api_tokens') ORDER BY table_name`,
+        AND table_name NOT IN ('ticket_count_deltas', 'ticket_statistic_deltas', 'ticket_statistics', 'api_tokens') ORDER BY table_name`,
   );
   const written = (from: string) => `SELECT count(*)::text || ':' || coalesce(max(x.xmin::text::bigint), 0)::text FROM ${from}`;
   const digest = (from: string, row: string) =>
@@ -1532,9 +1532,19 @@ beforeAll(async () => {
          WHERE workspace_id = $1 GROUP BY status, topic_id, assignee_id HAVING sum(delta) <> 0) x`,
       "x.c",
     )})`,
+    // Statistics by day, deltas and folded rows together (the squasher moves one into the other).
     `SELECT 'ticket_statistics', (${digest(
-      `(SELECT concat_ws(',', day, grain, topic_id, member_id, figure, bucket, sum(n), sum(seconds)) AS c FROM ticket_statistics
-         WHERE workspace_id = $1 GROUP BY day, grain, topic_id, member_id, figure, bucket) x`,
+      `(SELECT concat_ws(',', day, grain, topic_id, member_id, sum(opened), sum(closed), sum(assigned), sum(replies), sum(fr), sum(rs)) AS c
+          FROM (SELECT day, grain, topic_id, member_id, opened, closed, assigned, replies,
+                       (SELECT coalesce(sum(v), 0) FROM unnest(first_reply_buckets) v) AS fr,
+                       (SELECT coalesce(sum(v), 0) FROM unnest(resolution_buckets) v) AS rs
+                  FROM ticket_statistics WHERE workspace_id = $1 AND span = 'DAY'
+                UNION ALL
+                SELECT day, grain, topic_id, member_id, (figure = 'OPENED')::int * n, (figure = 'CLOSED')::int * n,
+                       (figure = 'ASSIGNED')::int * n, (figure = 'REPLIED')::int * n, (figure = 'FIRST_REPLY')::int * n,
+                       (figure = 'RESOLUTION')::int * n
+                  FROM ticket_statistic_deltas WHERE workspace_id = $1) f
+         GROUP BY day, grain, topic_id, member_id) x`,
       "x.c",
     )})`,
   ].join("\nUNION ALL ");

@@ -4,6 +4,7 @@ import { MAX_STATISTICS_ROWS } from "../../services/statistics/statistics.servic
 import { MaxItems } from "../list-bounds";
 
 @ObjectType("DurationSummary", {
+  simpleResolvers: true,
   description:
     "Durations in seconds. The average is exact (a total over a count). The median and the 90th percentile are by " +
     "nearest rank, estimated from log-spaced buckets each 25% wider than the last: within 25% of the exact value " +
@@ -24,6 +25,7 @@ export class DurationSummaryObject implements DurationSummary {
 }
 
 @ObjectType("TicketStatisticsRow", {
+  simpleResolvers: true,
   description:
     "One group's figures. opened: tickets opened (no assignee: under ASSIGNEE it is in the row without one); closed: " +
     "closes, by the assignee then; assigned: tickets given their first assignee, by that assignee; replies: member " +

@@ -19,24 +19,44 @@ export function bucketBounds(bucket: number): [number, number] {
 export type Histogram = Map<number, number>;
 
 /**
- * The q-quantile (0 < q <= 1) by nearest rank: the value at rank ceil(q·n) of the n durations,
- * estimated inside its bucket by where the rank falls among the bucket's durations (linearly in
- * the first bucket, geometrically in the others). The estimate lies in the same bucket as the
- * exact value: within 25% of it, or within a second below one second. Null without durations.
+ * The q-quantiles (each 0 < q <= 1) by nearest rank: the value at rank ceil(q·n) of the n
+ * durations, estimated inside its bucket by where the rank falls among the bucket's durations
+ * (linearly in the first bucket, geometrically in the others). The estimate lies in the same
+ * bucket as the exact value: within 25% of it, or within a second below one second. Null without
+ * durations.
  */
-export function quantile(histogram: Histogram, q: number): number | null {
-  const total = [...histogram.values()].reduce((a, b) => a + b, 0);
-  if (total === 0) return null;
-  const rank = Math.max(1, Math.ceil(q * total));
-  let below = 0;
-  for (const bucket of [...histogram.keys()].sort((a, b) => a - b)) {
-    const count = histogram.get(bucket) ?? 0;
-    if (below + count >= rank) {
-      const [low, high] = bucketBounds(bucket);
-      const within = (rank - below - 0.5) / count;
-      return bucket === 0 ? low + (high - low) * within : low * (high / low) ** within;
+export function quantiles(histogram: Histogram, qs: readonly number[]): Array<number | null> {
+  const buckets = [...histogram.entries()].filter(([, n]) => n > 0).sort(([a], [b]) => a - b);
+  const total = buckets.reduce((sum, [, n]) => sum + n, 0);
+  return qs.map((q) => {
+    if (total === 0) return null;
+    const rank = Math.max(1, Math.ceil(q * total));
+    let below = 0;
+    for (const [bucket, count] of buckets) {
+      if (below + count >= rank) {
+        const [low, high] = bucketBounds(bucket);
+        const within = (rank - below - 0.5) / count;
+        return bucket === 0 ? low + (high - low) * within : low * (high / low) ** within;
+      }
+      below += count;
     }
-    below += count;
+    return null;
+  });
+}
+
+/** Counts per bucket as the database sends them (`array_to_string` of the histogram), added to `histogram`. */
+export function addBucketText(histogram: Histogram, text: string): void {
+  if (text === "") return;
+  let bucket = 0;
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i === text.length || text.charCodeAt(i) === 44 /* , */) {
+      if (i > start + 1 || text.charCodeAt(start) !== 48 /* a lone 0 */) {
+        const n = Number(text.slice(start, i));
+        if (n !== 0) histogram.set(bucket, (histogram.get(bucket) ?? 0) + n);
+      }
+      bucket += 1;
+      start = i + 1;
+    }
   }
-  return null;
 }

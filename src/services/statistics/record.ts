@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from "typeorm";
-import { StatisticFigure, StatisticGrain, TicketEventType } from "../../entities";
+import { StatisticFigure, StatisticGrain, StatisticSpan, TicketEventType } from "../../entities";
+import { returningRows } from "../../db/returning";
 import { bucketSql } from "./histogram";
 
 /** The event types that count in the statistics: the others (notes, moves, reopening, messages received) count nothing. */
@@ -49,7 +50,7 @@ function insertFactsSql(ev: string): string {
               CASE WHEN f.seconds IS NULL THEN 0 ELSE ${bucketSql("f.seconds")} END AS bucket, coalesce(f.seconds, 0) AS seconds
          FROM fact f JOIN workspaces w ON w.id = $1
      )
-     INSERT INTO ticket_statistics (workspace_id, day, grain, topic_id, member_id, figure, bucket, n, seconds)
+     INSERT INTO ticket_statistic_deltas (workspace_id, day, grain, topic_id, member_id, figure, bucket, n, seconds)
      SELECT $1, k.day, g.grain,
             CASE WHEN g.grain IN (${G.TOPIC_AND_MEMBER}, ${G.TOPIC}) THEN k.topic_id END,
             CASE WHEN g.grain IN (${G.TOPIC_AND_MEMBER}, ${G.MEMBER}) THEN k.member_id END,
@@ -89,32 +90,133 @@ export async function rebuildStatistics(db: DataSource, workspaceId: string): Pr
   // One snapshot for both statements: rows that writers add meanwhile count events it does not read.
   await db.transaction("REPEATABLE READ", async (em) => {
     await em.query(`DELETE FROM ticket_statistics WHERE workspace_id = $1`, [workspaceId]);
+    await em.query(`DELETE FROM ticket_statistic_deltas WHERE workspace_id = $1`, [workspaceId]);
     await em.query(insertFactsSql(EVENTS_OF(`e.type = ANY($2::text[])`)), [workspaceId, [...COUNTED]]);
   });
 }
 
+/** A delta as the squasher moves it. */
+interface MovedDelta {
+  workspace_id: string;
+  day: string;
+  grain: number;
+  topic_id: string | null;
+  member_id: string | null;
+  figure: StatisticFigure;
+  bucket: number;
+  n: number;
+  seconds: number;
+}
+
+/** A folded row, as `jsonb_to_recordset` reads it. */
+interface Folded {
+  workspace_id: string;
+  span: StatisticSpan;
+  day: string;
+  grain: number;
+  topic_id: string | null;
+  member_id: string | null;
+  opened: number;
+  closed: number;
+  assigned: number;
+  replies: number;
+  first_reply_seconds: number;
+  first_reply_buckets: number[];
+  resolution_seconds: number;
+  resolution_buckets: number[];
+}
+
+const COUNT_COLUMN: Partial<Record<StatisticFigure, "opened" | "closed" | "assigned" | "replies">> = {
+  [F.OPENED]: "opened",
+  [F.CLOSED]: "closed",
+  [F.ASSIGNED]: "assigned",
+  [F.REPLIED]: "replies",
+};
+const DURATION_COLUMNS: Partial<
+  Record<StatisticFigure, ["first_reply_seconds", "first_reply_buckets"] | ["resolution_seconds", "resolution_buckets"]>
+> = {
+  [F.FIRST_REPLY]: ["first_reply_seconds", "first_reply_buckets"],
+  [F.RESOLUTION]: ["resolution_seconds", "resolution_buckets"],
+};
+
+/** Two histograms added bucket by bucket, in SQL. */
+const addBuckets = (a: string, b: string) =>
+  `(SELECT coalesce(array_agg(coalesce(${a}[i], 0) + coalesce(${b}[i], 0) ORDER BY i), '{}')
+      FROM generate_series(1, greatest(cardinality(${a}), cardinality(${b}))) AS i)`;
+
+const NIL = `'00000000-0000-0000-0000-000000000000'`;
+const FOLD_SQL = `INSERT INTO ticket_statistics AS s (workspace_id, span, day, grain, topic_id, member_id, opened, closed, assigned, replies,
+       first_reply_seconds, first_reply_buckets, resolution_seconds, resolution_buckets)
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(workspace_id uuid, span text, day date, grain smallint, topic_id uuid, member_id uuid,
+       opened int, closed int, assigned int, replies int, first_reply_seconds float8, first_reply_buckets int[],
+       resolution_seconds float8, resolution_buckets int[])
+     ON CONFLICT (workspace_id, span, grain, day, coalesce(topic_id, ${NIL}), coalesce(member_id, ${NIL})) DO UPDATE SET
+       opened = s.opened + excluded.opened, closed = s.closed + excluded.closed,
+       assigned = s.assigned + excluded.assigned, replies = s.replies + excluded.replies,
+       first_reply_seconds = s.first_reply_seconds + excluded.first_reply_seconds,
+       first_reply_buckets = ${addBuckets("s.first_reply_buckets", "excluded.first_reply_buckets")},
+       resolution_seconds = s.resolution_seconds + excluded.resolution_seconds,
+       resolution_buckets = ${addBuckets("s.resolution_buckets", "excluded.resolution_buckets")}`;
+
 /**
- * Folds the delta rows of up to `limit` keys into one row each, like the folder counts: safe
- * beside writers and beside another squasher.
+ * Moves up to `limit` deltas, oldest first, into the folded rows of their day and of their month,
+ * in one transaction: a reading, which sums both tables in one statement, sees each fact once
+ * whether or not it has run. Beside another squasher, each takes deltas the other has not locked.
+ * Returns how many it moved.
  */
-export async function squashStatistics(db: DataSource, limit = 1000): Promise<number> {
-  const key = "workspace_id, day, grain, topic_id, member_id, figure, bucket";
-  const rows = await db.query<Array<{ n: string }>>(
-    `WITH keys AS (
-       SELECT ${key} FROM ticket_statistics GROUP BY ${key} HAVING count(*) > 1 LIMIT $1
-     ), deleted AS (
-       DELETE FROM ticket_statistics s USING keys k
-        WHERE s.workspace_id = k.workspace_id AND s.day = k.day AND s.grain = k.grain
-          AND s.topic_id IS NOT DISTINCT FROM k.topic_id AND s.member_id IS NOT DISTINCT FROM k.member_id
-          AND s.figure = k.figure AND s.bucket = k.bucket
-       RETURNING s.${key.split(", ").join(", s.")}, s.n, s.seconds
-     ), inserted AS (
-       INSERT INTO ticket_statistics (${key}, n, seconds)
-       SELECT ${key}, sum(n), sum(seconds) FROM deleted GROUP BY ${key}
-       RETURNING 1
-     )
-     SELECT count(*) AS n FROM deleted`,
-    [limit],
-  );
-  return Number(rows[0]?.n ?? 0);
+export async function squashStatistics(db: DataSource, limit = 20_000): Promise<number> {
+  return db.transaction(async (em) => {
+    const moved = returningRows<MovedDelta>(
+      await em.query(
+        `DELETE FROM ticket_statistic_deltas d
+        WHERE d.id IN (SELECT id FROM ticket_statistic_deltas ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING d.workspace_id, d.day::text AS day, d.grain, d.topic_id, d.member_id, d.figure, d.bucket, d.n, d.seconds`,
+        [limit],
+      ),
+    );
+    if (moved.length === 0) return 0;
+    const folded = new Map<string, Folded>();
+    for (const d of moved) {
+      for (const [span, day] of [
+        [StatisticSpan.DAY, d.day],
+        [StatisticSpan.MONTH, `${d.day.slice(0, 8)}01`],
+      ] as const) {
+        const key = [d.workspace_id, span, d.grain, day, d.topic_id, d.member_id].join("|");
+        let row = folded.get(key);
+        if (!row) {
+          row = {
+            workspace_id: d.workspace_id,
+            span,
+            day,
+            grain: d.grain,
+            topic_id: d.topic_id,
+            member_id: d.member_id,
+            opened: 0,
+            closed: 0,
+            assigned: 0,
+            replies: 0,
+            first_reply_seconds: 0,
+            first_reply_buckets: [],
+            resolution_seconds: 0,
+            resolution_buckets: [],
+          };
+          folded.set(key, row);
+        }
+        const count = COUNT_COLUMN[d.figure];
+        if (count) row[count] += Number(d.n);
+        const duration = DURATION_COLUMNS[d.figure];
+        if (duration) {
+          const [total, buckets] = duration;
+          row[total] += Number(d.seconds);
+          const histogram = row[buckets];
+          while (histogram.length <= d.bucket) histogram.push(0);
+          histogram[d.bucket] += Number(d.n);
+        }
+      }
+    }
+    // In key order, so that two squashers folding the same keys wait for each other rather than deadlock.
+    const rows = [...folded.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+    await em.query(FOLD_SQL, [JSON.stringify(rows)]);
+    return moved.length;
+  });
 }

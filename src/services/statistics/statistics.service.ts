@@ -2,7 +2,7 @@ import type { AuthedContext } from "../../context";
 import { statisticsScope } from "../../auth/visibility";
 import { StatisticFigure, StatisticGrain } from "../../entities";
 import { BadInputError } from "../../errors";
-import { type Histogram, quantile } from "./histogram";
+import { addBucketText, type Histogram, quantiles } from "./histogram";
 
 /** How the statistics are grouped: by one period at most, and by topic, assignee, or both. */
 export enum StatisticsGrouping {
@@ -53,6 +53,27 @@ export interface TicketStatistics {
   rows: StatisticsRow[];
 }
 
+/** A row read: a folded row (figure null), or a delta not folded yet. */
+type SummedRow = {
+  period: string | null;
+  topic_id: string | null;
+  member_id: string | null;
+} & (
+  | {
+      figure: null;
+      opened: number;
+      closed: number;
+      assigned: number;
+      replies: number;
+      first_reply_seconds: number;
+      /** Counts per bucket, comma-separated: parsed here, faster than as an array. */
+      first_reply_buckets: string;
+      resolution_seconds: number;
+      resolution_buckets: string;
+    }
+  | { figure: StatisticFigure; bucket: number; n: number; seconds: number }
+);
+
 /** A row being summed: counts, and each duration's total and histogram. */
 interface Tally {
   row: Omit<StatisticsRow, "firstReply" | "resolution">;
@@ -75,8 +96,7 @@ function summary(d: { seconds: number; histogram: Histogram }): DurationSummary 
   return {
     count,
     averageSeconds: count === 0 ? null : d.seconds / count,
-    medianSeconds: quantile(d.histogram, 0.5),
-    p90Seconds: quantile(d.histogram, 0.9),
+    ...(([medianSeconds, p90Seconds]) => ({ medianSeconds, p90Seconds }))(quantiles(d.histogram, [0.5, 0.9])),
   };
 }
 
@@ -105,8 +125,12 @@ export class StatisticsService {
         ? StatisticGrain.MEMBER
         : StatisticGrain.WORKSPACE;
 
-    const [range] = await ctx.work.query<Array<{ timezone: string; first: string; last: string; days: number }>>(
-      `SELECT w.timezone, r.first::text, r.last::text, (r.last - r.first + 1) AS days
+    const [range] = await ctx.work.query<
+      Array<{ timezone: string; first: string; last: string; days: number; full_from: string; full_to: string }>
+    >(
+      `SELECT w.timezone, r.first::text, r.last::text, (r.last - r.first + 1) AS days,
+              (CASE WHEN extract(day FROM r.first) = 1 THEN r.first ELSE date_trunc('month', r.first) + interval '1 month' END)::date::text AS full_from,
+              date_trunc('month', r.last + 1)::date::text AS full_to
          FROM workspaces w,
               LATERAL (SELECT ($2::timestamptz AT TIME ZONE w.timezone)::date AS first,
                               (($3::timestamptz - interval '1 microsecond') AT TIME ZONE w.timezone)::date AS last) r
@@ -116,27 +140,31 @@ export class StatisticsService {
     if (range.days > MAX_STATISTICS_DAYS) {
       throw new BadInputError("until", `A reading covers ${MAX_STATISTICS_DAYS} days at most; this one covers ${range.days}.`);
     }
+    // Whole months inside the range read their month's folded row, unless periods are days or weeks.
+    const months = (period === undefined || period === StatisticsGrouping.MONTH) && range.full_from < range.full_to;
 
-    const periodSql = period ? PERIOD_SQL[period] : "NULL::text";
-    const sums = await ctx.work.query<
-      Array<{
-        period: string | null;
-        topic_id: string | null;
-        member_id: string | null;
-        figure: StatisticFigure;
-        bucket: number;
-        n: string;
-        seconds: number;
-      }>
-    >(
-      `SELECT ${periodSql} AS period, ${byTopic ? "s.topic_id" : "NULL::uuid"} AS topic_id, ${byMember ? "s.member_id" : "NULL::uuid"} AS member_id,
-              s.figure, s.bucket, sum(s.n) AS n, sum(s.seconds) AS seconds
+    const periodOf = (alias: string) => (period ? PERIOD_SQL[period].replace("s.day", `${alias}.day`) : "NULL::text");
+    const keysOf = (alias: string) =>
+      `${byTopic ? `${alias}.topic_id` : "NULL::uuid"} AS topic_id, ${byMember ? `${alias}.member_id` : "NULL::uuid"} AS member_id`;
+    const scoped = (alias: string) =>
+      `${alias}.workspace_id = $1 AND ${alias}.grain = $2
+       AND ($5::uuid[] IS NULL OR ${alias}.topic_id = ANY($5)) AND ($6::uuid IS NULL OR ${alias}.member_id = $6)`;
+    // Folded rows and the deltas not folded yet, in one statement: the squasher moves deltas into
+    // folded rows in one transaction, so one snapshot counts each fact once.
+    const read = await ctx.work.query<SummedRow[]>(
+      `SELECT ${periodOf("s")} AS period, ${keysOf("s")}, s.opened, s.closed, s.assigned, s.replies,
+              s.first_reply_seconds, array_to_string(s.first_reply_buckets, ',') AS first_reply_buckets,
+              s.resolution_seconds, array_to_string(s.resolution_buckets, ',') AS resolution_buckets,
+              NULL::text AS figure, NULL::int AS bucket, NULL::int AS n, NULL::float8 AS seconds
          FROM ticket_statistics s
-        WHERE s.workspace_id = $1 AND s.grain = $2 AND s.day BETWEEN $3::date AND $4::date
-          AND ($5::uuid[] IS NULL OR s.topic_id = ANY($5))
-          AND ($6::uuid IS NULL OR s.member_id = $6)
-        GROUP BY 1, 2, 3, 4, 5`,
-      [ctx.actor.workspaceId, grain, range.first, range.last, scope.topicIds, scope.memberId],
+        WHERE ${scoped("s")}
+          AND ((s.span = 'DAY' AND s.day BETWEEN $3::date AND $4::date AND NOT ($9 AND s.day >= $7::date AND s.day < $8::date))
+               OR ($9 AND s.span = 'MONTH' AND s.day >= $7::date AND s.day < $8::date))
+       UNION ALL
+       SELECT ${periodOf("d")}, ${keysOf("d")}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.figure, d.bucket, d.n, d.seconds
+         FROM ticket_statistic_deltas d
+        WHERE ${scoped("d")} AND d.day BETWEEN $3::date AND $4::date`,
+      [ctx.actor.workspaceId, grain, range.first, range.last, scope.topicIds, scope.memberId, range.full_from, range.full_to, months],
     );
 
     const tallies = new Map<string, Tally>();
@@ -155,22 +183,32 @@ export class StatisticsService {
     // A series by period alone has a row for every period, with or without tickets.
     if (period && !byTopic && !byMember) {
       const all = await ctx.work.query<Array<{ period: string }>>(
-        `SELECT DISTINCT ${periodSql} AS period FROM generate_series($1::date, $2::date, interval '1 day') AS s(day) ORDER BY 1`,
+        `SELECT DISTINCT ${PERIOD_SQL[period]} AS period FROM generate_series($1::date, $2::date, interval '1 day') AS s(day) ORDER BY 1`,
         [range.first, range.last],
       );
       for (const p of all) tallyOf(p.period, null, null);
     }
     if (!period && !byTopic && !byMember) tallyOf(null, null, null);
-    for (const sum of sums) {
-      const tally = tallyOf(sum.period, sum.topic_id, sum.member_id);
-      const n = Number(sum.n);
-      const count = COUNT_OF[sum.figure];
-      if (count) tally.row[count] += n;
-      const duration = DURATION_OF[sum.figure];
+    const addTo = (histogram: Histogram, bucket: number, n: number) => histogram.set(bucket, (histogram.get(bucket) ?? 0) + n);
+    for (const r of read) {
+      const tally = tallyOf(r.period, r.topic_id, r.member_id);
+      if (r.figure === null) {
+        tally.row.opened += r.opened;
+        tally.row.closed += r.closed;
+        tally.row.assigned += r.assigned;
+        tally.row.replies += r.replies;
+        tally.durations.firstReply.seconds += r.first_reply_seconds;
+        tally.durations.resolution.seconds += r.resolution_seconds;
+        addBucketText(tally.durations.firstReply.histogram, r.first_reply_buckets);
+        addBucketText(tally.durations.resolution.histogram, r.resolution_buckets);
+        continue;
+      }
+      const count = COUNT_OF[r.figure];
+      if (count) tally.row[count] += r.n;
+      const duration = DURATION_OF[r.figure];
       if (duration) {
-        const d = tally.durations[duration];
-        d.seconds += Number(sum.seconds);
-        d.histogram.set(sum.bucket, (d.histogram.get(sum.bucket) ?? 0) + n);
+        tally.durations[duration].seconds += r.seconds;
+        addTo(tally.durations[duration].histogram, r.bucket, r.n);
       }
     }
     if (tallies.size > MAX_STATISTICS_ROWS) {
