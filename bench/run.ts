@@ -8,7 +8,9 @@
  *   npm run bench -- --duration 20 --connections 16 --only inbox,detail --skip-postgraphile
  *
  * Scenarios (--only): inbox, deep, detail, writes, hard, compare (ours, PostGraphile and the
- * raw floor side by side, --rounds turns each), subscriptions.
+ * raw floor side by side, --rounds turns each), subscriptions, statistics (ticketStatistics over a
+ * year of --tickets tickets against a scan of them, on a database of its own: bench/statistics.ts,
+ * written to bench/results-statistics.json).
  *
  * Uses BENCH_DATABASE_URL (a PostgreSQL server it may create databases on), else TEST_DATABASE_URL,
  * else the local one.
@@ -21,6 +23,7 @@ import pg from "pg";
 import { explainStatements, type Explained } from "./explain";
 import { startPostGraphile } from "./postgraphile";
 import { startRawFloor } from "./raw-floor";
+import { runStatisticsScenario, statisticsTable } from "./statistics";
 import { runSubscriptionScenario } from "./subscriptions";
 import { type LoadResult, runLoad } from "./load";
 import { body, DETAIL_QUERY, inboxQuery, WRITES } from "./queries";
@@ -130,6 +133,15 @@ async function main(): Promise<void> {
   }
   log("building the server");
   await sh("npm", ["run", "--silent", "build"]);
+
+  if (wanted("statistics")) {
+    const statistics = await runStatisticsScenario(adminUrl, { tickets: options.tickets, runs: 30 }, log);
+    console.log(`\n${statisticsTable(statistics.rows)}\n`);
+    const out = path.join(path.dirname(options.out), "results-statistics.json");
+    writeFileSync(out, `${JSON.stringify({ machine: machine(), at: new Date().toISOString(), ...statistics }, null, 2)}\n`);
+    log(`wrote ${out}`);
+    if (options.only && [...options.only].every((s) => s === "statistics")) return;
+  }
 
   const name = databaseName(options.tickets, options.contacts);
   let url = withDatabase(adminUrl, name);
