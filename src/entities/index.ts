@@ -5,6 +5,7 @@ import { Flow } from "./flow.entity";
 import { Membership } from "./membership.entity";
 import { Message } from "./message.entity";
 import { Notification } from "./notification.entity";
+import { TicketExport, TicketExportDownload } from "./ticket-export.entity";
 import { TicketCountDelta } from "./ticket-count.entity";
 import { TicketEvent } from "./ticket-event.entity";
 import { Ticket } from "./ticket.entity";
@@ -29,6 +30,7 @@ export * from "./notification.entity";
 export * from "./role";
 export * from "./ticket-count.entity";
 export * from "./ticket-event.entity";
+export * from "./ticket-export.entity";
 export * from "./ticket.entity";
 export * from "./flow-start.entity";
 export * from "./invitation.entity";
@@ -63,4 +65,6 @@ export const ENTITIES = [
   Trigger,
   FlowStart,
   Notification,
+  TicketExport,
+  TicketExportDownload,
 ];
