@@ -8,7 +8,10 @@
  *   npm run bench -- --duration 20 --connections 16 --only inbox,detail --skip-postgraphile
  *
  * Scenarios (--only): inbox, deep, detail, writes, hard, compare (ours, PostGraphile and the
- * raw floor side by side, --rounds turns each), subscriptions.
+ * raw floor side by side, --rounds turns each), export (a CSV export of every ticket: rows per
+ * second and the server's peak memory), subscriptions.
+ *
+ *   npm run bench -- --only export --skip-postgraphile --skip-subscriptions --tickets 1000000
  *
  * Uses BENCH_DATABASE_URL (a PostgreSQL server it may create databases on), else TEST_DATABASE_URL,
  * else the local one.
@@ -22,6 +25,7 @@ import { explainStatements, type Explained } from "./explain";
 import { startPostGraphile } from "./postgraphile";
 import { startRawFloor } from "./raw-floor";
 import { runSubscriptionScenario } from "./subscriptions";
+import { runExportScenario } from "./export";
 import { type LoadResult, runLoad } from "./load";
 import { body, DETAIL_QUERY, inboxQuery, WRITES } from "./queries";
 import { printTable, type Row } from "./report";
@@ -89,6 +93,9 @@ function parseArgs(argv: string[]): Options {
 }
 
 const log = (line: string) => console.log(`bench: ${line}`);
+
+/** Where the bench server writes its exports (one file per run of the export scenario, kept for a look). */
+const BENCH_EXPORT_DIR = path.join(os.tmpdir(), "handover-bench-exports");
 
 async function reachable(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });
@@ -173,7 +180,7 @@ async function main(): Promise<void> {
     );
   };
 
-  const server = await startOurServer(url);
+  const server = await startOurServer(url, { env: { EXPORT_DIR: BENCH_EXPORT_DIR } });
   try {
     const gql = gqlAt(server.url);
     const logIn = async (email: string) =>
@@ -239,6 +246,15 @@ async function main(): Promise<void> {
       record("search", "handover", await load(server, auth(admin), inbox(search)), `search "Contact 12"`);
       explains.search = await explainStatements(url, admin, { kind: "inbox", filter: search });
       explains["inbox ALL open"] = await explainStatements(url, admin, { kind: "inbox", filter: open });
+    }
+
+    if (wanted("export")) {
+      const figures = await runExportScenario({ gql, pid: server.pid, token: admin, exportDir: BENCH_EXPORT_DIR });
+      extra.export = figures;
+      log(
+        `export of ${figures.rows} tickets: ${figures.seconds} s, ${figures.rowsPerSecond} rows/s, ${figures.fileMiB} MiB; ` +
+          `server RSS ${figures.rssBeforeMiB} MiB before, ${figures.rssPeakMiB} MiB at most during it (VmHWM ${figures.vmHwmMiB} MiB)`,
+      );
     }
 
     if (wanted("compare")) {

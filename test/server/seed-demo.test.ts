@@ -74,7 +74,7 @@ describe("on PostgreSQL, with bulk volume", () => {
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
     sql = async <T>(text: string, params?: unknown[]) => (await db!.query(text, params)).rows as T[];
-    srv = await startTestServer({ DATABASE_URL: database.url });
+    srv = await startTestServer({ DATABASE_URL: database.url, EXPORT_DIR: path.join(mailDir, "exports") });
     const tokens = new Map<string, string>();
     token = async (email) => {
       if (!tokens.has(email)) {
@@ -216,6 +216,21 @@ describe("on PostgreSQL, with bulk volume", () => {
     expect(new Set(bruno.notifications.nodes.map((n) => n.kind))).toContain("TICKET_ACTIVITY");
     const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM messages WHERE jsonb_array_length(attachments) > 0`);
     expect(n).toBeGreaterThanOrEqual(2);
+  });
+
+  it("leaves the administrator a finished export of the whole inbox, downloadable", async () => {
+    const admin = await token("demo@example.com");
+    const { exports } = await ok<{ exports: Array<{ id: string; status: string; rowCount: number; downloadUrl: string }> }>(
+      `{ exports { id status rowCount downloadUrl } }`,
+      {},
+      admin,
+    );
+    const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM tickets`);
+    expect(exports).toEqual([expect.objectContaining({ status: "DONE", rowCount: n })]);
+    const link = new URL(exports[0].downloadUrl);
+    const res = await fetch(`${srv!.url}${link.pathname}${link.search}`);
+    expect(res.status).toBe(200);
+    expect((await res.text()).split("\r\n").filter(Boolean)).toHaveLength(n + 1);
   });
 
   it("has tickets in every state, with conversations, notes and deliveries", async () => {
