@@ -28,7 +28,7 @@ export class ExportResolver {
   @Mutation(() => TicketExportPayload, {
     description:
       "Starts a CSV export of the tickets of a filter (as the tickets query gives them to you) and returns it at once, PENDING; " +
-      "it runs in the background. At most 3 of yours pending or running at once (TOO_MANY_EXPORTS).",
+      "it runs in the background. A member has at most a few pending or running at once (3 by default): TOO_MANY_EXPORTS.",
   })
   async exportTickets(
     @Arg("input", () => ExportTicketsInput) input: ExportTicketsInput,

@@ -630,7 +630,7 @@ export type Mutation = {
    */
   deleteTrigger: DeletePayload;
   /**
-   * Starts a CSV export of the tickets of a filter (as the tickets query gives them to you) and returns it at once, PENDING; it runs in the background. At most 3 of yours pending or running at once (TOO_MANY_EXPORTS).
+   * Starts a CSV export of the tickets of a filter (as the tickets query gives them to you) and returns it at once, PENDING; it runs in the background. A member has at most a few pending or running at once (3 by default): TOO_MANY_EXPORTS.
    *
    * Requires: ADMINISTRATOR or EDITOR.
    */
