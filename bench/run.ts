@@ -192,7 +192,8 @@ async function main(): Promise<void> {
     const [admin, mine, teamAgent] = [await logIn(fixture.adminEmail), await logIn(fixture.mineEmail), await logIn(fixture.teamAgentEmail)];
     const auth = (token: string) => ({ authorization: `Bearer ${token}` });
     const topics = await gql<{ topics: Array<{ id: string; name: string }> }>(`{ topics { id name } }`, {}, admin);
-    const support = topics.topics.find((t) => t.name === "Support")!.id;
+    // Looked up where used: a scenario that does not need it runs whatever the seed's topics.
+    const support = () => topics.topics.find((t) => t.name === "Support")!.id;
     const open = { folder: "ALL", status: "OPEN" };
     const inbox = (filter: Record<string, unknown>, extraVars: Record<string, unknown> = {}, count = true) => [
       body(inboxQuery(count), { filter, first: 25, ...extraVars }),
@@ -201,7 +202,7 @@ async function main(): Promise<void> {
     if (wanted("inbox")) {
       record("inbox ALL open", "handover", await load(server, auth(admin), inbox(open)));
       record("inbox MINE open", "handover", await load(server, auth(mine), inbox({ folder: "MINE", status: "OPEN" })));
-      record("inbox topic open", "handover", await load(server, auth(admin), inbox({ ...open, topicId: support })));
+      record("inbox topic open", "handover", await load(server, auth(admin), inbox({ ...open, topicId: support() })));
     }
 
     if (wanted("deep")) {
