@@ -11,7 +11,7 @@ import type { TicketStatus } from "../src/entities";
 import { UnitOfWork } from "../src/db/unit-of-work";
 import { createLoaders } from "../src/loaders";
 import { decodeCursor } from "../src/services/cursors";
-import { parseGlobalId } from "../src/schema/global-id";
+import { parseGlobalId, toGlobalId } from "../src/schema/global-id";
 import { createServices } from "../src/services";
 import type { Folder } from "../src/services/tickets/inbox.service";
 import { createMailer } from "../src/services/team/mailer";
@@ -39,7 +39,7 @@ export async function explainStatements(
     }) as typeof work.query;
     const config = loadConfig({ DATABASE_URL: url });
     const log = pino({ level: "silent" });
-    const services = createServices(db, config, createMailer(config, log));
+    const services = createServices(db, config, createMailer(config, log), { log, globalId: toGlobalId });
     const actor = await services.tokens.authenticate(token);
     if (!actor) throw new Error("the bench token does not authenticate");
     const ctx = { actor, work, services, log, loaders: createLoaders(work, actor.workspaceId) } as unknown as AuthedContext;

@@ -3,7 +3,8 @@
  * shop's support desk, played through the GraphQL API of a server started in this process:
  * members with each role, teams limited to topics, contact fields of each type and access, a
  * notepad with history, shortcuts, the support bot and a closing trigger with its flow starts,
- * tickets in every state with conversations in five languages, and a pending invitation.
+ * tickets in every state with conversations in five languages, a pending invitation, and the
+ * administrator's finished export of the whole inbox.
  *
  *   npm run seed:demo                                        # the story (a few seconds)
  *   npm run seed:demo -- --tickets 1000000 --contacts 200000 # the story plus bulk volume
@@ -26,6 +27,7 @@ import { StoryClock } from "./demo/clock";
 import { checkLogins, loginTable } from "./demo/logins";
 import { DemoMailbox } from "./demo/mailbox";
 import { parseAgo, TRIGGER_AT } from "./demo/scenes";
+import { seedExport } from "./demo/export";
 import { seedStatisticsAndNotifications } from "./demo/statistics-and-notifications";
 import { Story, type Cast } from "./demo/story";
 
@@ -209,6 +211,11 @@ async function main(): Promise<void> {
         uuidOf(cast.users.get("grace") ?? ""),
         uuidOf(cast.users.get("eve") ?? ""),
       ]);
+      const exportStarted = Date.now();
+      const exported = await seedExport(api, ws.token);
+      console.log(
+        `Export: ${exported.rowCount} tickets in ${path.join(config.exportDir, `${uuidOf(exported.id)}.csv`)} (${seconds(exportStarted)})`,
+      );
 
       const pendingFile = await mailbox.keepAsFile(async () => {
         const team = cast.teams.get(PENDING_INVITATION.team);

@@ -13,6 +13,16 @@ export interface Config {
    */
   databaseDirectUrl: string | undefined;
   dataDir: string;
+  /** Where ticket exports write their CSV files (EXPORT_DIR, default DATA_DIR/exports); shared by every process. */
+  exportDir: string;
+  /** How long a finished export may be downloaded before it expires and its file is deleted. */
+  exportRetentionHours: number;
+  /** Exports one member may have pending or running at once. */
+  exportMaxActivePerMember: number;
+  /** How often exports are checked for an interrupted run or an expired file. */
+  exportSweepIntervalMs: number;
+  /** Tickets an export reads per statement (and writes before reading more). */
+  exportPageSize: number;
   publicUrl: string;
   dbPoolSize: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -222,12 +232,18 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>$|^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom)) {
     throw new ConfigError("MAIL_FROM", `must be an address such as "Handover <no-reply@example.com>", got "${mailFrom}"`);
   }
+  const dataDir = path.resolve(str(env, "DATA_DIR") ?? "data");
   return {
     port,
     host: str(env, "HOST") ?? "0.0.0.0",
     databaseUrl,
     databaseDirectUrl,
-    dataDir: path.resolve(str(env, "DATA_DIR") ?? "data"),
+    dataDir,
+    exportDir: path.resolve(str(env, "EXPORT_DIR") ?? path.join(dataDir, "exports")),
+    exportRetentionHours: int(env, "EXPORT_RETENTION_HOURS", 24, 1, 24 * 365),
+    exportMaxActivePerMember: int(env, "EXPORT_MAX_ACTIVE_PER_MEMBER", 3, 1, 100),
+    exportSweepIntervalMs: int(env, "EXPORT_SWEEP_INTERVAL_MS", 10000, 50, 3600000),
+    exportPageSize: int(env, "EXPORT_PAGE_SIZE", 1000, 1, 10000),
     publicUrl: (url(env, "PUBLIC_URL", ["http:", "https:"]) ?? `http://localhost:${port}`).replace(/\/+$/, ""),
     dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 500),
     logLevel: logLevel as Config["logLevel"],

@@ -34,6 +34,8 @@ import { Metrics } from "./http/metrics";
 import { createLoaders } from "./loaders";
 import { RESOLVERS } from "./resolvers";
 import { buildHandoverSchema } from "./schema/build-schema";
+import { toGlobalId } from "./schema/global-id";
+import { exportDownload } from "./http/export-download";
 import { createServices, type Services } from "./services";
 import { createMailer, type Mailer } from "./services/team/mailer";
 import { squashStatistics } from "./services/statistics/record";
@@ -139,7 +141,7 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
   const db = createDataSource({ url: databaseUrl, poolSize: config.dbPoolSize });
   await db.initialize();
   guardPool(db);
-  const services = createServices(db, config, options.mailer ?? createMailer(config, log));
+  const services = createServices(db, config, options.mailer ?? createMailer(config, log), { log, globalId: toGlobalId });
   const firstAdmin = await withMigrationLock(
     db,
     async () => {
@@ -295,6 +297,14 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
   app.use(invitationPage({ endpoint: "/graphql", signInPath: "/graphql" }));
   // A browser that opens the server's address finds GraphiQL.
   app.get("/", (_req, res) => res.redirect(302, "/graphql"));
+  // Export files: for the requester's bearer token (the same admission as /graphql) or a single-use link.
+  app.use(
+    exportDownload(
+      admission((token) => services.tokens.authenticate(token), buckets),
+      (request) => services.exports.runner.openDownload(request),
+      log,
+    ),
+  );
   app.use(
     "/graphql",
     csrfGuard(),
@@ -359,11 +369,25 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
     context: (actor, token, connection, address) => contextFor(token, address, actor, connection),
   });
 
+  // Exports interrupted by a stopped process become FAILED, finished ones past their retention
+  // EXPIRED (their files deleted): at start, then periodically, in every process.
+  const sweepExports = () =>
+    services.exports.runner.sweep().catch((error: unknown) => log.warn({ err: error }, "sweeping ticket exports failed"));
+  void sweepExports();
+  const exportSweeper = setInterval(sweepExports, config.exportSweepIntervalMs);
+  exportSweeper.unref();
+
   // Folds ticket count and statistics deltas in the background; both are exact whether or not it has run.
+  // One fold at a time: a tick while the last one still runs (a backlog, a busy database) is skipped,
+  // rather than queueing more folds for the pool.
+  let squashing = false;
   const squasher = setInterval(() => {
+    if (squashing) return;
+    squashing = true;
     squashCounts(db)
       .then(() => squashStatistics(db))
-      .catch((error: unknown) => log.warn({ err: error }, "squashing ticket counts or statistics failed"));
+      .catch((error: unknown) => log.warn({ err: error }, "squashing ticket counts or statistics failed"))
+      .finally(() => (squashing = false));
   }, config.countSquashIntervalMs);
   squasher.unref();
 
@@ -377,10 +401,13 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
     closing ??= (async () => {
       clearInterval(squasher);
       clearInterval(sweeper);
+      clearInterval(exportSweeper);
       feeds.closeAll(new FeedClosed(CloseCode.ServiceRestart, "Server shutting down"));
       await ws.close();
       await Promise.all(wakers.map((w) => w.close()));
       await apollo.stop();
+      // Running exports stop and are marked FAILED (interrupted) while the database is still there.
+      await services.exports.runner.close();
       await db.destroy();
       await embedded?.stop();
     })();

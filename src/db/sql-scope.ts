@@ -72,6 +72,8 @@ export const TENANT_TABLES: ReadonlySet<string> = new Set([
   "shortcuts",
   "triggers",
   "flow_starts",
+  "ticket_exports",
+  "ticket_export_downloads",
 ]);
 
 export class TenantScopeError extends Error {

@@ -5,6 +5,7 @@ import { Flow } from "./flow.entity";
 import { Membership } from "./membership.entity";
 import { Message } from "./message.entity";
 import { Notification } from "./notification.entity";
+import { TicketExport, TicketExportDownload } from "./ticket-export.entity";
 import { TicketCountDelta } from "./ticket-count.entity";
 import { TicketStatistic, TicketStatisticDelta } from "./ticket-statistic.entity";
 import { TicketEvent } from "./ticket-event.entity";
@@ -31,6 +32,7 @@ export * from "./role";
 export * from "./ticket-count.entity";
 export * from "./ticket-statistic.entity";
 export * from "./ticket-event.entity";
+export * from "./ticket-export.entity";
 export * from "./ticket.entity";
 export * from "./flow-start.entity";
 export * from "./invitation.entity";
@@ -67,4 +69,6 @@ export const ENTITIES = [
   Notification,
   TicketStatisticDelta,
   TicketStatistic,
+  TicketExport,
+  TicketExportDownload,
 ];

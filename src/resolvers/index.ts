@@ -3,6 +3,7 @@ import { ApiTokenResolver } from "./api-token.resolver";
 import { ContactFieldResolver, ContactFieldsOfContactResolver, ContactNoteResolver } from "./contact-field.resolver";
 import { ContactGroupResolver } from "./contact-group.resolver";
 import { ContactResolver } from "./contact.resolver";
+import { ExportResolver } from "./export.resolver";
 import { FlowResolver } from "./flow.resolver";
 import { FlowStartResolver } from "./flow-start.resolver";
 import { IdentityResolver } from "./identity.resolver";
@@ -29,6 +30,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ViewerNotificationsResolver,
   NotificationResolver,
   StatisticsResolver,
+  ExportResolver,
   MemberResolver,
   ApiTokenResolver,
   NodeResolver,

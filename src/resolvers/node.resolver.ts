@@ -20,6 +20,7 @@ import { FlowStartObject, TriggerObject } from "../schema/types/trigger.types";
 import { TeamObject } from "../schema/types/team.types";
 import { InvitationObject } from "../schema/types/invitation.types";
 import { NotificationObject } from "../schema/types/notification.types";
+import { TicketExportObject } from "../schema/types/export.types";
 import { ContactFieldObject, ContactGroupObject } from "../schema/types/contact-field.types";
 
 const MAX_NODES = 100;
@@ -107,6 +108,12 @@ const FETCHERS: Record<string, Fetcher> = {
     if (ctx.actor.role === Role.AGENT) return null;
     const start = await ctx.services.flowStarts.find(ctx, id);
     return start ? FlowStartObject.from(start) : null;
+  },
+  TicketExport: async (ctx, id) => {
+    // Only its requester's: anyone else's does not exist for them.
+    if (ctx.actor.role === Role.AGENT) return null;
+    const row = await ctx.services.exports.find(ctx, id);
+    return row ? TicketExportObject.from(row) : null;
   },
   Notification: async (ctx, id) => {
     const notification = await ctx.services.notifications.find(ctx, id);

@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { Arg, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
+import { Arg, ID, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import { Requires } from "../auth/requires";
 import type { AuthedContext, RequestContext } from "../context";
 import type { EventRow } from "../db/rows";
@@ -15,6 +15,9 @@ import { canSeeEvent, canSeeTopic, see, type Seen } from "../auth/visibility";
 import type { NotificationRow } from "../services/notifications/notification.service";
 import { NotificationObject } from "../schema/types/notification.types";
 import { deliver } from "../subscriptions/delivery";
+import { followExport } from "../subscriptions/export-progress";
+import type { ExportRow } from "../services/exports/export.service";
+import { TicketExportObject } from "../schema/types/export.types";
 
 function authed(ctx: RequestContext): AuthedContext {
   if (!ctx.actor) throw new UnauthenticatedError();
@@ -71,6 +74,18 @@ function subscribeNotifications({
   return deliver(ctx, { feed: "notifications", after: cursorArg(args.after), accepts, see: (n: NotificationRow) => n });
 }
 
+function subscribeExportProgress({
+  context,
+  args,
+}: SubscribeResolverData<unknown, Record<string, unknown>, RequestContext>): AsyncIterable<ExportRow> {
+  const ctx = authed(context);
+  if (ctx.actor.role === Role.AGENT)
+    throw new GraphQLError("This requires the role ADMINISTRATOR or EDITOR.", { extensions: { code: "FORBIDDEN" } });
+  // A promise of the stream, so that an unknown id is a NOT_FOUND error before any event: graphql
+  // awaits what subscribe returns (type-graphql passes it through; its type says only AsyncIterable).
+  return followExport(ctx, uuidOf(String(args.id), "TicketExport", "id")) as unknown as AsyncIterable<ExportRow>;
+}
+
 @Resolver()
 export class SubscriptionResolver {
   @Requires()
@@ -108,5 +123,16 @@ export class SubscriptionResolver {
   })
   notifications(@Root() row: NotificationRow, @Arg("after", () => String, { nullable: true }) _after?: string | null): NotificationObject {
     return NotificationObject.from(row);
+  }
+
+  @Requires(Role.ADMINISTRATOR, Role.EDITOR)
+  @Subscription(() => TicketExportObject, {
+    subscribe: subscribeExportProgress,
+    description:
+      "One of your exports as it runs: its state at once, then at every change (every second or so while rows are written), " +
+      "ending after DONE or FAILED. Another's export, or an unknown id, is NOT_FOUND.",
+  })
+  exportProgress(@Root() row: ExportRow, @Arg("id", () => ID) _id: string): TicketExportObject {
+    return TicketExportObject.from(row);
   }
 }

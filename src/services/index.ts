@@ -1,6 +1,9 @@
+import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import type { Config } from "../config";
 import { ContactFieldService } from "./contacts/contact-field.service";
+import { ExportRunner } from "./exports/export-runner";
+import { ExportService } from "./exports/export.service";
 import { ContactGroupService } from "./contacts/contact-group.service";
 import { ContactService } from "./contacts/contact.service";
 import { FlowService } from "./integrations/flow.service";
@@ -42,6 +45,7 @@ export interface Services {
   flowStarts: FlowStartService;
   notifications: NotificationService;
   statistics: StatisticsService;
+  exports: ExportService;
   teams: TeamService;
   members: MemberService;
   sessions: SessionEvents;
@@ -49,16 +53,31 @@ export interface Services {
 }
 
 /**
- * `mailer` sends the emails (invitations): see createMailer. Services reach the database through
- * each request's unit of work (`ctx.work`), never through `db`, which only authentication uses.
+ * `mailer` sends the emails (invitations): see createMailer. Exports log their failures to
+ * `exportsWith.log` and name rows by the API's ids (`globalId`, from the schema layer). Services
+ * reach the database through each request's unit of work (`ctx.work`), never through `db`, which
+ * only authentication and the background exports use.
  */
-export function createServices(db: DataSource, config: Config, mailer: Mailer): Services {
+export function createServices(
+  db: DataSource,
+  config: Config,
+  mailer: Mailer,
+  exportsWith: { log: Logger; globalId: (type: string, uuid: string) => string },
+): Services {
   const sessions = new SessionEvents();
   const identity = new IdentityService(config, sessions);
   // Authentication runs before a request has its unit of work: the one service given the pool.
   const tokens = new TokenService(db, config, identity, sessions);
   sessions.listen((workspaceId) => tokens.forgetActors(workspaceId));
   const contacts = new ContactService();
+  const inbox = new InboxService();
+  // Exports run in the background, outside any request: the other service given the pool.
+  const exportRunner = new ExportRunner(db, inbox, exportsWith.log, {
+    exportDir: config.exportDir,
+    retentionHours: config.exportRetentionHours,
+    pageSize: config.exportPageSize,
+    globalId: exportsWith.globalId,
+  });
   return {
     identity,
     tokens,
@@ -68,7 +87,7 @@ export function createServices(db: DataSource, config: Config, mailer: Mailer): 
     flows: new FlowService(),
     tickets: new TicketService(contacts),
     messages: new MessageService(contacts),
-    inbox: new InboxService(),
+    inbox,
     fields: new ContactFieldService(),
     notepad: new NotepadService(),
     groups: new ContactGroupService(),
@@ -77,6 +96,7 @@ export function createServices(db: DataSource, config: Config, mailer: Mailer): 
     flowStarts: new FlowStartService(),
     notifications: new NotificationService(),
     statistics: new StatisticsService(),
+    exports: new ExportService(exportRunner, config.exportMaxActivePerMember, config.publicUrl),
     teams: new TeamService(sessions),
     members: new MemberService(sessions),
     sessions,

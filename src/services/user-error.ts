@@ -38,6 +38,8 @@ export enum UserErrorCode {
   ALREADY_EXISTS = "ALREADY_EXISTS",
   CANNOT_ASSIGN = "CANNOT_ASSIGN",
   CANNOT_REPLY = "CANNOT_REPLY",
+  /** The member already has as many exports pending or running as they may (EXPORT_MAX_ACTIVE_PER_MEMBER). */
+  TOO_MANY_EXPORTS = "TOO_MANY_EXPORTS",
 }
 
 /** An expected failure, returned as data in a payload's userErrors. */

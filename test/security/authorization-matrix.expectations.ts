@@ -157,6 +157,10 @@ export const MATRIX: Record<string, Row> = {
   // Their own notifications only, whatever their topics: no ticket is named.
   "Mutation.markNotificationsSeen": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: A, otherAdmin: OWN },
   "Query.flowStarts": { anonymous: U, administrator: A, editor: A, agent: F, teamAgent: F, otherAdmin: OWN },
+  // Ticket exports: administrators and editors, each seeing only their own.
+  "Query.exports": { anonymous: U, administrator: A, editor: A, agent: F, teamAgent: F, otherAdmin: OWN },
+  // B's administrator exports B's tickets: the filter names no object of A.
+  "Mutation.exportTickets": { anonymous: U, administrator: A, editor: A, agent: F, teamAgent: F, otherAdmin: OWN },
 
   // Members and teams: read by every member (assignee pickers), written by administrators.
   "Query.members": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: A, otherAdmin: OWN },
@@ -177,6 +181,8 @@ export const MATRIX: Record<string, Row> = {
   "Subscription.ticketEvents": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: TEAM, otherAdmin: OWN },
   "Subscription.notifications": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: TEAM, otherAdmin: OWN },
   "Subscription.flowStarts": { anonymous: U, administrator: A, editor: A, agent: F, teamAgent: F, otherAdmin: OWN },
+  // One export of the subscriber's own; A's export named by B's administrator does not exist.
+  "Subscription.exportProgress": { anonymous: U, administrator: A, editor: A, agent: F, teamAgent: F, otherAdmin: N },
 };
 
 /** node(id:) for one object of workspace A: found, or NOT_FOUND. */
@@ -240,5 +246,10 @@ export const NODE_MATRIX: Record<string, { type: string; outcomes: Record<Actor,
   "the agent's notification": {
     type: "Notification",
     outcomes: { anonymous: U, administrator: N, editor: N, agent: A, teamAgent: N, otherAdmin: N },
+  },
+  // Exports are their requester's own.
+  "the administrator's export": {
+    type: "TicketExport",
+    outcomes: { anonymous: U, administrator: A, editor: N, agent: N, teamAgent: N, otherAdmin: N },
   },
 };

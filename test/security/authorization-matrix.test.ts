@@ -89,6 +89,8 @@ const A = {} as {
   eventT1: string;
   eventT2: string;
   marker: string;
+  /** A finished ticket export of the administrator's and of the editor's. */
+  exports: Record<"administrator" | "editor", string>;
 };
 
 /** Workspace B's fixtures. */
@@ -261,6 +263,14 @@ async function flowStartOf(ticket: string): Promise<string> {
   return toGlobalId("FlowStart", row.id);
 }
 
+/** Waits for a ticket export to be DONE or FAILED. */
+async function exportFinished(id: string): Promise<void> {
+  await eventually(async () => {
+    const [row] = await sql<{ status: string }>(`SELECT status FROM ticket_exports WHERE id = $1`, [id]);
+    return row !== undefined && row.status !== "PENDING" && row.status !== "RUNNING";
+  }, "the export to finish");
+}
+
 async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if (await check()) return;
@@ -320,6 +330,7 @@ const TABLES: Record<string, string> = {
   FlowStart: "flow_starts",
   TicketEvent: "ticket_events",
   Notification: "notifications",
+  TicketExport: "ticket_exports",
 };
 
 /** The checks every answer in a restricted view gets, whatever the field. */
@@ -620,6 +631,32 @@ const SPECS: Record<string, Spec> = {
     }),
     check(_view, data) {
       expect(data.markNotificationsSeen.unseenNotificationCount).toBe(0);
+    },
+  }),
+
+  "Query.exports": spec<{ exports: Array<Id & { status: string }> }>({
+    request: () => ({ query: `{ exports(first: 100) { id status rowCount progress downloadUrl } }` }),
+    async check(view, data, actor) {
+      const listed = ids(data.exports);
+      if (view === "ALL") expect(listed).toContain(A.exports[actor as "administrator" | "editor"]);
+      if (listed.length === 0) return;
+      const owners = await sql<{ user_id: string }>(`SELECT DISTINCT user_id FROM ticket_exports WHERE id = ANY($1)`, [listed.map(uuid)]);
+      expect(owners).toEqual([{ user_id: uuid(users[actor as Member].userId) }]);
+    },
+  }),
+
+  "Mutation.exportTickets": spec<{ exportTickets: { export: Id & { status: string } } }>({
+    request: () => ({
+      query: `mutation($i: ExportTicketsInput!) { exportTickets(input: $i) { export { id status } userErrors { code } } }`,
+      variables: { i: { filter: { folder: "ALL", status: null } } },
+    }),
+    async check(_view, data, actor) {
+      const id = uuid(data.exportTickets.export.id);
+      // Finished before the next case, whose check that A is unchanged it would otherwise disturb.
+      await exportFinished(id);
+      expect(await sql(`SELECT user_id, status FROM ticket_exports WHERE id = $1`, [id])).toEqual([
+        { user_id: uuid(users[actor as Member].userId), status: "DONE" },
+      ]);
     },
   }),
 
@@ -1114,7 +1151,8 @@ function isAdminOrEditor(actor: Actor): boolean {
 
 /** Subscriptions: replayed from the first cursor, until the fixture item that comes last. */
 interface SubscriptionSpec {
-  query: string;
+  /** The subscription, or the one each member sends (anonymous sends the administrator's). */
+  query: string | ((actor: Member) => string);
   /** The id whose arrival means the fixtures were replayed. */
   last(view: View | "ALL", actor: Member): string;
   check(view: View | "ALL", items: Array<Record<string, unknown>>): void | Promise<void>;
@@ -1149,6 +1187,16 @@ const SUBSCRIPTIONS: Record<string, SubscriptionSpec> = {
     query: `subscription { flowStarts(after: "0.0") { id ticket { id } contact { id } flow { id } } }`,
     last: (view) => (view === "OWN_WORKSPACE" ? B.flowStart : A.flowStart),
     check() {},
+  },
+  // The member's own finished export: its state once, then the end. B's administrator (and
+  // agents, before the role is even checked against it) name the administrator's.
+  "Subscription.exportProgress": {
+    query: (actor) =>
+      `subscription { exportProgress(id: "${A.exports[actor === "editor" ? "editor" : "administrator"]}") { id status rowCount progress } }`,
+    last: (_view, actor) => A.exports[actor as "administrator" | "editor"],
+    check(_view, items) {
+      expect(items).toEqual([expect.objectContaining({ status: "DONE", progress: 1 })]);
+    },
   },
 };
 
@@ -1269,9 +1317,10 @@ async function runCase(field: string, actor: Actor, outcome: Outcome): Promise<v
 
 async function runSubscription(field: string, actor: Actor, outcome: Outcome): Promise<void> {
   const sub = SUBSCRIPTIONS[field];
+  const query = typeof sub.query === "string" ? sub.query : sub.query(actor === "anonymous" ? "administrator" : actor);
   if (outcome === "UNAUTHENTICATED") {
     for (const token of [undefined, BAD_TOKEN]) {
-      const s = subscriber(token, sub.query);
+      const s = subscriber(token, query);
       await until(() => s.closeCode() !== undefined, "the socket to close", 500);
       expect(s.closeCode()).toBe(4403);
       expect(s.items).toEqual([]);
@@ -1279,11 +1328,11 @@ async function runSubscription(field: string, actor: Actor, outcome: Outcome): P
     }
     return;
   }
-  const s = subscriber(tokenOf(actor), sub.query);
+  const s = subscriber(tokenOf(actor), query);
   try {
-    if (outcome === "FORBIDDEN") {
+    if (outcome === "FORBIDDEN" || outcome === "NOT_FOUND") {
       await until(() => s.errors.length > 0, "the subscription's error", 500);
-      expect(JSON.stringify(s.errors)).toContain(`"code":"FORBIDDEN"`);
+      expect(JSON.stringify(s.errors)).toContain(`"code":"${outcome}"`);
       expect(s.items).toEqual([]);
       return;
     }
@@ -1510,6 +1559,18 @@ beforeAll(async () => {
     A.lastNotification[member] = notifications.nodes[0].id;
   }
 
+  // A finished export of the administrator's and of the editor's.
+  A.exports = {} as typeof A.exports;
+  for (const member of ["administrator", "editor"] as const) {
+    const started = await must<{ export: Id }>(
+      `mutation { exportTickets(input: { filter: { folder: ALL, status: null } }) { export { id } userErrors { code } } }`,
+      {},
+      users[member].token,
+    );
+    await exportFinished(uuid(started.export.id));
+    A.exports[member] = started.export.id;
+  }
+
   // One statement that sums up all of A. A row's xmin is the transaction that last wrote it, so
   // a table's row count and greatest xmin change with any insert, update or delete. API tokens are
   // compared without last_used_at (using a token writes it), count and statistics deltas by their
@@ -1648,6 +1709,7 @@ function nodeIds(): Record<string, string> {
     "a trigger": A.trigger,
     "a flow start": A.flowStart,
     "the agent's notification": A.lastNotification.agent,
+    "the administrator's export": A.exports.administrator,
   };
 }
 

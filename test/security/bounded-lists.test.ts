@@ -128,6 +128,7 @@ describe("every list of objects is bounded", () => {
       "MemberPayload.userErrors": 1,
       "MessagePayload.userErrors": 1,
       "MarkNotificationsSeenPayload.userErrors": 1,
+      "TicketExportPayload.userErrors": 1,
       "WorkspacePayload.userErrors": 1,
       "OpenTicketPayload.userErrors": 1,
       "ShortcutPayload.userErrors": 1,
@@ -143,6 +144,7 @@ describe("every list of objects is bounded", () => {
       // Paged.
       "Query.members": "paged",
       "Query.flowStarts": "paged",
+      "Query.exports": "paged",
     });
   });
 });

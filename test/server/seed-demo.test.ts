@@ -74,7 +74,7 @@ describe("on PostgreSQL, with bulk volume", () => {
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
     sql = async <T>(text: string, params?: unknown[]) => (await db!.query(text, params)).rows as T[];
-    srv = await startTestServer({ DATABASE_URL: database.url });
+    srv = await startTestServer({ DATABASE_URL: database.url, EXPORT_DIR: path.join(mailDir, "exports") });
     const tokens = new Map<string, string>();
     token = async (email) => {
       if (!tokens.has(email)) {
@@ -240,6 +240,21 @@ describe("on PostgreSQL, with bulk volume", () => {
     // Spread over many days, not all on the day it was seeded, with reply times to show.
     expect(rows.filter((r) => r.opened > 0).length).toBeGreaterThan(5);
     expect(rows.some((r) => r.firstReply.count > 0 && r.firstReply.medianSeconds! > 60)).toBe(true);
+  });
+
+  it("leaves the administrator a finished export of the whole inbox, downloadable", async () => {
+    const admin = await token("demo@example.com");
+    const { exports } = await ok<{ exports: Array<{ id: string; status: string; rowCount: number; downloadUrl: string }> }>(
+      `{ exports { id status rowCount downloadUrl } }`,
+      {},
+      admin,
+    );
+    const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM tickets`);
+    expect(exports).toEqual([expect.objectContaining({ status: "DONE", rowCount: n })]);
+    const link = new URL(exports[0].downloadUrl);
+    const res = await fetch(`${srv!.url}${link.pathname}${link.search}`);
+    expect(res.status).toBe(200);
+    expect((await res.text()).split("\r\n").filter(Boolean)).toHaveLength(n + 1);
   });
 
   it("has tickets in every state, with conversations, notes and deliveries", async () => {

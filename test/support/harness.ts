@@ -60,6 +60,8 @@ export async function startTestServer(overrides: Record<string, string> = {}, op
       .pop()
       ?.replace(/\.test\.ts$/, "") ?? "t";
   const database = options.embedded ? embeddedDatabase() : await createTestDatabase(label);
+  // Ticket exports write their files here, removed with the server.
+  const exportDir = mkdtempSync(path.join(tmpdir(), "handover-exports-"));
   const logs: string[] = [];
   const announced: string[] = [];
   const sink = new Writable({
@@ -81,6 +83,7 @@ export async function startTestServer(overrides: Record<string, string> = {}, op
     // address: the rate limit is off and the logIn throttle out of reach unless a test sets them.
     RATE_LIMIT_PER_SECOND: "0",
     LOGIN_MAX_FAILURES: "1000",
+    EXPORT_DIR: exportDir,
     ...overrides,
   });
   const log = pino({ level: config.logLevel }, sink);
@@ -132,6 +135,7 @@ export async function startTestServer(overrides: Record<string, string> = {}, op
     async close() {
       await server.close();
       await database.drop();
+      rmSync(exportDir, { recursive: true, force: true });
       // Every statement the suite's requests issued had to bind its workspace: the guard logs
       // any it refused, and a refused statement anywhere fails the file that caused it.
       const refused = logs.filter((line) => line.includes("refused a statement on tenant table"));

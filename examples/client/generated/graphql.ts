@@ -84,6 +84,7 @@ export type UserErrorCode =
   | 'TEAM_IN_USE'
   | 'TEAM_NOT_FOR_ROLE'
   | 'TICKET_CLOSED'
+  | 'TOO_MANY_EXPORTS'
   | 'TOPIC_IN_TEAM'
   | 'TOPIC_IN_USE'
   | 'TOPIC_NOT_ALLOWED'

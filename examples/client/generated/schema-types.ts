@@ -332,6 +332,18 @@ export type DurationSummary = {
   p90Seconds?: Maybe<Scalars['Float']['output']>;
 };
 
+export type ExportStatus =
+  | 'DONE'
+  | 'EXPIRED'
+  | 'FAILED'
+  | 'PENDING'
+  | 'RUNNING';
+
+export type ExportTicketsInput = {
+  /** The tickets to export: the same filter, checked the same way, as the tickets query's. */
+  filter: TicketFilter;
+};
+
 /** What agents may do with a field's values: NONE (the field does not exist for them), VIEW or EDIT. */
 export type FieldAccess =
   | 'EDIT'
@@ -627,6 +639,12 @@ export type Mutation = {
    */
   deleteTrigger: DeletePayload;
   /**
+   * Starts a CSV export of the tickets of a filter (as the tickets query gives them to you) and returns it at once, PENDING; it runs in the background. A member has at most a few pending or running at once (3 by default): TOO_MANY_EXPORTS.
+   *
+   * Requires: ADMINISTRATOR or EDITOR.
+   */
+  exportTickets: TicketExportPayload;
+  /**
    * Emails a single-use link, valid 30 days, to join this workspace with a role (and a team, for agents). userErrors: ALREADY_MEMBER, ALREADY_INVITED, TEAM_NOT_FOR_ROLE, NOT_FOUND (teamId). When the email cannot be sent, no invitation is made (INTERNAL_SERVER_ERROR saying so).
    *
    * Requires: ADMINISTRATOR.
@@ -841,6 +859,11 @@ export type MutationDeleteTopicArgs = {
 
 export type MutationDeleteTriggerArgs = {
   input: DeleteTriggerInput;
+};
+
+
+export type MutationExportTicketsArgs = {
+  input: ExportTicketsInput;
 };
 
 
@@ -1074,6 +1097,12 @@ export type Query = {
    */
   contacts: ContactConnection;
   /**
+   * Your ticket exports, newest first (first 1 to 100, default 20). Poll it to follow an export, or subscribe to exportProgress.
+   *
+   * Requires: ADMINISTRATOR or EDITOR.
+   */
+  exports: Array<TicketExport>;
+  /**
    * The flow starts triggers asked for, after a cursor, oldest first, in commit order: the flow engine's outbox. Poll again with the cursor of the last one handled; an empty answer means nothing new yet.
    *
    * Requires: ADMINISTRATOR or EDITOR.
@@ -1203,6 +1232,11 @@ export type QueryContactsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryExportsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1361,6 +1395,12 @@ export type StatisticsGrouping =
 export type Subscription = {
   __typename?: 'Subscription';
   /**
+   * One of your exports as it runs: its state at once, then at every change (every second or so while rows are written), ending after DONE or FAILED. Another's export, or an unknown id, is NOT_FOUND.
+   *
+   * Requires: ADMINISTRATOR or EDITOR.
+   */
+  exportProgress: TicketExport;
+  /**
    * Flow starts asked by triggers, for the flow engine; resumable from a cursor like ticketEvents.
    *
    * Requires: ADMINISTRATOR or EDITOR.
@@ -1378,6 +1418,11 @@ export type Subscription = {
    * Requires: any member (ADMINISTRATOR, EDITOR, AGENT).
    */
   ticketEvents: TicketEvent;
+};
+
+
+export type SubscriptionExportProgressArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1543,6 +1588,31 @@ export type TicketEventType =
   | 'OPENED'
   | 'REOPENED'
   | 'TOPIC_CHANGED';
+
+/** A CSV file of the tickets of a filter, written in the background; only the member who asked for it sees it. Its file may be downloaded for 24 hours once DONE (see downloadUrl), then it is EXPIRED and deleted. */
+export type TicketExport = Node & {
+  __typename?: 'TicketExport';
+  createdAt: Scalars['DateTime']['output'];
+  /** When DONE and not expired: the file's address on this server, with a fresh single-use token valid until the export expires. GET it with no header, or GET its path without the token with your Authorization header. */
+  downloadUrl?: Maybe<Scalars['String']['output']>;
+  /** When FAILED: why, in a short sentence. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** When it became DONE or FAILED. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** 0..1: rowCount over the tickets counted when it started; 1 once DONE. */
+  progress: Scalars['Float']['output'];
+  /** Tickets written so far (all of them once DONE). */
+  rowCount: Scalars['Int']['output'];
+  status: ExportStatus;
+};
+
+export type TicketExportPayload = {
+  __typename?: 'TicketExportPayload';
+  export?: Maybe<TicketExport>;
+  /** At most 1 item. */
+  userErrors: Array<UserError>;
+};
 
 /** Why one ticket of a bulk change was left as it was. */
 export type TicketFailure = {
@@ -1762,6 +1832,7 @@ export type UserErrorCode =
   | 'TEAM_IN_USE'
   | 'TEAM_NOT_FOR_ROLE'
   | 'TICKET_CLOSED'
+  | 'TOO_MANY_EXPORTS'
   | 'TOPIC_IN_TEAM'
   | 'TOPIC_IN_USE'
   | 'TOPIC_NOT_ALLOWED'

@@ -80,6 +80,7 @@ export class InboxService {
     first: number,
     after: InboxCursor | undefined,
     include: InboxIncludes = {},
+    options: { countSearch?: boolean } = {},
   ): Promise<InboxPage> {
     const { workspaceId, userId } = ctx.actor;
     const visible = topicFilter(ctx.actor);
@@ -106,11 +107,13 @@ export class InboxService {
       ...(status ? [`${alias}.status = ${status}`] : []),
     ];
     const where = perTopic ? folderOf("t", "t.topic_id = vt.id") : folderOf("t");
+    let searched: string | undefined;
     if (filter.search) {
       const pattern = bind(containing(filter.search));
-      where.push(`(t.contact_id IN (SELECT id FROM contacts WHERE workspace_id = $1 AND name ILIKE ${pattern}
+      searched = `(t.contact_id IN (SELECT id FROM contacts WHERE workspace_id = $1 AND name ILIKE ${pattern}
                     UNION SELECT contact_id FROM contact_urns WHERE workspace_id = $1 AND urn ILIKE ${pattern})
-                 OR t.id IN (SELECT ticket_id FROM messages WHERE workspace_id = $1 AND text ILIKE ${pattern}))`);
+                 OR t.id IN (SELECT ticket_id FROM messages WHERE workspace_id = $1 AND text ILIKE ${pattern}))`;
+      where.push(searched);
     }
     if (after) {
       where.push(
@@ -119,9 +122,11 @@ export class InboxService {
       where.push(`pg_visible_in_snapshot(t.changed_tx::text::xid8, ${bind(after.snapshot)}::pg_snapshot)`);
     }
     // The exact count comes from the count rows in the same statement (and snapshot) as the page;
-    // search has none.
-    const totalCount = filter.search
-      ? "NULL::text"
+    // search has none, but an export counts its matches once, on its first page (countSearch).
+    const totalCount = searched
+      ? options.countSearch && !after
+        ? `(SELECT count(*) FROM tickets t WHERE ${[...folderOf("t"), searched].join(" AND ")})::text`
+        : "NULL::text"
       : `(SELECT coalesce(sum(d.delta), 0) FROM ticket_count_deltas d WHERE ${folderOf("d").join(" AND ")})::text`;
     const limit = bind(first + 1);
     const related = (Object.keys(TICKET_RELATED) as TicketRelatedKey[]).filter((key) => include[key]);
