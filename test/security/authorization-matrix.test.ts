@@ -1683,6 +1683,63 @@ describe.each(ACTORS)("as %s", (actor) => {
   });
 });
 
+/**
+ * An agent whose membership says canAssign: false and canReplyToOthers: false: every root field
+ * answers as the agent column says (the two settings take nothing else away: a new operation is
+ * run here too), and the two rules refuse per ticket, changing nothing.
+ */
+describe("as an agent without canAssign and canReplyToOthers", () => {
+  const restrict = (on: boolean) =>
+    must(
+      `mutation($i: UpdateMemberInput!) { updateMember(input: $i) { member { id canAssign canReplyToOthers } userErrors { code } } }`,
+      { i: { id: A.members.agent, canAssign: !on, canReplyToOthers: !on } },
+      adminToken(),
+    );
+  beforeAll(() => restrict(true));
+  afterAll(() => restrict(false));
+
+  it.each(ROOT_FIELDS.map((f) => [f, describeOutcome(MATRIX[f].agent)]))("%s: %s", async (field) => {
+    await runCase(field, "agent", MATRIX[field].agent);
+  });
+
+  const ASSIGN = mutationOf("assignTickets", "AssignTicketsInput");
+  const codes = (res: GqlResponse<Record<string, unknown>>, name: string) => {
+    expect(res.errors).toBeUndefined();
+    const payload = res.data?.[name] as Payload;
+    expect(payload.tickets).toEqual([]);
+    return payload.failures?.map((f) => f.code);
+  };
+
+  it("assigning tickets to someone else, or taking someone else's: CANNOT_ASSIGN for each ticket", async () => {
+    const unassigned = await freshTicket("general");
+    const theirs = await freshTicket("general");
+    await must(ASSIGN, { i: { ticketIds: [theirs], assigneeId: users.administrator.userId } }, adminToken());
+    const toOther = await unchanged(() =>
+      srv.gql<Record<string, unknown>>(ASSIGN, { i: { ticketIds: [unassigned, theirs], assigneeId: users.editor.userId } }, tokenOf("agent")),
+    );
+    expect(codes(toOther, "assignTickets")).toEqual(["CANNOT_ASSIGN", "CANNOT_ASSIGN"]);
+    const taking = await unchanged(() =>
+      srv.gql<Record<string, unknown>>(ASSIGN, { i: { ticketIds: [theirs], assigneeId: users.agent.userId } }, tokenOf("agent")),
+    );
+    expect(codes(taking, "assignTickets")).toEqual(["CANNOT_ASSIGN"]);
+    // An unassigned ticket they take is theirs (the agent column above runs that too).
+    await must(ASSIGN, { i: { ticketIds: [unassigned], assigneeId: users.agent.userId } }, tokenOf("agent")!);
+  });
+
+  it("replying in a ticket assigned to someone else: the userError CANNOT_REPLY", async () => {
+    const theirs = await freshTicket("general");
+    await must(ASSIGN, { i: { ticketIds: [theirs], assigneeId: users.administrator.userId } }, adminToken());
+    const res = await unchanged(() =>
+      srv.gql<Record<string, unknown>>(
+        `mutation($i: SendMessageInput!) { sendMessage(input: $i) { message { id } userErrors { code field } } }`,
+        { i: { ticketId: theirs, text: "On it" } },
+        tokenOf("agent"),
+      ),
+    );
+    expect(res.data?.sendMessage).toEqual({ message: null, userErrors: [{ code: "CANNOT_REPLY", field: ["ticketId"] }] });
+  });
+});
+
 /** The fixture each NODE_MATRIX row names. */
 function nodeIds(): Record<string, string> {
   return {
