@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import { see } from "../auth/visibility";
 import { Requires } from "../auth/requires";
+import { MinCost } from "../schema/list-bounds";
 import type { AuthedContext } from "../context";
 import { StatisticsGrouping } from "../services/statistics/statistics.service";
 import { UserObject } from "../schema/types/identity.types";
@@ -8,9 +9,16 @@ import { TicketStatisticsObject, TicketStatisticsRowObject } from "../schema/typ
 import { TopicObject } from "../schema/types/topic.types";
 import { loadUser } from "./ticket.resolver";
 
+/**
+ * What one reading counts toward the query cost, whatever it selects: it may sum thousands of
+ * stored rows, so a request holds at most five (at the default MAX_QUERY_COST of 50,000).
+ */
+export const STATISTICS_COST = 10_000;
+
 @Resolver(() => TicketStatisticsRowObject)
 export class StatisticsResolver {
   @Requires()
+  @MinCost(STATISTICS_COST)
   @Query(() => TicketStatisticsObject, {
     description:
       "Ticket statistics per day in the workspace's time zone, for the days that overlap [since, until) (732 at most), " +

@@ -21,6 +21,24 @@ export function MaxItems(max: number): PropertyDecorator & MethodDecorator {
   return Extensions({ [MAX_ITEMS]: max });
 }
 
+const MIN_COST = "minCost";
+
+/**
+ * Declares the least a field counts toward the query cost, for a field whose work does not
+ * follow from what is selected below it (a reading that sums many stored rows into a few): the
+ * cost model counts it at least this much, so that aliases cannot multiply the work unseen.
+ */
+export function MinCost(cost: number): PropertyDecorator & MethodDecorator {
+  if (!Number.isInteger(cost) || cost < 1) throw new Error(`MinCost needs a positive integer, not ${cost}`);
+  return Extensions({ [MIN_COST]: cost });
+}
+
+/** The declared least cost of a field (MinCost), or 0. */
+export function minCostOf(field: Pick<GraphQLField<unknown, unknown>, "extensions">): number {
+  const value: unknown = field.extensions?.[MIN_COST];
+  return typeof value === "number" ? value : 0;
+}
+
 /** The declared maximum of a field (MaxItems), or undefined when it declares none. */
 export function maxItemsOf(field: Pick<GraphQLField<unknown, unknown>, "extensions">): number | undefined {
   const value: unknown = field.extensions?.[MAX_ITEMS];
@@ -35,6 +53,11 @@ export function describeListBounds(schema: GraphQLSchema): void {
   for (const type of Object.values(schema.getTypeMap())) {
     if ((!isObjectType(type) && !isInterfaceType(type)) || type.name.startsWith("__")) continue;
     for (const field of Object.values(type.getFields()) as Array<GraphQLField<unknown, unknown>>) {
+      const least = minCostOf(field);
+      if (least > 0) {
+        const line = `Counts at least ${least.toLocaleString("en-US")} toward the query cost.`;
+        field.description = field.description ? `${field.description}\n\n${line}` : line;
+      }
       const max = maxItemsOf(field);
       if (max === undefined) continue;
       const line = `At most ${max.toLocaleString("en-US")} ${max === 1 ? "item" : "items"}.`;

@@ -5,6 +5,7 @@ import { rebuildStatistics, squashStatistics } from "../../src/services/statisti
 import { addMember, createTopic, newUrn, ok, openTicket, team, updateMember, uuid } from "../support/fixtures";
 import { type SignedUp, startTestServer, type TestServer } from "../support/harness";
 import { call, type ServerProcess, spawnServer } from "../support/server-process";
+import { connection } from "../support/subscriber";
 
 /**
  * ticketStatistics: kept with each write, per day in the workspace's time zone. After a few
@@ -454,6 +455,63 @@ describe("ticketStatistics: input and isolation", () => {
     expect(theirs.rows).toHaveLength(1);
     expect(theirs.rows[0].opened).toBe(1);
     expect(mine.rows[0].opened).toBeGreaterThan(1);
+  });
+
+  it("answers over WebSocket as over HTTP, for the team agent's topics only", async () => {
+    await openTicket(srv, admin.token, { topicId: topicA });
+    await openTicket(srv, admin.token, { topicId: topicB });
+    const now = Date.now();
+    const variables = {
+      since: new Date(now - 86_400_000).toISOString(),
+      until: new Date(now + 86_400_000).toISOString(),
+      groupBy: ["TOPIC"],
+    };
+    const overHttp = await ok(srv, STATS, variables, teamAgent.token);
+    const socket = connection(srv.wsUrl, teamAgent.token);
+    try {
+      expect(await socket.connected()).toBe(true);
+      const overSocket = await new Promise<unknown>((resolve, reject) => {
+        let result: unknown;
+        socket.client.subscribe(
+          { query: STATS, variables },
+          { next: (r) => (result = r.data), error: reject, complete: () => resolve(result) },
+        );
+      });
+      expect(overSocket).toEqual(overHttp);
+      const rows = (overSocket as { ticketStatistics: { rows: Row[] } }).ticketStatistics.rows;
+      expect(rows.map((r) => r.topic?.id)).toEqual([topicA]);
+    } finally {
+      await socket.stop();
+    }
+  });
+
+  it("refuses a grouping of more than 2,000 rows before summing it, and counts each reading as 10,000 toward the query cost", async () => {
+    // A busy desk's month, written as the squasher leaves it: 80 members a day for 30 days.
+    const desk = await srv.signUp();
+    const deskTopic = await createTopic(srv, desk.token, "Busy");
+    await srv.server.db.query(
+      `INSERT INTO ticket_statistics (workspace_id, span, day, grain, topic_id, member_id, closed, resolution_seconds, resolution_buckets)
+       SELECT $1, 'DAY', date '2026-06-01' + d, 0, $2, gen_random_uuid(), 2, 7200, '{0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,2}'
+         FROM generate_series(0, 29) d, generate_series(1, 80) m`,
+      [uuid(desk.workspaceId), uuid(deskTopic)],
+    );
+    // The month's row of the topic, as the squasher folds the same days into it.
+    await srv.server.db.query(
+      `INSERT INTO ticket_statistics (workspace_id, span, day, grain, topic_id, closed, resolution_seconds, resolution_buckets)
+       VALUES ($1, 'MONTH', '2026-06-01', 1, $2, 4800, 17280000, $3)`,
+      [uuid(desk.workspaceId), uuid(deskTopic), [...Array(37).fill(0), 4800]],
+    );
+    const june = { since: "2026-06-01T00:00:00Z", until: "2026-07-01T00:00:00Z" };
+    const tooMany = await srv.gql(STATS, { ...june, groupBy: ["DAY", "TOPIC", "ASSIGNEE"] }, desk.token);
+    expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "groupBy" });
+    const byMonth = await ok<{ ticketStatistics: { rows: Row[] } }>(srv, STATS, { ...june, groupBy: ["TOPIC"] }, desk.token);
+    expect(byMonth.ticketStatistics.rows).toHaveLength(1);
+    expect(byMonth.ticketStatistics.rows[0]).toMatchObject({ closed: 4800, resolution: { count: 4800, averageSeconds: 3600 } });
+    // Five readings fit in a request; six do not, whatever they select.
+    const readings = (n: number) =>
+      `query($since: DateTime!, $until: DateTime!) { ${Array.from({ length: n }, (_, i) => `r${i}: ticketStatistics(since: $since, until: $until, groupBy: []) { timezone }`).join(" ")} }`;
+    expect((await srv.gql(readings(5), june, desk.token)).errors).toBeUndefined();
+    expect((await srv.gql(readings(6), june, desk.token)).errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COSTLY");
   });
 
   it("needs a login", async () => {

@@ -24,7 +24,7 @@ import {
 } from "graphql";
 import { BadInputError } from "../../errors";
 import { MAX_PAGE } from "../../schema/connection";
-import { maxItemsOf } from "../../schema/list-bounds";
+import { maxItemsOf, minCostOf } from "../../schema/list-bounds";
 import { limitError } from "./limit-error";
 import { fieldDefinition } from "./selections";
 
@@ -182,9 +182,10 @@ export function operationCost(
     const self = isCompositeType(type) ? 1 : 0;
     const below = node.selectionSet ? tally(node.selectionSet, type) : { once: 0, perItem: 0 };
     const items = itemsOf(node, definition);
-    if (items === undefined) return self + below.once + below.perItem;
-    if (isConnection(type)) return self + below.once + items * below.perItem;
-    return items * (self + below.once + below.perItem);
+    const least = minCostOf(definition);
+    if (items === undefined) return Math.max(least, self + below.once + below.perItem);
+    if (isConnection(type)) return Math.max(least, self + below.once + items * below.perItem);
+    return Math.max(least, items * (self + below.once + below.perItem));
   };
 
   /**
@@ -197,7 +198,9 @@ export function operationCost(
   const introspectionCost = (node: FieldNode, definition: GraphQLField<unknown, unknown>): number => {
     const before = introspected;
     const root =
-      definition === SchemaMetaFieldDef ? schema : schema.getType(String(argument(node.arguments?.find((a) => a.name.value === "name")).value));
+      definition === SchemaMetaFieldDef
+        ? schema
+        : schema.getType(String(argument(node.arguments?.find((a) => a.name.value === "name")).value));
     walkIntrospection(node.selectionSet, definition === SchemaMetaFieldDef ? "__Schema" : "__Type", root);
     return introspected - before;
   };

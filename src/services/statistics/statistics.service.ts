@@ -53,43 +53,26 @@ export interface TicketStatistics {
   rows: StatisticsRow[];
 }
 
-/** A row read: a folded row (figure null), or a delta not folded yet. */
-type SummedRow = {
+/** A group's figures as the database sums them; the histograms as text (counts per bucket, comma-separated, joined by ";"). */
+interface SummedRow {
   period: string | null;
   topic_id: string | null;
   member_id: string | null;
-} & (
-  | {
-      figure: null;
-      opened: number;
-      closed: number;
-      assigned: number;
-      replies: number;
-      first_reply_seconds: number;
-      /** Counts per bucket, comma-separated: parsed here, faster than as an array. */
-      first_reply_buckets: string;
-      resolution_seconds: number;
-      resolution_buckets: string;
-    }
-  | { figure: StatisticFigure; bucket: number; n: number; seconds: number }
-);
+  opened: number;
+  closed: number;
+  assigned: number;
+  replies: number;
+  first_reply_seconds: number;
+  first_reply_buckets: string;
+  resolution_seconds: number;
+  resolution_buckets: string;
+}
 
 /** A row being summed: counts, and each duration's total and histogram. */
 interface Tally {
   row: Omit<StatisticsRow, "firstReply" | "resolution">;
   durations: Record<"firstReply" | "resolution", { seconds: number; histogram: Histogram }>;
 }
-
-const COUNT_OF: Partial<Record<StatisticFigure, "opened" | "closed" | "assigned" | "replies">> = {
-  [StatisticFigure.OPENED]: "opened",
-  [StatisticFigure.CLOSED]: "closed",
-  [StatisticFigure.ASSIGNED]: "assigned",
-  [StatisticFigure.REPLIED]: "replies",
-};
-const DURATION_OF: Partial<Record<StatisticFigure, "firstReply" | "resolution">> = {
-  [StatisticFigure.FIRST_REPLY]: "firstReply",
-  [StatisticFigure.RESOLUTION]: "resolution",
-};
 
 function summary(d: { seconds: number; histogram: Histogram }): DurationSummary {
   const count = [...d.histogram.values()].reduce((a, b) => a + b, 0);
@@ -149,22 +132,62 @@ export class StatisticsService {
     const scoped = (alias: string) =>
       `${alias}.workspace_id = $1 AND ${alias}.grain = $2
        AND ($5::uuid[] IS NULL OR ${alias}.topic_id = ANY($5)) AND ($6::uuid IS NULL OR ${alias}.member_id = $6)`;
+    const params = [
+      ctx.actor.workspaceId,
+      grain,
+      range.first,
+      range.last,
+      scope.topicIds,
+      scope.memberId,
+      range.full_from,
+      range.full_to,
+      months,
+    ];
+    const F = StatisticFigure;
+    /** A delta's duration as a histogram's text: zeros up to its bucket, then its count. */
+    const deltaBuckets = (figure: StatisticFigure) =>
+      `CASE WHEN d.figure = '${figure}' THEN array_to_string(array_fill(0, ARRAY[d.bucket::int]) || d.n, ',') END`;
+    const counted = (figure: StatisticFigure) => `CASE WHEN d.figure = '${figure}' THEN d.n ELSE 0 END`;
+    const seconds = (figure: StatisticFigure) => `CASE WHEN d.figure = '${figure}' THEN d.seconds ELSE 0 END`;
     // Folded rows and the deltas not folded yet, in one statement: the squasher moves deltas into
-    // folded rows in one transaction, so one snapshot counts each fact once.
-    const read = await ctx.work.query<SummedRow[]>(
-      `SELECT ${periodOf("s")} AS period, ${keysOf("s")}, s.opened, s.closed, s.assigned, s.replies,
-              s.first_reply_seconds, array_to_string(s.first_reply_buckets, ',') AS first_reply_buckets,
-              s.resolution_seconds, array_to_string(s.resolution_buckets, ',') AS resolution_buckets,
-              NULL::text AS figure, NULL::int AS bucket, NULL::int AS n, NULL::float8 AS seconds
+    // folded rows in one transaction, so one snapshot counts each fact once. `columns` picks what
+    // each side gives.
+    const stored = (columns: { folded: string; delta: string }) =>
+      `SELECT ${periodOf("s")} AS period, ${keysOf("s")}${columns.folded}
          FROM ticket_statistics s
         WHERE ${scoped("s")}
           AND ((s.span = 'DAY' AND s.day BETWEEN $3::date AND $4::date AND NOT ($9 AND s.day >= $7::date AND s.day < $8::date))
                OR ($9 AND s.span = 'MONTH' AND s.day >= $7::date AND s.day < $8::date))
        UNION ALL
-       SELECT ${periodOf("d")}, ${keysOf("d")}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.figure, d.bucket, d.n, d.seconds
+       SELECT ${periodOf("d")}, ${keysOf("d")}${columns.delta}
          FROM ticket_statistic_deltas d
-        WHERE ${scoped("d")} AND d.day BETWEEN $3::date AND $4::date`,
-      [ctx.actor.workspaceId, grain, range.first, range.last, scope.topicIds, scope.memberId, range.full_from, range.full_to, months],
+        WHERE ${scoped("d")} AND d.day BETWEEN $3::date AND $4::date`;
+    // First how many groups there are, without reading any figure: a grouping that gives too many
+    // rows is refused before its figures are summed.
+    const [groups] = await ctx.work.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM (${stored({ folded: "", delta: "" })}) r GROUP BY period, topic_id, member_id LIMIT $10) g`,
+      [...params, MAX_STATISTICS_ROWS + 1],
+    );
+    if (groups.n > MAX_STATISTICS_ROWS) {
+      throw new BadInputError(
+        "groupBy",
+        `This grouping gives more than ${MAX_STATISTICS_ROWS} rows: group by a longer period, or ask for fewer days.`,
+      );
+    }
+    // Then the figures, summed by the database per group; the histograms as text, joined.
+    const read = await ctx.work.query<SummedRow[]>(
+      `SELECT period, topic_id, member_id, sum(opened)::int AS opened, sum(closed)::int AS closed, sum(assigned)::int AS assigned,
+              sum(replies)::int AS replies, sum(frs) AS first_reply_seconds, coalesce(string_agg(frb, ';'), '') AS first_reply_buckets,
+              sum(rs) AS resolution_seconds, coalesce(string_agg(rb, ';'), '') AS resolution_buckets
+         FROM (${stored({
+           folded: `, s.opened, s.closed, s.assigned, s.replies, s.first_reply_seconds AS frs,
+               nullif(array_to_string(s.first_reply_buckets, ','), '') AS frb, s.resolution_seconds AS rs,
+               nullif(array_to_string(s.resolution_buckets, ','), '') AS rb`,
+           delta: `, ${counted(F.OPENED)}, ${counted(F.CLOSED)}, ${counted(F.ASSIGNED)}, ${counted(F.REPLIED)},
+               ${seconds(F.FIRST_REPLY)}, ${deltaBuckets(F.FIRST_REPLY)}, ${seconds(F.RESOLUTION)}, ${deltaBuckets(F.RESOLUTION)}`,
+         })}) r
+        GROUP BY period, topic_id, member_id`,
+      params,
     );
 
     const tallies = new Map<string, Tally>();
@@ -189,33 +212,16 @@ export class StatisticsService {
       for (const p of all) tallyOf(p.period, null, null);
     }
     if (!period && !byTopic && !byMember) tallyOf(null, null, null);
-    const addTo = (histogram: Histogram, bucket: number, n: number) => histogram.set(bucket, (histogram.get(bucket) ?? 0) + n);
     for (const r of read) {
       const tally = tallyOf(r.period, r.topic_id, r.member_id);
-      if (r.figure === null) {
-        tally.row.opened += r.opened;
-        tally.row.closed += r.closed;
-        tally.row.assigned += r.assigned;
-        tally.row.replies += r.replies;
-        tally.durations.firstReply.seconds += r.first_reply_seconds;
-        tally.durations.resolution.seconds += r.resolution_seconds;
-        addBucketText(tally.durations.firstReply.histogram, r.first_reply_buckets);
-        addBucketText(tally.durations.resolution.histogram, r.resolution_buckets);
-        continue;
-      }
-      const count = COUNT_OF[r.figure];
-      if (count) tally.row[count] += r.n;
-      const duration = DURATION_OF[r.figure];
-      if (duration) {
-        tally.durations[duration].seconds += r.seconds;
-        addTo(tally.durations[duration].histogram, r.bucket, r.n);
-      }
-    }
-    if (tallies.size > MAX_STATISTICS_ROWS) {
-      throw new BadInputError(
-        "groupBy",
-        `This grouping gives ${tallies.size} rows, more than ${MAX_STATISTICS_ROWS}: group by a longer period, or ask for fewer days.`,
-      );
+      tally.row.opened += r.opened;
+      tally.row.closed += r.closed;
+      tally.row.assigned += r.assigned;
+      tally.row.replies += r.replies;
+      tally.durations.firstReply.seconds += r.first_reply_seconds;
+      tally.durations.resolution.seconds += r.resolution_seconds;
+      for (const text of r.first_reply_buckets.split(";")) addBucketText(tally.durations.firstReply.histogram, text);
+      for (const text of r.resolution_buckets.split(";")) addBucketText(tally.durations.resolution.histogram, text);
     }
     const rows = [...tallies.values()]
       .map((t) => ({ ...t.row, firstReply: summary(t.durations.firstReply), resolution: summary(t.durations.resolution) }))
