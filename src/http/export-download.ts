@@ -12,12 +12,13 @@ export const EXPORT_DOWNLOAD_PATH = "/exports/:id/download";
 /**
  * GET /exports/<id>/download: an export's CSV file, streamed from disk, for its requester's own
  * bearer token (the same Authorization header as /graphql, looked up by the same admission) or for
- * a single-use `?token=` link from its downloadUrl. Anything else is 404 with no detail (unknown,
- * someone else's, not finished, expired, a used or forged link), or 401 without any credential.
+ * a single-use `?token=` link from its downloadUrl (a HEAD answers the same headers without using
+ * it up). Anything else is 404 with no detail (unknown, someone else's, not finished, expired, a
+ * used or forged link, a requester no longer an administrator or editor), or 401 without any credential.
  */
 export function exportDownload(
   admission: RequestHandler,
-  openDownload: (request: { exportId: string; actor?: Actor; token?: string }) => Promise<Download | undefined>,
+  openDownload: (request: { exportId: string; actor?: Actor; token?: string; consume?: boolean }) => Promise<Download | undefined>,
   log: Logger,
 ): Router {
   const router = Router();
@@ -32,7 +33,7 @@ export function exportDownload(
     }
     let found: Download | undefined;
     try {
-      found = isUuid(exportId) ? await openDownload({ exportId, actor, token }) : undefined;
+      found = isUuid(exportId) ? await openDownload({ exportId, actor, token, consume: req.method !== "HEAD" }) : undefined;
     } catch (error) {
       next(error);
       return;
@@ -47,6 +48,11 @@ export function exportDownload(
       "content-length": String(found.size),
       "x-content-type-options": "nosniff",
     });
+    if (req.method === "HEAD") {
+      await found.handle.close().catch(() => undefined);
+      res.end();
+      return;
+    }
     try {
       await pipeline(found.handle.createReadStream(), res);
     } catch (error) {

@@ -6,9 +6,11 @@ import { fieldsVisibleTo } from "../../src/auth/visibility";
 import { type ContactField, ContactFieldType, FieldAccess, Role } from "../../src/entities";
 import { INTERRUPTED_MESSAGE } from "../../src/services/exports/export-runner";
 import { toGlobalId } from "../../src/schema/global-id";
-import { newUrn, ok, openTicket, team, uuid } from "../support/fixtures";
+import { addMember, newUrn, ok, openTicket, removeMember, team, updateMember, uuid } from "../support/fixtures";
 import { type SignedUp, startTestServer, type TestServer } from "../support/harness";
 import { call, spawnServer, type ServerProcess } from "../support/server-process";
+import { createTestDatabase } from "../support/database";
+import pg from "pg";
 import { subscribe } from "../support/subscriber";
 
 /**
@@ -221,6 +223,10 @@ describe("the CSV", () => {
     for (const start of ["=", "+", "-", "@", "\t", "\r"]) expect(csvCell(`${start}1`).replace(/^"/, "")).toMatch(/^'/);
     expect(csvCell("plain")).toBe("plain");
     expect(csvCell("é – ünïcödé")).toBe("é – ünïcödé");
+    // Where lists are separated by semicolons, a spreadsheet splits there, quotes or not.
+    expect(csvCell("x;=cmd|' /C calc'!A0;y")).toBe("x;'=cmd|' /C calc'!A0;y");
+    expect(csvCell("a;b;+1;c")).toBe("a;b;'+1;c");
+    expect(csvCell("=1;@2")).toBe("'=1;'@2");
   });
 
   it("has a column for each field the requester may see, and none for a field they may not", () => {
@@ -255,7 +261,12 @@ describe("the filter", () => {
     );
     await openTicket(srv, admin.token, { contactId: searched.createContact.contact.id, assigneeId: editor.userId });
     const closed = await openTicket(srv, admin.token);
-    await ok(srv, `mutation($i: CloseTicketsInput!) { closeTickets(input: $i) { failures { code } } }`, { i: { ticketIds: [closed.id] } }, admin.token);
+    await ok(
+      srv,
+      `mutation($i: CloseTicketsInput!) { closeTickets(input: $i) { failures { code } } }`,
+      { i: { ticketIds: [closed.id] } },
+      admin.token,
+    );
   });
 
   it.each([
@@ -283,6 +294,18 @@ describe("the filter", () => {
     }
     const res = await srv.gql(EXPORTS, { first: 101 }, admin.token);
     expect(res.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "first" });
+  });
+
+  it("searches a text with a lone surrogate as the tickets query does (as U+FFFD), without an internal error", async () => {
+    const search = "ab\uDC00cd";
+    const listed = await ok<{ tickets: { nodes: unknown[] } }>(
+      srv,
+      `query($f: TicketFilter!) { tickets(filter: $f, first: 100) { nodes { id } } }`,
+      { f: { folder: "ALL", status: null, search } },
+      admin.token,
+    );
+    const { exported } = await csvOf(admin, { folder: "ALL", status: null, search });
+    expect(exported.rowCount).toBe(listed.tickets.nodes.length);
   });
 });
 
@@ -343,6 +366,29 @@ describe("downloads", () => {
     expect((await fetchPath(bearerPath(done.id))).status).toBe(401);
     expect((await fetchPath(`/exports/..%2F..%2Fetc%2Fpasswd/download`, admin.token)).status).toBe(404);
     expect((await fetchPath(`/exports/${uuid(done.id)}.csv/download`, admin.token)).status).toBe(404);
+  });
+
+  it("a HEAD answers a link's headers without using it up", async () => {
+    const { node } = await ok<{ node: Exported }>(srv, NODE, { id: done.id }, admin.token);
+    const link = pathOf(node.downloadUrl!);
+    const head = await fetch(`${srv.url}${link}`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect((await fetchPath(link)).status).toBe(200);
+    expect((await fetch(`${srv.url}${link}`, { method: "HEAD" })).status).toBe(404);
+  });
+
+  it("a link dies with its requester's right to export: demoted to agent, or removed", async () => {
+    const leaving = await addMember(srv, admin.workspaceId, "EDITOR", "leaving");
+    const exported = await finished(leaving, (await startExport(leaving, { folder: "ALL" })).id);
+    const links = await Promise.all(
+      [1, 2].map(async () => pathOf((await ok<{ node: Exported }>(srv, NODE, { id: exported.id }, leaving.token)).node.downloadUrl!)),
+    );
+    await updateMember(srv, admin.token, leaving.userId, { role: "AGENT" });
+    expect((await fetchPath(links[0])).status).toBe(404);
+    await updateMember(srv, admin.token, leaving.userId, { role: "EDITOR" });
+    await removeMember(srv, admin.token, leaving.userId);
+    expect((await fetchPath(links[1])).status).toBe(404);
   });
 
   it("with a bearer token: only the requester's own", async () => {
@@ -411,7 +457,11 @@ describe("limits and failures", () => {
   it("at most 3 pending or running exports per member: TOO_MANY_EXPORTS", async () => {
     const member = uuid(editor.userId);
     const workspace = uuid(editor.workspaceId);
-    const running = ["00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000a2", "00000000-0000-4000-8000-0000000000a3"];
+    const running = [
+      "00000000-0000-4000-8000-0000000000a1",
+      "00000000-0000-4000-8000-0000000000a2",
+      "00000000-0000-4000-8000-0000000000a3",
+    ];
     for (const id of running) {
       await srv.server.db.query(
         `INSERT INTO ticket_exports (id, workspace_id, user_id, filter, status, heartbeat_at) VALUES ($1, $2, $3, '{}', 'RUNNING', now() + interval '1 hour')`,
@@ -419,7 +469,12 @@ describe("limits and failures", () => {
       );
     }
     try {
-      const res = await ok<{ exportTickets: { export: unknown; userErrors: Array<{ code: string }> } }>(srv, EXPORT, { i: { filter: {} } }, editor.token);
+      const res = await ok<{ exportTickets: { export: unknown; userErrors: Array<{ code: string }> } }>(
+        srv,
+        EXPORT,
+        { i: { filter: {} } },
+        editor.token,
+      );
       expect(res.exportTickets).toMatchObject({ export: null, userErrors: [{ code: "TOO_MANY_EXPORTS" }] });
       // Another member is not held back by the editor's.
       await startExport(admin, { folder: "ALL" });
@@ -489,10 +544,17 @@ describe("on the embedded database", () => {
       })
     ).logIn.token;
     for (let i = 0; i < 3; i++) {
-      await call(server.url, `mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } } }`, { i: { contactUrn: newUrn() } }, token);
+      await call(
+        server.url,
+        `mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } } }`,
+        { i: { contactUrn: newUrn() } },
+        token,
+      );
     }
     const started = await call<{ exportTickets: { export: Exported } }>(server.url, EXPORT, { i: { filter: { folder: "ALL" } } }, token);
-    const sub = subscribe<{ exportProgress: Exported }>(server.wsUrl, token, PROGRESS, { variables: { id: started.exportTickets.export.id } });
+    const sub = subscribe<{ exportProgress: Exported }>(server.wsUrl, token, PROGRESS, {
+      variables: { id: started.exportTickets.export.id },
+    });
     await sub.finished();
     expect(sub.errors).toEqual([]);
     const last = sub.events[sub.events.length - 1];
@@ -504,4 +566,68 @@ describe("on the embedded database", () => {
     expect((await fetch(`${origin}${pathOf(last.downloadUrl!)}`)).status).toBe(404);
     expect(existsSync(path.join(dataDir, "exports", `${uuid(last.id)}.csv`))).toBe(true);
   }, 60_000);
+});
+
+describe("a server stopped mid-export", () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dataDir: string;
+  let server: ServerProcess | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase("exportstop");
+    dataDir = mkdtempSync(path.join(tmpdir(), "handover-export-stop-"));
+  });
+  afterAll(async () => {
+    await server?.stop("SIGKILL");
+    await db.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("on SIGTERM marks the running export FAILED at once, removes its partial file and exits cleanly", async () => {
+    server = await spawnServer({
+      DATABASE_URL: db.url,
+      DATA_DIR: dataDir,
+      HANDOVER_ADMIN_EMAIL: "admin@example.com",
+      HANDOVER_ADMIN_PASSWORD: "bootstrap-password",
+      EXPORT_PAGE_SIZE: "1",
+    });
+    const token = (
+      await call<{ logIn: { token: string } }>(server.url, `mutation($i: LogInInput!) { logIn(input: $i) { token } }`, {
+        i: { email: "admin@example.com", password: "bootstrap-password" },
+      })
+    ).logIn.token;
+    for (let i = 0; i < 150; i++) {
+      await call(
+        server.url,
+        `mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } } }`,
+        { i: { contactUrn: newUrn() } },
+        token,
+      );
+    }
+    const started = await call<{ exportTickets: { export: Exported } }>(server.url, EXPORT, { i: { filter: { folder: "ALL" } } }, token);
+    const id = started.exportTickets.export.id;
+    // Running: its file being written (a page of one ticket at a time).
+    for (;;) {
+      const { node } = await call<{ node: Exported }>(
+        server.url,
+        `query($id: ID!) { node(id: $id) { ... on TicketExport { id status rowCount } } }`,
+        { id },
+        token,
+      );
+      if (node.status === "RUNNING") break;
+      expect(node.status).not.toBe("DONE");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await server.stop("SIGTERM")).toBe(0);
+    const check = new pg.Client({ connectionString: db.url });
+    await check.connect();
+    try {
+      const { rows } = await check.query<{ status: string; error: string }>(`SELECT status, error FROM ticket_exports WHERE id = $1`, [
+        uuid(id),
+      ]);
+      expect(rows).toEqual([{ status: "FAILED", error: INTERRUPTED_MESSAGE }]);
+    } finally {
+      await check.end();
+    }
+    expect(readdirSync(path.join(dataDir, "exports")).filter((f) => f.endsWith(".csv") || f.endsWith(".part"))).toEqual([]);
+  }, 120_000);
 });

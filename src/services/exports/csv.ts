@@ -8,15 +8,18 @@
  * on the computer of whoever opens the file. Such a cell is written with a leading `'`, which
  * spreadsheets show as text (OWASP's advice). Every cell is text from contacts or members; none
  * the server writes itself starts that way, except a negative number field, which is prefixed too.
+ * Spreadsheets whose locale separates lists with `;` (Excel in much of Europe) split a line at
+ * every semicolon, quotes or not, so a formula character after a semicolon is prefixed the same way.
  */
 
 const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_AFTER_SEMICOLON = /;(?=[=+\-@\t\r])/g;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One cell: protected against formulas, then quoted as needed. */
 export function csvCell(value: string | null | undefined): string {
   if (value === null || value === undefined || value === "") return "";
-  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  const text = (FORMULA_START.test(value) ? `'${value}` : value).replace(FORMULA_AFTER_SEMICOLON, ";'");
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

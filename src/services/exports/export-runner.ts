@@ -126,6 +126,9 @@ export class ExportRunner {
         throw new ExportFailure("The export's file could not be written: the server's export folder is not writable.");
       });
       out = fs.createWriteStream(part, { flags: "w", mode: 0o600 });
+      // An error is seen where it matters (a write, the end); a write still queued when the stream
+      // is destroyed (a shutdown aborting the export) must not become an uncaught error.
+      out.on("error", (error: Error) => this.log.debug({ err: error, exportId: id }, "an export's file stream failed"));
       const opened = once(out, "open");
       await opened.catch(() => {
         throw new ExportFailure("The export's file could not be written: the server's export folder is not writable.");
@@ -137,9 +140,16 @@ export class ExportRunner {
       let lastBeat = Date.now();
       for (;;) {
         if (signal.aborted) throw new ExportFailure(INTERRUPTED_MESSAGE);
-        const page = await this.inbox.page(ctx, claimed.filter, this.pageSize, cursor, { contact: true, topic: true, assignee: true }, {
-          countSearch: true,
-        });
+        const page = await this.inbox.page(
+          ctx,
+          claimed.filter,
+          this.pageSize,
+          cursor,
+          { contact: true, topic: true, assignee: true },
+          {
+            countSearch: true,
+          },
+        );
         if (cursor === undefined) {
           await this.db.query(`UPDATE ticket_exports SET total_count = $3 WHERE workspace_id = $1 AND id = $2`, [
             workspaceId,
@@ -297,20 +307,27 @@ export class ExportRunner {
    * the download short), for its requester (`actor`, an administrator or editor still) or for a
    * single-use link `token`, whose nonce is consumed. Undefined for anything else, whatever the reason.
    */
-  async openDownload(request: { exportId: string; actor?: Actor; token?: string }): Promise<Download | undefined> {
+  async openDownload(request: { exportId: string; actor?: Actor; token?: string; consume?: boolean }): Promise<Download | undefined> {
     const { exportId, actor, token } = request;
     let finishedAt: Date | undefined;
     if (token !== undefined) {
       const nonce = this.links.verify(exportId, token);
       if (!nonce) return undefined;
-      // The link is the credential, whoever sends it: the export's workspace is read from it.
+      // The link is the credential, whoever sends it: the export's workspace is read from it. It
+      // holds only while its requester may still export (demoted or removed, their links die), and
+      // only a GET uses it up: a HEAD (a link preview, a scanner) asks without spending it.
+      const downloadable = `x.id = $2 AND x.status = '${ExportStatus.DONE}' AND x.expires_at > now()
+            AND EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = x.workspace_id AND m.user_id = x.user_id
+                          AND m.role IN ('${Role.ADMINISTRATOR}', '${Role.EDITOR}'))`;
       const [used] = await unscoped(() =>
         this.db.query<Array<{ finishedAt: Date }>>(
-          `INSERT INTO ticket_export_downloads (nonce, workspace_id, export_id)
-           SELECT $1, x.workspace_id, x.id FROM ticket_exports x
-            WHERE x.id = $2 AND x.status = '${ExportStatus.DONE}' AND x.expires_at > now()
-           ON CONFLICT (nonce) DO NOTHING
-           RETURNING (SELECT finished_at FROM ticket_exports WHERE id = $2) AS "finishedAt"`,
+          request.consume === false
+            ? `SELECT x.finished_at AS "finishedAt" FROM ticket_exports x
+                WHERE ${downloadable} AND NOT EXISTS (SELECT 1 FROM ticket_export_downloads d WHERE d.nonce = $1)`
+            : `INSERT INTO ticket_export_downloads (nonce, workspace_id, export_id)
+               SELECT $1, x.workspace_id, x.id FROM ticket_exports x WHERE ${downloadable}
+               ON CONFLICT (nonce) DO NOTHING
+               RETURNING (SELECT finished_at FROM ticket_exports WHERE id = $2) AS "finishedAt"`,
           [nonce, exportId],
         ),
       );
@@ -338,7 +355,10 @@ export class ExportRunner {
   /** An export's row in its workspace, as any process reads it. */
   async read(workspaceId: string, id: string): Promise<ExportRow | undefined> {
     const [row] = await inWorkspaceScope(`export:${id}`, workspaceId, () =>
-      this.db.query<ExportRow[]>(`SELECT ${EXPORT_COLUMNS} FROM ticket_exports x WHERE x.workspace_id = $1 AND x.id = $2`, [workspaceId, id]),
+      this.db.query<ExportRow[]>(`SELECT ${EXPORT_COLUMNS} FROM ticket_exports x WHERE x.workspace_id = $1 AND x.id = $2`, [
+        workspaceId,
+        id,
+      ]),
     );
     return row;
   }

@@ -6,6 +6,15 @@ import type { InboxFilter } from "../tickets/inbox.service";
 import { fail, ok, refusable, type Result, UserErrorCode } from "../user-error";
 import type { ExportRunner } from "./export-runner";
 
+/**
+ * The filter as stored (jsonb): a lone UTF-16 surrogate, which JSON can escape but PostgreSQL
+ * refuses, becomes U+FFFD, as the tickets query's search receives it (its text is sent as UTF-8).
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+function wellFormedJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" ? v.replace(LONE_SURROGATE, "\uFFFD") : v));
+}
+
 /** An export as read: every column of its row. */
 export type ExportRow = TicketExport;
 
@@ -55,7 +64,7 @@ export class ExportService {
       }
       const [row] = await em.query<ExportRow[]>(
         `INSERT INTO ticket_exports AS x (id, workspace_id, user_id, filter) VALUES ($2, $1, $3, $4) RETURNING ${EXPORT_COLUMNS}`,
-        [workspaceId, uuidv7(), userId, JSON.stringify(filter)],
+        [workspaceId, uuidv7(), userId, wellFormedJson(filter)],
       );
       ctx.work.afterCommit(() => this.runner.start(row.id, workspaceId));
       return ok(row);
