@@ -384,8 +384,23 @@ function iso(date: Date | string | null | undefined): string {
   return (date instanceof Date ? date : new Date(date)).toISOString();
 }
 
-/** Writes with back-pressure: waits for the stream to drain when its buffer is full. */
+/**
+ * Writes with back-pressure: waits for the stream to drain when its buffer is full, or fails with
+ * its error. Both listeners go once either fires (a listener left behind at every wait adds up over
+ * a million rows).
+ */
 async function write(out: fs.WriteStream, chunk: string): Promise<void> {
   if (out.write(chunk)) return;
-  await Promise.race([once(out, "drain"), once(out, "error").then(([error]) => Promise.reject(error as Error))]);
+  await new Promise<void>((resolve, reject) => {
+    const settle = (error?: Error) => {
+      out.off("drain", drained);
+      out.off("error", failed);
+      if (error) reject(error);
+      else resolve();
+    };
+    const drained = () => settle();
+    const failed = (error: Error) => settle(error);
+    out.once("drain", drained);
+    out.once("error", failed);
+  });
 }
