@@ -26,6 +26,7 @@ export enum TicketEventType {
 @Check("ticket_events_type_check", oneOf("type", TicketEventType))
 @Index("ticket_events_version_key", ["ticketId", "ticketVersion"], { unique: true })
 @Index("ticket_events_cursor_idx", ["workspaceId", "txId", "seq"])
+@Index("ticket_events_filed_idx", { synchronize: false })
 export class TicketEvent {
   @PrimaryColumn("uuid")
   id: string;

@@ -35,7 +35,10 @@ export class StatisticsResolver {
     return TicketStatisticsObject.from(await ctx.services.statistics.read(ctx, since, until, groupBy));
   }
 
-  @FieldResolver(() => TopicObject, { nullable: true, description: "When grouped by TOPIC (null once the topic is deleted)." })
+  @FieldResolver(() => TopicObject, {
+    nullable: true,
+    description: "When grouped by TOPIC: the topic, as you may see it (a deleted topic still names itself, as in past events).",
+  })
   async topic(@Root() row: TicketStatisticsRowObject, @Ctx() ctx: AuthedContext): Promise<TopicObject | null> {
     if (row.row.topicId === null) return null;
     const topic = see.topic(ctx.actor, await ctx.loaders.topic.load(row.row.topicId));

@@ -91,6 +91,20 @@ describe("topics", () => {
     const inUse = await ok<{ deleteTopic: { userErrors: Array<{ code: string }> } }>(srv, DELETE, { i: { id: topicId } }, admin.token);
     expect(inUse.deleteTopic.userErrors).toEqual([{ code: "TOPIC_IN_USE", field: ["id"] }]);
 
+    // A topic a ticket only passed through was filed under too: its events name it.
+    const passed = (await ok<Created>(srv, CREATE, { i: { name: "Passed through" } }, admin.token)).createTopic.topic!.id;
+    const moved = await ok<{ openTicket: { ticket: { id: string } } }>(
+      srv,
+      `mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } } }`,
+      { i: { contactUrn: "tel:+250788000002" } },
+      admin.token,
+    );
+    const MOVE = `mutation($i: ChangeTicketTopicInput!) { changeTicketTopic(input: $i) { failures { code } } }`;
+    await ok(srv, MOVE, { i: { ticketIds: [moved.openTicket.ticket.id], topicId: passed } }, admin.token);
+    await ok(srv, MOVE, { i: { ticketIds: [moved.openTicket.ticket.id], topicId } }, admin.token);
+    const history = await ok<{ deleteTopic: { userErrors: Array<{ code: string }> } }>(srv, DELETE, { i: { id: passed } }, admin.token);
+    expect(history.deleteTopic.userErrors).toEqual([{ code: "TOPIC_IN_USE", field: ["id"] }]);
+
     const unused = await ok<Created>(srv, CREATE, { i: { name: "Unused" } }, admin.token);
     const deleted = await ok<{ deleteTopic: { deletedId: string } }>(srv, DELETE, { i: { id: unused.createTopic.topic!.id } }, admin.token);
     expect(deleted.deleteTopic.deletedId).toBe(unused.createTopic.topic!.id);

@@ -1189,6 +1189,8 @@ export type Query = {
   /**
    * Ticket statistics per day in the workspace's time zone, for the days that overlap [since, until) (732 at most), grouped by one period at most (DAY, WEEK, MONTH) and by TOPIC and/or ASSIGNEE. Kept with each change, never counted from tickets. Administrators and editors read the workspace's; agents with a team, those of the team's topics; agents without a team, their own.
    *
+   * Counts at least 10,000 toward the query cost.
+   *
    * Requires: any member (ADMINISTRATOR, EDITOR, AGENT).
    */
   ticketStatistics: TicketStatistics;
@@ -1664,7 +1666,7 @@ export type TicketStatisticsRow = {
   period?: Maybe<Scalars['String']['output']>;
   replies: Scalars['Int']['output'];
   resolution: DurationSummary;
-  /** When grouped by TOPIC (null once the topic is deleted). */
+  /** When grouped by TOPIC: the topic, as you may see it (a deleted topic still names itself, as in past events). */
   topic?: Maybe<Topic>;
 };
 

@@ -91,7 +91,14 @@ export class TopicService {
       if (topic.is_system) return fail<string>(UserErrorCode.SYSTEM_TOPIC, `${SYSTEM_TOPIC_NAME} cannot be deleted.`, ["id"]);
       // Filing a ticket under a topic reads it FOR KEY SHARE, which this FOR UPDATE waits for and
       // then excludes: a ticket is either seen here or refused the deleted topic.
-      const used = await em.query(`SELECT 1 FROM tickets WHERE workspace_id = $1 AND topic_id = $2 LIMIT 1`, [workspaceId, id]);
+      // Filed under it now, or ever: every filing is an event naming the topic (OPENED, TOPIC_CHANGED).
+      const used = await em.query(
+        `SELECT 1 FROM tickets WHERE workspace_id = $1 AND topic_id = $2
+         UNION ALL
+         SELECT 1 FROM ticket_events WHERE workspace_id = $1 AND topic_id = $2 AND type IN ('OPENED', 'TOPIC_CHANGED')
+         LIMIT 1`,
+        [workspaceId, id],
+      );
       if (used.length > 0) return fail<string>(UserErrorCode.TOPIC_IN_USE, "Tickets are filed under this topic.", ["id"]);
       const [sole] = await em.query(
         `SELECT tt.team_id FROM team_topics tt WHERE tt.workspace_id = $1 AND tt.topic_id = $2
