@@ -84,7 +84,9 @@ export async function recordStatistics(
 /**
  * Recounts a workspace's statistics from its event log, every day in its time zone now: for an
  * operator after a change of time zone that should apply to the past, and for the demo data,
- * whose history is moved in time after it is written. A scan of the log: not for a request.
+ * whose history is moved in time after it is written. A scan of the log in one long transaction,
+ * which holds back the horizon of every event feed on the database server while it runs: for a
+ * server no one uses yet (the demo seed), or a quiet hour, never for a request.
  */
 export async function rebuildStatistics(db: DataSource, workspaceId: string): Promise<void> {
   // One snapshot for both statements: rows that writers add meanwhile count events it does not read.
