@@ -185,6 +185,7 @@ async function main(): Promise<void> {
       const story = new Story(api, clock, mailbox, ws.workspaceId, ws.token, ws.userId, general);
       const cast = await story.play();
       await clock.apply(wsUuid);
+      await story.applyPermissions();
       await story.logOut();
       console.log(
         `Story: ${cast.tickets} tickets of ${cast.contacts} contacts (${seconds(ready)}; the server started in ${((ready - started) / 1000).toFixed(1)} s)`,

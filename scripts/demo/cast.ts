@@ -20,6 +20,8 @@ export interface CastMember {
   role: Role;
   /** Agents only: the team (by name) that limits them to its topics; none = every topic. */
   team?: string;
+  /** Agents only: what their membership takes away, set once the week is played (the scenes act without it). */
+  permissions?: { canAssign?: boolean; canReplyToOthers?: boolean };
 }
 
 export type MemberKey = "grace" | "eve" | "amina" | "bruno" | "chloe" | "dmitri";
@@ -31,7 +33,15 @@ export const MEMBERS: readonly CastMember[] = [
   { key: "amina", email: "amina@demo.example.com", name: "Amina", role: "AGENT" },
   { key: "bruno", email: "bruno@demo.example.com", name: "Bruno", role: "AGENT", team: "Logistics" },
   { key: "chloe", email: "chloe@demo.example.com", name: "Chloé", role: "AGENT", team: "Finance" },
-  { key: "dmitri", email: "dmitri@demo.example.com", name: "Dmitri", role: "AGENT", team: "Front line" },
+  // On the front line: takes tickets and answers his own, but hands none out nor answers in others'.
+  {
+    key: "dmitri",
+    email: "dmitri@demo.example.com",
+    name: "Dmitri",
+    role: "AGENT",
+    team: "Front line",
+    permissions: { canAssign: false, canReplyToOthers: false },
+  },
 ];
 
 /** Invited at the end and never accepted: the pending invitation. */

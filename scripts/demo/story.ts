@@ -32,6 +32,7 @@ interface SceneState {
 }
 
 const q = {
+  updateMember: `mutation($i: UpdateMemberInput!) { updateMember(input: $i) { member { id } userErrors { code message } } }`,
   createTopic: `mutation($i: CreateTopicInput!) { createTopic(input: $i) { topic { id } userErrors { code message } } }`,
   createTeam: `mutation($i: CreateTeamInput!) { createTeam(input: $i) { team { id } userErrors { code message } } }`,
   invite: `mutation($i: InviteMemberInput!) { inviteMember(input: $i) { invitation { id } userErrors { code message } } }`,
@@ -118,6 +119,22 @@ export class Story {
   }
 
   /** Logs the members' sessions of the story out (the administrator's is the caller's). */
+  /** The agents' permissions the cast gives them, set by Grace once the week is played. */
+  async applyPermissions(): Promise<void> {
+    const grace = this.as("grace");
+    const { members } = await this.api.call<{ members: Array<{ id: string; user: { id: string } }> }>(
+      `{ members(first: 100) { id user { id } } }`,
+      {},
+      grace,
+    );
+    for (const member of MEMBERS) {
+      if (!member.permissions) continue;
+      const id = members.find((m) => m.user.id === this.users.get(member.key))?.id;
+      if (!id) throw new Error(`no membership for ${member.key}`);
+      await this.api.mutate(q.updateMember, { i: { id, ...member.permissions } }, grace);
+    }
+  }
+
   async logOut(): Promise<void> {
     for (const [key, token] of this.sessions) if (key !== "grace") await this.api.call(`mutation { logOut }`, {}, token);
   }

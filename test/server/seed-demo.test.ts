@@ -218,6 +218,14 @@ describe("on PostgreSQL, with bulk volume", () => {
     expect(n).toBeGreaterThanOrEqual(2);
   });
 
+  it("leaves one agent restricted: Dmitri takes and answers his own tickets only", async () => {
+    const { members } = await ok<{
+      members: Array<{ user: { name: string }; role: string; canAssign: boolean; canReplyToOthers: boolean }>;
+    }>(`{ members(first: 100) { user { name } role canAssign canReplyToOthers } }`, {}, await token("demo@example.com"));
+    const restricted = members.filter((m) => !m.canAssign || !m.canReplyToOthers);
+    expect(restricted).toEqual([{ user: { name: "Dmitri" }, role: "AGENT", canAssign: false, canReplyToOthers: false }]);
+  });
+
   it("fills the ticket statistics over the days the story and its history happened", async () => {
     const STATS = `query($since: DateTime!, $until: DateTime!) { ticketStatistics(since: $since, until: $until, groupBy: [DAY]) {
       rows { period opened closed replies firstReply { count medianSeconds } resolution { count } } } }`;
