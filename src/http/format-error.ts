@@ -25,17 +25,14 @@ function firstViolation(errors: ValidationError[], prefix = ""): { field: string
 
 /**
  * The field named by graphql-js's messages about variables and input objects, relative to the
- * argument: `Variable "$input" got invalid value … at "input.name"` is "name".
+ * argument: `Variable "$input" got invalid value … at "input.name"` is "name". A list variable
+ * keeps its name: `at "groupBy[1]"` is "groupBy.1", not a bare index.
  */
 function fieldOfMessage(message: string): string | undefined {
   const at = /got invalid value .*? at "([^"]+)"/.exec(message);
   // graphql-js writes list indexes in brackets ("input.values[1].key"); a path here is dotted.
-  const path = at
-    ? at[1]
-        .replace(/\[(\d+)\]/g, ".$1")
-        .split(".")
-        .slice(1)
-    : [];
+  const segments = at ? at[1].replace(/\[(\d+)\]/g, ".$1").split(".") : [];
+  const path = segments.length > 1 && !/^\d+$/.test(segments[1]) ? segments.slice(1) : segments;
   const inner = /Field "([^"]+)" (?:of required type|is not defined)/.exec(message);
   if (inner) path.push(inner[1]);
   if (path.length > 0) return path.join(".");

@@ -443,7 +443,13 @@ describe("ticketStatistics: input and isolation", () => {
       expect(res.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
     }
     const bad = await srv.gql(STATS, { since: "yesterday", until: since.toISOString(), groupBy: [] }, admin.token);
-    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "since" });
+    const unknown = await srv.gql(
+      STATS,
+      { since: since.toISOString(), until: new Date().toISOString(), groupBy: ["DAY", "YEAR"] },
+      admin.token,
+    );
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "groupBy.1" });
   });
 
   it("shows another workspace nothing of this one's", async () => {
