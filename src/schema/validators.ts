@@ -127,10 +127,13 @@ export const TextOrAttachments = (max: number): PropertyDecorator =>
 /** An IANA zone name as written (Area/Location, or UTC): no offsets, whose sign POSIX reverses. */
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/;
 
-/** Whether a name is an IANA time zone, in any case ("utc", "europe/kyiv"). */
+/** A signed offset inside a name ("Etc/GMT+1" is UTC−1: POSIX's sign, the trap offsets are refused for). */
+const SIGNED_OFFSET = /[+-]\d/;
+
+/** Whether a name is an IANA time zone of a place or UTC, in any case ("utc", "europe/kyiv"). */
 export function isTimeZoneName(value: string): boolean {
   const name = value.trim();
-  if (name.length > 64 || !ZONE_NAME.test(name)) return false;
+  if (name.length > 64 || !ZONE_NAME.test(name) || SIGNED_OFFSET.test(name)) return false;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: name });
     return true;
@@ -142,6 +145,6 @@ export function isTimeZoneName(value: string): boolean {
 export const IsTimeZone = (): PropertyDecorator =>
   check(
     "timeZone",
-    '$property must be an IANA time zone name, such as "Europe/Paris" or "UTC"',
+    '$property must be an IANA time zone name, such as "Europe/Paris" or "UTC", not an offset (Etc/GMT+1 is UTC-1)',
     (value) => value === null || value === undefined || (typeof value === "string" && isTimeZoneName(value)),
   );

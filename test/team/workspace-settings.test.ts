@@ -44,6 +44,9 @@ describe("updateWorkspace", () => {
     await ok(srv, UPDATE, { i: { name: "Desk", timezone: "Europe/Paris" } }, admin.token);
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ timezone: "+01:00" }, "timezone"],
+      // IANA names, but offsets with POSIX's reversed sign: Etc/GMT+1 is an hour behind UTC.
+      [{ timezone: "Etc/GMT+1" }, "timezone"],
+      [{ timezone: "gmt-3" }, "timezone"],
       [{ timezone: "Mars/Olympus_Mons" }, "timezone"],
       [{ timezone: "" }, "timezone"],
       [{ timezone: "Europe/Paris; DROP TABLE workspaces" }, "timezone"],
