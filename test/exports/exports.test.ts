@@ -8,7 +8,7 @@ import { INTERRUPTED_MESSAGE } from "../../src/services/exports/export-runner";
 import { toGlobalId } from "../../src/schema/global-id";
 import { addMember, newUrn, ok, openTicket, removeMember, team, updateMember, uuid } from "../support/fixtures";
 import { type SignedUp, startTestServer, type TestServer } from "../support/harness";
-import { call, spawnServer, type ServerProcess } from "../support/server-process";
+import { call, type ServerProcess, spawnAsAdministrator } from "../support/server-process";
 import { createTestDatabase } from "../support/database";
 import pg from "pg";
 import { subscribe } from "../support/subscriber";
@@ -530,19 +530,13 @@ describe("on the embedded database", () => {
   });
 
   it("exports, follows and downloads the same way", async () => {
-    server = await spawnServer({
+    let token: string;
+    ({ server, token } = await spawnAsAdministrator({
       DATABASE_URL: undefined,
       DATA_DIR: dataDir,
-      HANDOVER_ADMIN_EMAIL: "admin@example.com",
-      HANDOVER_ADMIN_PASSWORD: "bootstrap-password",
       EXPORT_PAGE_SIZE: "1",
-    });
+    }));
     const origin = new URL(server.url).origin;
-    const token = (
-      await call<{ logIn: { token: string } }>(server.url, `mutation($i: LogInInput!) { logIn(input: $i) { token } }`, {
-        i: { email: "admin@example.com", password: "bootstrap-password" },
-      })
-    ).logIn.token;
     for (let i = 0; i < 3; i++) {
       await call(
         server.url,
@@ -583,19 +577,13 @@ describe("a server stopped mid-export", () => {
   });
 
   it("on SIGTERM marks the running export FAILED at once, removes its partial file and exits cleanly", async () => {
-    server = await spawnServer({
+    let token: string;
+    ({ server, token } = await spawnAsAdministrator({
       DATABASE_URL: db.url,
       DATA_DIR: dataDir,
-      HANDOVER_ADMIN_EMAIL: "admin@example.com",
-      HANDOVER_ADMIN_PASSWORD: "bootstrap-password",
       EXPORT_PAGE_SIZE: "1",
-    });
-    const token = (
-      await call<{ logIn: { token: string } }>(server.url, `mutation($i: LogInInput!) { logIn(input: $i) { token } }`, {
-        i: { email: "admin@example.com", password: "bootstrap-password" },
-      })
-    ).logIn.token;
-    for (let i = 0; i < 150; i++) {
+    }));
+    for (let i = 0; i < 400; i++) {
       await call(
         server.url,
         `mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } } }`,

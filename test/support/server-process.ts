@@ -104,3 +104,22 @@ export async function until(check: () => boolean, what: string, attempts = 3000)
   for (let i = 0; i < attempts && !check(); i++) await new Promise((r) => setTimeout(r, 10));
   if (!check()) throw new Error(`gave up waiting for ${what}`);
 }
+
+/** The first administrator a spawned server creates on a new database (spawnAsAdministrator). */
+export const BOOTSTRAP_ADMIN = { email: "admin@example.com", password: "bootstrap-password" };
+
+/**
+ * A server process on a new database, as `npm start` leaves it: its first administrator created
+ * from HANDOVER_ADMIN_EMAIL and HANDOVER_ADMIN_PASSWORD, then logged in.
+ */
+export async function spawnAsAdministrator(env: Record<string, string | undefined>): Promise<{ server: ServerProcess; token: string }> {
+  const server = await spawnServer({
+    ...env,
+    HANDOVER_ADMIN_EMAIL: BOOTSTRAP_ADMIN.email,
+    HANDOVER_ADMIN_PASSWORD: BOOTSTRAP_ADMIN.password,
+  });
+  const { logIn } = await call<{ logIn: { token: string } }>(server.url, `mutation($i: LogInInput!) { logIn(input: $i) { token } }`, {
+    i: BOOTSTRAP_ADMIN,
+  });
+  return { server, token: logIn.token };
+}

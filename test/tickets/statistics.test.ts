@@ -4,7 +4,7 @@ import path from "node:path";
 import { rebuildStatistics, squashStatistics } from "../../src/services/statistics/record";
 import { addMember, createTopic, newUrn, ok, openTicket, team, updateMember, uuid } from "../support/fixtures";
 import { type SignedUp, startTestServer, type TestServer } from "../support/harness";
-import { call, type ServerProcess, spawnServer } from "../support/server-process";
+import { call, type ServerProcess, spawnAsAdministrator } from "../support/server-process";
 import { connection } from "../support/subscriber";
 
 /**
@@ -539,18 +539,12 @@ describe("ticketStatistics on the embedded database", () => {
   });
 
   it("counts an opening, a reply and a close, and reads them by assignee", async () => {
-    server = await spawnServer({
+    let token: string;
+    ({ server, token } = await spawnAsAdministrator({
       DATABASE_URL: undefined,
       DATA_DIR: dataDir,
-      HANDOVER_ADMIN_EMAIL: "admin@example.com",
-      HANDOVER_ADMIN_PASSWORD: "bootstrap-password",
-    });
+    }));
     const { url } = server;
-    const token = (
-      await call<{ logIn: { token: string } }>(url, `mutation($i: LogInInput!) { logIn(input: $i) { token } }`, {
-        i: { email: "admin@example.com", password: "bootstrap-password" },
-      })
-    ).logIn.token;
     const me = (await call<{ viewer: { user: { id: string } } }>(url, `{ viewer { user { id } } }`, {}, token)).viewer.user.id;
     const ticket = (
       await call<{ openTicket: { ticket: { id: string } } }>(
