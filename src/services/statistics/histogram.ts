@@ -15,8 +15,15 @@ export function bucketBounds(bucket: number): [number, number] {
   return bucket === 0 ? [0, 1] : [BUCKET_RATIO ** (bucket - 1), BUCKET_RATIO ** bucket];
 }
 
-/** Counts per bucket. */
-export type Histogram = Map<number, number>;
+/** Counts per bucket, by bucket index (dense: a reading adds thousands of them). */
+export type Histogram = number[];
+
+/** How many durations a histogram holds. */
+export function countOf(histogram: Histogram): number {
+  let total = 0;
+  for (const n of histogram) total += n;
+  return total;
+}
 
 /**
  * The q-quantiles (each 0 < q <= 1) by nearest rank: the value at rank ceil(q·n) of the n
@@ -26,14 +33,14 @@ export type Histogram = Map<number, number>;
  * durations.
  */
 export function quantiles(histogram: Histogram, qs: readonly number[]): Array<number | null> {
-  const buckets = [...histogram.entries()].filter(([, n]) => n > 0).sort(([a], [b]) => a - b);
-  const total = buckets.reduce((sum, [, n]) => sum + n, 0);
+  const total = countOf(histogram);
   return qs.map((q) => {
     if (total === 0) return null;
     const rank = Math.max(1, Math.ceil(q * total));
     let below = 0;
-    for (const [bucket, count] of buckets) {
-      if (below + count >= rank) {
+    for (let bucket = 0; bucket < histogram.length; bucket++) {
+      const count = histogram[bucket];
+      if (count > 0 && below + count >= rank) {
         const [low, high] = bucketBounds(bucket);
         const within = (rank - below - 0.5) / count;
         return bucket === 0 ? low + (high - low) * within : low * (high / low) ** within;
@@ -53,7 +60,10 @@ export function addBucketText(histogram: Histogram, text: string): void {
     if (i === text.length || text.charCodeAt(i) === 44 /* , */) {
       if (i > start + 1 || text.charCodeAt(start) !== 48 /* a lone 0 */) {
         const n = Number(text.slice(start, i));
-        if (n !== 0) histogram.set(bucket, (histogram.get(bucket) ?? 0) + n);
+        if (n !== 0) {
+          while (histogram.length <= bucket) histogram.push(0);
+          histogram[bucket] += n;
+        }
       }
       bucket += 1;
       start = i + 1;

@@ -2,7 +2,7 @@ import type { AuthedContext } from "../../context";
 import { statisticsScope } from "../../auth/visibility";
 import { StatisticFigure, StatisticGrain } from "../../entities";
 import { BadInputError } from "../../errors";
-import { addBucketText, type Histogram, quantiles } from "./histogram";
+import { addBucketText, countOf, type Histogram, quantiles } from "./histogram";
 
 /** How the statistics are grouped: by one period at most, and by topic, assignee, or both. */
 export enum StatisticsGrouping {
@@ -75,7 +75,7 @@ interface Tally {
 }
 
 function summary(d: { seconds: number; histogram: Histogram }): DurationSummary {
-  const count = [...d.histogram.values()].reduce((a, b) => a + b, 0);
+  const count = countOf(d.histogram);
   return {
     count,
     averageSeconds: count === 0 ? null : d.seconds / count,
@@ -197,7 +197,7 @@ export class StatisticsService {
       if (!tally) {
         tally = {
           row: { period: p, topicId, memberId, opened: 0, closed: 0, assigned: 0, replies: 0 },
-          durations: { firstReply: { seconds: 0, histogram: new Map() }, resolution: { seconds: 0, histogram: new Map() } },
+          durations: { firstReply: { seconds: 0, histogram: [] }, resolution: { seconds: 0, histogram: [] } },
         };
         tallies.set(key, tally);
       }
