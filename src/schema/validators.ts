@@ -84,7 +84,8 @@ export function isAttachmentUrl(contentType: unknown, value: unknown): boolean {
   if (url.length === 0 || url.length > MAX_ATTACHMENT_URL) return false;
   // As it is stored: the URL parser would drop a tab or line break, or fix up "https:host" and a
   // space, and then pass a URL other than the one a connector reads.
-  if (!ABSOLUTE_HTTP.test(url) || hasControl(url)) return false;
+  // A lone UTF-16 surrogate is no character at all: no URL holds one, and the database refuses it.
+  if (!ABSOLUTE_HTTP.test(url) || hasControl(url) || LONE_SURROGATE.test(url)) return false;
   try {
     const parsed = new URL(url);
     return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.hostname !== "";
@@ -124,6 +125,8 @@ export const TextOrAttachments = (max: number): PropertyDecorator =>
     return value.replace(INVISIBLE, "") !== "" || (Array.isArray(attachments) && attachments.length > 0);
   });
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** An IANA zone name as written (Area/Location, or UTC): no offsets, whose sign POSIX reverses. */
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/;
 
@@ -145,6 +148,6 @@ export function isTimeZoneName(value: string): boolean {
 export const IsTimeZone = (): PropertyDecorator =>
   check(
     "timeZone",
-    '$property must be an IANA time zone name, such as "Europe/Paris" or "UTC", not an offset (Etc/GMT+1 is UTC-1)',
+    '$property must be the IANA time zone name of a place, such as "Europe/Paris", or "UTC" (offsets are refused: POSIX reverses their sign)',
     (value) => value === null || value === undefined || (typeof value === "string" && isTimeZoneName(value)),
   );

@@ -227,6 +227,10 @@ describe("the CSV", () => {
     expect(csvCell("x;=cmd|' /C calc'!A0;y")).toBe("x;'=cmd|' /C calc'!A0;y");
     expect(csvCell("a;b;+1;c")).toBe("a;b;'+1;c");
     expect(csvCell("=1;@2")).toBe("'=1;'@2");
+    // And at a line break inside a quoted cell, or a tab (tab-separated imports).
+    expect(csvCell("x\n=HYPERLINK(1)")).toBe('"x\n\'=HYPERLINK(1)"');
+    expect(csvCell("x\r\n+1")).toBe('"x\r\n\'+1"');
+    expect(csvCell("a\t@b")).toBe("a\t'@b");
   });
 
   it("has a column for each field the requester may see, and none for a field they may not", () => {

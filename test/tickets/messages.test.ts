@@ -812,6 +812,8 @@ describe("attachments", () => {
       [{ text: "hi", attachments: [{ contentType: "image/jpeg", url: "ht\ntps://x.io/a.jpg" }] }, "attachments.0.url"],
       [{ text: "hi", attachments: [{ contentType: "image/jpeg", url: "https:x.io/a.jpg" }] }, "attachments.0.url"],
       [{ text: "hi", attachments: [{ contentType: "image/jpeg", url: "https://x.io/a b.jpg" }] }, "attachments.0.url"],
+      // A lone surrogate is no character: no URL holds one (the database refused it).
+      [{ text: "hi", attachments: [{ contentType: "image/jpeg", url: "https://e.com/\ud800.jpg" }] }, "attachments.0.url"],
       [{ text: "\u200b \u2060" }, "text"],
     ];
     for (const [input, field] of cases) {

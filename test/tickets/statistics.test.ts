@@ -491,7 +491,7 @@ describe("ticketStatistics: input and isolation", () => {
     }
   });
 
-  it("refuses a grouping of more than 2,000 rows before summing it, and counts each reading as 10,000 toward the query cost", async () => {
+  it("refuses a reading of more than 2,000 rows or 50,000 stored rows before summing it, and counts each as 10,000 toward the query cost", async () => {
     // A busy desk's month, written as the squasher leaves it: 80 members a day for 30 days.
     const desk = await srv.signUp();
     const deskTopic = await createTopic(srv, desk.token, "Busy");
@@ -513,6 +513,24 @@ describe("ticketStatistics: input and isolation", () => {
     const byMonth = await ok<{ ticketStatistics: { rows: Row[] } }>(srv, STATS, { ...june, groupBy: ["TOPIC"] }, desk.token);
     expect(byMonth.ticketStatistics.rows).toHaveLength(1);
     expect(byMonth.ticketStatistics.rows[0]).toMatchObject({ closed: 4800, resolution: { count: 4800, averageSeconds: 3600 } });
+    // A desk of 2,000 members: June's days by topic and assignee would sum 58,000 stored rows.
+    const huge = await srv.signUp();
+    const hugeTopic = await createTopic(srv, huge.token, "Huge");
+    await srv.server.db.query(
+      `INSERT INTO ticket_statistics (workspace_id, span, day, grain, topic_id, member_id, closed)
+       SELECT $1, 'DAY', date '2026-06-01' + d, 0, $2, m.id, 1
+         FROM generate_series(0, 29) d, (SELECT gen_random_uuid() AS id FROM generate_series(1, 2000)) m`,
+      [uuid(huge.workspaceId), uuid(hugeTopic)],
+    );
+    const tooLarge = await srv.gql(
+      STATS,
+      { since: "2026-06-02T00:00:00Z", until: "2026-07-01T00:00:00Z", groupBy: ["TOPIC", "ASSIGNEE"] },
+      huge.token,
+    );
+    expect(tooLarge.errors?.[0]).toMatchObject({
+      message: expect.stringContaining("50,000 stored rows"),
+      extensions: { code: "BAD_USER_INPUT", field: "groupBy" },
+    });
     // Five readings fit in a request; six do not, whatever they select.
     const readings = (n: number) =>
       `query($since: DateTime!, $until: DateTime!) { ${Array.from({ length: n }, (_, i) => `r${i}: ticketStatistics(since: $since, until: $until, groupBy: []) { timezone }`).join(" ")} }`;

@@ -9,17 +9,18 @@
  * spreadsheets show as text (OWASP's advice). Every cell is text from contacts or members; none
  * the server writes itself starts that way, except a negative number field, which is prefixed too.
  * Spreadsheets whose locale separates lists with `;` (Excel in much of Europe) split a line at
- * every semicolon, quotes or not, so a formula character after a semicolon is prefixed the same way.
+ * every semicolon and line break, quotes or not, and tab-separated imports at every tab: a formula
+ * character after any of them is prefixed the same way.
  */
 
 const FORMULA_START = /^[=+\-@\t\r]/;
-const FORMULA_AFTER_SEMICOLON = /;(?=[=+\-@\t\r])/g;
+const FORMULA_AFTER_SEPARATOR = /([;\t\r\n])(?=[=+\-@])/g;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One cell: protected against formulas, then quoted as needed. */
 export function csvCell(value: string | null | undefined): string {
   if (value === null || value === undefined || value === "") return "";
-  const text = (FORMULA_START.test(value) ? `'${value}` : value).replace(FORMULA_AFTER_SEMICOLON, ";'");
+  const text = (FORMULA_START.test(value) ? `'${value}` : value).replace(FORMULA_AFTER_SEPARATOR, "$1'");
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

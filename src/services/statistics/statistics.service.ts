@@ -25,6 +25,11 @@ const PERIODS = Object.keys(PERIOD_SQL);
 export const MAX_STATISTICS_DAYS = 732;
 /** The most rows one reading answers. */
 export const MAX_STATISTICS_ROWS = 2000;
+/**
+ * The most stored rows one reading sums: a year by topic and assignee at a million tickets reads
+ * about 9,000 (a row per month and key, and per day at the range's ends).
+ */
+export const MAX_STATISTICS_READ = 50_000;
 
 /** A duration's figures over the durations of a row. */
 export interface DurationSummary {
@@ -162,8 +167,20 @@ export class StatisticsService {
        SELECT ${periodOf("d")}, ${keysOf("d")}${columns.delta}
          FROM ticket_statistic_deltas d
         WHERE ${scoped("d")} AND d.day BETWEEN $3::date AND $4::date`;
-    // First how many groups there are, without reading any figure: a grouping that gives too many
-    // rows is refused before its figures are summed.
+    // First how many stored rows the reading would sum, and then how many groups they make,
+    // without reading any figure (each count stops past its limit): a reading too large is refused
+    // before anything is summed, at a bounded cost.
+    const [summed] = await ctx.work.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM (${stored({ folded: "", delta: "" })} LIMIT $10) r`,
+      [...params, MAX_STATISTICS_READ + 1],
+    );
+    if (summed.n > MAX_STATISTICS_READ) {
+      throw new BadInputError(
+        "groupBy",
+        `This reading would sum more than ${MAX_STATISTICS_READ.toLocaleString("en-US")} stored rows: ` +
+          "group by topic or by assignee rather than both, by a longer period, or ask for fewer days.",
+      );
+    }
     const [groups] = await ctx.work.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM (${stored({ folded: "", delta: "" })}) r GROUP BY period, topic_id, member_id LIMIT $10) g`,
       [...params, MAX_STATISTICS_ROWS + 1],
