@@ -82,8 +82,10 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   await new Promise((r) => setTimeout(r, spec.warmupSeconds * 1000));
   measuring = true;
   const from = process.hrtime.bigint();
+  const cpuFrom = process.cpuUsage();
   await new Promise((r) => setTimeout(r, spec.durationSeconds * 1000));
   measuring = false;
+  const cpu = process.cpuUsage(cpuFrom);
   const seconds = Number(process.hrtime.bigint() - from) / 1e9;
   stopped = true;
   await Promise.all(running);
@@ -101,6 +103,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     max: sorted.length ? sorted[sorted.length - 1] : Number.NaN,
     sqlPerRequest: statementSamples ? statements / statementSamples : null,
     bytesPerResponse: requests ? bytes / requests : 0,
+    loaderCpuPerRequest: requests ? (cpu.user + cpu.system) / 1000 / requests : null,
   };
 }
 

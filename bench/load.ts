@@ -26,6 +26,8 @@ export interface LoadResult {
   /** Mean SQL statements per request, as the server reported them; null when it did not. */
   sqlPerRequest: number | null;
   bytesPerResponse: number;
+  /** The load generator's own CPU per request over the measured time (ms). */
+  loaderCpuPerRequest: number | null;
 }
 
 /** Runs one load in a process of its own and returns its figures. */

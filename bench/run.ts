@@ -32,9 +32,9 @@ import { runSubscriptionScenario } from "./subscriptions";
 import { runExportScenario } from "./export";
 import { type LoadResult, runLoad } from "./load";
 import { body, DETAIL_QUERY, inboxQuery, WRITES } from "./queries";
-import { printTable, type Row } from "./report";
+import { printTable, rankings, type Row } from "./report";
 import { databaseName, prepareScenarios, readState, seedDatabase, sh, withDatabase, writeState } from "./seed";
-import { cpuMillis, startOurServer } from "./server";
+import { backendCpu, cpuBetween, cpuMillis, startOurServer } from "./server";
 
 interface Options {
   tickets: number;
@@ -97,6 +97,9 @@ function parseArgs(argv: string[]): Options {
 }
 
 const log = (line: string) => console.log(`bench: ${line}`);
+
+/** A load's figures with the CPU per request of the target, of its database backends, and both. */
+type Measured = LoadResult & { cpuPerRequest: number | null; databaseCpuPerRequest: number | null; totalCpuPerRequest: number | null };
 
 /** Where the bench server writes its exports (one file per run of the export scenario, kept for a look). */
 const BENCH_EXPORT_DIR = path.join(os.tmpdir(), "handover-bench-exports");
@@ -175,20 +178,37 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const explains: Record<string, Explained[]> = {};
   const extra: Record<string, unknown> = {};
-  /** A warm-up, then the measured load, with the target process's CPU time over the measured part. */
+  // Every target reads the same database, one target loaded at a time: the CPU its backends use
+  // during a load is that target's (an observer connection of its own is left out).
+  const observer = new pg.Client({ connectionString: url });
+  await observer.connect();
+  /**
+   * A warm-up, then the measured load, with the CPU per request over the measured part of the
+   * target process, of the PostgreSQL backends serving it, and of the load generator.
+   */
   const load = async (target: { url: string; pid: number }, headers: Record<string, string>, bodies: string[]) => {
     const spec = { url: target.url, headers, bodies, connections: options.connections, warmupSeconds: 0 };
     if (options.warmup > 0) await runLoad({ ...spec, durationSeconds: options.warmup });
     const cpuBefore = cpuMillis(target.pid);
+    const backendsBefore = await backendCpu(observer, name);
     const result = await runLoad({ ...spec, durationSeconds: options.duration });
-    return { ...result, cpuPerRequest: result.requests ? (cpuMillis(target.pid) - cpuBefore) / result.requests : null };
+    const server = cpuMillis(target.pid) - cpuBefore;
+    const database = cpuBetween(backendsBefore, await backendCpu(observer, name));
+    const per = (ms: number) => (result.requests ? ms / result.requests : null);
+    return {
+      ...result,
+      cpuPerRequest: per(server),
+      databaseCpuPerRequest: per(database),
+      totalCpuPerRequest: per(server + database),
+    };
   };
-  const record = (scenario: string, target: string, result: LoadResult & { cpuPerRequest: number | null }, note = "") => {
+  const record = (scenario: string, target: string, result: Measured, note = "") => {
     rows.push({ scenario, target, note, ...result });
     log(
       `${scenario} / ${target}: ${result.throughput.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms` +
         (result.sqlPerRequest !== null ? `, ${result.sqlPerRequest.toFixed(2)} SQL/req` : "") +
         (result.cpuPerRequest !== null ? `, server CPU ${result.cpuPerRequest.toFixed(2)} ms/req` : "") +
+        (result.databaseCpuPerRequest !== null ? `, database CPU ${result.databaseCpuPerRequest.toFixed(2)} ms/req` : "") +
         (result.errors ? `, ${result.errors} errors (${result.firstError})` : ""),
     );
   };
@@ -292,9 +312,12 @@ async function main(): Promise<void> {
           contenders.push(["inbox ALL open", "postgraphile", pgl, {}, bodyOf(true)]);
           contenders.push(["inbox ALL open, no totalCount", "postgraphile", pgl, {}, bodyOf(false)]);
         }
-        const rounds = contenders.map(() => [] as Array<LoadResult & { cpuPerRequest: number | null }>);
+        const rounds = contenders.map(() => [] as Measured[]);
         for (let round = 0; round < options.rounds; round++) {
-          for (const [k, [scenario, target, process, headers, bodies]] of contenders.entries()) {
+          // Each round starts with the next contender, so that none is always loaded first or after the same one.
+          const order = contenders.map((_, i) => (i + round) % contenders.length);
+          for (const k of order) {
+            const [scenario, target, process, headers, bodies] = contenders[k];
             rounds[k].push(await load(process, headers, bodies));
             log(`round ${round + 1}: ${scenario} / ${target}: ${rounds[k][round].throughput.toFixed(0)} req/s`);
           }
@@ -306,6 +329,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await server.stop();
+    await observer.end();
   }
 
   if (options.subscriptions && wanted("subscriptions")) {
@@ -330,6 +354,7 @@ async function main(): Promise<void> {
     options: { ...options, only: options.only ? [...options.only] : null },
     database: { name, tickets: options.tickets, contacts: options.contacts, seedSeconds },
     rows,
+    rankings: rankings(rows),
     ratios,
     extra,
     explains,

@@ -56,3 +56,30 @@ export function cpuMillis(pid: number): number {
 
 /** Clock ticks per second, as /proc counts CPU time (USER_HZ: 100 on Linux). */
 const CLOCK_TICKS = 100;
+
+/**
+ * CPU used so far by each PostgreSQL backend connected to `database`, by pid, in ms (the server
+ * runs on this machine). `observer` is a connection of its own, left out.
+ */
+export async function backendCpu(
+  observer: { query: (sql: string, values: unknown[]) => Promise<{ rows: Array<{ pid: number }> }> },
+  database: string,
+): Promise<Map<number, number>> {
+  const { rows } = await observer.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database]);
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      cpu.set(pid, cpuMillis(pid));
+    } catch {
+      // A backend that ended meanwhile: its CPU is lost to both readings alike.
+    }
+  }
+  return cpu;
+}
+
+/** The CPU the backends used between two readings: one that started meanwhile counts whole. */
+export function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}

@@ -11,12 +11,11 @@
  * includes the database's work), and the CPU of the server process and of the PostgreSQL
  * backends serving it.
  */
-import { readFileSync } from "node:fs";
 import pg from "pg";
 import { hashPassword } from "../src/auth/password";
 import { bucketSql } from "../src/services/statistics/histogram";
 import { StatisticGrain } from "../src/entities/ticket-statistic.entity";
-import { cpuMillis, startOurServer } from "./server";
+import { backendCpu, cpuBetween, cpuMillis, startOurServer } from "./server";
 import { withDatabase } from "./seed";
 
 export interface StatisticsOptions {
@@ -45,30 +44,6 @@ const STATS = `query($since: DateTime!, $until: DateTime!, $groupBy: [Statistics
   ticketStatistics(since: $since, until: $until, groupBy: $groupBy) {
     rows { period topic { id } assignee { id } opened closed assigned replies
       firstReply { count averageSeconds medianSeconds p90Seconds } resolution { count averageSeconds medianSeconds p90Seconds } } } }`;
-
-/** CPU used so far by each PostgreSQL backend connected to `database`, in ms (same machine). */
-async function backendCpu(client: pg.Client, database: string): Promise<Map<number, number>> {
-  const { rows } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [
-    database,
-  ]);
-  const cpu = new Map<number, number>();
-  for (const { pid } of rows) {
-    try {
-      readFileSync(`/proc/${pid}/stat`);
-      cpu.set(pid, cpuMillis(pid));
-    } catch {
-      // A backend that ended meanwhile.
-    }
-  }
-  return cpu;
-}
-
-/** The CPU the backends used between two readings: a backend that started meanwhile counts whole. */
-function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
-  let total = 0;
-  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
-  return total;
-}
 
 const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 
