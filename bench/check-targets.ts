@@ -14,6 +14,7 @@
 import path from "node:path";
 import pg from "pg";
 import { startPostGraphile } from "./postgraphile";
+import { inboxBody, OPEN_INBOX } from "./queries";
 import { startRawFloor } from "./raw-floor";
 import { freePort, startProcess, waitUntilReady } from "./target-process";
 
@@ -183,15 +184,20 @@ async function startOurs(databaseUrl: string, workspaceId: string, db: pg.Client
     name: "ours",
     url,
     headers: { authorization: `Bearer ${login.token}` },
-    body: JSON.stringify({
-      query: `query Inbox($first: Int) { tickets(filter: {folder: ALL, status: OPEN}, first: $first) {
-        totalCount edges { node { id lastActivityAt contact { name urns } topic { name } assignee { name } } } pageInfo { endCursor hasNextPage } } }`,
-      variables: { first: FIRST },
-    }),
+    // The very document and variables the bench loads (bench/queries.ts), cursors included.
+    body: inboxBody(OPEN_INBOX, { first: FIRST }),
     read(json) {
       const { tickets } = graphqlData<{
-        tickets: { totalCount: number; edges: Array<{ node: Node }>; pageInfo: { hasNextPage: boolean } };
+        tickets: {
+          totalCount: number;
+          edges: Array<{ cursor: string; node: Node }>;
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
       }>(json);
+      // Each ticket has its cursor, and the page's end cursor is its last ticket's.
+      if (tickets.edges.some((e) => typeof e.cursor !== "string" || e.cursor === "")) throw new Error("ours: an edge without a cursor");
+      if (tickets.pageInfo.endCursor !== (tickets.edges.at(-1)?.cursor ?? null))
+        throw new Error("ours: endCursor is not the last edge's cursor");
       return {
         totalCount: tickets.totalCount,
         hasNextPage: tickets.pageInfo.hasNextPage,

@@ -3,6 +3,13 @@
 export const INBOX_SELECTION = (withTotalCount: boolean) =>
   `${withTotalCount ? "totalCount " : ""}edges { cursor node { id lastActivityAt contact { name urns } topic { name } assignee { name } } } pageInfo { endCursor hasNextPage }`;
 
+/** The inbox folder every comparison loads: all open tickets. */
+export const OPEN_INBOX = { folder: "ALL", status: "OPEN" } as const;
+
+/** The body of an inbox page request exactly as the scenarios load it (and check-targets checks it). */
+export const inboxBody = (filter: Record<string, unknown>, options: { first?: number; withTotalCount?: boolean } = {}) =>
+  body(inboxQuery(options.withTotalCount ?? true), { filter, first: options.first ?? 25 });
+
 export const inboxQuery = (withTotalCount = true) =>
   `query Inbox($filter: TicketFilter, $first: Int, $after: String) { tickets(filter: $filter, first: $first, after: $after) { ${INBOX_SELECTION(withTotalCount)} } }`;
 

@@ -31,7 +31,7 @@ import { runStatisticsScenario, statisticsTable } from "./statistics";
 import { runSubscriptionScenario } from "./subscriptions";
 import { runExportScenario } from "./export";
 import { type LoadResult, runLoad } from "./load";
-import { body, DETAIL_QUERY, inboxQuery, WRITES } from "./queries";
+import { body, DETAIL_QUERY, inboxBody, inboxQuery, OPEN_INBOX, WRITES } from "./queries";
 import { printTable, rankings, type Row } from "./report";
 import { databaseName, prepareScenarios, readState, seedDatabase, sh, withDatabase, writeState } from "./seed";
 import { backendCpu, cpuBetween, cpuMillis, startOurServer } from "./server";
@@ -231,10 +231,11 @@ async function main(): Promise<void> {
       admin,
     );
     const busiest = () => topics.ticketCounts.topics.filter((t) => !t.isSystem).sort((a, b) => b.openCount - a.openCount)[0].id;
-    const open = { folder: "ALL", status: "OPEN" };
-    const inbox = (filter: Record<string, unknown>, extraVars: Record<string, unknown> = {}, count = true) => [
-      body(inboxQuery(count), { filter, first: 25, ...extraVars }),
-    ];
+    const open = OPEN_INBOX;
+    const inbox = (filter: Record<string, unknown>, extraVars: Record<string, unknown> = {}, count = true) =>
+      Object.keys(extraVars).length === 0
+        ? [inboxBody(filter, { withTotalCount: count })]
+        : [body(inboxQuery(count), { filter, first: 25, ...extraVars })];
 
     if (wanted("inbox")) {
       record("inbox ALL open", "handover", await load(server, auth(admin), inbox(open)));
