@@ -86,19 +86,31 @@ const CLOSE_HANDSHAKE_MS = 3000;
  */
 const BACKLOGGED_CLOSE_MS = 30_000;
 
+/** More than the ping frames sent between two pongs: anything beyond is data the peer has not read. */
+const PINGS_ONLY_BYTES = 64;
+
 /**
  * Pings a socket and cuts it when a ping goes unanswered, as graphql-ws would (its own keep-alive
  * is off), except where a peer cannot answer because its pong waits behind what it has not read:
- * a socket already closing is left to its close deadline, and one with a backlog is closed with
- * 1013 (resume from your last cursor) rather than cut.
+ * a socket already closing is left to its close deadline, and one with a backlog (anything sent
+ * since its last pong, queued by ws or already in the kernel's buffers) is closed with 1013
+ * (resume from your last cursor) rather than cut.
  */
 function keepAlive(socket: WebSocket, intervalMs: number): void {
   let answered = true;
-  socket.on("pong", () => (answered = true));
+  // Bytes handed to the connection (ws's queue and the kernel's buffers alike): what was sent to a
+  // peer since its last pong may sit unread ahead of its next one, even once ws's own queue is empty.
+  const written = () => (socket as unknown as { _socket?: { bytesWritten?: number } })._socket?.bytesWritten ?? 0;
+  let writtenAtPong = written();
+  socket.on("pong", () => {
+    answered = true;
+    writtenAtPong = written();
+  });
   const timer = setInterval(() => {
     if (socket.readyState !== socket.OPEN) return;
     if (!answered) {
-      if (socket.bufferedAmount > 0) socket.close(CloseCode.TryAgainLater, "Subscriber too slow: resume from your last cursor");
+      const backlogged = socket.bufferedAmount > 0 || written() - writtenAtPong > PINGS_ONLY_BYTES;
+      if (backlogged) socket.close(CloseCode.TryAgainLater, "Subscriber too slow: resume from your last cursor");
       else socket.terminate();
       return;
     }
