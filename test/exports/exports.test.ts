@@ -522,6 +522,13 @@ describe("limits and failures", () => {
   });
 });
 
+/** Opens `count` tickets, one after another, on a spawned server. */
+async function openTicketsOn(url: string, token: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await call(url, `mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } } }`, { i: { contactUrn: newUrn() } }, token);
+  }
+}
+
 describe("on the embedded database", () => {
   let dataDir: string;
   let server: ServerProcess | undefined;
@@ -541,14 +548,7 @@ describe("on the embedded database", () => {
       EXPORT_PAGE_SIZE: "1",
     }));
     const origin = new URL(server.url).origin;
-    for (let i = 0; i < 3; i++) {
-      await call(
-        server.url,
-        `mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } } }`,
-        { i: { contactUrn: newUrn() } },
-        token,
-      );
-    }
+    await openTicketsOn(server.url, token, 3);
     const started = await call<{ exportTickets: { export: Exported } }>(server.url, EXPORT, { i: { filter: { folder: "ALL" } } }, token);
     const sub = subscribe<{ exportProgress: Exported }>(server.wsUrl, token, PROGRESS, {
       variables: { id: started.exportTickets.export.id },
@@ -587,14 +587,7 @@ describe("a server stopped mid-export", () => {
       DATA_DIR: dataDir,
       EXPORT_PAGE_SIZE: "1",
     }));
-    for (let i = 0; i < 400; i++) {
-      await call(
-        server.url,
-        `mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } } }`,
-        { i: { contactUrn: newUrn() } },
-        token,
-      );
-    }
+    await openTicketsOn(server.url, token, 400);
     const started = await call<{ exportTickets: { export: Exported } }>(server.url, EXPORT, { i: { filter: { folder: "ALL" } } }, token);
     const id = started.exportTickets.export.id;
     // Running: its file being written (a page of one ticket at a time).
