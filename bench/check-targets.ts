@@ -7,7 +7,7 @@
  * The expected page comes from SQL: the open tickets of the workspace ordered as the inbox index
  * (status DESC, last_activity_at DESC, id DESC), each with contact name and URNs, topic and
  * assignee names, and the open count. Our server (run from source, logged in as the workspace's
- * demo administrator), PostGraphile and the raw floor must return the same 25 tickets, in the
+ * demo administrator), PostGraphile and the raw floor (with our token) must return the same 25 tickets, in the
  * same order, with the same fields. With --requests, each target then answers that many
  * requests at a fixed concurrency, for an informal look at its throughput (not the benchmark).
  */
@@ -128,6 +128,42 @@ function graphqlData<T>(json: unknown): T {
   return data;
 }
 
+/**
+ * Our inbox page as the bench's document selects it (the floor answers the same shape): each
+ * ticket with its cursor, and the page's end cursor its last ticket's.
+ */
+function readInboxPage(name: string, json: unknown): Page {
+  type Node = {
+    id: string;
+    lastActivityAt: string;
+    contact: { name: string | null; urns: string[] };
+    topic: { name: string };
+    assignee: { name: string } | null;
+  };
+  const { tickets } = graphqlData<{
+    tickets: {
+      totalCount: number;
+      edges: Array<{ cursor: string; node: Node }>;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+  }>(json);
+  if (tickets.edges.some((e) => typeof e.cursor !== "string" || e.cursor === "")) throw new Error(`${name}: an edge without a cursor`);
+  if (tickets.pageInfo.endCursor !== (tickets.edges.at(-1)?.cursor ?? null))
+    throw new Error(`${name}: endCursor is not the last edge's cursor`);
+  return {
+    totalCount: tickets.totalCount,
+    hasNextPage: tickets.pageInfo.hasNextPage,
+    tickets: tickets.edges.map(({ node }) => ({
+      id: uuidOfGlobalId(node.id),
+      lastActivityMs: ms(node.lastActivityAt),
+      contactName: node.contact.name,
+      urns: node.contact.urns,
+      topic: node.topic.name,
+      assignee: node.assignee?.name ?? null,
+    })),
+  };
+}
+
 async function startOurs(databaseUrl: string, workspaceId: string, db: pg.Client, log: (line: string) => void): Promise<Target> {
   const admin = (
     await db.query<{ email: string }>(
@@ -173,44 +209,13 @@ async function startOurs(databaseUrl: string, workspaceId: string, db: pg.Client
     }),
   ).logIn;
   if (!login.token) throw new Error(`cannot log in as ${admin.email}: ${JSON.stringify(login.userErrors)}`);
-  type Node = {
-    id: string;
-    lastActivityAt: string;
-    contact: { name: string | null; urns: string[] };
-    topic: { name: string };
-    assignee: { name: string } | null;
-  };
   return {
     name: "ours",
     url,
     headers: { authorization: `Bearer ${login.token}` },
     // The very document and variables the bench loads (bench/queries.ts), cursors included.
     body: inboxBody(OPEN_INBOX, { first: FIRST }),
-    read(json) {
-      const { tickets } = graphqlData<{
-        tickets: {
-          totalCount: number;
-          edges: Array<{ cursor: string; node: Node }>;
-          pageInfo: { hasNextPage: boolean; endCursor: string | null };
-        };
-      }>(json);
-      // Each ticket has its cursor, and the page's end cursor is its last ticket's.
-      if (tickets.edges.some((e) => typeof e.cursor !== "string" || e.cursor === "")) throw new Error("ours: an edge without a cursor");
-      if (tickets.pageInfo.endCursor !== (tickets.edges.at(-1)?.cursor ?? null))
-        throw new Error("ours: endCursor is not the last edge's cursor");
-      return {
-        totalCount: tickets.totalCount,
-        hasNextPage: tickets.pageInfo.hasNextPage,
-        tickets: tickets.edges.map(({ node }) => ({
-          id: uuidOfGlobalId(node.id),
-          lastActivityMs: ms(node.lastActivityAt),
-          contactName: node.contact.name,
-          urns: node.contact.urns,
-          topic: node.topic.name,
-          assignee: node.assignee?.name ?? null,
-        })),
-      };
-    },
+    read: (json) => readInboxPage("ours", json),
     stop: () => proc.stop(),
   };
 }
@@ -250,35 +255,15 @@ async function startTheirs(databaseUrl: string, workspaceId: string, log: (line:
   };
 }
 
-async function startFloor(databaseUrl: string, workspaceId: string, log: (line: string) => void): Promise<Target> {
+/** The floor, asked with our token (it authenticates it as ours does) and read like our answer. */
+async function startFloor(databaseUrl: string, headers: Record<string, string>, log: (line: string) => void): Promise<Target> {
   const target = await startRawFloor({ databaseUrl, log });
-  type Row = {
-    id: string;
-    lastActivityAt: string;
-    contact: { name: string | null; urns: string[] };
-    topic: { name: string };
-    assignee: { name: string } | null;
-  };
   return {
     name: target.name,
     url: target.url,
-    headers: {},
-    body: target.body({ workspaceId, first: FIRST }),
-    read(json) {
-      const page = json as { totalCount: number; hasNextPage: boolean; tickets: Row[] };
-      return {
-        totalCount: page.totalCount,
-        hasNextPage: page.hasNextPage,
-        tickets: page.tickets.map((t) => ({
-          id: t.id,
-          lastActivityMs: ms(t.lastActivityAt),
-          contactName: t.contact.name,
-          urns: t.contact.urns,
-          topic: t.topic.name,
-          assignee: t.assignee?.name ?? null,
-        })),
-      };
-    },
+    headers,
+    body: target.body({ first: FIRST, withTotalCount: true }),
+    read: (json) => readInboxPage(target.name, json),
     stop: target.stop,
   };
 }
@@ -348,9 +333,10 @@ async function main(): Promise<void> {
     );
     if (expected.countStar !== expected.totalCount) console.log("warning: the count rows and COUNT(*) disagree");
     if (expected.tickets.length === 0) throw new Error("the workspace has no open ticket: nothing to compare");
-    targets.push(await startOurs(options.databaseUrl, options.workspaceId, db, log));
+    const ours = await startOurs(options.databaseUrl, options.workspaceId, db, log);
+    targets.push(ours);
     targets.push(await startTheirs(options.databaseUrl, options.workspaceId, log));
-    targets.push(await startFloor(options.databaseUrl, options.workspaceId, log));
+    targets.push(await startFloor(options.databaseUrl, ours.headers, log));
     for (const target of targets) {
       const diff = differences(expected, target.read(await post(target)));
       if (diff.length === 0)

@@ -2,8 +2,9 @@ import path from "node:path";
 import { freePort, startProcess, waitUntilReady } from "./target-process";
 
 /**
- * The floor target: bench/raw-floor-server.ts (a bare http server and one hand-written
- * statement, no auth) in its own process, so it gets a core of its own like the other targets.
+ * The floor target: bench/raw-floor-server.ts (a bare http server, our token check and one
+ * hand-written statement answering our inbox page) in its own process, so it gets a core of its
+ * own like the other targets. Its requests carry the same bearer token as ours.
  */
 
 const ROOT = path.resolve(__dirname, "..");
@@ -14,7 +15,7 @@ export interface RawFloorTarget {
   /** The target's process, for its CPU time. */
   pid: number;
   stop(): Promise<void>;
-  body(opts: { workspaceId: string; first: number }): string;
+  body(opts: { first: number; withTotalCount: boolean }): string;
 }
 
 export async function startRawFloor(opts: { databaseUrl: string; log: (line: string) => void }): Promise<RawFloorTarget> {
@@ -42,6 +43,6 @@ export async function startRawFloor(opts: { databaseUrl: string; log: (line: str
     url: `${base}/inbox`,
     pid: proc.child.pid!,
     stop: () => proc.stop(),
-    body: ({ workspaceId, first }) => JSON.stringify({ workspaceId, first }),
+    body: ({ first, withTotalCount }) => JSON.stringify({ first, totalCount: withTotalCount }),
   };
 }

@@ -306,7 +306,8 @@ async function main(): Promise<void> {
         const contenders: Array<[string, string, { url: string; pid: number }, Record<string, string>, string[]]> = [
           ["inbox ALL open", "handover", server, auth(admin), inbox(open)],
           ["inbox ALL open, no totalCount", "handover", server, auth(admin), inbox(open, {}, false)],
-          ["inbox ALL open", "raw SQL", raw, {}, [raw.body({ workspaceId: fixture.workspaceId, first: 25 })]],
+          ["inbox ALL open", "raw SQL", raw, auth(admin), [raw.body({ first: 25, withTotalCount: true })]],
+          ["inbox ALL open, no totalCount", "raw SQL", raw, auth(admin), [raw.body({ first: 25, withTotalCount: false })]],
         ];
         if (pgl) {
           const bodyOf = (withTotalCount: boolean) => [pgl.body({ workspaceId: fixture.workspaceId, first: 25, withTotalCount })];
@@ -413,6 +414,8 @@ function computeRatios(rows: Row[], extra: Record<string, unknown>): Record<stri
     if (!a || !b) return;
     ratios[`${label}: throughput`] = a.throughput / b.throughput;
     ratios[`${label}: p99`] = a.p99 / b.p99;
+    if (a.totalCpuPerRequest && b.totalCpuPerRequest)
+      ratios[`${label}: total CPU per request`] = a.totalCpuPerRequest / b.totalCpuPerRequest;
   };
   const side = (scenario: string, target: string) => find(`${scenario} (side by side)`, target);
   pair("ours / PostGraphile, inbox with totalCount", side("inbox ALL open", "handover"), side("inbox ALL open", "postgraphile"));
@@ -421,7 +424,12 @@ function computeRatios(rows: Row[], extra: Record<string, unknown>): Record<stri
     side("inbox ALL open, no totalCount", "handover"),
     side("inbox ALL open, no totalCount", "postgraphile"),
   );
-  pair("ours / raw SQL floor, inbox", side("inbox ALL open", "handover"), side("inbox ALL open", "raw SQL"));
+  pair("ours / raw SQL floor, inbox with totalCount", side("inbox ALL open", "handover"), side("inbox ALL open", "raw SQL"));
+  pair(
+    "ours / raw SQL floor, inbox without totalCount",
+    side("inbox ALL open, no totalCount", "handover"),
+    side("inbox ALL open, no totalCount", "raw SQL"),
+  );
   const first = find("deep page 1", "handover");
   const deep = find(`deep page ${String(extra.deepPage)}`, "handover");
   if (first && deep) {
