@@ -8,6 +8,8 @@ import { MIGRATIONS } from "./src/migrations";
 export interface DataSourceSettings {
   url: string;
   poolSize?: number;
+  /** Prepare repeated statements per connection (default true); false behind a pooler in transaction mode. */
+  prepareStatements?: boolean;
   /** Only for throwaway test databases; the server always migrates. */
   synchronize?: false;
 }
@@ -27,6 +29,7 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
     logging: false,
     extra: {
       Client: InstrumentedClient,
+      prepareStatements: settings.prepareStatements ?? true,
       max: settings.poolSize ?? 10,
       connectionTimeoutMillis: 10_000,
       application_name: "handover",

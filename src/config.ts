@@ -25,6 +25,8 @@ export interface Config {
   exportPageSize: number;
   publicUrl: string;
   dbPoolSize: number;
+  /** Each pooled connection prepares the statements it sends repeatedly; off behind PgBouncer in transaction mode. */
+  dbPreparedStatements: boolean;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   signupDisabled: boolean;
   adminEmail: string | undefined;
@@ -180,7 +182,9 @@ export function parseOrigins(raw: string): { origins: string[] } | { error: stri
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") return { error: `"${entry}" must start with http:// or https://` };
     if (entry.replace(/\/$/, "").toLowerCase() !== url.origin.toLowerCase()) {
-      return { error: `"${entry}" must be an origin as a browser sends it (scheme, host and port, no path, no default port): ${url.origin}` };
+      return {
+        error: `"${entry}" must be an origin as a browser sends it (scheme, host and port, no path, no default port): ${url.origin}`,
+      };
     }
     origins.push(url.origin);
   }
@@ -246,6 +250,7 @@ export function loadConfig(env: Env = process.env): Config {
     exportPageSize: int(env, "EXPORT_PAGE_SIZE", 1000, 1, 10000),
     publicUrl: (url(env, "PUBLIC_URL", ["http:", "https:"]) ?? `http://localhost:${port}`).replace(/\/+$/, ""),
     dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 500),
+    dbPreparedStatements: bool(env, "DB_PREPARED_STATEMENTS", true),
     logLevel: logLevel as Config["logLevel"],
     signupDisabled: bool(env, "SIGNUP_DISABLED", false),
     adminEmail,

@@ -138,7 +138,7 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
   // DATABASE_URL is a pooler in transaction mode; the pool needs none.
   const sessionUrl = config.databaseDirectUrl ?? databaseUrl;
 
-  const db = createDataSource({ url: databaseUrl, poolSize: config.dbPoolSize });
+  const db = createDataSource({ url: databaseUrl, poolSize: config.dbPoolSize, prepareStatements: config.dbPreparedStatements });
   await db.initialize();
   guardPool(db);
   const services = createServices(db, config, options.mailer ?? createMailer(config, log), { log, globalId: toGlobalId });

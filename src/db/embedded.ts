@@ -385,6 +385,8 @@ const TX_IDLE = 0x49; // 'I'
 class SessionQueue {
   private jobs: Job[] = [];
   private owner: number | null = null;
+  /** The named statements each connection prepared: the session is shared, their names are not. */
+  private readonly prepared = new Map<number, Set<string>>();
   private running: number | null = null;
   private pumping = false;
   private idleWaiters: Array<() => void> = [];
@@ -397,6 +399,12 @@ class SessionQueue {
     if (message.length > 0 && message[0] === MSG_TERMINATE) {
       // Never let a client terminate the shared backend; the socket close that follows releases the session.
       return Promise.resolve(0);
+    }
+    const prepared = preparedName(message);
+    if (prepared) {
+      const names = this.prepared.get(handlerId) ?? new Set<string>();
+      names.add(prepared);
+      this.prepared.set(handlerId, names);
     }
     return new Promise<number>((resolve, reject) => {
       this.jobs.push({ kind: "message", handlerId, message, onData, resolve, reject });
@@ -416,9 +424,12 @@ class SessionQueue {
     });
   }
 
-  /** Called when a connection goes away: undo whatever it left open, then let the others run. */
+  /**
+   * Called when a connection goes away: undo whatever it left open and drop the statements it
+   * prepared (in a session of its own they would have gone with it), then let the others run.
+   */
   clearTransactionIfNeeded(handlerId: number): Promise<void> {
-    if (this.owner !== handlerId && this.running !== handlerId) return Promise.resolve();
+    if (this.owner !== handlerId && this.running !== handlerId && !this.prepared.has(handlerId)) return Promise.resolve();
     return new Promise<void>((resolve) => {
       this.jobs.push({ kind: "release", handlerId, resolve });
       this.pump();
@@ -486,6 +497,15 @@ class SessionQueue {
     job.resolve(bytes);
   }
 
+  /**
+   * Runs a message of the queue's own, its answer heard by no client. (PGlite keeps the last
+   * execProtocolRawStream's data callback for later execProtocolRaw calls: their answers would
+   * reach the last client served.)
+   */
+  private runUnheard(message: Uint8Array): Promise<void> {
+    return this.db.execProtocolRawStream(message, { onRawData: () => undefined });
+  }
+
   private async runRelease(job: ReleaseJob): Promise<void> {
     try {
       if (this.owner === job.handlerId && !this.db.closed) {
@@ -494,9 +514,19 @@ class SessionQueue {
           // an unfinished extended-protocol cycle (so half-sent work is never committed by a later Sync).
           // If the backend is skipping messages until Sync after an error, it ignores that ROLLBACK;
           // the Sync ends the cycle, and a second ROLLBACK ends a still-open (failed) explicit block.
-          await this.db.execProtocolRaw(simpleQuery("ROLLBACK"));
-          await this.db.execProtocolRaw(SYNC_MESSAGE);
-          if (this.db.isInTransaction()) await this.db.execProtocolRaw(simpleQuery("ROLLBACK"));
+          await this.runUnheard(simpleQuery("ROLLBACK"));
+          await this.runUnheard(SYNC_MESSAGE);
+          if (this.db.isInTransaction()) await this.runUnheard(simpleQuery("ROLLBACK"));
+        });
+      }
+      const names = this.prepared.get(job.handlerId);
+      this.prepared.delete(job.handlerId);
+      if (names && !this.db.closed) {
+        // One statement each: a name whose Parse failed is not there, and its error stops no other.
+        await this.db.runExclusive(async () => {
+          for (const name of names) {
+            await this.runUnheard(simpleQuery(`DEALLOCATE "${name.replaceAll('"', '""')}"`)).catch(() => undefined);
+          }
         });
       }
     } catch {
@@ -514,6 +544,14 @@ const _sessionQueueIsCompatible: (q: SessionQueue) => PublicMembers<PGLiteSocket
 void _sessionQueueIsCompatible;
 
 const SYNC_MESSAGE = new Uint8Array([0x53, 0, 0, 0, 4]); // 'S', length 4
+const MSG_PARSE = 0x50; // 'P'
+
+/** The statement name of a Parse message ('P', int32 length, name, NUL, ...), when named. */
+function preparedName(message: Uint8Array): string | undefined {
+  if (message.length < 6 || message[0] !== MSG_PARSE || message[5] === 0) return undefined;
+  const end = message.indexOf(0, 5);
+  return end < 0 ? undefined : Buffer.from(message.subarray(5, end)).toString("utf8");
+}
 
 function simpleQuery(sql: string): Uint8Array {
   const text = Buffer.from(`${sql}\0`, "utf8");

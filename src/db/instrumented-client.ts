@@ -13,14 +13,64 @@ function textOf(config: unknown): { text: string; values: unknown[] | undefined 
   return undefined;
 }
 
+/** The pool options an InstrumentedClient reads besides pg's own (TypeORM passes `extra` through). */
+export interface InstrumentedClientOptions extends pg.ClientConfig {
+  /** Prepare the statements a connection sends repeatedly (off behind a pooler in transaction mode). */
+  prepareStatements?: boolean;
+}
+
+/** A statement's second use on a connection prepares it: one-off texts are never prepared. */
+const PREPARE_AFTER_USES = 2;
+/** Prepared statements per connection; past it, new texts run unnamed (the first ones are the hot ones). */
+const MAX_PREPARED = 200;
+/** Texts counted per connection before they qualify; the count starts over when full. */
+const MAX_COUNTED = 1000;
+
+/** Distinguishes the connections of this process: on the embedded database they share one session. */
+let connections = 0;
+
+/**
+ * Names a connection's repeated statements, so that PostgreSQL parses and plans them once per
+ * connection rather than once per query (its plan cache then picks a custom or generic plan per
+ * execution). Like the prepared-statement caches of other drivers, it needs no call site to opt
+ * in: any parameterized text sent twice qualifies. Names are unique across the process's
+ * connections, since the embedded database's connections share one session (which forgets a
+ * connection's statements when it closes; see db/embedded.ts).
+ */
+class StatementNames {
+  private readonly names = new Map<string, string>();
+  private readonly uses = new Map<string, number>();
+  private readonly prefix = `h${(++connections).toString(36)}_`;
+
+  /** The name to prepare `text` under, or undefined to send it unnamed this time. */
+  nameFor(text: string): string | undefined {
+    const known = this.names.get(text);
+    if (known) return known;
+    if (this.names.size >= MAX_PREPARED) return undefined;
+    const used = (this.uses.get(text) ?? 0) + 1;
+    if (used < PREPARE_AFTER_USES) {
+      if (this.uses.size >= MAX_COUNTED) this.uses.clear();
+      this.uses.set(text, used);
+      return undefined;
+    }
+    this.uses.delete(text);
+    const name = `${this.prefix}${this.names.size.toString(36)}`;
+    this.names.set(text, name);
+    return name;
+  }
+}
+
 /**
  * A pg client whose every statement passes the tenant guard and the per-request statement
  * counter before it is sent, and is refused when sent by code inside a request's open
- * transaction on another connection than the transaction's. Given to the pool as its `Client`.
+ * transaction on another connection than the transaction's; whose repeated parameterized
+ * statements are prepared (StatementNames) unless `prepareStatements` is false. Given to the
+ * pool as its `Client`.
  */
 export class InstrumentedClient extends pg.Client {
-  constructor(config?: string | pg.ClientConfig) {
+  constructor(config?: string | InstrumentedClientOptions) {
     super(config);
+    const statements = typeof config === "object" && config.prepareStatements ? new StatementNames() : undefined;
     const send = this.query.bind(this) as (...args: unknown[]) => unknown;
     const guarded = (...args: unknown[]): unknown => {
       const query = textOf(args[0]);
@@ -31,6 +81,11 @@ export class InstrumentedClient extends pg.Client {
           checkStatement(query.text, values);
         } catch (error) {
           return failCall(args, error);
+        }
+        // query(text, values[, callback]), as TypeORM sends its statements: named when repeated.
+        if (statements && typeof args[0] === "string" && Array.isArray(args[1]) && args[1].length > 0) {
+          const name = statements.nameFor(args[0]);
+          if (name) return send({ name, text: args[0], values: args[1] }, ...args.slice(2));
         }
       }
       return send(...args);

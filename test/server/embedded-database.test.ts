@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import pg from "pg";
 import { DataSource } from "typeorm";
+import { InstrumentedClient } from "../../src/db/instrumented-client";
 
 /*
  * The embedded database runs in a child Node process (src/db/embedded.ts loaded through
@@ -146,6 +147,35 @@ describe("embedded database (PGlite over a local socket)", () => {
       ),
     );
     expect(results.every(Boolean)).toBe(true);
+  });
+
+  it("keeps each connection's prepared statements apart in the shared session, and drops them when it closes", async () => {
+    const text = "SELECT $1::int * 3 AS v";
+    const open = async () => {
+      const client = new InstrumentedClient({ connectionString: url, prepareStatements: true });
+      await client.connect();
+      for (const n of [1, 2, 3]) expect((await client.query<{ v: number }>(text, [n])).rows).toEqual([{ v: n * 3 }]);
+      return client;
+    };
+    const names = async () =>
+      (await pool.query<{ name: string }>("SELECT name FROM pg_prepared_statements WHERE statement = $1 ORDER BY name", [text])).rows.map(
+        (r) => r.name,
+      );
+    const a = await open();
+    const b = await open();
+    const both = await names();
+    expect(both).toHaveLength(2);
+    await a.end();
+    const deadline = Date.now() + 5000;
+    while ((await names()).length > 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await names()).toHaveLength(1);
+    // b's statement is still there; a new connection prepares its own without a clash.
+    expect((await b.query<{ v: number }>(text, [5])).rows).toEqual([{ v: 15 }]);
+    const c = await open();
+    expect(await names()).toHaveLength(2);
+    await Promise.all([b.end(), c.end()]);
+    while ((await names()).length > 0 && Date.now() < deadline + 5000) await new Promise((r) => setTimeout(r, 50));
+    expect(await names()).toEqual([]);
   });
 
   it("supports advisory locks", async () => {

@@ -14,7 +14,8 @@ import { connection, logSubscriber } from "../support/subscriber";
  * it in transaction pooling mode, as production runs them when one process is not enough. Through
  * such a pooler each transaction (or statement outside one) may run on another server connection:
  * LISTEN hears nothing, a session advisory lock outlives its release, a SET leaks to other clients
- * and named prepared statements vanish. The server's pool needs none of these; what needs a
+ * and named prepared statements vanish. The server's pool needs none of these once
+ * DB_PREPARED_STATEMENTS=false (its default prepares repeated statements); what needs a
  * session goes through DATABASE_DIRECT_URL (the feed listener's LISTEN, the migration lock), or
  * the wake-ups go through Redis (REDIS_URL) and the migration lock holds through the pooler.
  *
@@ -136,6 +137,8 @@ function cluster(label: string, session: () => Record<string, string>, listening
       DATABASE_URL: bouncer.urlFor(database.url),
       FEED_SWEEP_INTERVAL_MS: NO_SWEEP,
       DB_POOL_SIZE: "6",
+      // Named statements would land on server connections that never parsed them (see the premise).
+      DB_PREPARED_STATEMENTS: "false",
       LOG_LEVEL: "info",
       ...ADMIN,
       ...session(),
@@ -153,8 +156,10 @@ function cluster(label: string, session: () => Record<string, string>, listening
     expect(await sql(`SELECT count(*)::int AS n FROM users`)).toEqual([{ n: 1 }]);
     expect(await sql(`SELECT count(*)::int AS n FROM workspaces`)).toEqual([{ n: 1 }]);
     // Nothing holds the migration lock any more (a session lock taken through pgbouncer would).
-    expect(await sql(`SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-                       WHERE l.locktype = 'advisory' AND d.datname = current_database()`)).toEqual([{ n: 0 }]);
+    expect(
+      await sql(`SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+                       WHERE l.locktype = 'advisory' AND d.datname = current_database()`),
+    ).toEqual([{ n: 0 }]);
 
     // The feed listeners LISTEN on direct connections (none with Redis).
     let listeners = -1;
@@ -174,7 +179,9 @@ function cluster(label: string, session: () => Record<string, string>, listening
     const gqls = procs.map((p) => gqlOver(p.url));
     const workspaceUuid = uuid(admin.workspaceId);
     // Global ids, as the API takes them.
-    const topics = (await call<{ topics: Array<{ id: string }> }>(procs[0].url, `{ topics { id } }`, {}, admin.token)).topics.map((t) => t.id);
+    const topics = (await call<{ topics: Array<{ id: string }> }>(procs[0].url, `{ topics { id } }`, {}, admin.token)).topics.map(
+      (t) => t.id,
+    );
     for (const [i, p] of procs.entries()) {
       const created = await call<{ createTopic: { topic: { id: string } } }>(
         p.url,
@@ -294,6 +301,33 @@ function cluster(label: string, session: () => Record<string, string>, listening
 }
 
 (noBouncer ? describe.skip : describe)("PgBouncer in transaction pooling mode", () => {
+  it("drops named prepared statements: the next use lands on a server connection that never saw them", async () => {
+    const database = await createTestDatabase("bouncerprepared");
+    databases.push(database);
+    const through = bouncer.urlFor(database.url);
+    await withClient(through, async (client) => {
+      const named = { name: "premise", text: "SELECT $1::int + 1 AS v, pg_backend_pid() AS pid" };
+      const [{ pid }] = (await client.query<{ v: number; pid: number }>({ ...named, values: [1] })).rows;
+      // Another client takes the server connection that parsed it, inside a transaction.
+      const others: pg.Client[] = [];
+      try {
+        let holdsIt = false;
+        while (!holdsIt && others.length < POOL_SIZE - 1) {
+          const other = new pg.Client({ connectionString: through });
+          await other.connect();
+          others.push(other);
+          await other.query("BEGIN");
+          holdsIt = (await other.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid === pid;
+        }
+        expect(holdsIt).toBe(true);
+        // The driver remembers the statement as parsed and only binds it: on another server connection.
+        await expect(client.query({ ...named, values: [2] })).rejects.toMatchObject({ code: "26000" });
+      } finally {
+        for (const other of others) await other.end();
+      }
+    });
+  });
+
   it("drops what needs a session: LISTEN hears nothing, a session lock outlives its unlock", async () => {
     const [config] = await bouncer.show<{ key: string; value: string }>("CONFIG").then((rows) => rows.filter((r) => r.key === "pool_mode"));
     expect(config.value).toBe("transaction");
@@ -332,9 +366,9 @@ function cluster(label: string, session: () => Record<string, string>, listening
             const [{ released }] = (await writer.query<{ released: boolean }>("SELECT pg_advisory_unlock(4242) AS released")).rows;
             expect(released).toBe(false);
             // The lock stays with a server connection that pgbouncer hands to whoever comes next.
-            expect((await direct.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242`)).rows).toEqual([
-              { n: 1 },
-            ]);
+            expect(
+              (await direct.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242`)).rows,
+            ).toEqual([{ n: 1 }]);
           } finally {
             for (const other of others) await other.end();
           }
@@ -349,7 +383,12 @@ function cluster(label: string, session: () => Record<string, string>, listening
     const run = cluster("bouncerdirect", () => ({ DATABASE_DIRECT_URL: run.database().url }), 3);
 
     it("without it nor Redis, a process warns that its listener hears nothing", async () => {
-      const alone = await spawnServer({ DATABASE_URL: bouncer.urlFor(run.database().url), FEED_SWEEP_INTERVAL_MS: NO_SWEEP, ...ADMIN });
+      const alone = await spawnServer({
+        DATABASE_URL: bouncer.urlFor(run.database().url),
+        DB_PREPARED_STATEMENTS: "false",
+        FEED_SWEEP_INTERVAL_MS: NO_SWEEP,
+        ...ADMIN,
+      });
       servers.push(alone);
       await until(() => PROBE_WARNING.test(alone.output()), "the listener's warning", 1000);
       expect(alone.output()).toMatch(/Set DATABASE_DIRECT_URL to a direct connection, or REDIS_URL/);

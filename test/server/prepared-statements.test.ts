@@ -1,0 +1,63 @@
+import { InstrumentedClient } from "../../src/db/instrumented-client";
+import { createTestDatabase } from "../support/database";
+
+/**
+ * The pool's connections prepare the statements they send repeatedly (DB_PREPARED_STATEMENTS,
+ * on by default): PostgreSQL then parses and plans such a statement once per connection. A text
+ * sent once is never prepared, and with the setting off nothing is.
+ */
+describe("prepared statements", () => {
+  let url: string;
+  let drop: () => Promise<void>;
+  const clients: InstrumentedClient[] = [];
+
+  beforeAll(async () => {
+    ({ url, drop } = await createTestDatabase("prepared"));
+  });
+  afterAll(async () => {
+    for (const client of clients) await client.end().catch(() => undefined);
+    await drop();
+  });
+
+  const connect = async (prepareStatements: boolean) => {
+    const client = new InstrumentedClient({ connectionString: url, prepareStatements });
+    await client.connect();
+    clients.push(client);
+    return client;
+  };
+  const TEXT = "SELECT $1::int + 1 AS v";
+  /** This connection's prepared statements (a session's own view), without preparing the question. */
+  const preparedOn = async (client: InstrumentedClient) =>
+    (await client.query<{ name: string; statement: string }>("SELECT name, statement FROM pg_prepared_statements ORDER BY name")).rows;
+
+  it("prepares a parameterized statement on its second use, once, and answers as before", async () => {
+    const client = await connect(true);
+    expect((await client.query<{ v: number }>(TEXT, [1])).rows).toEqual([{ v: 2 }]);
+    expect(await preparedOn(client)).toEqual([]);
+    expect((await client.query<{ v: number }>(TEXT, [2])).rows).toEqual([{ v: 3 }]);
+    const prepared = await preparedOn(client);
+    expect(prepared).toEqual([{ name: expect.stringMatching(/^h[0-9a-z]+_0$/), statement: TEXT }]);
+    expect((await client.query<{ v: number }>(TEXT, [41])).rows).toEqual([{ v: 42 }]);
+    expect(await preparedOn(client)).toEqual(prepared);
+  });
+
+  it("gives each connection names of its own, and a statement that fails to parse is parsed again next time", async () => {
+    const [a, b] = [await connect(true), await connect(true)];
+    for (const client of [a, b]) for (const n of [1, 2]) await client.query(TEXT, [n]);
+    const [[nameA], [nameB]] = [await preparedOn(a), await preparedOn(b)];
+    expect(nameA.name).not.toBe(nameB.name);
+    // Refused at parse both times (no such table): the driver does not take it for prepared.
+    const broken = "SELECT * FROM no_such_table WHERE id = $1";
+    for (let i = 0; i < 3; i++) await expect(a.query(broken, [i])).rejects.toMatchObject({ code: "42P01" });
+    expect((await a.query<{ v: number }>(TEXT, [9])).rows).toEqual([{ v: 10 }]);
+  });
+
+  it("prepares nothing with the setting off, nor a statement without parameters", async () => {
+    const off = await connect(false);
+    for (let i = 0; i < 3; i++) await off.query(TEXT, [i]);
+    expect(await preparedOn(off)).toEqual([]);
+    const on = await connect(true);
+    for (let i = 0; i < 3; i++) await on.query("SELECT 1 AS one");
+    expect(await preparedOn(on)).toEqual([]);
+  });
+});
