@@ -42,6 +42,21 @@ export interface ColumnsOptions<T> {
  * `t.last_activity_at AS "lastActivityAt"`, in the entity's declaration order, then the extras.
  */
 export function columnsOf<T>(entity: EntityClass<T>, alias: string | null, options: ColumnsOptions<T> = {}): string {
+  return columnListOf(entity, alias, options)
+    .map(({ sql, key, named }) => (named ? sql : `${sql} AS "${key}"`))
+    .join(", ");
+}
+
+/** A column of a select list: its SQL expression and the key it gets in the row. */
+export interface SelectedColumn {
+  sql: string;
+  key: string;
+  /** The column's name is already its key (no alias needed). */
+  named: boolean;
+}
+
+/** The select list of columnsOf, one column at a time (to name them otherwise: see db/rows.ts). */
+export function columnListOf<T>(entity: EntityClass<T>, alias: string | null, options: ColumnsOptions<T> = {}): SelectedColumn[] {
   const columns = readableColumns(entity);
   const except = new Set<string>(options.except ?? []);
   for (const property of except) {
@@ -50,12 +65,9 @@ export function columnsOf<T>(entity: EntityClass<T>, alias: string | null, optio
   const prefix = alias ? `${alias}.` : "";
   const read = columns
     .filter((c) => !except.has(c.propertyName))
-    .map((c) => {
-      const name = columnName(c);
-      return name === c.propertyName ? `${prefix}${name}` : `${prefix}${name} AS "${c.propertyName}"`;
-    });
-  const extra = Object.entries(options.extra ?? {}).map(([key, sql]) => `${sql} AS "${key}"`);
-  return [...read, ...extra].join(", ");
+    .map((c) => ({ sql: `${prefix}${columnName(c)}`, key: c.propertyName, named: columnName(c) === c.propertyName }));
+  const extra = Object.entries(options.extra ?? {}).map(([key, sql]) => ({ sql, key, named: false }));
+  return [...read, ...extra];
 }
 
 /** The timestamp properties of `entity`: what `withDates` turns back into dates in a row read as JSON. */

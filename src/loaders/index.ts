@@ -13,6 +13,7 @@ import {
   fieldsOf,
   MESSAGE_COLUMNS,
   relatedColumns,
+  relatedJoins,
   takeRelated,
   TICKET_COLUMNS,
   ticketColumnsWith,
@@ -176,7 +177,8 @@ export function createLoaders(work: Work, workspaceId: string | undefined, viewe
     ),
     ticket: new DataLoader(async (ids) => {
       const rows = await work.query<Array<TicketRow & Record<string, unknown>>>(
-        `SELECT ${TICKET_COLUMNS}${relatedColumns(TICKET_RELATED, TICKET_WITH)} FROM tickets t WHERE t.workspace_id = $1 AND t.id = ANY($2)`,
+        `SELECT ${TICKET_COLUMNS}${relatedColumns(TICKET_WITH)} FROM tickets t${relatedJoins(TICKET_RELATED, TICKET_WITH)}
+          WHERE t.workspace_id = $1 AND t.id = ANY($2)`,
         [tenantOnly(workspaceId), ids],
       );
       for (const row of rows) {

@@ -12,6 +12,7 @@ import {
   type EventRow,
   type CountGroup,
   relatedColumns,
+  relatedJoins,
   takeRelated,
   TICKET_COLUMNS,
   TICKET_RELATED,
@@ -136,15 +137,13 @@ export class InboxService {
       ? `unnest(${topics}::uuid[]) AS vt(id)
          CROSS JOIN LATERAL (SELECT t.* FROM tickets t WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ${limit}) t`
       : `tickets t WHERE ${where.join(" AND ")}`;
+    // The page's tickets first, then what they refer to, joined to those rows alone.
     const rows = await ctx.work.query<Row[]>(
       `WITH s AS (SELECT pg_current_snapshot() AS snap)
-       SELECT p.*, s.snap::text AS snapshot, pg_snapshot_xmin(s.snap)::text || '.0' AS horizon, ${totalCount} AS "totalCount"
-         FROM s LEFT JOIN LATERAL (
-           SELECT ${TICKET_COLUMNS}, (extract(epoch FROM t.last_activity_at) * 1000000)::bigint::text AS "sortKey"${relatedColumns(TICKET_RELATED, related)}
-             FROM ${source}
-            ORDER BY ${order}
-            LIMIT ${limit}
-         ) p ON true`,
+       SELECT ${TICKET_COLUMNS}, (extract(epoch FROM t.last_activity_at) * 1000000)::bigint::text AS "sortKey"${relatedColumns(related)},
+              s.snap::text AS snapshot, pg_snapshot_xmin(s.snap)::text || '.0' AS horizon, ${totalCount} AS "totalCount"
+         FROM s LEFT JOIN LATERAL (SELECT t.* FROM ${source} ORDER BY ${order} LIMIT ${limit}) t ON true${relatedJoins(TICKET_RELATED, related)}
+        ORDER BY ${order}`,
       params,
     );
     const tickets = rows
@@ -185,7 +184,7 @@ export class InboxService {
   ): Promise<ThreadEvent[]> {
     const related = Object.keys(EVENT_RELATED) as EventRelatedKey[];
     const read = await ctx.work.query<Array<EventRow & Record<string, unknown>>>(
-      `SELECT ${EVENT_COLUMNS}${relatedColumns(EVENT_RELATED, related)} FROM ticket_events e
+      `SELECT ${EVENT_COLUMNS}${relatedColumns(related)} FROM ticket_events e${relatedJoins(EVENT_RELATED, related)}
         WHERE e.workspace_id = $1 AND e.ticket_id = $2
           AND ($3::int IS NULL OR e.ticket_version > $3) AND ($4::int IS NULL OR e.ticket_version < $4)
           AND ($6::int IS NULL OR e.ticket_version <= $6)
