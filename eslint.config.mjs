@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "data/", "coverage/", "web/", "bench/db/", "bench/.postgraphile/", "examples/client/generated/"] },
+  { ignores: ["dist/", "node_modules/", "data/", "coverage/", "web/", "bench/db/", "bench/.postgraphile/", "examples/client/generated/", "scratch/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
