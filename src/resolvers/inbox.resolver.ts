@@ -63,14 +63,14 @@ export class InboxResolver {
   ): Promise<TicketConnection> {
     const size = pageSize(first, "first", 25);
     const cursor = after ? parseInboxCursor(after) : undefined;
-    const page = await ctx.services.inbox.page(ctx, TicketFilter.query(filter), size, cursor, info ? includesOf(info) : {});
+    const page = await ctx.services.inbox.page(ctx, TicketFilter.query(filter), size, cursor, info ? includesOf(info) : {}, {
+      count: info ? selectedFields(info, []).has("totalCount") : true,
+    });
     primeLoaders(ctx, page.tickets);
     // The statement reads only the viewer's topics; the policy has the last word all the same.
     const edges = page.tickets.flatMap((t) => {
       const seen = see.ticket(ctx.actor, t);
-      return seen
-        ? [{ node: TicketObject.withRelated(seen, t.related), cursor: inboxCursorOf(t, page.snapshot) }]
-        : [];
+      return seen ? [{ node: TicketObject.withRelated(seen, t.related), cursor: inboxCursorOf(t, page.snapshot) }] : [];
     });
     return {
       edges,

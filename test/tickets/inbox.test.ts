@@ -235,6 +235,26 @@ describe("inbox folders", () => {
     }
   });
 
+  it("counts totalCount however it is selected, and answers the same page when it is not", async () => {
+    const filter = { folder: "ALL", status: "OPEN" };
+    const want = expected(models, { folder: "ALL", status: "OPEN" }, admin.userId).length;
+    const page = (selection: string, fragments = "") =>
+      ok<{ tickets: Record<string, unknown> & { edges: Array<{ node: { id: string } }> } }>(
+        srv,
+        `query($filter: TicketFilter) { tickets(filter: $filter, first: 5) { ${selection} edges { node { id } } } } ${fragments}`,
+        { filter },
+        admin.token,
+      );
+    const plain = await page("totalCount");
+    expect(plain.tickets.totalCount).toBe(want);
+    expect((await page("n: totalCount")).tickets.n).toBe(want);
+    expect((await page("...Counted", "fragment Counted on TicketConnection { totalCount }")).tickets.totalCount).toBe(want);
+    expect((await page("... on TicketConnection { totalCount }")).tickets.totalCount).toBe(want);
+    const without = await page("");
+    expect(without.tickets).not.toHaveProperty("totalCount");
+    expect(without.tickets.edges).toEqual(plain.tickets.edges);
+  });
+
   it("a team agent's folders hold exactly their team's topics' tickets, in order, across pages", async () => {
     const teamTopics = [topics[1], topics[2]];
     const created = await ok<{ createTeam: { team: { id: string } } }>(
@@ -393,7 +413,10 @@ describe("inbox search", () => {
     const { agent } = await team(srv);
     for (const text of ["", "ab", "  ab  ", "x"]) {
       const res = await srv.gql(TICKETS, { filter: { search: text }, first: 10 }, agent.token);
-      expect({ text, ext: res.errors?.[0].extensions }).toMatchObject({ text, ext: { code: "BAD_USER_INPUT", field: "search", fieldPath: ["search"] } });
+      expect({ text, ext: res.errors?.[0].extensions }).toMatchObject({
+        text,
+        ext: { code: "BAD_USER_INPUT", field: "search", fieldPath: ["search"] },
+      });
       expect(res.data ?? null).toBeNull();
     }
   });
@@ -404,7 +427,10 @@ describe("inbox arguments", () => {
     const { agent } = await team(srv);
     for (const first of [0, -1, 101, 1000]) {
       const res = await srv.gql(TICKETS, { first }, agent.token);
-      expect({ first, ext: res.errors?.[0].extensions }).toEqual({ first, ext: { code: "BAD_USER_INPUT", field: "first", fieldPath: ["first"] } });
+      expect({ first, ext: res.errors?.[0].extensions }).toEqual({
+        first,
+        ext: { code: "BAD_USER_INPUT", field: "first", fieldPath: ["first"] },
+      });
     }
     for (const first of [1, 100]) await inboxPage(agent.token, undefined, first);
   });
@@ -444,7 +470,10 @@ describe("inbox arguments", () => {
       answers.push({ after: Buffer.from(after, "base64").toString("utf8"), ext: res.errors?.[0].extensions });
     }
     expect(answers).toEqual(
-      garbage.map((after) => ({ after: Buffer.from(after, "base64").toString("utf8"), ext: { code: "BAD_USER_INPUT", field: "after", fieldPath: ["after"] } })),
+      garbage.map((after) => ({
+        after: Buffer.from(after, "base64").toString("utf8"),
+        ext: { code: "BAD_USER_INPUT", field: "after", fieldPath: ["after"] },
+      })),
     );
     const next = await inboxPage(admin.token, {}, 1, good);
     expect(next.edges).toHaveLength(1);
@@ -594,7 +623,10 @@ describe("a ticket's thread, notes and last message", () => {
       [{ last: 2, before: "garbage" }, "before"],
     ] as const) {
       const res = await srv.gql(EVENTS, { id: t.id, ...args }, agent.token);
-      expect({ args, ext: res.errors?.[0].extensions }).toEqual({ args, ext: { code: "BAD_USER_INPUT", field, fieldPath: field.split(".") } });
+      expect({ args, ext: res.errors?.[0].extensions }).toEqual({
+        args,
+        ext: { code: "BAD_USER_INPUT", field, fieldPath: field.split(".") },
+      });
     }
   });
 

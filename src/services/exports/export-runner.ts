@@ -146,9 +146,8 @@ export class ExportRunner {
           this.pageSize,
           cursor,
           { contact: true, topic: true, assignee: true },
-          {
-            countSearch: true,
-          },
+          // The total is read once, with the first page.
+          { countSearch: true, count: cursor === undefined },
         );
         if (cursor === undefined) {
           await this.db.query(`UPDATE ticket_exports SET total_count = $3 WHERE workspace_id = $1 AND id = $2`, [

@@ -73,7 +73,7 @@ export class InboxService {
    * One page of a folder, ordered open first, then by lastActivityAt and id, newest first. Pages
    * after the first only return tickets unchanged since the first page was read (its snapshot),
    * so a ticket moved by a change while a client pages is never returned twice, and every
-   * ticket left alone is returned exactly once.
+   * ticket left alone is returned exactly once. totalCount is null when `count` is false.
    */
   async page(
     ctx: AuthedContext,
@@ -81,7 +81,7 @@ export class InboxService {
     first: number,
     after: InboxCursor | undefined,
     include: InboxIncludes = {},
-    options: { countSearch?: boolean } = {},
+    options: { countSearch?: boolean; count?: boolean } = {},
   ): Promise<InboxPage> {
     const { workspaceId, userId } = ctx.actor;
     const visible = topicFilter(ctx.actor);
@@ -122,13 +122,17 @@ export class InboxService {
       );
       where.push(`pg_visible_in_snapshot(t.changed_tx::text::xid8, ${bind(after.snapshot)}::pg_snapshot)`);
     }
-    // The exact count comes from the count rows in the same statement (and snapshot) as the page;
-    // search has none, but an export counts its matches once, on its first page (countSearch).
-    const totalCount = searched
-      ? options.countSearch && !after
-        ? `(SELECT count(*) FROM tickets t WHERE ${[...folderOf("t"), searched].join(" AND ")})::text`
-        : "NULL::text"
-      : `(SELECT coalesce(sum(d.delta), 0) FROM ticket_count_deltas d WHERE ${folderOf("d").join(" AND ")})::text`;
+    // The exact count comes from the count rows in the same statement (and snapshot) as the page,
+    // when asked (count: false spares reading them); search has none, but an export counts its
+    // matches once, on its first page (countSearch).
+    const totalCount =
+      options.count === false
+        ? "NULL::text"
+        : searched
+          ? options.countSearch && !after
+            ? `(SELECT count(*) FROM tickets t WHERE ${[...folderOf("t"), searched].join(" AND ")})::text`
+            : "NULL::text"
+          : `(SELECT coalesce(sum(d.delta), 0) FROM ticket_count_deltas d WHERE ${folderOf("d").join(" AND ")})::text`;
     const limit = bind(first + 1);
     const related = (Object.keys(TICKET_RELATED) as TicketRelatedKey[]).filter((key) => include[key]);
     type Row = TicketRow & { sortKey: string; snapshot: string; horizon: string; totalCount: string | null } & Record<string, unknown>;
