@@ -65,6 +65,28 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
   }
 }
 
+/**
+ * Runs `check` while other clients through pgbouncer hold, each in a transaction, server
+ * connections until one holds the server connection whose backend is `pid`.
+ */
+async function whileHeldByAnother(through: string, pid: number, check: () => Promise<void>): Promise<void> {
+  const others: pg.Client[] = [];
+  try {
+    let holdsIt = false;
+    while (!holdsIt && others.length < POOL_SIZE - 1) {
+      const other = new pg.Client({ connectionString: through });
+      await other.connect();
+      others.push(other);
+      await other.query("BEGIN");
+      holdsIt = (await other.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid === pid;
+    }
+    expect(holdsIt).toBe(true);
+    await check();
+  } finally {
+    for (const other of others) await other.end();
+  }
+}
+
 function gqlOver(url: string): Gql {
   return async (query, variables, token) => {
     const res = await fetch(url, {
@@ -309,22 +331,10 @@ function cluster(label: string, session: () => Record<string, string>, listening
       const named = { name: "premise", text: "SELECT $1::int + 1 AS v, pg_backend_pid() AS pid" };
       const [{ pid }] = (await client.query<{ v: number; pid: number }>({ ...named, values: [1] })).rows;
       // Another client takes the server connection that parsed it, inside a transaction.
-      const others: pg.Client[] = [];
-      try {
-        let holdsIt = false;
-        while (!holdsIt && others.length < POOL_SIZE - 1) {
-          const other = new pg.Client({ connectionString: through });
-          await other.connect();
-          others.push(other);
-          await other.query("BEGIN");
-          holdsIt = (await other.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid === pid;
-        }
-        expect(holdsIt).toBe(true);
+      await whileHeldByAnother(through, pid, async () => {
         // The driver remembers the statement as parsed and only binds it: on another server connection.
         await expect(client.query({ ...named, values: [2] })).rejects.toMatchObject({ code: "26000" });
-      } finally {
-        for (const other of others) await other.end();
-      }
+      });
     });
   });
 
@@ -352,26 +362,14 @@ function cluster(label: string, session: () => Record<string, string>, listening
           // A session lock taken through pgbouncer, and released on another server connection: that
           // of the lock is busy with another client's transaction meanwhile.
           const [{ pid }] = (await writer.query<{ pid: number }>("SELECT pg_advisory_lock(4242), pg_backend_pid() AS pid")).rows;
-          const others: pg.Client[] = [];
-          try {
-            let holdsIt = false;
-            while (!holdsIt && others.length < POOL_SIZE - 1) {
-              const other = new pg.Client({ connectionString: through });
-              await other.connect();
-              others.push(other);
-              await other.query("BEGIN");
-              holdsIt = (await other.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid === pid;
-            }
-            expect(holdsIt).toBe(true);
+          await whileHeldByAnother(through, pid, async () => {
             const [{ released }] = (await writer.query<{ released: boolean }>("SELECT pg_advisory_unlock(4242) AS released")).rows;
             expect(released).toBe(false);
             // The lock stays with a server connection that pgbouncer hands to whoever comes next.
             expect(
               (await direct.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242`)).rows,
             ).toEqual([{ n: 1 }]);
-          } finally {
-            for (const other of others) await other.end();
-          }
+          });
         });
         await sleep(300);
       });
