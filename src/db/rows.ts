@@ -86,7 +86,9 @@ export function relatedColumns(keys: readonly string[]): string {
 
 /** The joins that read the related rows `keys` of `spec`: after the FROM item they are correlated to. */
 export function relatedJoins<K extends string>(spec: Record<K, RelatedRow>, keys: readonly K[]): string {
-  return keys.map((key) => ` LEFT JOIN LATERAL (SELECT ${spec[key].columns(key)} ${spec[key].from}) r_${key} ON true`).join("");
+  // OFFSET 0 keeps each subquery a per-row lookup: pulled up into a plain join, it left the join
+  // method to the statistics, and without them a page of 1,000 tickets hashed all 200,000 contacts.
+  return keys.map((key) => ` LEFT JOIN LATERAL (SELECT ${spec[key].columns(key)} ${spec[key].from} OFFSET 0) r_${key} ON true`).join("");
 }
 
 /** Takes the related rows' columns out of a row read with relatedColumns: null where there is no such row. */
