@@ -30,6 +30,9 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
     extra: {
       Client: InstrumentedClient,
       prepareStatements: settings.prepareStatements ?? true,
+      // A connection lives at most half an hour: what its session holds (prepared statements and
+      // their plans) is renewed, even for connections that background work never lets idle.
+      maxLifetimeSeconds: 1800,
       max: settings.poolSize ?? 10,
       connectionTimeoutMillis: 10_000,
       application_name: "handover",

@@ -400,12 +400,6 @@ class SessionQueue {
       // Never let a client terminate the shared backend; the socket close that follows releases the session.
       return Promise.resolve(0);
     }
-    const prepared = preparedName(message);
-    if (prepared) {
-      const names = this.prepared.get(handlerId) ?? new Set<string>();
-      names.add(prepared);
-      this.prepared.set(handlerId, names);
-    }
     return new Promise<number>((resolve, reject) => {
       this.jobs.push({ kind: "message", handlerId, message, onData, resolve, reject });
       this.pump();
@@ -490,6 +484,14 @@ class SessionQueue {
       job.reject(err instanceof Error ? err : new Error(String(err)));
       return;
     }
+    // A statement this connection prepared is its own to drop when it goes: only once prepared
+    // (a Parse refused, say for a name another connection holds, drops nothing of theirs).
+    const prepared = preparedName(job.message);
+    if (prepared && scanner.parsed) {
+      const names = this.prepared.get(job.handlerId) ?? new Set<string>();
+      names.add(prepared);
+      this.prepared.set(job.handlerId, names);
+    }
     const status = scanner.lastStatus;
     if (status === null)
       this.owner = job.handlerId; // cycle not finished (no Sync yet, COPY in progress)
@@ -545,6 +547,7 @@ void _sessionQueueIsCompatible;
 
 const SYNC_MESSAGE = new Uint8Array([0x53, 0, 0, 0, 4]); // 'S', length 4
 const MSG_PARSE = 0x50; // 'P'
+const MSG_PARSE_COMPLETE = 0x31; // '1'
 
 /** The statement name of a Parse message ('P', int32 length, name, NUL, ...), when named. */
 function preparedName(message: Uint8Array): string | undefined {
@@ -569,6 +572,8 @@ function simpleQuery(sql: string): Uint8Array {
 class ReadyForQueryScanner {
   /** 'I', 'T' or 'E' of the last ReadyForQuery seen, or null if none. */
   lastStatus: number | null = null;
+  /** A ParseComplete was seen. */
+  parsed = false;
   private header = Buffer.alloc(5);
   private headerFilled = 0;
   private bodyRemaining = 0;
@@ -590,6 +595,7 @@ class ReadyForQueryScanner {
       if (this.headerFilled === 5) {
         this.headerFilled = 0;
         this.currentType = this.header[0];
+        if (this.currentType === MSG_PARSE_COMPLETE) this.parsed = true;
         this.bodyRemaining = Math.max(0, this.header.readInt32BE(1) - 4);
         this.bodyOffset = 0;
       }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { checkStatement } from "./sql-scope";
 import { failCall, UnitOfWork } from "./unit-of-work";
@@ -21,12 +22,20 @@ export interface InstrumentedClientOptions extends pg.ClientConfig {
 
 /** A statement's second use on a connection prepares it: one-off texts are never prepared. */
 const PREPARE_AFTER_USES = 2;
-/** Prepared statements per connection; past it, new texts run unnamed (the first ones are the hot ones). */
-const MAX_PREPARED = 200;
+/**
+ * Prepared statements per connection; past it, new texts run unnamed (the first ones are the hot
+ * ones). Each costs the connection's backend memory: 200 of the inbox's shapes took a backend
+ * from about 6 to 33 MB.
+ */
+const MAX_PREPARED = 100;
 /** Texts counted per connection before they qualify; the count starts over when full. */
 const MAX_COUNTED = 1000;
 
-/** Distinguishes the connections of this process: on the embedded database they share one session. */
+/**
+ * Distinguishes the connections of this process, and the process from others: on the embedded
+ * database every connection, whichever process opened it, shares one session.
+ */
+const PROCESS_TAG = randomBytes(4).toString("hex");
 let connections = 0;
 
 /**
@@ -40,7 +49,8 @@ let connections = 0;
 class StatementNames {
   private readonly names = new Map<string, string>();
   private readonly uses = new Map<string, number>();
-  private readonly prefix = `h${(++connections).toString(36)}_`;
+  private readonly prefix = `h${PROCESS_TAG}${(++connections).toString(36)}_`;
+  private named = 0;
 
   /** The name to prepare `text` under, or undefined to send it unnamed this time. */
   nameFor(text: string): string | undefined {
@@ -54,10 +64,26 @@ class StatementNames {
       return undefined;
     }
     this.uses.delete(text);
-    const name = `${this.prefix}${this.names.size.toString(36)}`;
+    const name = `${this.prefix}${(this.named++).toString(36)}`;
     this.names.set(text, name);
     return name;
   }
+
+  /** The statement prepared for `text` no longer serves: its next use prepares it under a new name. */
+  forget(text: string): void {
+    this.names.delete(text);
+  }
+}
+
+/**
+ * A prepared statement that cannot run as it was planned: a column it returns changed type
+ * (0A000, "cached plan must not change result type"), or it is gone from the session (26000).
+ */
+function isStale(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (
+    code === "26000" || (code === "0A000" && typeof message === "string" && message.includes("cached plan must not change result type"))
+  );
 }
 
 /**
@@ -72,6 +98,9 @@ export class InstrumentedClient extends pg.Client {
     super(config);
     const statements = typeof config === "object" && config.prepareStatements ? new StatementNames() : undefined;
     const send = this.query.bind(this) as (...args: unknown[]) => unknown;
+    // The transaction status of the connection's last ReadyForQuery: 'I' outside a transaction.
+    let status = "I";
+    this.connection.on("readyForQuery", (message: { status?: string }) => (status = message.status ?? status));
     const guarded = (...args: unknown[]): unknown => {
       const query = textOf(args[0]);
       if (query) {
@@ -82,10 +111,23 @@ export class InstrumentedClient extends pg.Client {
         } catch (error) {
           return failCall(args, error);
         }
-        // query(text, values[, callback]), as TypeORM sends its statements: named when repeated.
-        if (statements && typeof args[0] === "string" && Array.isArray(args[1]) && args[1].length > 0) {
-          const name = statements.nameFor(args[0]);
-          if (name) return send({ name, text: args[0], values: args[1] }, ...args.slice(2));
+        // query(text, values), as TypeORM sends its statements: named when repeated. A statement
+        // made stale by a schema change is prepared anew next time, and run again at once,
+        // unnamed, when it failed outside a transaction (it changed nothing, and nothing else
+        // was aborted with it); inside one, the transaction has failed and its caller sees why.
+        if (statements && typeof args[0] === "string" && Array.isArray(args[1]) && args[1].length > 0 && args.length === 2) {
+          const [text, params] = [args[0], args[1] as unknown[]];
+          const name = statements.nameFor(text);
+          if (name) {
+            return (send({ name, text, values: params }) as Promise<unknown>).catch((error: unknown) => {
+              if (!isStale(error)) throw error;
+              statements.forget(text);
+              // The status is that of the statement before this one (or this one's own
+              // ReadyForQuery: 'E' in a failed transaction, 'I' after a lone statement).
+              if (status !== "I") throw error;
+              return send(text, params);
+            });
+          }
         }
       }
       return send(...args);

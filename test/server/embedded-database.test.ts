@@ -178,6 +178,21 @@ describe("embedded database (PGlite over a local socket)", () => {
     expect(await names()).toEqual([]);
   });
 
+  it("drops only the statements a connection prepared: a Parse refused for a name another holds drops nothing", async () => {
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    await holder.query({ name: "held", text: "SELECT $1::int + 100 AS v", values: [1] });
+    const intruder = new pg.Client({ connectionString: url });
+    await intruder.connect();
+    await expect(intruder.query({ name: "held", text: "SELECT $1::int AS w", values: [1] })).rejects.toMatchObject({ code: "42P05" });
+    await intruder.end();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await holder.query<{ v: number }>({ name: "held", text: "SELECT $1::int + 100 AS v", values: [2] })).rows).toEqual([
+      { v: 102 },
+    ]);
+    await holder.end();
+  });
+
   it("supports advisory locks", async () => {
     const r = await pool.query<{ locked: boolean; unlocked: boolean }>(
       "SELECT pg_try_advisory_lock($1) AS locked, pg_advisory_unlock($1) AS unlocked",

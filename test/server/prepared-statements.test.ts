@@ -52,6 +52,31 @@ describe("prepared statements", () => {
     expect((await a.query<{ v: number }>(TEXT, [9])).rows).toEqual([{ v: 10 }]);
   });
 
+  it("recovers from a schema change that makes a prepared statement stale: again at once outside a transaction", async () => {
+    const admin = await connect(false);
+    await admin.query("CREATE TABLE stale (v text)");
+    await admin.query("INSERT INTO stale VALUES ('a')");
+    const client = await connect(true);
+    const text = "SELECT v FROM stale WHERE $1::int > 0";
+    for (const n of [1, 2]) expect((await client.query(text, [n])).rows).toEqual([{ v: "a" }]);
+    const [before] = (await preparedOn(client)).filter((p) => p.statement === text);
+    // The column it returns changes type: PostgreSQL refuses the plan it cached (0A000).
+    await admin.query("ALTER TABLE stale ALTER COLUMN v TYPE varchar(50)");
+    expect((await client.query(text, [3])).rows).toEqual([{ v: "a" }]);
+    // Counted again from there, and prepared anew under another name.
+    for (const n of [4, 5]) expect((await client.query(text, [n])).rows).toEqual([{ v: "a" }]);
+    const after = (await preparedOn(client)).filter((p) => p.statement === text).map((p) => p.name);
+    expect(after).toContain(before.name);
+    expect(after.filter((name) => name !== before.name)).toHaveLength(1);
+
+    // Inside a transaction the failure aborts it: the caller sees it, and the next use works.
+    await admin.query("ALTER TABLE stale ALTER COLUMN v TYPE text");
+    await client.query("BEGIN");
+    await expect(client.query(text, [5])).rejects.toMatchObject({ code: "0A000" });
+    await client.query("ROLLBACK");
+    expect((await client.query(text, [6])).rows).toEqual([{ v: "a" }]);
+  });
+
   it("prepares nothing with the setting off, nor a statement without parameters", async () => {
     const off = await connect(false);
     for (let i = 0; i < 3; i++) await off.query(TEXT, [i]);
