@@ -15,9 +15,10 @@ import pg from "pg";
  *   each edge's cursor (status, time in microseconds, id and the snapshot, as base64 of a JSON
  *   array) and node (global id, lastActivityAt, contact name and URNs, topic and assignee
  *   names), and pageInfo's endCursor and hasNextPage, shaped as a GraphQL answer;
- * - reads the page with one named (prepared) statement, its rows as one JSON text, and builds
- *   the ids, cursors and answer in Node (cheaper there than in PostgreSQL: built in SQL, the
- *   base64 of 25 cursors doubled the statement's CPU).
+ * - reads the page with one named (prepared) statement, as plain rows joined to their contact,
+ *   topic and assignee (the cheapest form measured: built as JSON in PostgreSQL, the page cost
+ *   the database half as much again, and the base64 of 25 cursors in SQL doubled it), and builds
+ *   the ids, cursors and answer in Node.
  *
  * What it skips, on purpose: GraphQL parsing, validation and execution, topic visibility (the
  * bench loads it as an administrator), limits and logging. It is the floor; never expose it.
@@ -28,51 +29,57 @@ import pg from "pg";
  */
 
 export const INBOX_SQL = `
-WITH page AS (
-  SELECT t.id, t.status, t.last_activity_at, t.contact_id, t.topic_id, t.assignee_id
-    FROM tickets t
-   WHERE t.workspace_id = $1 AND t.status = 'OPEN'
-   ORDER BY t.status DESC, t.last_activity_at DESC, t.id DESC
-   LIMIT $2::int + 1
-)
-SELECT pg_current_snapshot()::text AS snapshot,
+SELECT t.id, t.status, (extract(epoch FROM t.last_activity_at) * 1000000)::bigint::text AS us,
+       to_char(t.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
+       c.name, array(SELECT u.urn FROM contact_urns u WHERE u.contact_id = c.id ORDER BY u.priority, u.urn) AS urns,
+       tp.name AS topic, a.name AS assignee,
+       s.snapshot,
        CASE WHEN $3::boolean
          THEN (SELECT coalesce(sum(d.delta), 0) FROM ticket_count_deltas d WHERE d.workspace_id = $1 AND d.status = 'OPEN')::int
-       END AS "totalCount",
-       (SELECT count(*) FROM page) > $2::int AS "hasNextPage",
-       coalesce((
-         SELECT json_agg(json_build_array(
-                  p.id, p.status, (extract(epoch FROM p.last_activity_at) * 1000000)::bigint::text,
-                  to_char(p.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                  c.name, array(SELECT u.urn FROM contact_urns u WHERE u.contact_id = c.id ORDER BY u.priority, u.urn),
-                  tp.name, a.name
-                ) ORDER BY p.status DESC, p.last_activity_at DESC, p.id DESC)
-           FROM (SELECT * FROM page ORDER BY status DESC, last_activity_at DESC, id DESC LIMIT $2::int) p
-           JOIN contacts c ON c.id = p.contact_id
-           JOIN topics tp ON tp.id = p.topic_id
-           LEFT JOIN users a ON a.id = p.assignee_id
-       ), '[]'::json)::text AS tickets`;
+       END AS "totalCount"
+  FROM (SELECT pg_current_snapshot()::text AS snapshot) s
+  LEFT JOIN LATERAL (
+    SELECT * FROM tickets t WHERE t.workspace_id = $1 AND t.status = 'OPEN'
+     ORDER BY t.status DESC, t.last_activity_at DESC, t.id DESC
+     LIMIT $2::int + 1
+  ) t ON true
+  LEFT JOIN contacts c ON c.id = t.contact_id
+  LEFT JOIN topics tp ON tp.id = t.topic_id
+  LEFT JOIN users a ON a.id = t.assignee_id
+ ORDER BY t.status DESC, t.last_activity_at DESC, t.id DESC`;
 
-/** A page row: id, status, time in microseconds, lastActivityAt, contact name, URNs, topic, assignee. */
-type TicketTuple = [string, string, string, string, string | null, string[], string, string | null];
+/** A row of the page (all null but the snapshot and count when the folder is empty). */
+interface PageRow {
+  id: string | null;
+  status: string;
+  us: string;
+  at: string;
+  name: string | null;
+  urns: string[];
+  topic: string;
+  assignee: string | null;
+  snapshot: string;
+  totalCount: number | null;
+}
 
 const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
 /** The answer our server gives the bench's inbox document: global ids, cursors as ours (base64 of a JSON array). */
-export function inboxAnswer(row: { snapshot: string; totalCount: number | null; hasNextPage: boolean; tickets: string }): string {
-  const tickets = JSON.parse(row.tickets) as TicketTuple[];
-  const edges = tickets.map(([id, status, us, at, name, urns, topic, assignee]) => ({
-    cursor: base64(JSON.stringify([status, us, id, row.snapshot])),
+export function inboxAnswer(rows: PageRow[], first: number): string {
+  const tickets = rows.filter((r) => r.id !== null);
+  const edges = tickets.slice(0, first).map((t) => ({
+    cursor: base64(JSON.stringify([t.status, t.us, t.id, t.snapshot])),
     node: {
-      id: base64(`Ticket:${id}`),
-      lastActivityAt: at,
-      contact: { name, urns },
-      topic: { name: topic },
-      assignee: assignee === null ? null : { name: assignee },
+      id: base64(`Ticket:${t.id}`),
+      lastActivityAt: t.at,
+      contact: { name: t.name, urns: t.urns },
+      topic: { name: t.topic },
+      assignee: t.assignee === null ? null : { name: t.assignee },
     },
   }));
-  const pageInfo = { endCursor: edges.at(-1)?.cursor ?? null, hasNextPage: row.hasNextPage };
-  const page = row.totalCount === null ? { edges, pageInfo } : { totalCount: row.totalCount, edges, pageInfo };
+  const pageInfo = { endCursor: edges.at(-1)?.cursor ?? null, hasNextPage: tickets.length > first };
+  const count = rows[0].totalCount;
+  const page = count === null ? { edges, pageInfo } : { totalCount: count, edges, pageInfo };
   return JSON.stringify({ data: { tickets: page } });
 }
 
@@ -157,12 +164,8 @@ function main(): void {
           if (!workspaceId) return answer(res, 401, '{"errors":[{"message":"Not authenticated."}]}');
           // A named statement: parsed and planned once per pooled connection.
           return pool
-            .query<{ snapshot: string; totalCount: number | null; hasNextPage: boolean; tickets: string }>({
-              name: "inbox",
-              text: INBOX_SQL,
-              values: [workspaceId, parsed.first, parsed.totalCount],
-            })
-            .then((result) => answer(res, 200, inboxAnswer(result.rows[0])));
+            .query<PageRow>({ name: "inbox", text: INBOX_SQL, values: [workspaceId, parsed.first, parsed.totalCount] })
+            .then((result) => answer(res, 200, inboxAnswer(result.rows, parsed.first)));
         }, failed(res))
         .catch(failed(res));
     });
