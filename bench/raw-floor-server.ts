@@ -16,9 +16,8 @@ import pg from "pg";
  *   array) and node (global id, lastActivityAt, contact name and URNs, topic and assignee
  *   names), and pageInfo's endCursor and hasNextPage, shaped as a GraphQL answer;
  * - reads the page with one named (prepared) statement, as plain rows joined to their contact,
- *   topic and assignee (the cheapest form measured: built as JSON in PostgreSQL, the page cost
- *   the database half as much again, and the base64 of 25 cursors in SQL doubled it), and builds
- *   the ids, cursors and answer in Node.
+ *   topic and assignee (the form of PostGraphile's statement; building the cursors' base64 in
+ *   SQL doubled the statement's CPU), and builds the ids, cursors and answer in Node.
  *
  * What it skips, on purpose: GraphQL parsing, validation and execution, topic visibility (the
  * bench loads it as an administrator), limits and logging. It is the floor; never expose it.
