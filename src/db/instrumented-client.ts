@@ -51,12 +51,14 @@ class StatementNames {
   private readonly uses = new Map<string, number>();
   private readonly prefix = `h${PROCESS_TAG}${(++connections).toString(36)}_`;
   private named = 0;
+  /** Names forgotten while their statements stay in the session (counted against the limit). */
+  private abandoned = 0;
 
   /** The name to prepare `text` under, or undefined to send it unnamed this time. */
   nameFor(text: string): string | undefined {
     const known = this.names.get(text);
     if (known) return known;
-    if (this.names.size >= MAX_PREPARED) return undefined;
+    if (this.names.size + this.abandoned >= MAX_PREPARED) return undefined;
     const used = (this.uses.get(text) ?? 0) + 1;
     if (used < PREPARE_AFTER_USES) {
       if (this.uses.size >= MAX_COUNTED) this.uses.clear();
@@ -71,19 +73,35 @@ class StatementNames {
 
   /** The statement prepared for `text` no longer serves: its next use prepares it under a new name. */
   forget(text: string): void {
-    this.names.delete(text);
+    if (this.names.delete(text)) this.abandoned++;
   }
+}
+
+/** An error's SQLSTATE and the server routine that raised it (never translated, unlike the message). */
+function sqlError(error: unknown): { code: string; routine: string } {
+  const { code, routine } = (error ?? {}) as { code?: unknown; routine?: unknown };
+  return { code: typeof code === "string" ? code : "", routine: typeof routine === "string" ? routine : "" };
 }
 
 /**
  * A prepared statement that cannot run as it was planned: a column it returns changed type
- * (0A000, "cached plan must not change result type"), or it is gone from the session (26000).
+ * (0A000 raised while revalidating the cached plan), or it is gone from the session (26000).
+ * Such a statement changed nothing: it may run again at once.
  */
 function isStale(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return (
-    code === "26000" || (code === "0A000" && typeof message === "string" && message.includes("cached plan must not change result type"))
-  );
+  const { code, routine } = sqlError(error);
+  return code === "26000" || (code === "0A000" && routine === "RevalidateCachedQuery");
+}
+
+/**
+ * An error that may come from the statement as it was prepared rather than from the data: a stale
+ * plan, a type or object its parameters were resolved against that changed (class 42), an
+ * internal lookup of a dropped type (XX000). The statement is then prepared anew on its next
+ * use; data errors (a unique violation, a deadlock) keep it.
+ */
+function mayBePreparation(error: unknown): boolean {
+  const { code } = sqlError(error);
+  return code === "26000" || code === "0A000" || code.startsWith("42") || code === "XX000";
 }
 
 /**
@@ -120,8 +138,8 @@ export class InstrumentedClient extends pg.Client {
           const name = statements.nameFor(text);
           if (name) {
             return (send({ name, text, values: params }) as Promise<unknown>).catch((error: unknown) => {
+              if (mayBePreparation(error)) statements.forget(text);
               if (!isStale(error)) throw error;
-              statements.forget(text);
               // The status is that of the statement before this one (or this one's own
               // ReadyForQuery: 'E' in a failed transaction, 'I' after a lone statement).
               if (status !== "I") throw error;

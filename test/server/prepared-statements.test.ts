@@ -77,6 +77,30 @@ describe("prepared statements", () => {
     expect((await client.query(text, [6])).rows).toEqual([{ v: "a" }]);
   });
 
+  it("prepares anew a statement whose parameter types a schema change broke", async () => {
+    const admin = await connect(false);
+    await admin.query("CREATE TABLE moods (v text)");
+    await admin.query("INSERT INTO moods VALUES ('calm')");
+    const client = await connect(true);
+    const text = "SELECT count(*)::int AS n FROM moods WHERE v = $1";
+    for (let i = 0; i < 2; i++) expect((await client.query(text, ["calm"])).rows).toEqual([{ n: 1 }]);
+    // Its parameter was resolved as text: against an enum column the prepared statement no longer plans.
+    await admin.query("CREATE TYPE mood AS ENUM ('calm', 'cross')");
+    await admin.query("ALTER TABLE moods ALTER COLUMN v TYPE mood USING v::mood");
+    await expect(client.query(text, ["calm"])).rejects.toMatchObject({ code: "42883" });
+    // Forgotten: the next uses plan it again, its parameter now of the enum, and it prepares again.
+    for (let i = 0; i < 3; i++) expect((await client.query(text, ["calm"])).rows).toEqual([{ n: 1 }]);
+    // A data error keeps a prepared statement.
+    const insert = "INSERT INTO moods (v) VALUES ($1)";
+    for (let i = 0; i < 2; i++) await client.query(insert, ["cross"]);
+    const prepared = (await preparedOn(client)).filter((p) => p.statement === insert);
+    expect(prepared).toHaveLength(1);
+    await expect(client.query(insert, ["furious"])).rejects.toMatchObject({ code: "22P02" });
+    expect((await preparedOn(client)).filter((p) => p.statement === insert)).toEqual(prepared);
+    await client.query(insert, ["calm"]);
+    expect((await preparedOn(client)).filter((p) => p.statement === insert)).toEqual(prepared);
+  });
+
   it("prepares nothing with the setting off, nor a statement without parameters", async () => {
     const off = await connect(false);
     for (let i = 0; i < 3; i++) await off.query(TEXT, [i]);
