@@ -15,9 +15,6 @@ type EntityClass<T> = abstract new (...args: any[]) => T;
 /** The naming strategy of the DataSource (ormconfig.ts), so that a list names the columns the migrations create. */
 const naming = new SnakeNamingStrategy();
 
-/** Timestamps: the driver reads them as Date, JSON (to_jsonb) as text to turn back, see `withDates`. */
-const DATE_TYPES = new Set<unknown>(["timestamptz", "timestamp", "timestamp with time zone", "timestamp without time zone"]);
-
 function readableColumns(entity: EntityClass<unknown>): ColumnMetadataArgs[] {
   const columns = getMetadataArgsStorage()
     .filterColumns(entity)
@@ -68,13 +65,6 @@ export function columnListOf<T>(entity: EntityClass<T>, alias: string | null, op
     .map((c) => ({ sql: `${prefix}${columnName(c)}`, key: c.propertyName, named: columnName(c) === c.propertyName }));
   const extra = Object.entries(options.extra ?? {}).map(([key, sql]) => ({ sql, key, named: false }));
   return [...read, ...extra];
-}
-
-/** The timestamp properties of `entity`: what `withDates` turns back into dates in a row read as JSON. */
-export function dateKeysOf<T>(entity: EntityClass<T>): Array<keyof T & string> {
-  return readableColumns(entity)
-    .filter((c) => DATE_TYPES.has(c.options.type))
-    .map((c) => c.propertyName as keyof T & string);
 }
 
 /**

@@ -75,28 +75,23 @@ export interface RelatedRow {
   columns(key: string): string;
   /** `FROM table alias WHERE condition`, correlated to the outer row; $1 is the workspace. */
   from: string;
-  /** The property that is never null in a row that exists (its id). */
-  id: string;
 }
 
-/** The columns of the related rows `keys`, to append to a select list (read by relatedJoins). */
-export function relatedColumns(keys: readonly string[]): string {
-  return keys.map((key) => `, r_${key}.*`).join("");
+/**
+ * The related rows `keys` of `spec`: the columns to append to a select list, and the joins that
+ * read them, to put after the FROM item they are correlated to (each `r_<key>`).
+ */
+export function withRelated<K extends string>(spec: Record<K, RelatedRow>, keys: readonly K[]): { columns: string; joins: string } {
+  return {
+    columns: keys.map((key) => `, r_${key}.*`).join(""),
+    // OFFSET 0 keeps each subquery a per-row lookup: pulled up into a plain join, it left the join
+    // method to the statistics, and without them a page of 1,000 tickets hashed all 200,000 contacts.
+    joins: keys.map((key) => ` LEFT JOIN LATERAL (SELECT ${spec[key].columns(key)} ${spec[key].from} OFFSET 0) r_${key} ON true`).join(""),
+  };
 }
 
-/** The joins that read the related rows `keys` of `spec`: after the FROM item they are correlated to. */
-export function relatedJoins<K extends string>(spec: Record<K, RelatedRow>, keys: readonly K[]): string {
-  // OFFSET 0 keeps each subquery a per-row lookup: pulled up into a plain join, it left the join
-  // method to the statistics, and without them a page of 1,000 tickets hashed all 200,000 contacts.
-  return keys.map((key) => ` LEFT JOIN LATERAL (SELECT ${spec[key].columns(key)} ${spec[key].from} OFFSET 0) r_${key} ON true`).join("");
-}
-
-/** Takes the related rows' columns out of a row read with relatedColumns: null where there is no such row. */
-export function takeRelated<K extends string>(
-  spec: Record<K, RelatedRow>,
-  keys: readonly K[],
-  row: Record<string, unknown>,
-): Partial<Record<K, unknown>> {
+/** Takes the related rows' columns out of a row read with withRelated: null where there is no such row (its id is null). */
+export function takeRelated<K extends string>(keys: readonly K[], row: Record<string, unknown>): Partial<Record<K, unknown>> {
   const related: Partial<Record<K, unknown>> = {};
   for (const key of keys) {
     const prefix = `${key}.`;
@@ -106,17 +101,16 @@ export function takeRelated<K extends string>(
       value[name.slice(prefix.length)] = row[name];
       delete row[name];
     }
-    related[key] = value[spec[key].id] === null || value[spec[key].id] === undefined ? null : value;
+    related[key] = value.id === null || value.id === undefined ? null : value;
   }
   return related;
 }
 
-/** A related row of `entity`: `columns` (a list on alias `alias`) from `from` (a table and the alias) where `where` holds. */
+/** A related row: `columns` (a list on the alias of `from`) from `from` (a table and its alias) where `where` holds. */
 function related(columns: SelectedColumn[], from: string, where: string): RelatedRow {
   return {
     columns: (key) => columns.map((c) => `${c.sql} AS "${key}.${c.key}"`).join(", "),
     from: `FROM ${from} WHERE ${where}`,
-    id: "id",
   };
 }
 

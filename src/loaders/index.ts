@@ -12,8 +12,7 @@ import {
   type EventRow,
   fieldsOf,
   MESSAGE_COLUMNS,
-  relatedColumns,
-  relatedJoins,
+  withRelated,
   takeRelated,
   TICKET_COLUMNS,
   ticketColumnsWith,
@@ -78,6 +77,7 @@ export interface NotesPage {
 
 /** The rows a ticket names, read with it: what its page or detail shows next to it. */
 const TICKET_WITH = ["contact", "topic", "assignee"] as const;
+const TICKET_JOINED = withRelated(TICKET_RELATED, TICKET_WITH);
 
 /**
  * Tickets as they were at their last version in some topics ($3; null: any), rebuilt from their
@@ -177,12 +177,12 @@ export function createLoaders(work: Work, workspaceId: string | undefined, viewe
     ),
     ticket: new DataLoader(async (ids) => {
       const rows = await work.query<Array<TicketRow & Record<string, unknown>>>(
-        `SELECT ${TICKET_COLUMNS}${relatedColumns(TICKET_WITH)} FROM tickets t${relatedJoins(TICKET_RELATED, TICKET_WITH)}
+        `SELECT ${TICKET_COLUMNS}${TICKET_JOINED.columns} FROM tickets t${TICKET_JOINED.joins}
           WHERE t.workspace_id = $1 AND t.id = ANY($2)`,
         [tenantOnly(workspaceId), ids],
       );
       for (const row of rows) {
-        const related = takeRelated(TICKET_RELATED, TICKET_WITH, row);
+        const related = takeRelated(TICKET_WITH, row);
         if (related.contact) contact.prime(row.contactId, related.contact as ContactWithUrns);
         if (related.topic) topic.prime(row.topicId, related.topic as Topic);
         if (related.assignee && row.assigneeId) user.prime(row.assigneeId, related.assignee as User);

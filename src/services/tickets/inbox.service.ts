@@ -11,8 +11,7 @@ import {
   type EventRelatedKey,
   type EventRow,
   type CountGroup,
-  relatedColumns,
-  relatedJoins,
+  withRelated,
   takeRelated,
   TICKET_COLUMNS,
   TICKET_RELATED,
@@ -125,16 +124,16 @@ export class InboxService {
     // The exact count comes from the count rows in the same statement (and snapshot) as the page,
     // when asked (count: false spares reading them); search has none, but an export counts its
     // matches once, on its first page (countSearch).
-    const totalCount =
-      options.count === false
-        ? "NULL::text"
-        : searched
-          ? options.countSearch && !after
-            ? `(SELECT count(*) FROM tickets t WHERE ${[...folderOf("t"), searched].join(" AND ")})::text`
-            : "NULL::text"
-          : `(SELECT coalesce(sum(d.delta), 0) FROM ticket_count_deltas d WHERE ${folderOf("d").join(" AND ")})::text`;
+    const totalCount = (() => {
+      if (options.count === false) return "NULL::text";
+      if (!searched) return `(SELECT coalesce(sum(d.delta), 0) FROM ticket_count_deltas d WHERE ${folderOf("d").join(" AND ")})::text`;
+      if (options.countSearch && !after)
+        return `(SELECT count(*) FROM tickets t WHERE ${[...folderOf("t"), searched].join(" AND ")})::text`;
+      return "NULL::text";
+    })();
     const limit = bind(first + 1);
     const related = (Object.keys(TICKET_RELATED) as TicketRelatedKey[]).filter((key) => include[key]);
+    const joined = withRelated(TICKET_RELATED, related);
     type Row = TicketRow & { sortKey: string; snapshot: string; horizon: string; totalCount: string | null } & Record<string, unknown>;
     const order = `t.status DESC, t.last_activity_at DESC, t.id DESC`;
     const source = perTopic
@@ -144,9 +143,9 @@ export class InboxService {
     // The page's tickets first, then what they refer to, joined to those rows alone.
     const rows = await ctx.work.query<Row[]>(
       `WITH s AS (SELECT pg_current_snapshot() AS snap)
-       SELECT ${TICKET_COLUMNS}, (extract(epoch FROM t.last_activity_at) * 1000000)::bigint::text AS "sortKey"${relatedColumns(related)},
+       SELECT ${TICKET_COLUMNS}, (extract(epoch FROM t.last_activity_at) * 1000000)::bigint::text AS "sortKey"${joined.columns},
               s.snap::text AS snapshot, pg_snapshot_xmin(s.snap)::text || '.0' AS horizon, ${totalCount} AS "totalCount"
-         FROM s LEFT JOIN LATERAL (SELECT t.* FROM ${source} ORDER BY ${order} LIMIT ${limit}) t ON true${relatedJoins(TICKET_RELATED, related)}
+         FROM s LEFT JOIN LATERAL (SELECT t.* FROM ${source} ORDER BY ${order} LIMIT ${limit}) t ON true${joined.joins}
         ORDER BY ${order}`,
       params,
     );
@@ -154,7 +153,7 @@ export class InboxService {
       .filter((r) => r.id !== null)
       .map(({ snapshot: _s, horizon: _h, totalCount: _c, ...t }): InboxTicket => ({
         ...t,
-        related: takeRelated(TICKET_RELATED, related, t) as TicketRelated,
+        related: takeRelated(related, t) as TicketRelated,
       }));
     const counted = rows[0].totalCount;
     return {
@@ -187,8 +186,9 @@ export class InboxService {
     opts: { limit: number; afterVersion?: number; beforeVersion?: number; upToVersion?: number; fromEnd: boolean },
   ): Promise<ThreadEvent[]> {
     const related = Object.keys(EVENT_RELATED) as EventRelatedKey[];
+    const joined = withRelated(EVENT_RELATED, related);
     const read = await ctx.work.query<Array<EventRow & Record<string, unknown>>>(
-      `SELECT ${EVENT_COLUMNS}${relatedColumns(related)} FROM ticket_events e${relatedJoins(EVENT_RELATED, related)}
+      `SELECT ${EVENT_COLUMNS}${joined.columns} FROM ticket_events e${joined.joins}
         WHERE e.workspace_id = $1 AND e.ticket_id = $2
           AND ($3::int IS NULL OR e.ticket_version > $3) AND ($4::int IS NULL OR e.ticket_version < $4)
           AND ($6::int IS NULL OR e.ticket_version <= $6)
@@ -196,7 +196,7 @@ export class InboxService {
         LIMIT $5`,
       [ctx.actor.workspaceId, ticketId, opts.afterVersion ?? null, opts.beforeVersion ?? null, opts.limit, opts.upToVersion ?? null],
     );
-    const rows = read.map((row): ThreadEvent => ({ ...row, related: takeRelated(EVENT_RELATED, related, row) as ThreadEvent["related"] }));
+    const rows = read.map((row): ThreadEvent => ({ ...row, related: takeRelated(related, row) as ThreadEvent["related"] }));
     return opts.fromEnd ? rows.reverse() : rows;
   }
 
