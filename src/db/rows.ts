@@ -75,35 +75,62 @@ export interface RelatedRow {
   columns(key: string): string;
   /** `FROM table alias WHERE condition`, correlated to the outer row; $1 is the workspace. */
   from: string;
+  /** The related row's properties, as its columns name them. */
+  properties: readonly string[];
 }
 
-/**
- * The related rows `keys` of `spec`: the columns to append to a select list, and the joins that
- * read them, to put after the FROM item they are correlated to (each `r_<key>`).
- */
-export function withRelated<K extends string>(spec: Record<K, RelatedRow>, keys: readonly K[]): { columns: string; joins: string } {
+/** The related rows of a statement: what to add to it, and how to take its rows apart. */
+export interface JoinedRelated<K extends string> {
+  /** To append to the select list. */
+  columns: string;
+  /** To put after the FROM item the related rows are correlated to (each `r_<key>`). */
+  joins: string;
+  /**
+   * A row read with these joins, taken apart: its own columns, and each related row, null where
+   * there is none (its id is null). The row read is left as it was.
+   */
+  split<R extends Record<string, unknown>>(row: R): { own: R; related: Partial<Record<K, unknown>> };
+}
+
+const joinedBySpec = new WeakMap<object, Map<string, JoinedRelated<string>>>();
+
+/** The related rows `keys` of `spec`, joined to a statement (worked out once per spec and keys). */
+export function withRelated<K extends string>(spec: Record<K, RelatedRow>, keys: readonly K[]): JoinedRelated<K> {
+  let bySpec = joinedBySpec.get(spec);
+  if (!bySpec) joinedBySpec.set(spec, (bySpec = new Map()));
+  const name = keys.join(",");
+  let joined = bySpec.get(name) as JoinedRelated<K> | undefined;
+  if (!joined) bySpec.set(name, (joined = joinRelated(spec, keys)));
+  return joined;
+}
+
+function joinRelated<K extends string>(spec: Record<K, RelatedRow>, keys: readonly K[]): JoinedRelated<K> {
+  // Worked out once per statement shape: which column goes to which related row. Splitting copies
+  // the row rather than deleting from it, which would leave every ticket a slow dictionary object.
+  const parts = keys.map((key) => ({ key, columns: spec[key].properties.map((property) => [`${key}.${property}`, property] as const) }));
+  const relatedColumns = new Set<string>(parts.flatMap((part) => part.columns.map(([column]) => column)));
   return {
     columns: keys.map((key) => `, r_${key}.*`).join(""),
     // OFFSET 0 keeps each subquery a per-row lookup: pulled up into a plain join, it left the join
     // method to the statistics, and without them a page of 1,000 tickets hashed all 200,000 contacts.
     joins: keys.map((key) => ` LEFT JOIN LATERAL (SELECT ${spec[key].columns(key)} ${spec[key].from} OFFSET 0) r_${key} ON true`).join(""),
+    split<R extends Record<string, unknown>>(row: R) {
+      const own: Record<string, unknown> = {};
+      for (const name in row) if (!relatedColumns.has(name)) own[name] = row[name];
+      const related: Partial<Record<K, unknown>> = {};
+      for (const { key, columns } of parts) {
+        const id = row[`${key}.id`];
+        if (id === null || id === undefined) {
+          related[key] = null;
+          continue;
+        }
+        const value: Record<string, unknown> = {};
+        for (const [column, property] of columns) value[property] = row[column];
+        related[key] = value;
+      }
+      return { own: own as R, related };
+    },
   };
-}
-
-/** Takes the related rows' columns out of a row read with withRelated: null where there is no such row (its id is null). */
-export function takeRelated<K extends string>(keys: readonly K[], row: Record<string, unknown>): Partial<Record<K, unknown>> {
-  const related: Partial<Record<K, unknown>> = {};
-  for (const key of keys) {
-    const prefix = `${key}.`;
-    const value: Record<string, unknown> = {};
-    for (const name of Object.keys(row)) {
-      if (!name.startsWith(prefix)) continue;
-      value[name.slice(prefix.length)] = row[name];
-      delete row[name];
-    }
-    related[key] = value.id === null || value.id === undefined ? null : value;
-  }
-  return related;
 }
 
 /** A related row: `columns` (a list on the alias of `from`) from `from` (a table and its alias) where `where` holds. */
@@ -111,6 +138,7 @@ function related(columns: SelectedColumn[], from: string, where: string): Relate
   return {
     columns: (key) => columns.map((c) => `${c.sql} AS "${key}.${c.key}"`).join(", "),
     from: `FROM ${from} WHERE ${where}`,
+    properties: columns.map((c) => c.key),
   };
 }
 

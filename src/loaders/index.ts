@@ -13,7 +13,6 @@ import {
   fieldsOf,
   MESSAGE_COLUMNS,
   withRelated,
-  takeRelated,
   TICKET_COLUMNS,
   ticketColumnsWith,
   TEAM_COLUMNS,
@@ -182,7 +181,7 @@ export function createLoaders(work: Work, workspaceId: string | undefined, viewe
         [tenantOnly(workspaceId), ids],
       );
       for (const row of rows) {
-        const related = takeRelated(TICKET_WITH, row);
+        const { related } = TICKET_JOINED.split(row);
         if (related.contact) contact.prime(row.contactId, related.contact as ContactWithUrns);
         if (related.topic) topic.prime(row.topicId, related.topic as Topic);
         if (related.assignee && row.assigneeId) user.prime(row.assigneeId, related.assignee as User);

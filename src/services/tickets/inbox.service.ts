@@ -12,7 +12,6 @@ import {
   type EventRow,
   type CountGroup,
   withRelated,
-  takeRelated,
   TICKET_COLUMNS,
   TICKET_RELATED,
   type TicketRelated,
@@ -151,10 +150,10 @@ export class InboxService {
     );
     const tickets = rows
       .filter((r) => r.id !== null)
-      .map(({ snapshot: _s, horizon: _h, totalCount: _c, ...t }): InboxTicket => ({
-        ...t,
-        related: takeRelated(related, t) as TicketRelated,
-      }));
+      .map((row): InboxTicket => {
+        const { own, related } = joined.split(row);
+        return Object.assign(own, { related: related as TicketRelated });
+      });
     const counted = rows[0].totalCount;
     return {
       tickets: tickets.slice(0, first),
@@ -196,7 +195,10 @@ export class InboxService {
         LIMIT $5`,
       [ctx.actor.workspaceId, ticketId, opts.afterVersion ?? null, opts.beforeVersion ?? null, opts.limit, opts.upToVersion ?? null],
     );
-    const rows = read.map((row): ThreadEvent => ({ ...row, related: takeRelated(related, row) as ThreadEvent["related"] }));
+    const rows = read.map((row): ThreadEvent => {
+      const { own, related } = joined.split(row);
+      return Object.assign(own, { related: related as ThreadEvent["related"] });
+    });
     return opts.fromEnd ? rows.reverse() : rows;
   }
 
