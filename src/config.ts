@@ -27,6 +27,8 @@ export interface Config {
   dbPoolSize: number;
   /** Each pooled connection prepares the statements it sends repeatedly; off behind PgBouncer in transaction mode. */
   dbPreparedStatements: boolean;
+  /** Valid POSTed documents run below Apollo's request pipeline, after the same checks (http/fast-path.ts). */
+  graphqlFastPath: boolean;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   signupDisabled: boolean;
   adminEmail: string | undefined;
@@ -251,6 +253,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: (url(env, "PUBLIC_URL", ["http:", "https:"]) ?? `http://localhost:${port}`).replace(/\/+$/, ""),
     dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1, 500),
     dbPreparedStatements: bool(env, "DB_PREPARED_STATEMENTS", true),
+    graphqlFastPath: bool(env, "GRAPHQL_FAST_PATH", true),
     logLevel: logLevel as Config["logLevel"],
     signupDisabled: bool(env, "SIGNUP_DISABLED", false),
     adminEmail,

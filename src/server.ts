@@ -19,16 +19,16 @@ import { bindSqlScope, currentSqlScope, runInSqlScope } from "./db/sql-scope";
 import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from "./db/unavailable";
 import { ConcurrencyGate } from "./db/concurrency-gate";
 import { guardPool, UnitOfWork } from "./db/unit-of-work";
-import { createErrorFormatter } from "./http/format-error";
 import { metricsGuard } from "./http/metrics-token";
 import { untilReady } from "./http/starting";
 import { createTimedHttpServer } from "./http/timeouts";
-import { rethrowUnavailable, serviceUnavailablePlugin } from "./http/unavailable";
-import { noNulLiterals, nulGuard } from "./http/nul-guard";
-import { noSubscriptionsOverHttp } from "./http/http-subscriptions";
+import { rethrowUnavailable } from "./http/unavailable";
+import { noNulLiterals } from "./http/nul-guard";
 import { graphiqlAssets, graphiqlPage, wantsGraphiql } from "./http/graphiql";
 import { invitationPage } from "./http/invitation-page";
-import { admission, admittedActor, checkedCost, costLimitPlugin, limitRules, requestBuckets } from "./http/limits";
+import { admission, admittedActor, limitRules, requestBuckets } from "./http/limits";
+import { operationPolicy, operationPolicyPlugin } from "./http/operation-policy";
+import { fastPath } from "./http/fast-path";
 import { createLogger } from "./http/logger";
 import { Metrics } from "./http/metrics";
 import { createLoaders } from "./loaders";
@@ -229,6 +229,8 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
 
   // One bucket per token (or anonymous client address), shared by HTTP requests and WebSocket operations.
   const buckets = requestBuckets(config);
+  // What every operation over HTTP goes through, on Apollo's path and on the fast path alike.
+  const policy = operationPolicy(schema, config, log, metrics);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     csrfPrevention: { requestHeaders: PREFLIGHT_HEADERS },
@@ -241,30 +243,16 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
     allowBatchedHttpRequests: false,
     // Validation grows with the square of a document's repeated fields: a bound on its size, in
     // tokens, comes first.
-    parseOptions: { maxTokens: config.maxQueryTokens },
+    parseOptions: policy.parseOptions,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter(log),
-    validationRules: [noNulLiterals, noSubscriptionsOverHttp, ...limitRules(config)],
+    formatError: policy.formatError,
+    validationRules: policy.validationRules,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       // No cache hints are set; left on, it wraps every field resolver to collect them.
       ApolloServerPluginCacheControlDisabled(),
-      metrics.plugin(schema),
-      nulGuard,
-      costLimitPlugin(config.maxQueryCost),
-      serviceUnavailablePlugin,
-      {
-        async requestDidStart() {
-          return {
-            async willSendResponse({ response }) {
-              const scope = currentSqlScope();
-              if (scope) response.http.headers.set("x-request-id", scope.requestId);
-              if (config.exposeSqlCount && scope) response.http.headers.set("x-sql-statements", String(scope.counter.statements));
-            },
-          };
-        },
-      },
+      operationPolicyPlugin(policy),
     ],
   });
   await apollo.start();
@@ -305,18 +293,18 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
       log,
     ),
   );
+  // admission has authenticated the token: a token it found nothing for is not looked up again.
+  const requestContextOf = (req: Request, res: Response): Promise<RequestContext> => {
+    const actor = admittedActor(res);
+    return contextFor(actor ? bearerToken(req.headers.authorization) : undefined, req.ip, actor).catch(rethrowUnavailable);
+  };
   app.use(
     "/graphql",
     csrfGuard(),
     admission((token) => services.tokens.authenticate(token), buckets),
     express.json({ limit: config.bodyLimitBytes }),
-    expressMiddleware(apollo, {
-      // admission has authenticated the token: a token it found nothing for is not looked up again.
-      context: async ({ req, res }) => {
-        const actor = admittedActor(res);
-        return contextFor(actor ? bearerToken(req.headers.authorization) : undefined, req.ip, actor).catch(rethrowUnavailable);
-      },
-    }),
+    ...(config.graphqlFastPath ? [fastPath(policy, requestContextOf, () => metrics.servedFast())] : []),
+    expressMiddleware(apollo, { context: ({ req, res }) => requestContextOf(req, res) }),
   );
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
@@ -360,7 +348,7 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
     recheckIntervalMs: config.sessionRecheckIntervalMs,
     validationRules: [noNulLiterals, ...limitRules(config)],
     maxTokens: config.maxQueryTokens,
-    checkOperation: (document, operation, variables) => checkedCost(schema, document, operation, variables, config.maxQueryCost),
+    checkOperation: (document, operation, variables) => policy.admit(document, operation, variables),
     subscriptionLimits: { count: MAX_SUBSCRIPTIONS_PER_MEMBER, cost: config.maxQueryCost },
     admit: (actor) => buckets?.take(actor, undefined)?.wait ?? 0,
     addressOf: (request) => proxyaddr(request, socketProxies),

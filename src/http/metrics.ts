@@ -1,6 +1,5 @@
-import type { ApolloServerPlugin } from "@apollo/server";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { GraphQLSchema, OperationDefinitionNode } from "graphql";
+import type { GraphQLFormattedError, GraphQLSchema, OperationDefinitionNode } from "graphql";
 import { Kind } from "graphql";
 
 /** Prometheus metrics of one server process, exposed at /metrics. */
@@ -9,6 +8,7 @@ export class Metrics {
   private readonly requests: Counter<"operation">;
   private readonly duration: Histogram<"operation">;
   private readonly errors: Counter<"code">;
+  private readonly fast: Counter;
 
   constructor(pool: () => { total: number; idle: number; waiting: number } | undefined) {
     collectDefaultMetrics({ register: this.registry });
@@ -29,6 +29,11 @@ export class Metrics {
       name: "handover_graphql_errors_total",
       help: "GraphQL errors returned, by code",
       labelNames: ["code"],
+      registers: [this.registry],
+    });
+    this.fast = new Counter({
+      name: "handover_graphql_fast_path_requests_total",
+      help: "GraphQL operations over HTTP run on the fast path, below Apollo's request pipeline (the rest of handover_graphql_requests_total went through it)",
       registers: [this.registry],
     });
     for (const key of ["total", "idle", "waiting"] as const) {
@@ -58,24 +63,18 @@ export class Metrics {
     return `${operation.operation}:${known ? name : name === "__typename" || name === "__schema" ? name : "unknown"}`;
   }
 
-  plugin(schema: GraphQLSchema): ApolloServerPlugin {
-    const { requests, duration, errors: errorCount } = this;
-    return {
-      async requestDidStart() {
-        const started = process.hrtime.bigint();
-        return {
-          async willSendResponse({ operation, response }) {
-            const label = Metrics.operationLabel(schema, operation ?? undefined);
-            requests.inc({ operation: label });
-            duration.observe({ operation: label }, Number(process.hrtime.bigint() - started) / 1e9);
-            const errors = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
-            for (const error of errors ?? []) {
-              const code = typeof error.extensions?.code === "string" ? error.extensions.code : "UNKNOWN";
-              errorCount.inc({ code });
-            }
-          },
-        };
-      },
-    };
+  /** Counts an operation run on the fast path (http/fast-path.ts); `record` counts it too. */
+  servedFast(): void {
+    this.fast.inc();
+  }
+
+  /** Counts one GraphQL operation over HTTP: its label (operationLabel), how long it took, its errors by code. */
+  record(label: string, seconds: number, errors: readonly GraphQLFormattedError[] | undefined): void {
+    this.requests.inc({ operation: label });
+    this.duration.observe({ operation: label }, seconds);
+    for (const error of errors ?? []) {
+      const code = typeof error.extensions?.code === "string" ? error.extensions.code : "UNKNOWN";
+      this.errors.inc({ code });
+    }
   }
 }

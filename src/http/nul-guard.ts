@@ -1,4 +1,3 @@
-import type { ApolloServerPlugin } from "@apollo/server";
 import { type ASTVisitor, GraphQLError, Kind, type ValidationContext, type ValueNode } from "graphql";
 import { fieldForms } from "../errors";
 
@@ -38,24 +37,17 @@ const message = (field: string) => `${field} must not contain the NUL character 
 
 /**
  * PostgreSQL text cannot hold U+0000: refuse it in any input before it reaches a resolver, as
- * BAD_USER_INPUT naming the field, instead of a database error. Variables are checked here;
- * string literals in the document by `noNulLiterals`.
+ * BAD_USER_INPUT naming the field, instead of a database error. Variables are checked here
+ * (by the operation policy, for HTTP and WebSocket alike); string literals in the document by
+ * `noNulLiterals`.
  */
-export const nulGuard: ApolloServerPlugin = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ request }) {
-        const variables = request.variables ?? {};
-        const path = firstNul(variables);
-        if (path) {
-          // Relative to the argument, as other shape errors are: $input.name is "name".
-          const field = path.length > 1 ? path.slice(1).join(".") : path[0];
-          throw new GraphQLError(message(field), { extensions: { code: "BAD_USER_INPUT", ...fieldForms(field), http: { status: 400 } } });
-        }
-      },
-    };
-  },
-};
+export function refuseNulVariables(variables: Record<string, unknown>): void {
+  const path = firstNul(variables);
+  if (!path) return;
+  // Relative to the argument, as other shape errors are: $input.name is "name".
+  const field = path.length > 1 ? path.slice(1).join(".") : path[0];
+  throw new GraphQLError(message(field), { extensions: { code: "BAD_USER_INPUT", ...fieldForms(field), http: { status: 400 } } });
+}
 
 /** Whether a literal (or a list of literals) holds a string with U+0000. */
 function holdsNul(value: ValueNode): boolean {

@@ -84,6 +84,8 @@ export async function startTestServer(overrides: Record<string, string> = {}, op
     RATE_LIMIT_PER_SECOND: "0",
     LOGIN_MAX_FAILURES: "1000",
     EXPORT_DIR: exportDir,
+    // The suite's second pass runs the HTTP suites with the fast path off (jest.config.js).
+    ...(process.env.GRAPHQL_FAST_PATH ? { GRAPHQL_FAST_PATH: process.env.GRAPHQL_FAST_PATH } : {}),
     ...overrides,
   });
   const log = pino({ level: config.logLevel }, sink);

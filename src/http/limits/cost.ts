@@ -1,4 +1,3 @@
-import type { ApolloServerPlugin } from "@apollo/server";
 import {
   type ArgumentNode,
   type DirectiveNode,
@@ -264,34 +263,4 @@ export function checkedCost(
     );
   }
   return requested;
-}
-
-/**
- * Refuses, before it runs, an operation whose cost (operationCost) is over `limit`, as
- * QUERY_TOO_COSTLY, and reports the cost of every operation in `extensions.cost` of its answer.
- */
-export function costLimitPlugin(limit: number): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      let requested: number | undefined;
-      return {
-        async didResolveOperation({ schema, document, operation, request }) {
-          if (!operation) return;
-          try {
-            requested = checkedCost(schema, document, operation, request.variables ?? {}, limit);
-          } catch (error) {
-            // Over the limit: the answer still reports what it would have cost.
-            const over = error instanceof GraphQLError ? error.extensions.requested : undefined;
-            if (typeof over === "number") requested = over;
-            throw error;
-          }
-        },
-        async willSendResponse({ response }) {
-          if (requested === undefined || response.body.kind !== "single") return;
-          const result = response.body.singleResult;
-          result.extensions = { ...result.extensions, cost: { requested, limit } };
-        },
-      };
-    },
-  };
 }

@@ -5,7 +5,7 @@ import { maxDepthRule } from "./depth";
 import { introspectionDepthRule, noIntrospectionRule } from "./introspection";
 import { RequestLimits, TokenBuckets } from "./rate-limit";
 
-export { checkedCost, costLimitPlugin, operationCost } from "./cost";
+export { checkedCost, operationCost } from "./cost";
 export { admission, admittedActor, RequestLimits, TokenBuckets } from "./rate-limit";
 
 /** The validation rules of the configured limits: depth, aliases and introspection. */

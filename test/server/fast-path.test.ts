@@ -1,0 +1,155 @@
+/**
+ * The fast path (src/http/fast-path.ts) runs valid POSTed operations below Apollo's request
+ * pipeline. Two servers on one database, one with it and one without (GRAPHQL_FAST_PATH=false),
+ * must answer every request alike: status, media type, Retry-After and body, request ids aside.
+ * The whole HTTP suite runs a second time with it off as well (jest.config.js).
+ */
+import WebSocket from "ws";
+import { startTestServer, type SignedUp, type TestServer } from "../support/harness";
+import { until } from "../support/server-process";
+import { openTicket } from "../support/fixtures";
+
+let fast: TestServer;
+let apollo: TestServer;
+let admin: SignedUp;
+
+beforeAll(async () => {
+  fast = await startTestServer({ GRAPHQL_FAST_PATH: "true", MAX_QUERY_COST: "5000" });
+  apollo = await startTestServer({ DATABASE_URL: fast.databaseUrl, GRAPHQL_FAST_PATH: "false", MAX_QUERY_COST: "5000" });
+  admin = await fast.signUp();
+  for (let i = 0; i < 3; i++) await openTicket(fast, admin.token);
+});
+afterAll(async () => {
+  await apollo?.close();
+  await fast?.close();
+});
+
+interface Sent {
+  body: unknown;
+  token?: string | null;
+  headers?: Record<string, string>;
+}
+
+/** A POST to /graphql as it comes back: what a client can see of it, request ids blanked. */
+async function post(srv: TestServer, { body, token = admin.token, headers = {} }: Sent) {
+  const response = await fetch(srv.graphqlUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = (await response.text())
+    .replace(/request id [\w.-]+/g, "request id <id>")
+    .replace(/"requestId":"[\w.-]+"/g, '"requestId":"<id>"');
+  return {
+    status: response.status,
+    type: response.headers.get("content-type"),
+    retryAfter: response.headers.get("retry-after"),
+    requestId: response.headers.get("x-request-id") !== null,
+    text,
+  };
+}
+
+async function fastPathCount(srv: TestServer): Promise<number> {
+  const text = await (await fetch(`${srv.url}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith("handover_graphql_fast_path_requests_total "));
+  return Number(line?.split(" ")[1]);
+}
+
+const INBOX = `query Inbox($first: Int!, $after: String) {
+  tickets(filter: { folder: ALL, status: OPEN }, first: $first, after: $after) {
+    totalCount edges { cursor node { id status version lastActivityAt contact { id name urns } topic { id name } assignee { id } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const CASES: Array<[string, Sent, { fast: boolean }]> = [
+  ["a query", { body: { query: "query { viewer { user { id email } workspace { id name } } }" } }, { fast: true }],
+  ["the inbox, with variables", { body: { query: INBOX, variables: { first: 2 } } }, { fast: true }],
+  ["an operation picked by name", { body: { query: `${INBOX} query Other { viewer { role } }`, operationName: "Other" } }, { fast: true }],
+  ["a field error in a partial answer", { body: { query: `query { viewer { role } node(id: "VGlja2V0OjA=") { id } }` } }, { fast: true }],
+  [
+    "a mutation's input refused by its resolver",
+    { body: { query: `mutation { createTopic(input: { name: "" }) { topic { id } } }` } },
+    { fast: true },
+  ],
+  ["no token", { body: { query: "query { viewer { role } }" }, token: null }, { fast: true }],
+  [
+    "another extension than a persisted query",
+    { body: { query: "query { viewer { role } }", extensions: { clientLibrary: { name: "x" } } } },
+    { fast: true },
+  ],
+  [
+    "Accept: application/graphql-response+json",
+    { body: { query: "query { viewer { role } }" }, headers: { accept: "application/graphql-response+json" } },
+    { fast: true },
+  ],
+  ["Accept: nothing it can answer", { body: { query: "query { viewer { role } }" }, headers: { accept: "text/csv" } }, { fast: false }],
+  ["NUL in a variable", { body: { query: INBOX, variables: { first: 2, after: "a\u0000b" } } }, { fast: false }],
+  ["a variable of the wrong type", { body: { query: INBOX, variables: { first: "two" } } }, { fast: false }],
+  ["a missing variable", { body: { query: INBOX, variables: {} } }, { fast: false }],
+  ["over the cost limit", { body: { query: INBOX, variables: { first: 100000 } } }, { fast: false }],
+  ["an unknown operation name", { body: { query: INBOX, operationName: "Nope", variables: { first: 1 } } }, { fast: false }],
+  ["a syntax error", { body: { query: "query { viewer { " } }, { fast: false }],
+  ["a validation error", { body: { query: "query { viewer { nope } }" } }, { fast: false }],
+  ["a subscription", { body: { query: "subscription { ticketEvents { __typename } }" } }, { fast: false }],
+  ["a batch", { body: [{ query: "query { viewer { role } }" }] }, { fast: false }],
+  ["a persisted query's hash", { body: { extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } } } }, { fast: false }],
+  ["variables that are not an object", { body: { query: INBOX, variables: [1] } }, { fast: false }],
+  ["a body that is not JSON", { body: "{nope" }, { fast: false }],
+];
+
+describe.each(CASES)("%s", (_name, sent, { fast: onFastPath }) => {
+  it(`answers alike on both paths${onFastPath ? ", on the fast path" : ", handed to Apollo's"}`, async () => {
+    const before = await fastPathCount(fast);
+    const [viaFast, viaApollo] = [await post(fast, sent), await post(apollo, sent)];
+    expect(viaFast).toEqual(viaApollo);
+    expect(viaFast.requestId).toBe(true);
+    expect((await fastPathCount(fast)) - before).toBe(onFastPath ? 1 : 0);
+    expect(await fastPathCount(apollo)).toBe(0);
+  });
+});
+
+it("reports the cost and the statement count on the fast path", async () => {
+  const response = await fetch(fast.graphqlUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${admin.token}` },
+    body: JSON.stringify({ query: INBOX, variables: { first: 2 } }),
+  });
+  const body = (await response.json()) as {
+    data: { tickets: { edges: unknown[] } };
+    extensions: { cost: { requested: number; limit: number } };
+  };
+  expect(body.data.tickets.edges).toHaveLength(2);
+  expect(body.extensions.cost).toEqual({ requested: expect.any(Number), limit: 5000 });
+  expect(Number(response.headers.get("x-sql-statements"))).toBeGreaterThan(0);
+});
+
+it("runs a document it has not met before, and one it has, the same way", async () => {
+  const query = `query Fresh${Date.now()} { viewer { role } }`;
+  const first = await post(fast, { body: { query } });
+  const again = await post(fast, { body: { query } });
+  expect(first).toEqual(again);
+  expect(JSON.parse(first.text)).toMatchObject({ data: { viewer: { role: "ADMINISTRATOR" } } });
+});
+
+it("refuses NUL in a subscription's variables, naming the variable as over HTTP", async () => {
+  const socket = new WebSocket(fast.wsUrl, "graphql-transport-ws");
+  const messages: Array<{ type: string; id?: string; payload?: unknown }> = [];
+  socket.on("message", (data: Buffer) => messages.push(JSON.parse(data.toString()) as (typeof messages)[number]));
+  await new Promise((resolve) => socket.once("open", resolve));
+  socket.send(JSON.stringify({ type: "connection_init", payload: { Authorization: `Bearer ${admin.token}` } }));
+  await until(() => messages.some((m) => m.type === "connection_ack"), "the acknowledgement");
+  socket.send(
+    JSON.stringify({
+      id: "1",
+      type: "subscribe",
+      payload: { query: "subscription($a: String) { ticketEvents(after: $a) { __typename } }", variables: { a: "x\u0000y" } },
+    }),
+  );
+  await until(() => messages.some((m) => m.type === "error"), "the refusal");
+  socket.close();
+  const refusal = messages.find((m) => m.type === "error")!;
+  expect(refusal.payload).toEqual([
+    expect.objectContaining({ extensions: expect.objectContaining({ code: "BAD_USER_INPUT", field: "a" }) }),
+  ]);
+});
