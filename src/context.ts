@@ -66,3 +66,30 @@ export interface AuthedContext extends RequestContext {
   actor: Actor;
 }
 
+interface LoaderBox {
+  loaderBox: { current: Loaders };
+}
+
+/** The accessor behind every request context's `loaders`: on the prototype, so that a copy shares it. */
+const SHARED_LOADERS = Object.create(Object.prototype, {
+  loaders: {
+    get(this: LoaderBox) {
+      return this.loaderBox.current;
+    },
+    set(this: LoaderBox, loaders: Loaders) {
+      this.loaderBox.current = loaders;
+    },
+    enumerable: false,
+  },
+}) as object;
+
+/**
+ * A request context whose loaders survive being copied. Apollo Server runs each operation with a
+ * shallow copy of the context it is given, while a mutation's unit of work renews the loaders of
+ * the context it was made with once it commits (`renewLoaders`): kept in one box that both share,
+ * behind an accessor of the prototype, the renewal reaches the copy the resolvers read, and a
+ * later mutation of the same request never reads rows cached before an earlier one committed.
+ */
+export function withSharedLoaders(fields: Omit<RequestContext, "loaders">, loaders: Loaders): RequestContext {
+  return Object.assign(Object.create(SHARED_LOADERS) as RequestContext, fields, { loaderBox: { current: loaders } });
+}

@@ -12,7 +12,7 @@ import type { DataSource } from "typeorm";
 import { createDataSource } from "../ormconfig";
 import { bearerToken } from "./auth/tokens";
 import type { Config } from "./config";
-import type { Actor, Connection, RequestContext } from "./context";
+import { type Actor, type Connection, type RequestContext, withSharedLoaders } from "./context";
 import type { EmbeddedDatabase } from "./db/embedded";
 import { migrate, migrationsApplied, withMigrationLock } from "./db/migrate";
 import { bindSqlScope, currentSqlScope, runInSqlScope } from "./db/sql-scope";
@@ -209,21 +209,24 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
       settled: () => ctx.renewLoaders(),
       permit: () => writers.acquire(resolved?.workspaceId ?? "anonymous"),
     });
-    const ctx: RequestContext = {
-      requestId,
-      actor: resolved,
-      token,
-      clientAddress,
-      work,
-      loaders: createLoaders(work, resolved?.workspaceId, () => ctx.actor?.topicIds ?? null),
-      renewLoaders: () => {
-        ctx.loaders = createLoaders(work, resolved?.workspaceId, () => ctx.actor?.topicIds ?? null);
+    const freshLoaders = () => createLoaders(work, resolved?.workspaceId, () => ctx.actor?.topicIds ?? null);
+    const ctx: RequestContext = withSharedLoaders(
+      {
+        requestId,
+        actor: resolved,
+        token,
+        clientAddress,
+        work,
+        renewLoaders: () => {
+          ctx.loaders = freshLoaders();
+        },
+        services,
+        feeds,
+        connection,
+        log: log.child({ requestId }),
       },
-      services,
-      feeds,
-      connection,
-      log: log.child({ requestId }),
-    };
+      freshLoaders(),
+    );
     return ctx;
   };
 

@@ -9,6 +9,7 @@ import {
   type OperationDefinitionNode,
   parse,
   specifiedRules,
+  type Token,
   validate,
 } from "graphql";
 import type { RequestContext } from "../context";
@@ -40,44 +41,74 @@ function plainBody(body: unknown): body is PlainBody {
   return true;
 }
 
+/** What a document may cost the cache: its tokens, which its syntax tree holds one node or more for each. */
+function tokensOf(document: DocumentNode): number {
+  let count = 0;
+  for (let token: Token | null | undefined = document.loc?.startToken; token; token = token.next) count++;
+  return count;
+}
+
 /**
- * Documents by their text: parsed and validated once, with graphql-js's rules and the policy's. A
- * document that fails either is remembered as such (null), so that Apollo, which answers it, is
- * the only one to parse it again. Bounded by count and by total text, least recently used first out.
+ * Valid documents by their text, parsed and validated with graphql-js's rules and the policy's.
+ * A text is parsed here only the second time it comes: the first time, and every time for a
+ * document that does not parse or validate, Apollo's path answers, so that a stream of distinct
+ * documents (an attacker's, or a client that writes values into its queries) is parsed and
+ * validated once, as without the fast path, and takes no room here. Bounded by count and by
+ * tokens (a syntax tree takes some 300 bytes a token), least recently used first out.
  */
 export class DocumentCache {
-  private readonly documents = new Map<string, DocumentNode | null>();
-  private chars = 0;
+  private readonly documents = new Map<string, { document: DocumentNode | null; tokens: number }>();
+  private readonly seenOnce = new Set<string>();
+  private seenChars = 0;
+  private tokens = 0;
 
   constructor(
     private readonly policy: Pick<OperationPolicy, "schema" | "parseOptions" | "validationRules">,
-    private readonly maxDocuments = 1000,
-    private readonly maxChars = 8 * 1024 * 1024,
+    private readonly limits = { documents: 1000, tokens: 200_000, seenChars: 4 * 1024 * 1024 },
   ) {}
 
   get size(): number {
     return this.documents.size;
   }
 
-  /** The valid document of `text`, or null when it does not parse or validate. */
-  valid(text: string): DocumentNode | null {
+  /** The valid document of `text`; undefined when it is new or does not parse or validate (Apollo then answers). */
+  valid(text: string): DocumentNode | undefined {
     const known = this.documents.get(text);
-    if (known !== undefined) {
+    if (known) {
       this.documents.delete(text);
       this.documents.set(text, known);
-      return known;
+      return known.document ?? undefined;
     }
+    if (!this.seenOnce.has(text)) {
+      this.remember(text);
+      return undefined;
+    }
+    this.seenOnce.delete(text);
+    this.seenChars -= text.length;
     const document = this.check(text);
-    if (text.length <= this.maxChars) {
-      this.documents.set(text, document);
-      this.chars += text.length;
-      for (const [oldest] of this.documents) {
-        if (this.documents.size <= this.maxDocuments && this.chars <= this.maxChars) break;
+    const tokens = document ? tokensOf(document) : 0;
+    if (tokens <= this.limits.tokens) {
+      this.documents.set(text, { document, tokens });
+      this.tokens += tokens;
+      for (const [oldest, entry] of this.documents) {
+        if (this.documents.size <= this.limits.documents && this.tokens <= this.limits.tokens) break;
         this.documents.delete(oldest);
-        this.chars -= oldest.length;
+        this.tokens -= entry.tokens;
       }
     }
-    return document;
+    return document ?? undefined;
+  }
+
+  /** Notes a text met once, within a bound of its own (texts only, no trees). */
+  private remember(text: string): void {
+    if (text.length > this.limits.seenChars) return;
+    this.seenOnce.add(text);
+    this.seenChars += text.length;
+    for (const oldest of this.seenOnce) {
+      if (this.seenOnce.size <= this.limits.documents && this.seenChars <= this.limits.seenChars) break;
+      this.seenOnce.delete(oldest);
+      this.seenChars -= oldest.length;
+    }
   }
 
   private check(text: string): DocumentNode | null {
@@ -94,15 +125,16 @@ export class DocumentCache {
 
 /**
  * The fast path for GraphQL over HTTP: a POSTed query or mutation whose document is valid runs
- * straight through graphql-js, below Apollo's request pipeline, which costs about a sixth of an
+ * straight through graphql-js, below Apollo's request pipeline, which cost about a tenth of an
  * inbox page's server CPU. It keeps every check: it sits at the end of the same Express chain
  * (CORS, readiness, request id, CSRF, token and rate limit, body limit), runs the same operation
  * policy (validation rules, NUL, cost) and finishes answers the same way (the error model, 503,
  * headers, metrics).
  *
  * Whatever it does not run as is, it hands to Apollo untouched (`next()`): a GET, a batch, a
- * persisted query's hash, a document that fails to parse or validate, an operation the policy
- * refuses, variables that do not coerce, an Accept it cannot answer. Every refusal is thus
+ * persisted query's hash, a document met for the first time or that fails to parse or validate,
+ * an operation the policy refuses, variables that do not coerce, an Accept it cannot answer or
+ * that prefers the callback form. Every refusal is thus
  * written by Apollo's path alone; `next()` is never called once a resolver has run.
  */
 export function fastPath(
@@ -116,7 +148,7 @@ export function fastPath(
     const body: unknown = req.body;
     if (req.method !== "POST" || !plainBody(body)) return next();
     const answerType = req.accepts(ANSWER_TYPES);
-    if (answerType === false) return next();
+    if (answerType !== ANSWER_TYPES[0] && answerType !== ANSWER_TYPES[1]) return next();
     const document = documents.valid(body.query);
     if (!document) return next();
     const operation = getOperationAST(document, body.operationName);

@@ -26,7 +26,7 @@ import {
  */
 
 /** Context properties that carry the request's machinery, not who it is for: not recorded. */
-const MACHINERY = new Set<PropertyKey>(["db", "loaders", "renewLoaders", "services", "feeds", "log"]);
+const MACHINERY = new Set<PropertyKey>(["db", "loaders", "loaderBox", "renewLoaders", "services", "feeds", "log"]);
 
 /** The context property holding the subscriber's identity, whose own properties are recorded one by one. */
 const ACTOR = "actor";
