@@ -67,10 +67,6 @@ export class DocumentCache {
     private readonly limits = { documents: 1000, tokens: 200_000, seenChars: 4 * 1024 * 1024 },
   ) {}
 
-  get size(): number {
-    return this.documents.size;
-  }
-
   /** The valid document of `text`; undefined when it is new or does not parse or validate (Apollo then answers). */
   valid(text: string): DocumentNode | undefined {
     const known = this.documents.get(text);
@@ -134,8 +130,8 @@ export class DocumentCache {
  * Whatever it does not run as is, it hands to Apollo untouched (`next()`): a GET, a batch, a
  * persisted query's hash, a document met for the first time or that fails to parse or validate,
  * an operation the policy refuses, variables that do not coerce, an Accept it cannot answer or
- * that prefers the callback form. Every refusal is thus
- * written by Apollo's path alone; `next()` is never called once a resolver has run.
+ * that prefers the callback form. Every refusal is thus written by Apollo's path alone; `next()`
+ * is never called once a resolver has run.
  */
 export function fastPath(
   policy: OperationPolicy,
