@@ -67,14 +67,15 @@ export interface AuthedContext extends RequestContext {
 }
 
 interface LoaderBox {
-  loaderBox: { current: Loaders };
+  loaderBox: { current: Loaders | undefined; make(): Loaders };
 }
 
 /** The accessor behind every request context's `loaders`: on the prototype, so that a copy shares it. */
 const SHARED_LOADERS = Object.create(Object.prototype, {
   loaders: {
     get(this: LoaderBox) {
-      return this.loaderBox.current;
+      const box = this.loaderBox;
+      return (box.current ??= box.make());
     },
     set(this: LoaderBox, loaders: Loaders) {
       this.loaderBox.current = loaders;
@@ -89,7 +90,8 @@ const SHARED_LOADERS = Object.create(Object.prototype, {
  * the context it was made with once it commits (`renewLoaders`): kept in one box that both share,
  * behind an accessor of the prototype, the renewal reaches the copy the resolvers read, and a
  * later mutation of the same request never reads rows cached before an earlier one committed.
+ * They are made on first use (a WebSocket subscription replaces the accessor with its own).
  */
-export function withSharedLoaders(fields: Omit<RequestContext, "loaders">, loaders: Loaders): RequestContext {
-  return Object.assign(Object.create(SHARED_LOADERS) as RequestContext, fields, { loaderBox: { current: loaders } });
+export function withSharedLoaders(fields: Omit<RequestContext, "loaders">, make: () => Loaders): RequestContext {
+  return Object.assign(Object.create(SHARED_LOADERS) as RequestContext, fields, { loaderBox: { current: undefined, make } });
 }

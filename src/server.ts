@@ -6,7 +6,8 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type NextFunction, type Request, type Response } from "express";
-import type { GraphQLSchema } from "graphql";
+import type { DocumentNode, GraphQLSchema } from "graphql";
+import { InMemoryLRUCache } from "@apollo/utils.keyvaluecache";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { createDataSource } from "../ormconfig";
@@ -225,7 +226,7 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
         connection,
         log: log.child({ requestId }),
       },
-      freshLoaders(),
+      freshLoaders,
     );
     return ctx;
   };
@@ -247,6 +248,13 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
     // Validation grows with the square of a document's repeated fields: a bound on its size, in
     // tokens, comes first.
     parseOptions: policy.parseOptions,
+    // Apollo sizes a stored document by its JSON, which leaves out its source text: a document
+    // that is mostly one long comment counted a few hundred bytes and kept a megabyte alive, and
+    // a few thousand such requests filled the heap. Counted with its text, as its default 30 MiB.
+    documentStore: new InMemoryLRUCache<DocumentNode>({
+      maxSize: 30 * 2 ** 20,
+      sizeCalculation: (document) => InMemoryLRUCache.sizeCalculation(document) + (document.loc?.source.body.length ?? 0),
+    }),
     includeStacktraceInErrorResponses: false,
     formatError: policy.formatError,
     validationRules: policy.validationRules,

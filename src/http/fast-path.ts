@@ -41,7 +41,7 @@ function plainBody(body: unknown): body is PlainBody {
   return true;
 }
 
-/** What a document may cost the cache: its tokens, which its syntax tree holds one node or more for each. */
+/** What a document's syntax tree costs: its tokens (comments included), each one node or more. */
 function tokensOf(document: DocumentNode): number {
   let count = 0;
   for (let token: Token | null | undefined = document.loc?.startToken; token; token = token.next) count++;
@@ -50,25 +50,29 @@ function tokensOf(document: DocumentNode): number {
 
 /**
  * Valid documents by their text, parsed and validated with graphql-js's rules and the policy's.
- * A text is parsed here only the second time it comes: the first time, and every time for a
- * document that does not parse or validate, Apollo's path answers, so that a stream of distinct
- * documents (an attacker's, or a client that writes values into its queries) is parsed and
- * validated once, as without the fast path, and takes no room here. Bounded by count and by
- * tokens (a syntax tree takes some 300 bytes a token), least recently used first out.
+ * A text is parsed here only the second time it comes: the first time Apollo's path answers, so
+ * that a stream of distinct documents (an attacker's, or a client that writes values into its
+ * queries) is parsed and validated once, as without the fast path. A text that fails is
+ * remembered as such, and never parsed here again. A text longer than `chars` never takes the
+ * fast path (Apollo keeps it in its own store): a long comment costs nothing in tokens.
+ * Bounded by count, by text and by tokens (a syntax tree takes some 300 bytes a token), least
+ * recently used first out; the texts met once have a bound of their own.
  */
 export class DocumentCache {
   private readonly documents = new Map<string, { document: DocumentNode | null; tokens: number }>();
   private readonly seenOnce = new Set<string>();
   private seenChars = 0;
+  private chars = 0;
   private tokens = 0;
 
   constructor(
     private readonly policy: Pick<OperationPolicy, "schema" | "parseOptions" | "validationRules">,
-    private readonly limits = { documents: 1000, tokens: 200_000, seenChars: 4 * 1024 * 1024 },
+    private readonly limits = { documents: 1000, chars: 4 * 1024 * 1024, tokens: 200_000, textChars: 64 * 1024 },
   ) {}
 
-  /** The valid document of `text`; undefined when it is new or does not parse or validate (Apollo then answers). */
+  /** The valid document of `text`; undefined when it is new, too long, or does not parse or validate (Apollo then answers). */
   valid(text: string): DocumentNode | undefined {
+    if (text.length > this.limits.textChars) return undefined;
     const known = this.documents.get(text);
     if (known) {
       this.documents.delete(text);
@@ -83,25 +87,24 @@ export class DocumentCache {
     this.seenChars -= text.length;
     const document = this.check(text);
     const tokens = document ? tokensOf(document) : 0;
-    if (tokens <= this.limits.tokens) {
-      this.documents.set(text, { document, tokens });
-      this.tokens += tokens;
-      for (const [oldest, entry] of this.documents) {
-        if (this.documents.size <= this.limits.documents && this.tokens <= this.limits.tokens) break;
-        this.documents.delete(oldest);
-        this.tokens -= entry.tokens;
-      }
+    this.documents.set(text, { document, tokens });
+    this.chars += text.length;
+    this.tokens += tokens;
+    for (const [oldest, entry] of this.documents) {
+      if (this.documents.size <= this.limits.documents && this.chars <= this.limits.chars && this.tokens <= this.limits.tokens) break;
+      this.documents.delete(oldest);
+      this.chars -= oldest.length;
+      this.tokens -= entry.tokens;
     }
     return document ?? undefined;
   }
 
-  /** Notes a text met once, within a bound of its own (texts only, no trees). */
+  /** Notes a text met once (the text only, no tree). */
   private remember(text: string): void {
-    if (text.length > this.limits.seenChars) return;
     this.seenOnce.add(text);
     this.seenChars += text.length;
     for (const oldest of this.seenOnce) {
-      if (this.seenOnce.size <= this.limits.documents && this.seenChars <= this.limits.seenChars) break;
+      if (this.seenOnce.size <= this.limits.documents && this.seenChars <= this.limits.chars) break;
       this.seenOnce.delete(oldest);
       this.seenChars -= oldest.length;
     }

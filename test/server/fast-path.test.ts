@@ -94,6 +94,7 @@ const CASES: Array<[string, Sent, { fast: boolean }]> = [
   ["a missing variable", { body: { query: INBOX, variables: {} } }, { fast: false }],
   ["over the cost limit", { body: { query: INBOX, variables: { first: 100000 } } }, { fast: false }],
   ["an unknown operation name", { body: { query: INBOX, operationName: "Nope", variables: { first: 1 } } }, { fast: false }],
+  ["a long document (mostly a comment)", { body: { query: `query { viewer { role } }\n#${"x".repeat(70_000)}` } }, { fast: false }],
   ["a syntax error", { body: { query: "query { viewer { " } }, { fast: false }],
   ["a validation error", { body: { query: "query { viewer { nope } }" } }, { fast: false }],
   ["a subscription", { body: { query: "subscription { ticketEvents { __typename } }" } }, { fast: false }],
