@@ -29,8 +29,10 @@ export class DownloadLinks {
     if (parts.length !== 3 || token.length > 200) return undefined;
     const [expiry, nonce, mac] = parts;
     if (!/^\d{1,12}$/.test(expiry) || !/^[\w-]{16,64}$/.test(nonce)) return undefined;
-    const expected = Buffer.from(this.mac(exportId, expiry, nonce), "base64url");
-    const given = Buffer.from(mac, "base64url");
+    // The mac's text, not its decoded bytes: base64url decoding ignores a last character's spare
+    // bits and any character outside the alphabet, so altered texts would decode to the same mac.
+    const expected = Buffer.from(this.mac(exportId, expiry, nonce), "ascii");
+    const given = Buffer.from(mac, "ascii");
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     return Number(expiry) * 1000 > now ? nonce : undefined;
   }
