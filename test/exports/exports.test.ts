@@ -415,7 +415,10 @@ describe("downloads", () => {
       status = (await ok<{ node: Exported }>(srv, NODE, { id: expiring.id }, admin.token)).node.status;
     }
     expect(status).toBe("EXPIRED");
-    expect(existsSync(path.join(exportDir, `${uuid(expiring.id)}.csv`))).toBe(false);
+    // The sweep marks the export EXPIRED, then deletes its file: give the deletion its moment.
+    const file = path.join(exportDir, `${uuid(expiring.id)}.csv`);
+    for (let i = 0; i < 100 && existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(file)).toBe(false);
     expect((await ok<{ node: Exported }>(srv, NODE, { id: expiring.id }, admin.token)).node.downloadUrl).toBeNull();
   });
 });
