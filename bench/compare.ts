@@ -4,7 +4,7 @@
  * that whatever else the machine does falls on both alike. Prints each round and the median
  * ratios.
  *
- *   npm run bench:compare -- <git-ref> [--after <git-ref>] [--rounds 4] [--duration 5] [--scenario inbox|detail] [--tickets N]
+ *   npm run bench:compare -- <git-ref> [--after <git-ref>] [--rounds 4] [--duration 5] [--scenario inbox|inbox-nocount|detail] [--tickets N]
  *
  * Without --after, the working tree is the "after".
  *
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const ref = args[0];
   if (!ref || ref.startsWith("--"))
-    throw new Error("usage: npm run bench:compare -- <git-ref> [--rounds N] [--duration S] [--scenario inbox|detail]");
+    throw new Error("usage: npm run bench:compare -- <git-ref> [--rounds N] [--duration S] [--scenario inbox|inbox-nocount|detail]");
   const option = (name: string, fallback: string) => {
     const i = args.indexOf(`--${name}`);
     return i > 0 ? args[i + 1] : fallback;
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     const bodies =
       scenario === "detail"
         ? state.detailTickets.map((id) => body(DETAIL_QUERY, { id }))
-        : [body(inboxQuery(true), { filter: { folder: "ALL", status: "OPEN" }, first: 25 })];
+        : [body(inboxQuery(scenario !== "inbox-nocount"), { filter: { folder: "ALL", status: "OPEN" }, first: 25 })];
     const results: Record<"before" | "after", Array<LoadResult & { cpuPerRequest: number }>> = { before: [], after: [] };
     for (let round = 0; round < rounds; round++) {
       for (const [label, server] of [
