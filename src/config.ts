@@ -97,6 +97,23 @@ export interface Config {
   metricsToken: string | undefined;
   /** How long the server waits at start for a database that cannot be reached (0: try once). */
   databaseWaitSeconds: number;
+  /** Webhooks may go to loopback, private and link-local addresses (tests, on-premise receivers). */
+  webhookAllowPrivate: boolean;
+  /** A delivery's whole request, connection to last byte. */
+  webhookTimeoutMs: number;
+  /** The delay before the first retry; each next one doubles (with jitter) up to webhookRetryMaxMs. */
+  webhookRetryBaseMs: number;
+  webhookRetryMaxMs: number;
+  /** How long an item is retried before its endpoint is disabled. */
+  webhookGiveUpMs: number;
+  /** How often every endpoint is checked for something to send, in case a wake-up was missed. */
+  webhookPollMs: number;
+  /** How long a process keeps an endpoint to itself without renewing; another process takes it over after. */
+  webhookLeaseMs: number;
+  /** How long a rotated-out signing secret keeps signing alongside the new one. */
+  webhookRotationOverlapMs: number;
+  /** How long the delivery log is kept. */
+  webhookDeliveryRetentionHours: number;
 }
 
 export class ConfigError extends Error {
@@ -239,6 +256,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError("MAIL_FROM", `must be an address such as "Handover <no-reply@example.com>", got "${mailFrom}"`);
   }
   const dataDir = path.resolve(str(env, "DATA_DIR") ?? "data");
+  const webhookTimeoutMs = int(env, "WEBHOOK_TIMEOUT_MS", 10_000, 100, 60_000);
+  const webhookLeaseMs = int(env, "WEBHOOK_LEASE_MS", 60_000, 1000, 3_600_000);
+  if (webhookLeaseMs < webhookTimeoutMs + 1000) {
+    throw new ConfigError("WEBHOOK_LEASE_MS", `must exceed WEBHOOK_TIMEOUT_MS (${webhookTimeoutMs}) by at least 1000, got ${webhookLeaseMs}`);
+  }
   return {
     port,
     host: str(env, "HOST") ?? "0.0.0.0",
@@ -290,5 +312,14 @@ export function loadConfig(env: Env = process.env): Config {
     httpIdleTimeoutMs: int(env, "HTTP_IDLE_TIMEOUT_MS", 60000, 100, 3600000),
     metricsToken,
     databaseWaitSeconds: int(env, "DATABASE_WAIT_SECONDS", 60, 0, 3600),
+    webhookAllowPrivate: bool(env, "WEBHOOK_ALLOW_PRIVATE", false),
+    webhookTimeoutMs,
+    webhookRetryBaseMs: int(env, "WEBHOOK_RETRY_BASE_MS", 5000, 10, 3_600_000),
+    webhookRetryMaxMs: int(env, "WEBHOOK_RETRY_MAX_MS", 3_600_000, 10, 86_400_000),
+    webhookGiveUpMs: int(env, "WEBHOOK_GIVE_UP_MS", 3 * 86_400_000, 100, 30 * 86_400_000),
+    webhookPollMs: int(env, "WEBHOOK_POLL_MS", 2000, 20, 600_000),
+    webhookLeaseMs,
+    webhookRotationOverlapMs: int(env, "WEBHOOK_ROTATION_OVERLAP_MS", 86_400_000, 0, 30 * 86_400_000),
+    webhookDeliveryRetentionHours: int(env, "WEBHOOK_DELIVERY_RETENTION_HOURS", 168, 1, 24 * 365),
   };
 }

@@ -38,6 +38,8 @@ import { buildHandoverSchema } from "./schema/build-schema";
 import { toGlobalId } from "./schema/global-id";
 import { exportDownload } from "./http/export-download";
 import { createServices, type Services } from "./services";
+import type { Renderer } from "./services/webhooks/dispatcher";
+import { webhookRenderer } from "./subscriptions/webhook-payloads";
 import { createMailer, type Mailer } from "./services/team/mailer";
 import { squashStatistics } from "./services/statistics/record";
 import { squashCounts } from "./services/tickets/ticket-counts";
@@ -142,7 +144,21 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
   const db = createDataSource({ url: databaseUrl, poolSize: config.dbPoolSize, prepareStatements: config.dbPreparedStatements });
   await db.initialize();
   guardPool(db);
-  const services = createServices(db, config, options.mailer ?? createMailer(config, log), { log, globalId: toGlobalId });
+  const metrics = new Metrics(() => {
+    const pool = poolOf(db);
+    return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+  });
+  // Webhook data is read through the schema, built below; deliveries start once it is.
+  const webhookData: { render?: Renderer } = {};
+  const services = createServices(db, config, options.mailer ?? createMailer(config, log), {
+    log,
+    globalId: toGlobalId,
+    webhookData: (workspaceId, items) => {
+      if (!webhookData.render) throw new Error("webhook data was asked for before the schema was built");
+      return webhookData.render(workspaceId, items);
+    },
+    webhookEvents: { attempted: (ok) => metrics.webhookAttempt(ok), disabled: () => metrics.webhookDisabled() },
+  });
   const firstAdmin = await withMigrationLock(
     db,
     async () => {
@@ -164,10 +180,9 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
   }
 
   const schema = await buildHandoverSchema(RESOLVERS);
-  const metrics = new Metrics(() => {
-    const pool = poolOf(db);
-    return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
-  });
+  metrics.trackWebhookLag(async () =>
+    (await services.webhookDispatcher.lag()).map((lag) => ({ webhook: toGlobalId("Webhook", lag.id), events: lag.events, seconds: lag.seconds })),
+  );
 
   const feeds = new FeedRelay(
     { events: eventSource(db), flowStarts: flowStartSource(db), notifications: notificationSource(db) },
@@ -376,6 +391,19 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
   const exportSweeper = setInterval(sweepExports, config.exportSweepIntervalMs);
   exportSweeper.unref();
 
+  // Webhooks: every process delivers, each endpoint by one process at a time (a lease on its row),
+  // woken by the commits that reach the feeds and polling in case a wake-up was lost.
+  webhookData.render = webhookRenderer(
+    schema,
+    (actor) => contextFor(undefined, undefined, actor),
+    toGlobalId,
+    (error) => log.warn({ err: error }, "a webhook delivery's data could not be read in full"),
+  );
+  feeds.observe((feed, workspaceId) => {
+    if (feed !== "notifications") services.webhookDispatcher.poke(workspaceId);
+  });
+  services.webhookDispatcher.start();
+
   // Folds ticket count and statistics deltas in the background; both are exact whether or not it has run.
   // One fold at a time: a tick while the last one still runs (a backlog, a busy database) is skipped,
   // rather than queueing more folds for the pool.
@@ -407,6 +435,8 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
       await apollo.stop();
       // Running exports stop and are marked FAILED (interrupted) while the database is still there.
       await services.exports.runner.close();
+      // Requests to receivers in flight finish (at most WEBHOOK_TIMEOUT_MS); leases are given back.
+      await services.webhookDispatcher.close();
       await db.destroy();
       await embedded?.stop();
     })();

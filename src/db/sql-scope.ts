@@ -74,6 +74,8 @@ export const TENANT_TABLES: ReadonlySet<string> = new Set([
   "flow_starts",
   "ticket_exports",
   "ticket_export_downloads",
+  "webhooks",
+  "webhook_deliveries",
 ]);
 
 export class TenantScopeError extends Error {

@@ -17,6 +17,7 @@ import { Team, TeamTopic } from "./team.entity";
 import { Trigger } from "./trigger.entity";
 import { Topic } from "./topic.entity";
 import { User } from "./user.entity";
+import { Webhook, WebhookDelivery } from "./webhook.entity";
 import { Workspace } from "./workspace.entity";
 
 // Everything each entity file declares (the entity, its enums), so that a new enum or column is
@@ -41,6 +42,7 @@ export * from "./team.entity";
 export * from "./trigger.entity";
 export * from "./topic.entity";
 export * from "./user.entity";
+export * from "./webhook.entity";
 export * from "./workspace.entity";
 
 export const ENTITIES = [
@@ -71,4 +73,6 @@ export const ENTITIES = [
   TicketStatistic,
   TicketExport,
   TicketExportDownload,
+  Webhook,
+  WebhookDelivery,
 ];

@@ -9,6 +9,8 @@ export class Metrics {
   private readonly duration: Histogram<"operation">;
   private readonly errors: Counter<"code">;
   private readonly fast: Counter;
+  private readonly webhookAttempts: Counter<"result">;
+  private readonly webhooksDisabled: Counter;
 
   constructor(pool: () => { total: number; idle: number; waiting: number } | undefined) {
     collectDefaultMetrics({ register: this.registry });
@@ -36,6 +38,17 @@ export class Metrics {
       help: "GraphQL operations over HTTP run on the fast path, below Apollo's request pipeline (the rest of handover_graphql_requests_total went through it)",
       registers: [this.registry],
     });
+    this.webhookAttempts = new Counter({
+      name: "handover_webhook_deliveries_total",
+      help: "Webhook delivery attempts made by this process, by result (delivered: a 2xx; failed: anything else)",
+      labelNames: ["result"],
+      registers: [this.registry],
+    });
+    this.webhooksDisabled = new Counter({
+      name: "handover_webhooks_disabled_total",
+      help: "Webhook endpoints this process disabled after their deliveries kept failing",
+      registers: [this.registry],
+    });
     for (const key of ["total", "idle", "waiting"] as const) {
       new Gauge({
         name: `handover_db_pool_${key}_connections`,
@@ -61,6 +74,45 @@ export class Metrics {
     const name = first && first.kind === Kind.FIELD ? first.name.value : undefined;
     const known = name !== undefined && root?.getFields()[name] !== undefined;
     return `${operation.operation}:${known ? name : name === "__typename" || name === "__schema" ? name : "unknown"}`;
+  }
+
+  /** Counts a webhook delivery attempt. */
+  webhookAttempt(ok: boolean): void {
+    this.webhookAttempts.inc({ result: ok ? "delivered" : "failed" });
+  }
+
+  webhookDisabled(): void {
+    this.webhooksDisabled.inc();
+  }
+
+  /**
+   * How far behind each enabled webhook endpoint is, read from the database at each scrape: the
+   * items waiting for it (up to a cap) and the age of the oldest, labelled with the endpoint's id.
+   */
+  trackWebhookLag(read: () => Promise<Array<{ webhook: string; events: number; seconds: number }>>): void {
+    let last: Promise<Array<{ webhook: string; events: number; seconds: number }>> | undefined;
+    // One read serves both gauges of a scrape.
+    const current = () => (last ??= read().finally(() => setTimeout(() => (last = undefined), 100).unref()));
+    new Gauge({
+      name: "handover_webhook_lag_events",
+      help: "Items (events, flow starts) committed and not yet delivered, per enabled webhook endpoint (counted up to 10000)",
+      labelNames: ["webhook"],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const lag of await current().catch(() => [])) this.set({ webhook: lag.webhook }, lag.events);
+      },
+    });
+    new Gauge({
+      name: "handover_webhook_lag_seconds",
+      help: "Age of the oldest item not yet delivered, per enabled webhook endpoint (0 when none waits)",
+      labelNames: ["webhook"],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const lag of await current().catch(() => [])) this.set({ webhook: lag.webhook }, lag.seconds);
+      },
+    });
   }
 
   /** Counts an operation run on the fast path (http/fast-path.ts); `record` counts it too. */

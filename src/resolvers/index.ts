@@ -4,6 +4,7 @@ import { ContactFieldResolver, ContactFieldsOfContactResolver, ContactNoteResolv
 import { ContactGroupResolver } from "./contact-group.resolver";
 import { ContactResolver } from "./contact.resolver";
 import { ExportResolver } from "./export.resolver";
+import { WebhookResolver } from "./webhook.resolver";
 import { FlowResolver } from "./flow.resolver";
 import { FlowStartResolver } from "./flow-start.resolver";
 import { IdentityResolver } from "./identity.resolver";
@@ -31,6 +32,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   NotificationResolver,
   StatisticsResolver,
   ExportResolver,
+  WebhookResolver,
   MemberResolver,
   ApiTokenResolver,
   NodeResolver,

@@ -12,6 +12,7 @@ import { MessageObject } from "../schema/types/message.types";
 import { TicketObject } from "../schema/types/ticket.types";
 import { TicketEventObject } from "../schema/types/ticket-event.types";
 import { TopicObject } from "../schema/types/topic.types";
+import { WebhookDeliveryObject, WebhookObject } from "../schema/types/webhook.types";
 import { see } from "../auth/visibility";
 import { seenTicket } from "./ticket.resolver";
 import { Node } from "../schema/types/node";
@@ -114,6 +115,17 @@ const FETCHERS: Record<string, Fetcher> = {
     if (ctx.actor.role === Role.AGENT) return null;
     const row = await ctx.services.exports.find(ctx, id);
     return row ? TicketExportObject.from(row) : null;
+  },
+  Webhook: async (ctx, id) => {
+    // Administrators' only: for anyone else endpoints do not exist.
+    if (ctx.actor.role !== Role.ADMINISTRATOR) return null;
+    const row = await ctx.services.webhooks.find(ctx, id);
+    return row ? WebhookObject.from(row) : null;
+  },
+  WebhookDelivery: async (ctx, id) => {
+    if (ctx.actor.role !== Role.ADMINISTRATOR) return null;
+    const row = await ctx.services.webhooks.delivery(ctx, id);
+    return row ? WebhookDeliveryObject.from(row) : null;
   },
   Notification: async (ctx, id) => {
     const notification = await ctx.services.notifications.find(ctx, id);

@@ -9,6 +9,7 @@ import {
   TicketEventType,
   TicketStatus,
   TriggerType,
+  WebhookEventType,
 } from "../entities";
 import { StatisticsGrouping } from "../services/statistics/statistics.service";
 import { UserErrorCode } from "../services/user-error";
@@ -40,6 +41,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   ContactFieldType: "NUMBER: a decimal; DATETIME: RFC 3339 with an offset.",
   FieldAccess: "What agents may do with a field's values: NONE (the field does not exist for them), VIEW or EDIT.",
   TriggerType: "TICKET_CLOSED: a ticket was closed.",
+  WebhookEventType: "What a webhook endpoint is sent: each ticket event type, and FLOW_STARTED (a flow start a close caused).",
 };
 
 function isStringEnum(value: unknown): value is Record<string, string> {
@@ -54,4 +56,15 @@ for (const [name, value] of Object.entries(entities)) {
   if (isStringEnum(value)) registerEnumType(value, { name, description: DESCRIPTIONS[name] });
 }
 
-export { ContactFieldType, FieldAccess, MessageDirection, MessageStatus, Role, TicketEventType, TicketStatus, TriggerType, UserErrorCode };
+export {
+  ContactFieldType,
+  FieldAccess,
+  MessageDirection,
+  MessageStatus,
+  Role,
+  TicketEventType,
+  TicketStatus,
+  TriggerType,
+  UserErrorCode,
+  WebhookEventType,
+};

@@ -25,6 +25,9 @@ import { TokenService } from "./identity/token.service";
 import { TopicService } from "./tickets/topic.service";
 import { TriggerService } from "./integrations/trigger.service";
 import { WorkspaceService } from "./identity/workspace.service";
+import { type DispatcherEvents, type Renderer, WebhookDispatcher } from "./webhooks/dispatcher";
+import { Sender } from "./webhooks/sender";
+import { WebhookService } from "./webhooks/webhook.service";
 
 /** The services of one server process, shared by all its requests. */
 export interface Services {
@@ -46,24 +49,33 @@ export interface Services {
   notifications: NotificationService;
   statistics: StatisticsService;
   exports: ExportService;
+  webhooks: WebhookService;
+  /** Delivers webhooks in the background of this process (started and closed by the server). */
+  webhookDispatcher: WebhookDispatcher;
   teams: TeamService;
   members: MemberService;
   sessions: SessionEvents;
   invitations: InvitationService;
 }
 
+/** What the background work (exports, webhook deliveries) is given by the composition root. */
+export interface BackgroundWith {
+  log: Logger;
+  /** The API's id of a row (from the schema layer): export files and webhooks name rows as the API does. */
+  globalId: (type: string, uuid: string) => string;
+  /** A webhook delivery's data, as the API gives it (the schema layer renders it). */
+  webhookData?: Renderer;
+  /** What webhook deliveries count in the metrics. */
+  webhookEvents?: DispatcherEvents;
+}
+
 /**
- * `mailer` sends the emails (invitations): see createMailer. Exports log their failures to
- * `exportsWith.log` and name rows by the API's ids (`globalId`, from the schema layer). Services
- * reach the database through each request's unit of work (`ctx.work`), never through `db`, which
- * only authentication and the background exports use.
+ * `mailer` sends the emails (invitations): see createMailer. Exports and webhook deliveries log
+ * their failures to `background.log`. Services reach the database through each request's unit of
+ * work (`ctx.work`), never through `db`, which only authentication and the background work use.
  */
-export function createServices(
-  db: DataSource,
-  config: Config,
-  mailer: Mailer,
-  exportsWith: { log: Logger; globalId: (type: string, uuid: string) => string },
-): Services {
+export function createServices(db: DataSource, config: Config, mailer: Mailer, background: BackgroundWith): Services {
+  const exportsWith = background;
   const sessions = new SessionEvents();
   const identity = new IdentityService(config, sessions);
   // Authentication runs before a request has its unit of work: the one service given the pool.
@@ -78,6 +90,23 @@ export function createServices(
     pageSize: config.exportPageSize,
     globalId: exportsWith.globalId,
   });
+  // Webhook deliveries run in the background too, each a few short statements on the pool.
+  const webhookDispatcher = new WebhookDispatcher(
+    db,
+    background.log,
+    new Sender({ timeoutMs: config.webhookTimeoutMs, allowPrivate: config.webhookAllowPrivate }),
+    background.webhookData ?? (async () => new Map()),
+    {
+      pollMs: config.webhookPollMs,
+      leaseMs: config.webhookLeaseMs,
+      timeoutMs: config.webhookTimeoutMs,
+      retryBaseMs: config.webhookRetryBaseMs,
+      retryMaxMs: config.webhookRetryMaxMs,
+      giveUpMs: config.webhookGiveUpMs,
+      retentionMs: config.webhookDeliveryRetentionHours * 3_600_000,
+    },
+    background.webhookEvents,
+  );
   return {
     identity,
     tokens,
@@ -97,6 +126,12 @@ export function createServices(
     notifications: new NotificationService(),
     statistics: new StatisticsService(),
     exports: new ExportService(exportRunner, config.exportMaxActivePerMember, config.publicUrl),
+    webhooks: new WebhookService(webhookDispatcher, {
+      allowPrivate: config.webhookAllowPrivate,
+      globalId: background.globalId,
+      rotationOverlapMs: config.webhookRotationOverlapMs,
+    }),
+    webhookDispatcher,
     teams: new TeamService(sessions),
     members: new MemberService(sessions),
     sessions,

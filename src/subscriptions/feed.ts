@@ -263,7 +263,15 @@ export class FeedRelay {
     private readonly onError: (error: unknown) => void,
   ) {}
 
+  private readonly observers: Array<(feed: FeedName, workspaceId: string) => void> = [];
+
+  /** Calls `observer` on every wake-up of a workspace's feed (a commit here or elsewhere), subscribed to or not. */
+  observe(observer: (feed: FeedName, workspaceId: string) => void): void {
+    this.observers.push(observer);
+  }
+
   wake(feed: FeedName, workspaceId: string, cursor?: string): void {
+    for (const observer of this.observers) observer(feed, workspaceId);
     const tail = this.feeds.get(`${feed}:${workspaceId}`);
     if (!tail) return;
     let target: Position | undefined;

@@ -177,6 +177,15 @@ export const MATRIX: Record<string, Row> = {
   "Mutation.inviteMember": { anonymous: U, administrator: A, editor: F, agent: F, teamAgent: F, otherAdmin: N },
   "Mutation.revokeInvitation": { anonymous: U, administrator: A, editor: F, agent: F, teamAgent: F, otherAdmin: N },
 
+  // Webhooks: administrators only; another workspace's endpoint does not exist for B's administrator.
+  "Query.webhooks": { anonymous: U, administrator: A, editor: F, agent: F, teamAgent: F, otherAdmin: OWN },
+  "Mutation.createWebhook": { anonymous: U, administrator: A, editor: F, agent: F, teamAgent: F, otherAdmin: OWN },
+  "Mutation.updateWebhook": { anonymous: U, administrator: A, editor: F, agent: F, teamAgent: F, otherAdmin: N },
+  "Mutation.deleteWebhook": { anonymous: U, administrator: A, editor: F, agent: F, teamAgent: F, otherAdmin: N },
+  "Mutation.rotateWebhookSecret": { anonymous: U, administrator: A, editor: F, agent: F, teamAgent: F, otherAdmin: N },
+  "Mutation.replayWebhook": { anonymous: U, administrator: A, editor: F, agent: F, teamAgent: F, otherAdmin: N },
+  "Mutation.testWebhook": { anonymous: U, administrator: A, editor: F, agent: F, teamAgent: F, otherAdmin: N },
+
   // Subscriptions, over graphql-ws: UNAUTHENTICATED is the close code 4403.
   "Subscription.ticketEvents": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: TEAM, otherAdmin: OWN },
   "Subscription.notifications": { anonymous: U, administrator: A, editor: A, agent: A, teamAgent: TEAM, otherAdmin: OWN },
@@ -246,6 +255,12 @@ export const NODE_MATRIX: Record<string, { type: string; outcomes: Record<Actor,
   "the agent's notification": {
     type: "Notification",
     outcomes: { anonymous: U, administrator: N, editor: N, agent: A, teamAgent: N, otherAdmin: N },
+  },
+  // Webhooks and their delivery log are administrators' only.
+  "a webhook": { type: "Webhook", outcomes: { anonymous: U, administrator: A, editor: N, agent: N, teamAgent: N, otherAdmin: N } },
+  "a webhook delivery": {
+    type: "WebhookDelivery",
+    outcomes: { anonymous: U, administrator: A, editor: N, agent: N, teamAgent: N, otherAdmin: N },
   },
   // Exports are their requester's own.
   "the administrator's export": {

@@ -91,6 +91,9 @@ const A = {} as {
   marker: string;
   /** A finished ticket export of the administrator's and of the editor's. */
   exports: Record<"administrator" | "editor", string>;
+  /** A webhook endpoint (to a port nobody listens on) and its ping in the delivery log. */
+  webhook: string;
+  webhookDelivery: string;
 };
 
 /** Workspace B's fixtures. */
@@ -217,6 +220,21 @@ async function freshInvitation(): Promise<{ id: string; token: string }> {
   return { id: toGlobalId("Invitation", id), token };
 }
 
+/** A paused webhook endpoint of A's, made directly (a case that changes or deletes one gets its own). */
+async function freshWebhook(): Promise<string> {
+  const id = randomUUID();
+  await sql(
+    `INSERT INTO webhooks (id, workspace_id, url, events, secret, position_tx, enabled) VALUES ($1, $2, $3, '{OPENED}', $4, 0, false)`,
+    [id, A.workspaceUuid, "http://127.0.0.1:9/fresh", `whsec_${randomBytes(32).toString("base64")}`],
+  );
+  return toGlobalId("Webhook", id);
+}
+
+/** Removes the endpoints a case created (all of A's and B's but A's fixture). */
+async function removeNewWebhooks(): Promise<void> {
+  await sql(`DELETE FROM webhooks WHERE id <> $1`, [uuid(A.webhook)]);
+}
+
 async function freshOutgoingMessage(): Promise<string> {
   const ticket = await freshTicket("general");
   return (await must<{ message: { id: string } }>(SEND, { i: { ticketId: ticket, text: "On it" } }, adminToken())).message.id;
@@ -331,6 +349,8 @@ const TABLES: Record<string, string> = {
   TicketEvent: "ticket_events",
   Notification: "notifications",
   TicketExport: "ticket_exports",
+  Webhook: "webhooks",
+  WebhookDelivery: "webhook_deliveries",
 };
 
 /** The checks every answer in a restricted view gets, whatever the field. */
@@ -1129,6 +1149,47 @@ const SPECS: Record<string, Spec> = {
     `mutation($i: InviteMemberInput!) { inviteMember(input: $i) { invitation { id team { id } } userErrors { code field } } }`,
     () => ({ email: `${unique("invited").replace(" ", "-")}@example.com`, role: "AGENT", teamId: A.team }),
   ),
+  "Query.webhooks": spec<{ webhooks: Id[] }>({
+    request: () => ({ query: `{ webhooks { id url events enabled topics { id } deliveries(first: 10) { nodes { id attempt error } } } }` }),
+    check(view, data) {
+      if (view === "ALL") expect(ids(data.webhooks)).toContain(A.webhook);
+      else expect(ids(data.webhooks)).not.toContain(A.webhook);
+    },
+  }),
+  "Mutation.createWebhook": spec<{ createWebhook: { webhook: Id; secret: string } }>({
+    request: () => ({
+      query: `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id } secret userErrors { code field } } }`,
+      variables: { i: { url: "http://127.0.0.1:9/created", events: ["CLOSED"] } },
+    }),
+    check(_view, data) {
+      expect(data.createWebhook.secret).toMatch(/^whsec_/);
+    },
+    cleanup: removeNewWebhooks,
+  }),
+  "Mutation.updateWebhook": single(
+    `mutation($i: UpdateWebhookInput!) { updateWebhook(input: $i) { webhook { id url } userErrors { code field } } }`,
+    async (actor) => ({ id: actor === "administrator" ? await freshWebhook() : A.webhook, url: "http://127.0.0.1:9/changed" }),
+  ),
+  "Mutation.deleteWebhook": single(
+    `mutation($i: DeleteWebhookInput!) { deleteWebhook(input: $i) { deletedId userErrors { code field } } }`,
+    async (actor) => ({ id: actor === "administrator" ? await freshWebhook() : A.webhook }),
+  ),
+  "Mutation.rotateWebhookSecret": spec({
+    request: async (actor) => ({
+      query: `mutation($id: ID!) { rotateWebhookSecret(id: $id) { webhook { id } secret userErrors { code field } } }`,
+      variables: { id: actor === "administrator" ? await freshWebhook() : A.webhook },
+    }),
+  }),
+  "Mutation.replayWebhook": single(
+    `mutation($i: ReplayWebhookInput!) { replayWebhook(input: $i) { webhook { id enabled } userErrors { code field } } }`,
+    async (actor) => ({ id: actor === "administrator" ? await freshWebhook() : A.webhook }),
+  ),
+  "Mutation.testWebhook": spec({
+    request: async (actor) => ({
+      query: `mutation($id: ID!) { testWebhook(id: $id) { webhook { id } userErrors { code field } } }`,
+      variables: { id: actor === "administrator" ? await freshWebhook() : A.webhook },
+    }),
+  }),
   "Mutation.revokeInvitation": single(
     `mutation($i: RevokeInvitationInput!) { revokeInvitation(input: $i) { deletedId userErrors { code field } } }`,
     async (actor) => ({ id: actor === "administrator" ? (await freshInvitation()).id : A.invitation }),
@@ -1352,7 +1413,7 @@ async function runSubscription(field: string, actor: Actor, outcome: Outcome): P
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), "handover-matrix-"));
-  srv = await startTestServer({ DATA_DIR: dataDir, COUNT_SQUASH_INTERVAL_MS: "100" });
+  srv = await startTestServer({ DATA_DIR: dataDir, COUNT_SQUASH_INTERVAL_MS: "100", WEBHOOK_ALLOW_PRIVATE: "true" });
 
   const administrator = await srv.signUp({ workspaceName: "Workspace ws-A" });
   const [editor, agent, teamAgent, spare] = await Promise.all([
@@ -1571,6 +1632,18 @@ beforeAll(async () => {
     A.exports[member] = started.export.id;
   }
 
+  // A webhook endpoint to a port nobody listens on, and its ping's failure in the delivery log.
+  A.webhook = (
+    await must<{ webhook: Id }>(
+      `mutation { createWebhook(input: { url: "http://127.0.0.1:9/hook", events: [OPENED] }) { webhook { id } userErrors { code } } }`,
+      {},
+      adminToken(),
+    )
+  ).webhook.id;
+  await must(`mutation($id: ID!) { testWebhook(id: $id) { webhook { id } userErrors { code } } }`, { id: A.webhook }, adminToken());
+  const [ping] = await sql<{ id: string }>(`SELECT id FROM webhook_deliveries WHERE webhook_id = $1`, [uuid(A.webhook)]);
+  A.webhookDelivery = toGlobalId("WebhookDelivery", ping.id);
+
   // One statement that sums up all of A. A row's xmin is the transaction that last wrote it, so
   // a table's row count and greatest xmin change with any insert, update or delete. API tokens are
   // compared without last_used_at (using a token writes it), count and statistics deltas by their
@@ -1578,7 +1651,8 @@ beforeAll(async () => {
   const tables = await sql<{ table_name: string }>(
     `SELECT table_name FROM information_schema.columns
       WHERE table_schema = current_schema() AND column_name = 'workspace_id'
-        AND table_name NOT IN ('ticket_count_deltas', 'ticket_statistic_deltas', 'ticket_statistics', 'api_tokens') ORDER BY table_name`,
+        AND table_name NOT IN ('ticket_count_deltas', 'ticket_statistic_deltas', 'ticket_statistics', 'api_tokens', 'webhooks', 'webhook_deliveries')
+      ORDER BY table_name`,
   );
   const written = (from: string) => `SELECT count(*)::text || ':' || coalesce(max(x.xmin::text::bigint), 0)::text FROM ${from}`;
   const digest = (from: string, row: string) =>
@@ -1588,6 +1662,13 @@ beforeAll(async () => {
     `SELECT 'workspaces', (${written(`workspaces x WHERE x.id = $1`)})`,
     `SELECT 'users', (${written(`users x WHERE x.id IN (SELECT user_id FROM memberships WHERE workspace_id = $1)`)})`,
     `SELECT 'api_tokens', (${digest(`api_tokens x WHERE x.workspace_id = $1`, `(to_jsonb(x) - 'last_used_at')::text`)})`,
+    // Webhooks as administrators set them (deliveries move the rest in the background), and pings,
+    // which only testWebhook sends.
+    `SELECT 'webhooks', (${digest(
+      `webhooks x WHERE x.workspace_id = $1`,
+      `concat_ws(',', x.id, x.url, x.events, x.topic_ids, x.enabled, x.disabled_reason, x.secret, x.previous_secret)`,
+    )})`,
+    `SELECT 'webhook_deliveries', (${written(`webhook_deliveries x WHERE x.workspace_id = $1 AND x.message_id LIKE 'msg_ping_%'`)})`,
     `SELECT 'ticket_count_deltas', (${digest(
       `(SELECT concat_ws(',', status, topic_id, assignee_id, sum(delta)) AS c FROM ticket_count_deltas
          WHERE workspace_id = $1 GROUP BY status, topic_id, assignee_id HAVING sum(delta) <> 0) x`,
@@ -1767,6 +1848,8 @@ function nodeIds(): Record<string, string> {
     "a flow start": A.flowStart,
     "the agent's notification": A.lastNotification.agent,
     "the administrator's export": A.exports.administrator,
+    "a webhook": A.webhook,
+    "a webhook delivery": A.webhookDelivery,
   };
 }
 
