@@ -47,4 +47,32 @@ export function printTable(rows: Row[], ratios: Record<string, number>, extra: R
   for (const line of rankings(rows)) console.log(line);
   for (const [label, value] of Object.entries(ratios)) console.log(`${label}: ${value.toFixed(2)}`);
   if (extra.subscriptions) console.log(`subscriptions: ${JSON.stringify(extra.subscriptions)}`);
+  if (extra.webhooks) {
+    const w = extra.webhooks as {
+      oneEndpoint: Drained;
+      hundredEndpoints: Drained;
+      commitToDelivery: { samples: number; p50Ms: number; p99Ms: number; maxMs: number };
+    };
+    console.log(
+      "\n| webhooks | deliveries | seconds | deliveries/s | server CPU ms/delivery | database CPU ms/delivery |\n|---|---:|---:|---:|---:|---:|",
+    );
+    for (const [label, d] of [
+      ["one endpoint", w.oneEndpoint],
+      ["100 endpoints (5 workspaces)", w.hundredEndpoints],
+    ] as const) {
+      console.log(
+        `| ${label} | ${d.deliveries} | ${d.seconds} | ${d.perSecond} | ${d.serverCpuMsPerDelivery} | ${d.databaseCpuMsPerDelivery} |`,
+      );
+    }
+    const c = w.commitToDelivery;
+    console.log(`\ncommit to delivery (${c.samples} notes at 20/s): p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms, max ${c.maxMs} ms`);
+  }
+}
+
+interface Drained {
+  deliveries: number;
+  seconds: number;
+  perSecond: number;
+  serverCpuMsPerDelivery: number;
+  databaseCpuMsPerDelivery: number;
 }

@@ -9,7 +9,8 @@
  *
  * Scenarios (--only): inbox, deep, detail, writes, hard, compare (ours, PostGraphile and the
  * raw floor side by side, --rounds turns each), export (a CSV export of every ticket: rows per
- * second and the server's peak memory), subscriptions, statistics (ticketStatistics over a year of
+ * second and the server's peak memory), webhooks (deliveries per second to one endpoint and to 100,
+ * commit-to-delivery latency: bench/webhooks.ts), subscriptions, statistics (ticketStatistics over a year of
  * --tickets tickets against a scan of them, on a database of its own: bench/statistics.ts, written
  * to bench/results-statistics.json).
  *
@@ -30,6 +31,7 @@ import { startRawFloor } from "./raw-floor";
 import { runStatisticsScenario, statisticsTable } from "./statistics";
 import { runSubscriptionScenario } from "./subscriptions";
 import { runExportScenario } from "./export";
+import { runWebhookScenario } from "./webhooks";
 import { type LoadResult, runLoad } from "./load";
 import { body, DETAIL_QUERY, inboxBody, inboxQuery, OPEN_INBOX, WRITES } from "./queries";
 import { printTable, rankings, type Row } from "./report";
@@ -213,7 +215,8 @@ async function main(): Promise<void> {
     );
   };
 
-  const server = await startOurServer(url, { env: { EXPORT_DIR: BENCH_EXPORT_DIR } });
+  // Webhook receivers run on loopback, in this process.
+  const server = await startOurServer(url, { env: { EXPORT_DIR: BENCH_EXPORT_DIR, WEBHOOK_ALLOW_PRIVATE: "true" } });
   try {
     const gql = gqlAt(server.url);
     const logIn = async (email: string) =>
@@ -294,6 +297,10 @@ async function main(): Promise<void> {
         `export of ${figures.rows} tickets: ${figures.seconds} s, ${figures.rowsPerSecond} rows/s, ${figures.fileMiB} MiB; ` +
           `server RSS ${figures.rssBeforeMiB} MiB before, ${figures.rssPeakMiB} MiB at most during it (VmHWM ${figures.vmHwmMiB} MiB)`,
       );
+    }
+
+    if (wanted("webhooks")) {
+      extra.webhooks = await runWebhookScenario({ gql, pid: server.pid, observer, database: name, adminToken: admin, log });
     }
 
     if (wanted("compare")) {

@@ -45,7 +45,10 @@ export class WebhookResolver {
       "Registers an endpoint, sent the events committed from now on. The answer holds its signing secret, shown this once. " +
       "At most 20 per workspace (LIMIT_REACHED); the url must be http(s) and resolve to public addresses (BAD_USER_INPUT otherwise).",
   })
-  async createWebhook(@Arg("input", () => CreateWebhookInput) input: CreateWebhookInput, @Ctx() ctx: AuthedContext): Promise<WebhookPayload> {
+  async createWebhook(
+    @Arg("input", () => CreateWebhookInput) input: CreateWebhookInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<WebhookPayload> {
     return payload(
       await ctx.services.webhooks.create(ctx, { url: input.url, events: input.events, topicIds: topicIdsOf(input.topicIds) ?? [] }),
     );
@@ -53,7 +56,10 @@ export class WebhookResolver {
 
   @Requires(Role.ADMINISTRATOR)
   @Mutation(() => WebhookPayload, { description: "Changes an endpoint; omitted fields are unchanged." })
-  async updateWebhook(@Arg("input", () => UpdateWebhookInput) input: UpdateWebhookInput, @Ctx() ctx: AuthedContext): Promise<WebhookPayload> {
+  async updateWebhook(
+    @Arg("input", () => UpdateWebhookInput) input: UpdateWebhookInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<WebhookPayload> {
     return payload(
       await ctx.services.webhooks.update(ctx, uuidOf(input.id, "Webhook", "id"), {
         url: input.url ?? undefined,
@@ -66,7 +72,10 @@ export class WebhookResolver {
 
   @Requires(Role.ADMINISTRATOR)
   @Mutation(() => DeletePayload, { description: "Deletes an endpoint and its delivery log; a delivery in flight is its last." })
-  async deleteWebhook(@Arg("input", () => DeleteWebhookInput) input: DeleteWebhookInput, @Ctx() ctx: AuthedContext): Promise<DeletePayload> {
+  async deleteWebhook(
+    @Arg("input", () => DeleteWebhookInput) input: DeleteWebhookInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<DeletePayload> {
     return deletedPayload("Webhook", await ctx.services.webhooks.delete(ctx, uuidOf(input.id, "Webhook", "id")));
   }
 
@@ -74,10 +83,7 @@ export class WebhookResolver {
   @Mutation(() => WebhookPayload, {
     description: "A new signing secret, shown this once; the old one keeps signing alongside it for 24 hours, so receivers can switch.",
   })
-  async rotateWebhookSecret(
-    @Arg("id", () => ID) id: string,
-    @Ctx() ctx: AuthedContext,
-  ): Promise<WebhookPayload> {
+  async rotateWebhookSecret(@Arg("id", () => ID) id: string, @Ctx() ctx: AuthedContext): Promise<WebhookPayload> {
     return payload(await ctx.services.webhooks.rotateSecret(ctx, uuidOf(id, "Webhook", "id")));
   }
 
@@ -85,7 +91,10 @@ export class WebhookResolver {
   @Mutation(() => WebhookPayload, {
     description: "Enables the endpoint and resends everything after a cursor (or, without one, from where it stopped), in order.",
   })
-  async replayWebhook(@Arg("input", () => ReplayWebhookInput) input: ReplayWebhookInput, @Ctx() ctx: AuthedContext): Promise<WebhookPayload> {
+  async replayWebhook(
+    @Arg("input", () => ReplayWebhookInput) input: ReplayWebhookInput,
+    @Ctx() ctx: AuthedContext,
+  ): Promise<WebhookPayload> {
     return payload(await ctx.services.webhooks.replay(ctx, uuidOf(input.id, "Webhook", "id"), input.after ?? undefined));
   }
 
@@ -125,8 +134,11 @@ export class WebhookResolver {
     return {
       edges,
       nodes: edges.map((e) => e.node),
-      pageInfo: pageInfo({ hasNextPage: rows.length > size, hasPreviousPage: after !== undefined && after !== null, cursors: edges.map((e) => e.cursor) }),
+      pageInfo: pageInfo({
+        hasNextPage: rows.length > size,
+        hasPreviousPage: after !== undefined && after !== null,
+        cursors: edges.map((e) => e.cursor),
+      }),
     };
   }
 }
-

@@ -72,7 +72,12 @@ export function webhookRenderer(
   return (workspaceId: string, items: FeedItem[]) =>
     inWorkspaceScope(`webhook-data:${workspaceId}`, workspaceId, async () => {
       const ids = items.map((item) => globalId(item.kind === 1 ? "FlowStart" : "TicketEvent", item.id));
-      const result = await execute({ schema, document, variableValues: { ids }, contextValue: await contextFor(deliveryReader(workspaceId)) });
+      const result = await execute({
+        schema,
+        document,
+        variableValues: { ids },
+        contextValue: await contextFor(deliveryReader(workspaceId)),
+      });
       if (result.errors?.length) onError(result.errors[0]);
       const nodes = (result.data?.nodes ?? []) as Array<Record<string, unknown> | null>;
       return new Map(items.map((item, i) => [item.id, nodes[i] ?? null]));

@@ -18,7 +18,12 @@ let dir: string;
 const running: ChildProcess[] = [];
 
 beforeAll(async () => {
-  srv = await startTestServer({ WEBHOOK_ALLOW_PRIVATE: "true", WEBHOOK_POLL_MS: "100", WEBHOOK_RETRY_BASE_MS: "100", WEBHOOK_RETRY_MAX_MS: "300" });
+  srv = await startTestServer({
+    WEBHOOK_ALLOW_PRIVATE: "true",
+    WEBHOOK_POLL_MS: "100",
+    WEBHOOK_RETRY_BASE_MS: "100",
+    WEBHOOK_RETRY_MAX_MS: "300",
+  });
   admin = await srv.signUp();
   dir = mkdtempSync(path.join(tmpdir(), "handover-receiver-"));
 });
@@ -73,7 +78,12 @@ it("verifies, handles each event once across its own restart and a replay, and r
   await first.stop();
 
   // Written while the receiver is down: retried until it is back (on the same port).
-  await ok(srv, `mutation($i: AddTicketNoteInput!) { addTicketNote(input: $i) { tickets { id } } }`, { i: { ticketIds: [ticket.id], note: "while down" } }, admin.token);
+  await ok(
+    srv,
+    `mutation($i: AddTicketNoteInput!) { addTicketNote(input: $i) { tickets { id } } }`,
+    { i: { ticketIds: [ticket.id], note: "while down" } },
+    admin.token,
+  );
   await new Promise((r) => setTimeout(r, 300));
   const second = runReceiver({ ...env, PORT: port });
   await until(() => second.output().includes("handled NOTE_ADDED"), "the note, handled after the restart", 15_000);

@@ -139,7 +139,12 @@ it("refuses, at delivery, a loopback address once WEBHOOK_ALLOW_PRIVATE is off, 
   await open(strict.server.url, token);
   for (const hook of [byAddress, byName]) {
     await waitFor(async () => {
-      const data = await call<{ node: { deliveries: { nodes: Array<{ error: string | null }> } } }>(strict.server.url, DELIVERIES, { id: hook.id }, token);
+      const data = await call<{ node: { deliveries: { nodes: Array<{ error: string | null }> } } }>(
+        strict.server.url,
+        DELIVERIES,
+        { id: hook.id },
+        token,
+      );
       return data.node.deliveries.nodes.length >= 2;
     }, "two refused attempts");
     const data = await call<{ node: { deliveries: { nodes: Array<{ statusCode: number | null; error: string | null }> } } }>(
@@ -162,7 +167,12 @@ it("delivers on the embedded database, pings included, with tickets opened at on
   const { server, token } = await spawn({ ...FAST, DATABASE_URL: undefined, DATA_DIR: dataDir }, true);
   const r = await receiver();
   const { id, secret } = await createWebhook(server.url, token!, r.url);
-  const ping = await call<{ testWebhook: { userErrors: unknown[] } }>(server.url, `mutation($id: ID!) { testWebhook(id: $id) { userErrors { code } } }`, { id }, token);
+  const ping = await call<{ testWebhook: { userErrors: unknown[] } }>(
+    server.url,
+    `mutation($id: ID!) { testWebhook(id: $id) { userErrors { code } } }`,
+    { id },
+    token,
+  );
   expect(ping.testWebhook.userErrors).toEqual([]);
   expect(r.received.map((g) => g.json.type)).toEqual(["PING"]);
   await Promise.all(Array.from({ length: 10 }, () => open(server.url, token!)));

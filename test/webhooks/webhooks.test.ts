@@ -51,7 +51,17 @@ interface Delivery {
   nextAttemptAt: string | null;
 }
 
-const ALL_EVENTS = ["OPENED", "ASSIGNED", "NOTE_ADDED", "TOPIC_CHANGED", "CLOSED", "REOPENED", "MESSAGE_RECEIVED", "MESSAGE_SENT", "FLOW_STARTED"];
+const ALL_EVENTS = [
+  "OPENED",
+  "ASSIGNED",
+  "NOTE_ADDED",
+  "TOPIC_CHANGED",
+  "CLOSED",
+  "REOPENED",
+  "MESSAGE_RECEIVED",
+  "MESSAGE_SENT",
+  "FLOW_STARTED",
+];
 
 let srv: TestServer;
 const receivers: Receiver[] = [];
@@ -66,7 +76,12 @@ async function create(token: string, input: Record<string, unknown>): Promise<Pa
   return (await ok<{ createWebhook: Payload }>(srv, CREATE, { i: input }, token)).createWebhook;
 }
 
-async function created(token: string, url: string, events = ALL_EVENTS, extra: Record<string, unknown> = {}): Promise<{ webhook: Webhook; secret: string }> {
+async function created(
+  token: string,
+  url: string,
+  events = ALL_EVENTS,
+  extra: Record<string, unknown> = {},
+): Promise<{ webhook: Webhook; secret: string }> {
   const payload = await create(token, { url, events, ...extra });
   expect(payload.userErrors).toEqual([]);
   return { webhook: payload.webhook!, secret: payload.secret! };
@@ -104,7 +119,14 @@ describe("deliveries", () => {
     const r = await receiver();
     const { webhook, secret } = await created(admin.token, r.url);
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    expect(webhook).toMatchObject({ url: r.url, events: ALL_EVENTS, enabled: true, disabledReason: null, lastDeliveredCursor: null, topics: [] });
+    expect(webhook).toMatchObject({
+      url: r.url,
+      events: ALL_EVENTS,
+      enabled: true,
+      disabledReason: null,
+      lastDeliveredCursor: null,
+      topics: [],
+    });
 
     const ticket = await openTicket(srv, admin.token);
     await note(admin.token, ticket.id, "first");
@@ -157,17 +179,27 @@ describe("deliveries", () => {
       {},
       admin.token,
     );
-    await ok(srv, `mutation($f: ID!) { createTrigger(input: { type: TICKET_CLOSED, flowId: $f }) { trigger { id } } }`, { f: flow.registerFlow.flow.id }, admin.token);
+    await ok(
+      srv,
+      `mutation($f: ID!) { createTrigger(input: { type: TICKET_CLOSED, flowId: $f }) { trigger { id } } }`,
+      { f: flow.registerFlow.flow.id },
+      admin.token,
+    );
 
     const general = await openTicket(srv, admin.token);
     const inBilling = await openTicket(srv, admin.token, { topicId: billing });
     await ok(srv, CLOSE, { i: { ticketIds: [general.id, inBilling.id] } }, admin.token);
-    await waitFor(() => closedOnly.received.length >= 2 && billingOnly.received.length >= 3 && flows.received.length >= 4, "the filtered deliveries").catch(
-      async (error: unknown) => {
-        const rows = await srv.server.db.query(`SELECT url, events, position_tx, position_kind, position_seq, lease_owner, attempt, enabled FROM webhooks`);
-        throw new Error(`${String(error)}: ${[closedOnly, billingOnly, flows].map((r) => r.received.map((g) => g.json.type).join(",")).join(" | ")} ${JSON.stringify(rows)} ${srv.logs.slice(-5).join("\n")}`);
-      },
-    );
+    await waitFor(
+      () => closedOnly.received.length >= 2 && billingOnly.received.length >= 3 && flows.received.length >= 4,
+      "the filtered deliveries",
+    ).catch(async (error: unknown) => {
+      const rows = await srv.server.db.query(
+        `SELECT url, events, position_tx, position_kind, position_seq, lease_owner, attempt, enabled FROM webhooks`,
+      );
+      throw new Error(
+        `${String(error)}: ${[closedOnly, billingOnly, flows].map((r) => r.received.map((g) => g.json.type).join(",")).join(" | ")} ${JSON.stringify(rows)} ${srv.logs.slice(-5).join("\n")}`,
+      );
+    });
 
     expect(closedOnly.received.map((g) => g.json.type)).toEqual(["CLOSED", "CLOSED"]);
     expect(billingOnly.received.map((g) => [g.json.type, (g.json.data as { ticket: { id: string } }).ticket.id])).toEqual([
@@ -180,7 +212,10 @@ describe("deliveries", () => {
     expect(types).toEqual(["CLOSED", "CLOSED", "FLOW_STARTED", "FLOW_STARTED"]);
     const started = flows.received.filter((g) => g.json.type === "FLOW_STARTED");
     expect(started.every((g) => g.json.cursor.endsWith(".flow"))).toBe(true);
-    expect(started.map((g) => (g.json.data as { flow: { id: string } }).flow.id)).toEqual([flow.registerFlow.flow.id, flow.registerFlow.flow.id]);
+    expect(started.map((g) => (g.json.data as { flow: { id: string } }).flow.id)).toEqual([
+      flow.registerFlow.flow.id,
+      flow.registerFlow.flow.id,
+    ]);
     const cursors = flows.received.map((g) => g.json.cursor);
     expect([...cursors].sort(compareFeedCursors)).toEqual(cursors);
     // Nothing more arrives afterwards.
@@ -265,12 +300,9 @@ describe("deliveries", () => {
     for (let i = 0; i < 5; i++) await openTicket(srv, admin.token);
     await waitFor(() => r.received.length === 5, "five deliveries");
     await waitFor(async () => (await deliveries(admin.token, webhook.id)).length === 5, "five logged");
-    const first = await ok<{ node: { deliveries: { edges: Array<{ node: Delivery }>; pageInfo: { hasNextPage: boolean; endCursor: string } } } }>(
-      srv,
-      DELIVERIES,
-      { id: webhook.id, first: 3 },
-      admin.token,
-    );
+    const first = await ok<{
+      node: { deliveries: { edges: Array<{ node: Delivery }>; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+    }>(srv, DELIVERIES, { id: webhook.id, first: 3 }, admin.token);
     expect(first.node.deliveries.edges).toHaveLength(3);
     expect(first.node.deliveries.pageInfo.hasNextPage).toBe(true);
     const rest = await ok<{ node: { deliveries: { edges: Array<{ node: Delivery }>; pageInfo: { hasNextPage: boolean } } } }>(
@@ -298,7 +330,12 @@ describe("replay, pausing and secrets", () => {
     await note(admin.token, ticket.id, "b");
     await waitFor(() => r.received.length === 3, "three deliveries");
     const firstRound = [...r.received];
-    const replayed = await ok<{ replayWebhook: Payload }>(srv, REPLAY, { i: { id: webhook.id, after: firstRound[0].json.cursor } }, admin.token);
+    const replayed = await ok<{ replayWebhook: Payload }>(
+      srv,
+      REPLAY,
+      { i: { id: webhook.id, after: firstRound[0].json.cursor } },
+      admin.token,
+    );
     expect(replayed.replayWebhook.userErrors).toEqual([]);
     await waitFor(() => r.received.length === 5, "the replay");
     expect(r.received.slice(3).map((g) => g.id)).toEqual(firstRound.slice(1).map((g) => g.id));
@@ -314,8 +351,37 @@ describe("replay, pausing and secrets", () => {
     const bad = await srv.gql<{ replayWebhook: Payload }>(REPLAY, { i: { id: webhook.id, after: "12; DROP TABLE webhooks" } }, admin.token);
     expect(bad.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after" });
     const list = await ok<{ tickets: { eventCursor: string } }>(srv, `{ tickets(first: 1) { eventCursor } }`, {}, admin.token);
-    const fromList = await ok<{ replayWebhook: Payload }>(srv, REPLAY, { i: { id: webhook.id, after: list.tickets.eventCursor } }, admin.token);
+    const fromList = await ok<{ replayWebhook: Payload }>(
+      srv,
+      REPLAY,
+      { i: { id: webhook.id, after: list.tickets.eventCursor } },
+      admin.token,
+    );
     expect(fromList.replayWebhook.userErrors).toEqual([]);
+  });
+
+  it("lets a replay made while an item is in flight win over that item's acknowledgement", async () => {
+    const admin = await srv.signUp();
+    const r = await receiver();
+    const { webhook } = await created(admin.token, r.url, ["OPENED"]);
+    await openTicket(srv, admin.token);
+    await waitFor(() => r.received.length === 1, "the first item");
+    const first = r.received[0];
+    // The second item is answered slowly; the replay to before the first comes meanwhile.
+    let replayed: Promise<unknown> | undefined;
+    r.behaviour = (_got, index) => {
+      if (index === 1) {
+        replayed = ok(srv, REPLAY, { i: { id: webhook.id, after: `${BigInt(first.json.cursor.split(".")[0]) - 1n}.0` } }, admin.token);
+        return { status: 200, delayMs: 300 };
+      }
+      return { status: 200 };
+    };
+    await openTicket(srv, admin.token);
+    await waitFor(() => replayed !== undefined, "the second item");
+    await replayed;
+    // Both are sent again, in order, after the one in flight.
+    await waitFor(() => r.received.length === 4, "the replayed items");
+    expect(r.received.map((g) => g.id)).toEqual([first.id, r.received[1].id, first.id, r.received[1].id]);
   });
 
   it("pauses with enabled: false and resumes from where it stopped with enabled: true", async () => {
@@ -358,21 +424,32 @@ describe("replay, pausing and secrets", () => {
     const admin = await srv.signUp();
     const [a, b] = [await receiver(), await receiver()];
     const { webhook } = await created(admin.token, a.url, ["OPENED"]);
-    const changed = await ok<{ updateWebhook: Payload }>(srv, UPDATE, { i: { id: webhook.id, url: b.url, events: ["OPENED", "CLOSED"] } }, admin.token);
+    const changed = await ok<{ updateWebhook: Payload }>(
+      srv,
+      UPDATE,
+      { i: { id: webhook.id, url: b.url, events: ["OPENED", "CLOSED"] } },
+      admin.token,
+    );
     expect(changed.updateWebhook.webhook).toMatchObject({ url: b.url, events: ["OPENED", "CLOSED"] });
     await openTicket(srv, admin.token);
     await waitFor(() => b.received.length === 1, "a delivery to the new url");
     expect(a.received).toHaveLength(0);
     const deleted = await ok<{ deleteWebhook: { deletedId: string } }>(srv, DELETE, { i: { id: webhook.id } }, admin.token);
     expect(deleted.deleteWebhook.deletedId).toBe(webhook.id);
-    const [{ n }] = await srv.server.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = $1`, [
-      uuid(webhook.id),
-    ]);
+    const [{ n }] = await srv.server.db.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = $1`,
+      [uuid(webhook.id)],
+    );
     expect(n).toBe(0);
     await openTicket(srv, admin.token);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(b.received).toHaveLength(1);
-    const again = await ok<{ deleteWebhook: { deletedId: string | null; userErrors: Array<{ code: string }> } }>(srv, DELETE, { i: { id: webhook.id } }, admin.token);
+    const again = await ok<{ deleteWebhook: { deletedId: string | null; userErrors: Array<{ code: string }> } }>(
+      srv,
+      DELETE,
+      { i: { id: webhook.id } },
+      admin.token,
+    );
     expect(again.deleteWebhook).toMatchObject({ deletedId: null, userErrors: [{ code: "NOT_FOUND" }] });
   });
 });
@@ -401,7 +478,9 @@ describe("giving up", () => {
     const read = async () => (await ok<{ webhooks: Webhook[] }>(quick, LIST, {}, admin.token)).webhooks[0];
     await waitFor(async () => !(await read()).enabled, "the endpoint to be disabled", 20_000);
     const disabled = await read();
-    expect(disabled.disabledReason).toMatch(/^Deliveries failed for .* days \(\d+ attempts at \d+\.\d+; the last: HTTP 503\)\. Replay it to resume\.$/);
+    expect(disabled.disabledReason).toMatch(
+      /^Deliveries failed for .* days \(\d+ attempts at \d+\.\d+; the last: HTTP 503\)\. Replay it to resume\.$/,
+    );
     // Exponential: several attempts, with growing gaps, all at the first item.
     expect(r.received.length).toBeGreaterThanOrEqual(3);
     expect(new Set(r.received.map((g) => g.id)).size).toBe(1);
@@ -430,9 +509,18 @@ describe("giving up", () => {
 describe("checks", () => {
   it("refuses a url that is not http(s), too long, or unparseable, naming the field", async () => {
     const admin = await srv.signUp();
-    for (const url of ["ftp://example.com/", "not a url", "javascript:alert(1)", `https://example.com/${"a".repeat(2100)}`, "https://example.com/#x"]) {
+    for (const url of [
+      "ftp://example.com/",
+      "not a url",
+      "javascript:alert(1)",
+      `https://example.com/${"a".repeat(2100)}`,
+      "https://example.com/#x",
+    ]) {
       const res = await srv.gql(CREATE, { i: { url, events: ["OPENED"] } }, admin.token);
-      expect([url.slice(0, 30), res.errors?.[0].extensions]).toEqual([url.slice(0, 30), expect.objectContaining({ code: "BAD_USER_INPUT", field: expect.stringMatching(/url/) })]);
+      expect([url.slice(0, 30), res.errors?.[0].extensions]).toEqual([
+        url.slice(0, 30),
+        expect.objectContaining({ code: "BAD_USER_INPUT", field: expect.stringMatching(/url/) }),
+      ]);
     }
     const empty = await srv.gql(CREATE, { i: { url: "https://example.com/", events: [] } }, admin.token);
     expect(empty.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT" });
@@ -531,7 +619,8 @@ describe("addresses", () => {
   });
 
   it("tells public addresses from the others, IPv4 inside IPv6 included", () => {
-    for (const address of ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808"]) expect([address, isPublicAddress(address)]).toEqual([address, true]);
+    for (const address of ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808"])
+      expect([address, isPublicAddress(address)]).toEqual([address, true]);
     for (const address of [
       "127.0.0.1",
       "10.0.0.1",

@@ -29,7 +29,10 @@ export class WebhookObject extends Node {
   @Field(() => String, { nullable: true, description: "Why deliveries stopped, when they kept failing." })
   disabledReason: string | null;
 
-  @Field(() => String, { nullable: true, description: "The cursor of the last item the endpoint acknowledged with a 2xx; null before the first." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The cursor of the last item the endpoint acknowledged with a 2xx; null before the first.",
+  })
   lastDeliveredCursor: string | null;
 
   @Field()
@@ -60,7 +63,10 @@ export class WebhookDeliveryObject extends Node {
   @Field(() => Int, { description: "1 for the first attempt at the item, then 2, 3..." })
   attempt: number;
 
-  @Field(() => Int, { nullable: true, description: "The response's status; null when none came (refused address, timeout, connection error)." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "The response's status; null when none came (refused address, timeout, connection error).",
+  })
   statusCode: number | null;
 
   @Field(() => Int, { nullable: true })

@@ -114,7 +114,8 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promi
   if (allowPrivate) return url;
   const literal = literalOf(url.hostname);
   if (literal !== undefined) {
-    if (!isPublicAddress(literal)) throw new AddressRefused(`url's address ${literal} is loopback, private or reserved: webhooks go to public addresses.`);
+    if (!isPublicAddress(literal))
+      throw new AddressRefused(`url's address ${literal} is loopback, private or reserved: webhooks go to public addresses.`);
     return url;
   }
   let addresses: Array<{ address: string }>;
@@ -125,7 +126,9 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promi
   }
   const refused = addresses.find((a) => !isPublicAddress(a.address));
   if (refused) {
-    throw new AddressRefused(`url's host ${url.hostname} resolves to ${refused.address}, loopback, private or reserved: webhooks go to public addresses.`);
+    throw new AddressRefused(
+      `url's host ${url.hostname} resolves to ${refused.address}, loopback, private or reserved: webhooks go to public addresses.`,
+    );
   }
   return url;
 }

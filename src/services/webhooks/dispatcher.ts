@@ -88,6 +88,11 @@ export async function logDelivery(
   );
 }
 
+/** Where an endpoint stands in its feed. */
+function positionOf(endpoint: Pick<WebhookRow, "positionTx" | "positionKind" | "positionSeq">): FeedPosition {
+  return { txId: String(endpoint.positionTx), kind: endpoint.positionKind === 1 ? 1 : 0, seq: String(endpoint.positionSeq) };
+}
+
 /** The delay before retrying after the `attempt`th failure: exponential, capped, with jitter (half to all of it). */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
   const full = Math.min(maxMs, baseMs * 2 ** Math.min(attempt - 1, 40));
@@ -110,6 +115,8 @@ export class WebhookDispatcher {
   readonly owner = `${process.pid}-${randomUUID()}`;
   private readonly working = new Map<string, Promise<void>>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
+  /** The workspaces with an enabled endpoint (refreshed at each poll): a commit elsewhere wakes nothing here. */
+  private activeWorkspaces = new Set<string>();
   private poller: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
@@ -128,17 +135,31 @@ export class WebhookDispatcher {
 
   /** Starts polling and the delivery log's retention sweep. */
   start(): void {
-    const poll = () => void this.claim(undefined);
+    const poll = () => {
+      void this.claim(undefined);
+      void this.refreshActive();
+    };
     poll();
     this.poller = setInterval(poll, this.options.pollMs);
     this.poller.unref();
-    const sweep = () => void this.sweep().catch((error: unknown) => this.log.warn({ err: error }, "sweeping the webhook delivery log failed"));
+    const sweep = () =>
+      void this.sweep().catch((error: unknown) => this.log.warn({ err: error }, "sweeping the webhook delivery log failed"));
     this.sweeper = setInterval(sweep, Math.min(this.options.retentionMs, 60_000));
     this.sweeper.unref();
   }
 
-  /** Something was committed in a workspace: its endpoints are looked at now, and again shortly (its items may not be below the horizon yet). */
+  /**
+   * Something was committed in a workspace: its endpoints, if it has any enabled, are looked at
+   * now, and again shortly (its items may not be below the horizon yet).
+   */
   poke(workspaceId: string): void {
+    if (!this.activeWorkspaces.has(workspaceId)) return;
+    this.wake(workspaceId);
+  }
+
+  /** An endpoint of the workspace was made, enabled or replayed here: looked at now, whatever the last poll saw. */
+  wake(workspaceId: string): void {
+    this.activeWorkspaces.add(workspaceId);
     if (this.closed || this.pending.has(workspaceId)) return;
     void this.claim(workspaceId);
     const retry = setTimeout(() => {
@@ -147,6 +168,17 @@ export class WebhookDispatcher {
     }, 50);
     retry.unref();
     this.pending.set(workspaceId, retry);
+  }
+
+  private async refreshActive(): Promise<void> {
+    try {
+      const rows = await runInSqlScope("webhooks:active", () =>
+        unscoped(() => this.db.query<Array<{ workspace_id: string }>>(`SELECT DISTINCT workspace_id FROM webhooks WHERE enabled`)),
+      );
+      this.activeWorkspaces = new Set(rows.map((r) => r.workspace_id));
+    } catch (error) {
+      if (!this.closed) this.log.warn({ err: error }, "reading which workspaces have webhooks failed");
+    }
   }
 
   /** How many endpoints this process is sending to now. */
@@ -207,46 +239,63 @@ export class WebhookDispatcher {
       if (this.working.has(endpoint.id)) continue;
       const work = inWorkspaceScope(`webhook:${endpoint.id}`, endpoint.workspaceId, () => this.deliverAll(endpoint))
         .catch((error: unknown) => {
-          this.log.error({ err: error, webhookId: endpoint.id }, "delivering webhooks failed; the lease runs out and the endpoint is taken again");
+          this.log.error(
+            { err: error, webhookId: endpoint.id },
+            "delivering webhooks failed; the lease runs out and the endpoint is taken again",
+          );
         })
         .finally(() => this.working.delete(endpoint.id));
       this.working.set(endpoint.id, work);
     }
   }
 
-  /** Sends the endpoint's items until none is left, one fails, or the endpoint is no longer ours. */
+  /**
+   * Sends the endpoint's items until none is left, one fails, or the endpoint is no longer ours to
+   * send to (deleted, paused, or moved by a replay: then it is given back and looked at again).
+   */
   private async deliverAll(first: Endpoint): Promise<void> {
-    let endpoint: Endpoint | undefined = first;
+    let endpoint: Endpoint = first;
     let leaseUntil = Date.now() + this.options.leaseMs;
-    while (endpoint && !this.closed) {
-      const position: FeedPosition = { txId: String(endpoint.positionTx), kind: endpoint.positionKind === 1 ? 1 : 0, seq: String(endpoint.positionSeq) };
-      const { items, horizon } = await readFeed(this.db, endpoint.workspaceId, position, { types: endpoint.events, topicIds: endpoint.topicIds }, this.batch);
-      if (items.length === 0) {
-        await this.skipAhead(endpoint, position, horizon);
-        return;
-      }
+    while (!this.closed) {
+      const position = positionOf(endpoint);
+      const { items, horizon } = await readFeed(
+        this.db,
+        endpoint.workspaceId,
+        position,
+        { types: endpoint.events, topicIds: endpoint.topicIds },
+        this.batch,
+      );
+      if (items.length === 0) return this.skipAhead(endpoint, position, horizon);
       const rendered = await this.render(endpoint.workspaceId, items);
       for (const item of items) {
         if (this.closed) return this.release(endpoint.id, endpoint.workspaceId);
         // A request may take the whole timeout: the lease must outlast it.
         if (leaseUntil - Date.now() < this.options.timeoutMs + 1000) {
-          if (!(await this.renew(endpoint))) return;
+          if (!(await this.renew(endpoint))) return this.moved(endpoint);
           leaseUntil = Date.now() + this.options.leaseMs;
         }
-        const body: DeliveryBody = { type: item.type, timestamp: item.createdAt.toISOString(), cursor: item.cursor, data: rendered.get(item.id) ?? null };
+        const body: DeliveryBody = {
+          type: item.type,
+          timestamp: item.createdAt.toISOString(),
+          cursor: item.cursor,
+          data: rendered.get(item.id) ?? null,
+        };
         const attempt = endpoint.attempt + 1;
         const result = await this.send(endpoint, `msg_${item.id}`, JSON.stringify(body));
         this.events.attempted(result.ok);
-        if (result.ok) {
-          endpoint = await this.acknowledged(endpoint, item, attempt, result);
-          leaseUntil = Date.now() + this.options.leaseMs;
-          if (!endpoint) return;
-        } else {
-          await this.failed(endpoint, item, attempt, result);
-          return;
-        }
+        if (!result.ok) return this.failed(endpoint, item, attempt, result);
+        const now = await this.acknowledged(endpoint, item, attempt, result);
+        if (!now?.enabled) return this.moved(endpoint);
+        endpoint = now;
+        leaseUntil = Date.now() + this.options.leaseMs;
       }
     }
+  }
+
+  /** The endpoint changed under this process (paused, replayed, deleted): its lease goes back, and it is looked at again. */
+  private async moved(endpoint: Endpoint): Promise<void> {
+    await this.release(endpoint.id, endpoint.workspaceId);
+    this.wake(endpoint.workspaceId);
   }
 
   /** Posts one body, signed with each of the endpoint's secrets. */
@@ -263,18 +312,46 @@ export class WebhookDispatcher {
     );
   }
 
-  /** Moves the position past an acknowledged item and logs the attempt. The endpoint as it is now, or undefined when it is no longer ours. */
+  /**
+   * Moves the position past an acknowledged item (from where it was when the item was read: a
+   * replay meanwhile wins) and logs the attempt. The endpoint as it is now, or undefined when it
+   * is no longer ours.
+   */
   private async acknowledged(endpoint: Endpoint, item: FeedItem, attempt: number, result: Attempt): Promise<Endpoint | undefined> {
-    const [now] = returningRows<Endpoint>(
-      await this.db.query(
-        `UPDATE webhooks w SET position_tx = $3, position_kind = $4, position_seq = $5, last_delivered_cursor = $6, last_delivered_at = now(),
+    const was = positionOf(endpoint);
+    // One statement: the position and the log's line together.
+    const [now] = await this.db.query<Endpoint[]>(
+      `WITH moved AS (
+         UPDATE webhooks w SET position_tx = $3, position_kind = $4, position_seq = $5, last_delivered_cursor = $6, last_delivered_at = now(),
                 attempt = 0, failing_since = NULL, lease_until = now() + $7 * interval '1 millisecond'
-          WHERE w.workspace_id = $1 AND w.id = $2 AND w.lease_owner = $8 AND w.enabled
-          RETURNING ${ENDPOINT_COLUMNS}`,
-        [endpoint.workspaceId, endpoint.id, item.txId, item.kind, item.seq, item.cursor, this.options.leaseMs, this.owner],
-      ),
+          WHERE w.workspace_id = $1 AND w.id = $2 AND w.lease_owner = $8
+            AND (w.position_tx, w.position_kind, w.position_seq) = ($9::bigint, $10::smallint, $11::bigint)
+          RETURNING ${ENDPOINT_COLUMNS}
+       ), logged AS (
+         INSERT INTO webhook_deliveries (id, workspace_id, webhook_id, message_id, cursor, attempt, status_code, duration_ms, response)
+         SELECT $12, $1, $2, $13, $6, $14, $15, $16, $17 WHERE EXISTS (SELECT 1 FROM webhooks WHERE workspace_id = $1 AND id = $2)
+       )
+       SELECT * FROM moved`,
+      [
+        endpoint.workspaceId,
+        endpoint.id,
+        item.txId,
+        item.kind,
+        item.seq,
+        item.cursor,
+        this.options.leaseMs,
+        this.owner,
+        was.txId,
+        was.kind,
+        was.seq,
+        uuidv7(),
+        `msg_${item.id}`,
+        attempt,
+        result.statusCode,
+        result.durationMs,
+        result.response?.replaceAll("\u0000", "\uFFFD") ?? null,
+      ],
     );
-    await this.logAttempt(endpoint, `msg_${item.id}`, item.cursor, attempt, result, null);
     return now;
   }
 
@@ -284,33 +361,58 @@ export class WebhookDispatcher {
     const reason = result.error ?? "failed";
     if (Date.now() - failingSince >= this.options.giveUpMs) {
       const days = Math.round((this.options.giveUpMs / 86_400_000) * 10) / 10;
-      await this.db.query(
-        `UPDATE webhooks SET enabled = false, disabled_reason = $3, attempt = $4, lease_owner = NULL, lease_until = NULL
-          WHERE workspace_id = $1 AND id = $2 AND lease_owner = $5`,
-        [
-          endpoint.workspaceId,
-          endpoint.id,
-          `Deliveries failed for ${days} days (${attempt} attempts at ${item.cursor}; the last: ${reason}). Replay it to resume.`.slice(0, 1000),
-          attempt,
-          this.owner,
-        ],
+      const disabled = returningRows<{ id: string }>(
+        await this.db.query(
+          `UPDATE webhooks SET enabled = false, disabled_reason = $3, attempt = $4, lease_owner = NULL, lease_until = NULL
+          WHERE workspace_id = $1 AND id = $2 AND lease_owner = $5 AND enabled
+            AND (position_tx, position_kind, position_seq) = ($6::bigint, $7::smallint, $8::bigint)
+          RETURNING id`,
+          [
+            endpoint.workspaceId,
+            endpoint.id,
+            `Deliveries failed for ${days} days (${attempt} attempts at ${item.cursor}; the last: ${reason}). Replay it to resume.`.slice(
+              0,
+              1000,
+            ),
+            attempt,
+            this.owner,
+            positionOf(endpoint).txId,
+            positionOf(endpoint).kind,
+            positionOf(endpoint).seq,
+          ],
+        ),
       );
-      this.events.disabled();
       await this.logAttempt(endpoint, `msg_${item.id}`, item.cursor, attempt, result, null);
+      if (disabled.length > 0) this.events.disabled();
+      else await this.moved(endpoint);
       return;
     }
     const delay = backoffMs(attempt, this.options.retryBaseMs, this.options.retryMaxMs);
     const next = new Date(Date.now() + delay);
-    await this.db.query(
-      `UPDATE webhooks SET attempt = $3, failing_since = coalesce(failing_since, now()), next_attempt_at = $4, lease_owner = NULL, lease_until = NULL
-        WHERE workspace_id = $1 AND id = $2 AND lease_owner = $5`,
-      [endpoint.workspaceId, endpoint.id, attempt, next, this.owner],
+    const was = positionOf(endpoint);
+    const scheduled = returningRows<{ id: string }>(
+      await this.db.query(
+        `UPDATE webhooks SET attempt = $3, failing_since = coalesce(failing_since, now()), next_attempt_at = $4, lease_owner = NULL, lease_until = NULL
+          WHERE workspace_id = $1 AND id = $2 AND lease_owner = $5 AND enabled
+            AND (position_tx, position_kind, position_seq) = ($6::bigint, $7::smallint, $8::bigint)
+          RETURNING id`,
+        [endpoint.workspaceId, endpoint.id, attempt, next, this.owner, was.txId, was.kind, was.seq],
+      ),
     );
-    await this.logAttempt(endpoint, `msg_${item.id}`, item.cursor, attempt, result, next);
+    await this.logAttempt(endpoint, `msg_${item.id}`, item.cursor, attempt, result, scheduled.length > 0 ? next : null);
+    // Replayed or paused meanwhile: no retry of its own; the endpoint goes back as it now is.
+    if (scheduled.length === 0) await this.moved(endpoint);
   }
 
   /** Records one attempt in the delivery log. */
-  logAttempt(endpoint: Pick<Endpoint, "workspaceId" | "id">, messageId: string, cursor: string, attempt: number, result: Attempt, nextAttemptAt: Date | null) {
+  logAttempt(
+    endpoint: Pick<Endpoint, "workspaceId" | "id">,
+    messageId: string,
+    cursor: string,
+    attempt: number,
+    result: Attempt,
+    nextAttemptAt: Date | null,
+  ) {
     return logDelivery(this.db, endpoint, { messageId, cursor, attempt, result, nextAttemptAt }).catch((error: unknown) =>
       this.log.warn({ err: error, webhookId: endpoint.id }, "a webhook delivery could not be logged"),
     );
@@ -359,11 +461,10 @@ export class WebhookDispatcher {
   }
 
   private async release(id: string, workspaceId: string): Promise<void> {
-    await this.db.query(`UPDATE webhooks SET lease_owner = NULL, lease_until = NULL WHERE workspace_id = $3 AND id = $1 AND lease_owner = $2`, [
-      id,
-      this.owner,
-      workspaceId,
-    ]);
+    await this.db.query(
+      `UPDATE webhooks SET lease_owner = NULL, lease_until = NULL WHERE workspace_id = $3 AND id = $1 AND lease_owner = $2`,
+      [id, this.owner, workspaceId],
+    );
   }
 
   /** How far behind each enabled endpoint is: items waiting (up to 10,000) and the age of the oldest, in seconds. */

@@ -101,7 +101,9 @@ export class Sender {
             }
           });
           response.on("end", done);
-          response.on("error", (error) => finish({ ok: false, statusCode: response.statusCode ?? null, response: null, error: messageOf(error) }));
+          response.on("error", (error) =>
+            finish({ ok: false, statusCode: response.statusCode ?? null, response: null, error: messageOf(error) }),
+          );
         },
       );
       const timer = setTimeout(() => {

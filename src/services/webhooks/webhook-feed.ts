@@ -81,7 +81,9 @@ export async function readFeed(
        ORDER BY s.tx_id, s.seq LIMIT $7)`);
   }
   if (parts.length === 0) return { items: [], horizon: (await horizonPosition(db)).txId };
-  const rows = await db.query<Array<{ kind: number | null; tx_id: string; seq: string; id: string; type: WebhookEventType; created_at: Date; horizon: string }>>(
+  const rows = await db.query<
+    Array<{ kind: number | null; tx_id: string; seq: string; id: string; type: WebhookEventType; created_at: Date; horizon: string }>
+  >(
     `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
      SELECT items.*, h.xmin::text AS horizon
        FROM h LEFT JOIN LATERAL (SELECT * FROM (${parts.join(" UNION ALL ")}) u ORDER BY tx_id, kind, seq LIMIT $7) items ON true

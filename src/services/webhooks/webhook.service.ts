@@ -80,12 +80,11 @@ export class WebhookService {
     const { workspaceId } = ctx.actor;
     return refusable(ctx.work, async (em) => {
       await em.query(`SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE`, [workspaceId]);
-      const [{ n }] = await em.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM webhooks WHERE workspace_id = $1`, [workspaceId]);
+      const [{ n }] = await em.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM webhooks WHERE workspace_id = $1`, [
+        workspaceId,
+      ]);
       if (n >= MAX_WEBHOOKS) {
-        return fail<WithSecret>(
-          UserErrorCode.LIMIT_REACHED,
-          `This workspace has ${n} webhooks, the most it may have. Delete one first.`,
-        );
+        return fail<WithSecret>(UserErrorCode.LIMIT_REACHED, `This workspace has ${n} webhooks, the most it may have. Delete one first.`);
       }
       const missing = await this.unknownTopics<WithSecret>(ctx, input.topicIds);
       if (missing) return missing;
@@ -96,6 +95,7 @@ export class WebhookService {
          VALUES ($2, $1, $3, $4, $5, $6, $7, $8, $9) RETURNING ${WEBHOOK_COLUMNS}`,
         [workspaceId, uuidv7(), url, distinct(input.events), distinct(input.topicIds), secret, start.txId, start.kind, start.seq],
       );
+      this.wakeAfterCommit(ctx);
       return ok({ webhook: row, secret });
     });
   }
@@ -197,9 +197,18 @@ export class WebhookService {
       ),
     );
     if (!endpoint) return notFound();
-    const cursor = cursorOf({ txId: String(endpoint.positionTx), kind: endpoint.positionKind === 1 ? 1 : 0, seq: String(endpoint.positionSeq) });
+    const cursor = cursorOf({
+      txId: String(endpoint.positionTx),
+      kind: endpoint.positionKind === 1 ? 1 : 0,
+      seq: String(endpoint.positionSeq),
+    });
     const messageId = `msg_ping_${uuidv7()}`;
-    const body = JSON.stringify({ type: "PING", timestamp: new Date().toISOString(), cursor, data: { webhookId: this.settings.globalId("Webhook", id) } });
+    const body = JSON.stringify({
+      type: "PING",
+      timestamp: new Date().toISOString(),
+      cursor,
+      data: { webhookId: this.settings.globalId("Webhook", id) },
+    });
     const result = await this.dispatcher.send(endpoint, messageId, body);
     await logDelivery(ctx.work, endpoint, { messageId, cursor, attempt: 1, result, nextAttemptAt: null });
     const now = await this.find(ctx, id);
@@ -217,10 +226,10 @@ export class WebhookService {
   }
 
   async delivery(ctx: AuthedContext, id: string): Promise<DeliveryRow | undefined> {
-    const [row] = await ctx.work.query<DeliveryRow[]>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.workspace_id = $1 AND d.id = $2`, [
-      ctx.actor.workspaceId,
-      id,
-    ]);
+    const [row] = await ctx.work.query<DeliveryRow[]>(
+      `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.workspace_id = $1 AND d.id = $2`,
+      [ctx.actor.workspaceId, id],
+    );
     return row;
   }
 
@@ -247,7 +256,7 @@ export class WebhookService {
 
   private wakeAfterCommit(ctx: AuthedContext): void {
     const { workspaceId } = ctx.actor;
-    ctx.work.afterCommit(() => this.dispatcher.poke(workspaceId));
+    ctx.work.afterCommit(() => this.dispatcher.wake(workspaceId));
   }
 }
 
