@@ -503,6 +503,8 @@ describe("limits and failures", () => {
       node = (await ok<{ node: Exported }>(srv, NODE, { id: toGlobalId("TicketExport", id) }, admin.token)).node;
     }
     expect(node).toMatchObject({ status: "FAILED", error: INTERRUPTED_MESSAGE, downloadUrl: null });
+    // The sweep removes the partial file right after it marks the export.
+    for (let i = 0; i < 100 && existsSync(path.join(exportDir, `${id}.csv.part`)); i++) await new Promise((r) => setTimeout(r, 20));
     expect(existsSync(path.join(exportDir, `${id}.csv.part`))).toBe(false);
   });
 

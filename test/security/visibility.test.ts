@@ -94,6 +94,7 @@ const COVERED: Record<string, string> = {
   "OpenTicketPayload.ticket": "agent-only mutations",
   "OpenTicketPayload.existingTicket": "agent-only mutations",
   "TopicPayload.topic": "agent-only mutations",
+  "Webhook.topics": "webhooks",
 };
 
 let srv: TestServer;
@@ -483,6 +484,22 @@ const PROBES: Record<string, () => Promise<void>> = {
     expect(res.data!.updateNotepad.contact.openTicket).toBeNull();
   },
 
+  async webhooks() {
+    // Administrators' only: the team agent reaches no endpoint, by the list or by id, so none of
+    // its topics (the one outside the team's included).
+    const made = await srv.gql<{ createWebhook: { webhook: { id: string } } }>(
+      `mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { webhook { id } } }`,
+      { i: { url: "https://93.184.215.14/hook", events: ["OPENED"], topicIds: [F.billing] } },
+      admin.token,
+    );
+    const id = made.data!.createWebhook.webhook.id;
+    const listed = await asAgent(`{ webhooks { id topics { id } } }`);
+    expect(listed.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
+    const byId = await asAgent<{ node: null }>(`query($id: ID!) { node(id: $id) { ... on Webhook { topics { id } } } }`, { id });
+    expect(byId.data?.node).toBeNull();
+    expect(byId.errors?.map((e) => e.extensions?.code)).toEqual(["NOT_FOUND"]);
+    await srv.gql(`mutation($i: DeleteWebhookInput!) { deleteWebhook(input: $i) { deletedId } }`, { i: { id } }, admin.token);
+  },
   async "agent-only mutations"() {
     const forbidden = [
       [`mutation($i: OpenTicketInput!) { openTicket(input: $i) { ticket { id } existingTicket { id } } }`, { i: { contactId: F.c1 } }],
