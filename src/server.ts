@@ -180,9 +180,13 @@ async function serve(config: Config, options: StartOptions, { app, httpServer, p
   }
 
   const schema = await buildHandoverSchema(RESOLVERS);
-  metrics.trackWebhookLag(async () =>
-    (await services.webhookDispatcher.lag()).map((lag) => ({ webhook: toGlobalId("Webhook", lag.id), events: lag.events, seconds: lag.seconds })),
-  );
+  metrics.trackWebhookLag(async () => {
+    const lag = await services.webhookDispatcher.lag();
+    return {
+      behind: lag.behind,
+      worst: lag.worst.map((w) => ({ webhook: toGlobalId("Webhook", w.id), events: w.events, seconds: w.seconds })),
+    };
+  });
 
   const feeds = new FeedRelay(
     { events: eventSource(db), flowStarts: flowStartSource(db), notifications: notificationSource(db) },

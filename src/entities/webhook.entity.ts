@@ -57,12 +57,12 @@ export class Webhook {
   @Column("text", { select: false })
   secret: string;
 
-  /** The secret before the last rotation, still signing alongside until previousSecretUntil. */
-  @Column("text", { nullable: true, select: false })
-  previousSecret: string | null;
-
-  @Column("timestamptz", { nullable: true })
-  previousSecretUntil: Date | null;
+  /**
+   * The secrets rotated out, each signing alongside the current one until its own `until` (newest
+   * first, at most MAX_PREVIOUS_SECRETS). Never shown.
+   */
+  @Column("jsonb", { default: () => "'[]'", select: false })
+  previousSecrets: Array<{ secret: string; until: string }>;
 
   @Column("bigint")
   positionTx: string;

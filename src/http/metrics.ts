@@ -86,31 +86,43 @@ export class Metrics {
   }
 
   /**
-   * How far behind each enabled webhook endpoint is, read from the database at each scrape: the
-   * items waiting for it (up to a cap) and the age of the oldest, labelled with the endpoint's id.
+   * How far behind the webhook endpoints are, read from the database at each scrape: how many
+   * have an item waiting, and for those furthest behind (a bounded number, so that endpoints
+   * cannot grow the series without bound) the items waiting and the age of the oldest, labelled
+   * with the endpoint's id.
    */
-  trackWebhookLag(read: () => Promise<Array<{ webhook: string; events: number; seconds: number }>>): void {
-    let last: Promise<Array<{ webhook: string; events: number; seconds: number }>> | undefined;
-    // One read serves both gauges of a scrape.
+  trackWebhookLag(read: () => Promise<{ behind: number; worst: Array<{ webhook: string; events: number; seconds: number }> }>): void {
+    type Lag = Awaited<ReturnType<typeof read>>;
+    const none: Lag = { behind: 0, worst: [] };
+    let last: Promise<Lag> | undefined;
+    // One read serves the three gauges of a scrape.
     const current = () => (last ??= read().finally(() => setTimeout(() => (last = undefined), 100).unref()));
     new Gauge({
+      name: "handover_webhooks_behind",
+      help: "Enabled webhook endpoints with at least one committed item not yet delivered",
+      registers: [this.registry],
+      async collect() {
+        this.set((await current().catch(() => none)).behind);
+      },
+    });
+    new Gauge({
       name: "handover_webhook_lag_events",
-      help: "Items (events, flow starts) committed and not yet delivered, per enabled webhook endpoint (counted up to 10000)",
+      help: "Items (events, flow starts) committed and not yet delivered, for the 100 endpoints furthest behind (counted up to 10000)",
       labelNames: ["webhook"],
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const lag of await current().catch(() => [])) this.set({ webhook: lag.webhook }, lag.events);
+        for (const lag of (await current().catch(() => none)).worst) this.set({ webhook: lag.webhook }, lag.events);
       },
     });
     new Gauge({
       name: "handover_webhook_lag_seconds",
-      help: "Age of the oldest item not yet delivered, per enabled webhook endpoint (0 when none waits)",
+      help: "Age of the oldest item not yet delivered, for the 100 endpoints furthest behind",
       labelNames: ["webhook"],
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const lag of await current().catch(() => [])) this.set({ webhook: lag.webhook }, lag.seconds);
+        for (const lag of (await current().catch(() => none)).worst) this.set({ webhook: lag.webhook }, lag.seconds);
       },
     });
   }

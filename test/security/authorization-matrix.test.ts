@@ -1666,7 +1666,7 @@ beforeAll(async () => {
     // which only testWebhook sends.
     `SELECT 'webhooks', (${digest(
       `webhooks x WHERE x.workspace_id = $1`,
-      `concat_ws(',', x.id, x.url, x.events, x.topic_ids, x.enabled, x.disabled_reason, x.secret, x.previous_secret)`,
+      `concat_ws(',', x.id, x.url, x.events, x.topic_ids, x.enabled, x.disabled_reason, x.secret, x.previous_secrets)`,
     )})`,
     `SELECT 'webhook_deliveries', (${written(`webhook_deliveries x WHERE x.workspace_id = $1 AND x.message_id LIKE 'msg_ping_%'`)})`,
     `SELECT 'ticket_count_deltas', (${digest(

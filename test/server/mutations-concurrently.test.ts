@@ -77,6 +77,18 @@ async function createdId(w: World, field: string, inputType: string, input: Vars
   return made.id;
 }
 
+/** Deletes every webhook of the workspace (a workspace has 20 at most: each case starts from none). */
+async function clearWebhooks(w: World): Promise<void> {
+  const { webhooks } = await w.run<{ webhooks: Array<{ id: string }> }>(`{ webhooks { id } }`);
+  for (const h of webhooks) await w.run(`mutation($i: DeleteWebhookInput!) { deleteWebhook(input: $i) { deletedId } }`, { i: { id: h.id } });
+}
+
+/** One fresh webhook, to a port nobody listens on (the servers here allow loopback receivers). */
+async function freshWebhook(w: World): Promise<string> {
+  await clearWebhooks(w);
+  return createdId(w, "createWebhook", "CreateWebhookInput", { url: "http://127.0.0.1:9/hook", events: ["OPENED"] }, "webhook");
+}
+
 /** Invites an address and returns the invitation with the token its email carries. */
 async function invite(srv: Target, adminToken: string, email: string, role: string): Promise<{ id: string; token: string }> {
   const res = await srv.gql<{ inviteMember: { invitation: { id: string } | null; userErrors: unknown[] } }>(
@@ -231,6 +243,33 @@ const SPECS: Record<string, Spec> = {
     return (i) => ({ variables: { i: { id: shortcuts[i] } } });
   },
   registerFlow: async () => () => ({ variables: { i: { name: "Survey", externalId: "flow-survey" } } }),
+  // 20 at once in an empty workspace: all of them made (the limit is 20, counted under a lock).
+  createWebhook: async (w) => {
+    await clearWebhooks(w);
+    return (i) => ({ variables: { i: { url: `http://127.0.0.1:9/hook-${i}`, events: ["OPENED", "CLOSED"] } } });
+  },
+  updateWebhook: async (w) => {
+    const id = await freshWebhook(w);
+    return (i) => ({ variables: { i: { id, url: `http://127.0.0.1:9/changed-${i}`, enabled: i % 2 === 0 } } });
+  },
+  // The same endpoint: one call deletes it, the others find it gone (NOT_FOUND).
+  deleteWebhook: async (w) => {
+    const id = await freshWebhook(w);
+    return () => ({ variables: { i: { id } } });
+  },
+  rotateWebhookSecret: async (w) => {
+    const id = await freshWebhook(w);
+    return () => ({ variables: { i: id } });
+  },
+  replayWebhook: async (w) => {
+    const id = await freshWebhook(w);
+    return (i) => ({ variables: { i: { id, after: i % 2 === 0 ? null : "1.0" } } });
+  },
+  // Pings wait for the receiver (here a refused connection) outside any transaction.
+  testWebhook: async (w) => {
+    const id = await freshWebhook(w);
+    return () => ({ variables: { i: id } });
+  },
   // One trigger per type: one call creates it, the others are ALREADY_EXISTS.
   createTrigger: async (w) => {
     await w.run(`mutation($i: RegisterFlowInput!) { registerFlow(input: $i) { flow { id } } }`, {
@@ -317,15 +356,16 @@ const SPECS: Record<string, Spec> = {
 /** The operation text of a mutation, selecting __typename of an object payload. */
 function documentOf(schema: GraphQLSchema, name: string): string {
   const field = schema.getMutationType()!.getFields()[name];
-  const input = field.args.find((a) => a.name === "input");
+  // Its one argument (`input`, or an id), given as $i.
+  const [arg] = field.args;
   const type = isNonNullType(field.type) ? field.type.ofType : field.type;
   const selection = isObjectType(type) ? " { __typename }" : "";
-  return input ? `mutation($i: ${String(input.type)}) { ${name}(input: $i)${selection} }` : `mutation { ${name}${selection} }`;
+  return arg ? `mutation($i: ${String(arg.type)}) { ${name}(${arg.name}: $i)${selection} }` : `mutation { ${name}${selection} }`;
 }
 
 /** The server on PostgreSQL, in this process. */
 async function onPostgres(dataDir: string): Promise<Target> {
-  const srv = await startTestServer({ DB_POOL_SIZE: String(POOL), DATA_DIR: dataDir });
+  const srv = await startTestServer({ DB_POOL_SIZE: String(POOL), DATA_DIR: dataDir, WEBHOOK_ALLOW_PRIVATE: "true" });
   return { gql: srv.gql, mailDir: path.join(dataDir, "mail"), close: () => srv.close() };
 }
 
@@ -335,6 +375,7 @@ async function onEmbedded(dataDir: string): Promise<Target> {
     DATABASE_URL: undefined,
     DATA_DIR: dataDir,
     DB_POOL_SIZE: String(POOL),
+    WEBHOOK_ALLOW_PRIVATE: "true",
     LOGIN_MAX_FAILURES: "1000",
     HANDOVER_ADMIN_EMAIL: "admin@example.com",
     HANDOVER_ADMIN_PASSWORD: "bootstrap-password",

@@ -420,6 +420,47 @@ describe("replay, pausing and secrets", () => {
     expect(listed.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
   });
 
+  it("keeps every rotated-out secret signing through its own overlap, a second rotation within the first's included", async () => {
+    const admin = await srv.signUp();
+    const r = await receiver();
+    const { webhook, secret: s1 } = await created(admin.token, r.url, ["OPENED"]);
+    const s2 = (await ok<{ rotateWebhookSecret: Payload }>(srv, ROTATE, { id: webhook.id }, admin.token)).rotateWebhookSecret.secret!;
+    const s3 = (await ok<{ rotateWebhookSecret: Payload }>(srv, ROTATE, { id: webhook.id }, admin.token)).rotateWebhookSecret.secret!;
+    await openTicket(srv, admin.token);
+    await waitFor(() => r.received.length === 1, "a delivery after two rotations");
+    expect(r.received[0].signature.split(" ")).toHaveLength(3);
+    expect([s1, s2, s3].map((secret) => verifies(secret, r.received[0]))).toEqual([true, true, true]);
+  });
+
+  it("refuses a replay from past the newest event, which would skip every event to come", async () => {
+    const admin = await srv.signUp();
+    const { webhook } = await created(admin.token, "http://127.0.0.1:9/", ["OPENED"]);
+    for (const after of ["9223372036854775807.0", "9223372036854775807.5.flow", "99999999999.0"]) {
+      const res = await srv.gql(REPLAY, { i: { id: webhook.id, after } }, admin.token);
+      expect([after, res.errors?.[0].extensions]).toEqual([after, expect.objectContaining({ code: "BAD_USER_INPUT", field: "after" })]);
+    }
+  });
+
+  it("applies a change of topics from the next item: only the one in flight goes out under the old filter", async () => {
+    const admin = await srv.signUp();
+    const billing = await createTopic(srv, admin.token, "Billing");
+    const r = await receiver();
+    r.behaviour = () => ({ status: 200, delayMs: 100 });
+    const { webhook } = await created(admin.token, r.url, ["OPENED"]);
+    await ok(srv, UPDATE, { i: { id: webhook.id, enabled: false } }, admin.token);
+    for (let i = 0; i < 6; i++) await openTicket(srv, admin.token);
+    const inBilling = await openTicket(srv, admin.token, { topicId: billing });
+    await ok(srv, UPDATE, { i: { id: webhook.id, enabled: true } }, admin.token);
+    await waitFor(() => r.received.length >= 1, "the first item");
+    await ok(srv, UPDATE, { i: { id: webhook.id, topicIds: [billing] } }, admin.token);
+    await waitFor(
+      () => r.received.some((g) => (g.json.data as { ticket: { id: string } }).ticket.id === inBilling.id),
+      "the Billing ticket",
+    );
+    // The first, the one in flight when the change was made, then Billing's only.
+    expect(r.received.length).toBeLessThanOrEqual(3);
+  });
+
   it("changes and deletes an endpoint; its log goes with it", async () => {
     const admin = await srv.signUp();
     const [a, b] = [await receiver(), await receiver()];
@@ -479,7 +520,7 @@ describe("giving up", () => {
     await waitFor(async () => !(await read()).enabled, "the endpoint to be disabled", 20_000);
     const disabled = await read();
     expect(disabled.disabledReason).toMatch(
-      /^Deliveries failed for .* days \(\d+ attempts at \d+\.\d+; the last: HTTP 503\)\. Replay it to resume\.$/,
+      /^Deliveries failed for 0\.6 seconds \(\d+ attempts at \d+\.\d+; the last: HTTP 503\)\. Replay it to resume\.$/,
     );
     // Exponential: several attempts, with growing gaps, all at the first item.
     expect(r.received.length).toBeGreaterThanOrEqual(3);
@@ -588,6 +629,29 @@ describe("checks", () => {
     expect(text).toMatch(/handover_webhook_deliveries_total\{result="failed"\} [1-9]/);
     expect(text).toContain(`handover_webhook_lag_events{webhook="${webhook.id}"} 1`);
     expect(text).toMatch(new RegExp(`handover_webhook_lag_seconds\\{webhook="${webhook.id}"\\} [0-9.]+`));
+    expect(text).toMatch(/handover_webhooks_behind [1-9]/);
+  });
+});
+
+describe("metrics at scale", () => {
+  it("reports the 100 endpoints furthest behind one by one and counts them all", async () => {
+    const r = await receiver();
+    r.behaviour = () => ({ status: 500 });
+    const made: Array<{ token: string; id: string }> = [];
+    for (let w = 0; w < 6; w++) {
+      const admin = await srv.signUp();
+      for (let e = 0; e < (w < 5 ? 20 : 1); e++)
+        made.push({ token: admin.token, id: (await created(admin.token, `${r.url}?e=${e}`, ["OPENED"])).webhook.id });
+      await openTicket(srv, admin.token);
+    }
+    await waitFor(
+      async () => /handover_webhooks_behind 10[1-9]/.test(await (await fetch(`${srv.url}/metrics`)).text()),
+      "101 endpoints behind",
+    );
+    const text = await (await fetch(`${srv.url}/metrics`)).text();
+    expect(text.match(/^handover_webhook_lag_seconds\{/gm)).toHaveLength(100);
+    expect(text.match(/^handover_webhook_lag_events\{/gm)).toHaveLength(100);
+    for (const m of made) await ok(srv, DELETE, { i: { id: m.id } }, m.token);
   });
 });
 
@@ -611,6 +675,7 @@ describe("addresses", () => {
     "http://[fd00::1]/",
     "http://2130706433/",
     "http://0x7f.0.0.1/",
+    "http://[::ffff:0:127.0.0.1]/",
   ])("refuses %s without WEBHOOK_ALLOW_PRIVATE", async (url) => {
     const admin = await strict.signUp();
     const res = await strict.gql(CREATE, { i: { url, events: ["OPENED"] } }, admin.token);
@@ -641,6 +706,7 @@ describe("addresses", () => {
       "::ffff:7f00:1",
       "64:ff9b::a00:1",
       "2002:c0a8:101::1",
+      "::ffff:0:7f00:1",
       "not an address",
     ]) {
       expect([address, isPublicAddress(address)]).toEqual([address, false]);

@@ -56,6 +56,7 @@ function embeddedV4(address: string): string | undefined {
   const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
   const zero = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
   if (zero(0, 5) && groups[5] === 0xffff) return v4(groups[6], groups[7]);
+  if (zero(0, 4) && groups[4] === 0xffff && groups[5] === 0) return v4(groups[6], groups[7]); // IPv4-translated (::ffff:0:0/96)
   if (zero(0, 6) && (groups[6] !== 0 || groups[7] > 1)) return v4(groups[6], groups[7]); // IPv4-compatible (deprecated)
   if (groups[0] === 0x64 && groups[1] === 0xff9b && zero(2, 6)) return v4(groups[6], groups[7]);
   if (groups[0] === 0x2002) return v4(groups[1], groups[2]);
@@ -111,6 +112,9 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promi
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new AddressRefused("url must be an http:// or https:// URL.");
   if (url.hash) throw new AddressRefused("url may not have a #fragment.");
+  if (url.port === "0") throw new AddressRefused("url's port must be 1 to 65535.");
+  // The length of the URL as it is stored and sent (normalised: percent-encoded, punycode).
+  if (url.href.length > MAX_URL_LENGTH) throw new AddressRefused(`url must be at most ${MAX_URL_LENGTH} characters once normalised.`);
   if (allowPrivate) return url;
   const literal = literalOf(url.hostname);
   if (literal !== undefined) {

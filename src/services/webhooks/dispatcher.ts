@@ -11,15 +11,19 @@ import { signatureHeader } from "./signature";
 import { cursorOf, type FeedItem, type FeedPosition, readFeed } from "./webhook-feed";
 
 /** An endpoint's row as the services read it (never its secrets). */
-export type WebhookRow = Omit<Webhook, "secret" | "previousSecret" | "workspace">;
+export type WebhookRow = Omit<Webhook, "secret" | "previousSecrets" | "workspace">;
 
 export const WEBHOOK_COLUMNS = columnsOf(Webhook, "w");
+
+/** The secrets that sign an endpoint's requests now (alias w): the current one, then those rotated out whose overlap runs on. */
+export const SIGNING_SECRETS = `ARRAY[w.secret] || ARRAY(SELECT p ->> 'secret' FROM jsonb_array_elements(w.previous_secrets) p
+  WHERE (p ->> 'until')::timestamptz > now() ORDER BY (p ->> 'until')::timestamptz DESC)`;
 
 /** An endpoint as a delivery needs it: with the secrets that sign (the previous one while it still does). */
 type Endpoint = WebhookRow & { secrets: string[] };
 
 const ENDPOINT_COLUMNS = `${WEBHOOK_COLUMNS},
-  array_remove(ARRAY[w.secret, CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END], NULL) AS secrets`;
+  ${SIGNING_SECRETS} AS secrets`;
 
 export interface DispatcherOptions {
   /** How often every endpoint is checked for something to send (a commit's wake-up is faster). */
@@ -38,6 +42,9 @@ export interface DispatcherOptions {
   /** Items read (and sent one by one) per statement. */
   batch?: number;
 }
+
+/** The endpoints furthest behind that /metrics reports one by one (the rest are counted together). */
+export const LAG_REPORTED = 100;
 
 /** The body of a delivery, as the JSON an endpoint receives. */
 export interface DeliveryBody {
@@ -86,6 +93,20 @@ export async function logDelivery(
       entry.nextAttemptAt,
     ],
   );
+}
+
+/** "3 days", "2 hours", "45 seconds": how long an endpoint was retried, for its disabledReason. */
+function durationText(ms: number): string {
+  const [unit, size] = (
+    [
+      ["day", 86_400_000],
+      ["hour", 3_600_000],
+      ["minute", 60_000],
+      ["second", 1000],
+    ] as const
+  ).find(([, size]) => ms >= size) ?? ["second", 1000];
+  const n = Math.round((ms / size) * 10) / 10;
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
 }
 
 /** Where an endpoint stands in its feed. */
@@ -286,8 +307,11 @@ export class WebhookDispatcher {
         if (!result.ok) return this.failed(endpoint, item, attempt, result);
         const now = await this.acknowledged(endpoint, item, attempt, result);
         if (!now?.enabled) return this.moved(endpoint);
+        const filterChanged = String(now.events) !== String(endpoint.events) || String(now.topicIds) !== String(endpoint.topicIds);
         endpoint = now;
         leaseUntil = Date.now() + this.options.leaseMs;
+        // Its events or topics changed: the rest of the batch is read again with them.
+        if (filterChanged) break;
       }
     }
   }
@@ -360,7 +384,7 @@ export class WebhookDispatcher {
     const failingSince = endpoint.failingSince?.getTime() ?? Date.now();
     const reason = result.error ?? "failed";
     if (Date.now() - failingSince >= this.options.giveUpMs) {
-      const days = Math.round((this.options.giveUpMs / 86_400_000) * 10) / 10;
+      const days = durationText(this.options.giveUpMs);
       const disabled = returningRows<{ id: string }>(
         await this.db.query(
           `UPDATE webhooks SET enabled = false, disabled_reason = $3, attempt = $4, lease_owner = NULL, lease_until = NULL
@@ -370,7 +394,7 @@ export class WebhookDispatcher {
           [
             endpoint.workspaceId,
             endpoint.id,
-            `Deliveries failed for ${days} days (${attempt} attempts at ${item.cursor}; the last: ${reason}). Replay it to resume.`.slice(
+            `Deliveries failed for ${days} (${attempt} attempts at ${item.cursor}; the last: ${reason}). Replay it to resume.`.slice(
               0,
               1000,
             ),
@@ -467,37 +491,65 @@ export class WebhookDispatcher {
     );
   }
 
-  /** How far behind each enabled endpoint is: items waiting (up to 10,000) and the age of the oldest, in seconds. */
-  async lag(): Promise<Array<{ id: string; events: number; seconds: number }>> {
+  /**
+   * How far behind the enabled endpoints are: how many have an item waiting, and for the
+   * LAG_REPORTED furthest behind (by the age of their oldest waiting item) that age in seconds and
+   * the items waiting (counted up to 10,000). Bounded whatever the endpoints: one probe of each
+   * endpoint's next item, and counts for the few reported.
+   */
+  async lag(): Promise<{ behind: number; worst: Array<{ id: string; events: number; seconds: number }> }> {
     return runInSqlScope("webhooks:lag", () =>
       unscoped(async () => {
-        const rows = await this.db.query<Array<{ id: string; events: number; oldest: Date | null }>>(
-          `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
-           SELECT c.id, (ev.n + fs.n)::int AS events, least(ev.oldest, fs.oldest) AS oldest
-             FROM webhooks c CROSS JOIN h
-             CROSS JOIN LATERAL (
-               SELECT count(*) AS n, min(created_at) AS oldest FROM (
+        const rows = await this.db.query<Array<{ id: string | null; events: number | null; oldest: Date | null; behind: number }>>(
+          `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin),
+           next AS (
+             SELECT c.*, least(ev.created_at, fs.created_at) AS oldest
+               FROM webhooks c CROSS JOIN h
+               LEFT JOIN LATERAL (
                  SELECT e.created_at FROM ticket_events e
                   WHERE e.workspace_id = c.workspace_id AND e.tx_id < h.xmin
                     AND (e.tx_id, e.seq) > (c.position_tx, CASE WHEN c.position_kind = 0 THEN c.position_seq ELSE 9223372036854775807 END)
                     AND e.type = ANY(c.events)
                     AND (cardinality(c.topic_ids) = 0 OR e.topic_id = ANY(c.topic_ids) OR e.previous_topic_id = ANY(c.topic_ids))
-                  LIMIT 10000) x) ev
-             CROSS JOIN LATERAL (
-               SELECT count(*) AS n, min(created_at) AS oldest FROM (
+                  ORDER BY e.tx_id, e.seq LIMIT 1) ev ON true
+               LEFT JOIN LATERAL (
                  SELECT s.created_at FROM flow_starts s
                   WHERE 'FLOW_STARTED' = ANY(c.events) AND s.workspace_id = c.workspace_id AND s.tx_id < h.xmin
                     AND (s.tx_id, s.seq) > (c.position_tx, CASE WHEN c.position_kind = 1 THEN c.position_seq ELSE -1 END)
-                  LIMIT 10000) y) fs
-            WHERE c.enabled
-            ORDER BY c.id LIMIT 10000`,
+                  ORDER BY s.tx_id, s.seq LIMIT 1) fs ON true
+              WHERE c.enabled
+           ),
+           worst AS (SELECT * FROM next WHERE oldest IS NOT NULL ORDER BY oldest LIMIT ${LAG_REPORTED})
+           SELECT w.id, (ev.n + fs.n)::int AS events, w.oldest, (SELECT count(*)::int FROM next WHERE oldest IS NOT NULL) AS behind
+             FROM (SELECT 1) one
+             LEFT JOIN worst w ON true
+             CROSS JOIN h
+             LEFT JOIN LATERAL (
+               SELECT count(*) AS n FROM (
+                 SELECT 1 FROM ticket_events e
+                  WHERE e.workspace_id = w.workspace_id AND e.tx_id < h.xmin
+                    AND (e.tx_id, e.seq) > (w.position_tx, CASE WHEN w.position_kind = 0 THEN w.position_seq ELSE 9223372036854775807 END)
+                    AND e.type = ANY(w.events)
+                    AND (cardinality(w.topic_ids) = 0 OR e.topic_id = ANY(w.topic_ids) OR e.previous_topic_id = ANY(w.topic_ids))
+                  LIMIT 10000) x) ev ON true
+             LEFT JOIN LATERAL (
+               SELECT count(*) AS n FROM (
+                 SELECT 1 FROM flow_starts s
+                  WHERE 'FLOW_STARTED' = ANY(w.events) AND s.workspace_id = w.workspace_id AND s.tx_id < h.xmin
+                    AND (s.tx_id, s.seq) > (w.position_tx, CASE WHEN w.position_kind = 1 THEN w.position_seq ELSE -1 END)
+                  LIMIT 10000) y) fs ON true`,
         );
         const now = Date.now();
-        return rows.map((r) => ({
-          id: r.id,
-          events: Math.min(10000, r.events),
-          seconds: r.oldest ? Math.max(0, (now - new Date(r.oldest).getTime()) / 1000) : 0,
-        }));
+        return {
+          behind: rows[0]?.behind ?? 0,
+          worst: rows
+            .filter((r): r is { id: string; events: number; oldest: Date; behind: number } => r.id !== null && r.oldest !== null)
+            .map((r) => ({
+              id: r.id,
+              events: Math.min(10000, r.events),
+              seconds: Math.max(0, (now - new Date(r.oldest).getTime()) / 1000),
+            })),
+        };
       }),
     );
   }

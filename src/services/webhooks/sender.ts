@@ -33,8 +33,10 @@ const USER_AGENT = "Handover-Webhooks/1";
  */
 export class Sender {
   private readonly agents = {
-    http: new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 }),
-    https: new https.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 }),
+    // No cap on sockets per host: an endpoint has one request in flight at a time, so what is open is
+    // bounded by the endpoints; a cap would make one workspace's slow receiver delay another's on a shared host.
+    http: new http.Agent({ keepAlive: true, maxFreeSockets: 16 }),
+    https: new https.Agent({ keepAlive: true, maxFreeSockets: 16 }),
   };
   private readonly lookup: ReturnType<typeof guardedLookup>;
 

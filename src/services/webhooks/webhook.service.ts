@@ -6,7 +6,7 @@ import { WebhookDelivery, type WebhookEventType } from "../../entities";
 import { BadInputError } from "../../errors";
 import { fail, ok, refusable, type Result, UserErrorCode } from "../user-error";
 import { AddressRefused, checkWebhookUrl } from "./address-guard";
-import { logDelivery, WEBHOOK_COLUMNS, type WebhookDispatcher, type WebhookRow } from "./dispatcher";
+import { logDelivery, SIGNING_SECRETS, WEBHOOK_COLUMNS, type WebhookDispatcher, type WebhookRow } from "./dispatcher";
 import { newSecret } from "./signature";
 import { cursorOf, horizonPosition, parseFeedCursor } from "./webhook-feed";
 
@@ -39,6 +39,9 @@ export interface WithSecret {
   webhook: WebhookRow;
   secret: string;
 }
+
+/** Secrets rotated out that keep signing through their overlap: more rotations within it drop the oldest. */
+export const MAX_PREVIOUS_SECRETS = 5;
 
 /** The endpoints a workspace may register. */
 export const MAX_WEBHOOKS = 20;
@@ -147,12 +150,21 @@ export class WebhookService {
     return row ? ok(row.id) : notFound();
   }
 
-  /** A new secret; the old one keeps signing alongside it for rotationOverlapMs, so receivers can switch. */
+  /**
+   * A new secret; the old one keeps signing alongside it for rotationOverlapMs, so receivers can
+   * switch, and so do those rotated out before it whose overlap runs on (the newest
+   * MAX_PREVIOUS_SECRETS of them).
+   */
   async rotateSecret(ctx: AuthedContext, id: string): Promise<Result<WithSecret>> {
     const secret = newSecret();
     const [row] = returningRows<WebhookRow>(
       await ctx.work.query(
-        `UPDATE webhooks w SET previous_secret = w.secret, previous_secret_until = now() + $4 * interval '1 millisecond', secret = $3
+        `UPDATE webhooks w SET secret = $3, previous_secrets = (
+                  SELECT coalesce(jsonb_agg(p ORDER BY (p ->> 'until')::timestamptz DESC), '[]') FROM (
+                    SELECT p FROM (
+                      SELECT p FROM jsonb_array_elements(w.previous_secrets) p WHERE (p ->> 'until')::timestamptz > now()
+                      UNION ALL SELECT jsonb_build_object('secret', w.secret, 'until', now() + $4 * interval '1 millisecond')
+                    ) kept ORDER BY (p ->> 'until')::timestamptz DESC LIMIT ${MAX_PREVIOUS_SECRETS}) newest)
           WHERE w.workspace_id = $1 AND w.id = $2 RETURNING ${WEBHOOK_COLUMNS}`,
         [ctx.actor.workspaceId, id, secret, this.settings.rotationOverlapMs],
       ),
@@ -168,6 +180,12 @@ export class WebhookService {
     const position = after === undefined ? undefined : parseFeedCursor(after);
     if (after !== undefined && !position) {
       throw new BadInputError("after", 'after must be a cursor an endpoint was sent ("txId.seq", or "txId.seq.flow" for a flow start).');
+    }
+    if (position) {
+      // A position no transaction has reached would skip every event to come: refused.
+      const [{ xmax }] = await ctx.work.query<Array<{ xmax: string }>>(`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax`);
+      if (BigInt(position.txId) > BigInt(xmax))
+        throw new BadInputError("after", "after is past the newest event: replay from a cursor an endpoint was sent.");
     }
     const [row] = returningRows<WebhookRow>(
       await ctx.work.query(
@@ -191,7 +209,7 @@ export class WebhookService {
     const { workspaceId } = ctx.actor;
     const [endpoint] = await ctx.work.beforeTransaction((em) =>
       em.query<Array<WebhookRow & { secrets: string[] }>>(
-        `SELECT ${WEBHOOK_COLUMNS}, array_remove(ARRAY[w.secret, CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END], NULL) AS secrets
+        `SELECT ${WEBHOOK_COLUMNS}, ${SIGNING_SECRETS} AS secrets
            FROM webhooks w WHERE w.workspace_id = $1 AND w.id = $2`,
         [workspaceId, id],
       ),
