@@ -229,7 +229,7 @@ export class WebhookDispatcher {
         unscoped(async () =>
           returningRows<Endpoint>(
             await this.db.query(
-              `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
+              `WITH h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
                UPDATE webhooks w SET lease_owner = $1, lease_until = now() + $2 * interval '1 millisecond'
                 WHERE w.id IN (
                   SELECT c.id FROM webhooks c, h
@@ -237,12 +237,16 @@ export class WebhookDispatcher {
                      AND (c.lease_owner IS NULL OR c.lease_until < now())
                      AND ($3::uuid IS NULL OR c.workspace_id = $3)
                      AND NOT (c.id = ANY($4::uuid[]))
-                     AND (EXISTS (SELECT 1 FROM ticket_events e
-                                   WHERE e.workspace_id = c.workspace_id AND e.tx_id < h.xmin
-                                     AND (e.tx_id, e.seq) > (c.position_tx, CASE WHEN c.position_kind = 0 THEN c.position_seq ELSE 9223372036854775807 END))
-                          OR EXISTS (SELECT 1 FROM flow_starts s
-                                   WHERE s.workspace_id = c.workspace_id AND s.tx_id < h.xmin
-                                     AND (s.tx_id, s.seq) > (c.position_tx, CASE WHEN c.position_kind = 1 THEN c.position_seq ELSE -1 END)))
+                     -- The next item after the position, in index order (an EXISTS let the planner scan
+                     -- every event of a large workspace), is committed below the horizon.
+                     AND ((SELECT e.tx_id FROM ticket_events e
+                            WHERE e.workspace_id = c.workspace_id
+                              AND (e.tx_id, e.seq) > (c.position_tx, CASE WHEN c.position_kind = 0 THEN c.position_seq ELSE 9223372036854775807 END)
+                            ORDER BY e.tx_id, e.seq LIMIT 1) < h.xmin
+                          OR (SELECT s.tx_id FROM flow_starts s
+                            WHERE s.workspace_id = c.workspace_id
+                              AND (s.tx_id, s.seq) > (c.position_tx, CASE WHEN c.position_kind = 1 THEN c.position_seq ELSE -1 END)
+                            ORDER BY s.tx_id, s.seq LIMIT 1) < h.xmin)
                    ORDER BY c.next_attempt_at
                    LIMIT 100
                    FOR UPDATE OF c SKIP LOCKED)
@@ -501,7 +505,7 @@ export class WebhookDispatcher {
     return runInSqlScope("webhooks:lag", () =>
       unscoped(async () => {
         const rows = await this.db.query<Array<{ id: string | null; events: number | null; oldest: Date | null; behind: number }>>(
-          `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin),
+          `WITH h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin),
            next AS (
              SELECT c.*, least(ev.created_at, fs.created_at) AS oldest
                FROM webhooks c CROSS JOIN h
@@ -531,13 +535,13 @@ export class WebhookDispatcher {
                     AND (e.tx_id, e.seq) > (w.position_tx, CASE WHEN w.position_kind = 0 THEN w.position_seq ELSE 9223372036854775807 END)
                     AND e.type = ANY(w.events)
                     AND (cardinality(w.topic_ids) = 0 OR e.topic_id = ANY(w.topic_ids) OR e.previous_topic_id = ANY(w.topic_ids))
-                  LIMIT 10000) x) ev ON true
+                  ORDER BY e.tx_id, e.seq LIMIT 10000) x) ev ON true
              LEFT JOIN LATERAL (
                SELECT count(*) AS n FROM (
                  SELECT 1 FROM flow_starts s
                   WHERE 'FLOW_STARTED' = ANY(w.events) AND s.workspace_id = w.workspace_id AND s.tx_id < h.xmin
                     AND (s.tx_id, s.seq) > (w.position_tx, CASE WHEN w.position_kind = 1 THEN w.position_seq ELSE -1 END)
-                  LIMIT 10000) y) fs ON true`,
+                  ORDER BY s.tx_id, s.seq LIMIT 10000) y) fs ON true`,
         );
         const now = Date.now();
         return {
