@@ -296,6 +296,13 @@ export type CreateTriggerInput = {
   type: TriggerType;
 };
 
+/** url: http(s), a public address; events: 1 or more types; topicIds: only their events (empty or omitted: every topic). */
+export type CreateWebhookInput = {
+  events: Array<WebhookEventType>;
+  topicIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  url: Scalars['String']['input'];
+};
+
 export type DeleteContactFieldInput = {
   id: Scalars['ID']['input'];
 };
@@ -320,6 +327,10 @@ export type DeleteTopicInput = {
 };
 
 export type DeleteTriggerInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type DeleteWebhookInput = {
   id: Scalars['ID']['input'];
 };
 
@@ -613,6 +624,12 @@ export type Mutation = {
    */
   createTrigger: TriggerPayload;
   /**
+   * Registers an endpoint, sent the events committed from now on. The answer holds its signing secret, shown this once. At most 20 per workspace (LIMIT_REACHED); the url must be http(s) and resolve to public addresses (BAD_USER_INPUT otherwise).
+   *
+   * Requires: ADMINISTRATOR.
+   */
+  createWebhook: WebhookPayload;
+  /**
    * Deletes a field and every contact's value of it.
    *
    * Requires: ADMINISTRATOR or EDITOR.
@@ -638,6 +655,12 @@ export type Mutation = {
    * Requires: ADMINISTRATOR or EDITOR.
    */
   deleteTrigger: DeletePayload;
+  /**
+   * Deletes an endpoint and its delivery log; a delivery in flight is its last.
+   *
+   * Requires: ADMINISTRATOR.
+   */
+  deleteWebhook: DeletePayload;
   /**
    * Starts a CSV export of the tickets of a filter (as the tickets query gives them to you) and returns it at once, PENDING; it runs in the background. A member has at most a few pending or running at once (3 by default): TOO_MANY_EXPORTS.
    *
@@ -695,6 +718,12 @@ export type Mutation = {
    */
   reopenTickets: BulkTicketPayload;
   /**
+   * Enables the endpoint and resends everything after a cursor (or, without one, from where it stopped), in order.
+   *
+   * Requires: ADMINISTRATOR.
+   */
+  replayWebhook: WebhookPayload;
+  /**
    * Revokes one of your API tokens; it stops working at once.
    *
    * Requires: any member (ADMINISTRATOR, EDITOR, AGENT).
@@ -706,6 +735,12 @@ export type Mutation = {
    * Requires: ADMINISTRATOR.
    */
   revokeInvitation: DeletePayload;
+  /**
+   * A new signing secret, shown this once; the old one keeps signing alongside it for 24 hours, so receivers can switch.
+   *
+   * Requires: ADMINISTRATOR.
+   */
+  rotateWebhookSecret: WebhookPayload;
   /**
    * Replies to the contact on an open ticket: queued on the URN of their last incoming message for a channel to deliver.
    *
@@ -720,6 +755,12 @@ export type Mutation = {
   setContactFields: ContactPayload;
   /** Creates a user, a workspace and its administrator, and logs in. */
   signUp: AuthPayload;
+  /**
+   * Sends a ping (type PING) now and waits for its answer (10 s at most); it shows in the endpoint's deliveries.
+   *
+   * Requires: ADMINISTRATOR.
+   */
+  testWebhook: WebhookPayload;
   /**
    * Updates name and language: omitted is unchanged, explicit null clears.
    *
@@ -768,6 +809,12 @@ export type Mutation = {
    * Requires: ADMINISTRATOR or EDITOR.
    */
   updateTopic: TopicPayload;
+  /**
+   * Changes an endpoint; omitted fields are unchanged.
+   *
+   * Requires: ADMINISTRATOR.
+   */
+  updateWebhook: WebhookPayload;
   /**
    * Renames the workspace or changes its time zone (the days of its statistics).
    *
@@ -837,6 +884,11 @@ export type MutationCreateTriggerArgs = {
 };
 
 
+export type MutationCreateWebhookArgs = {
+  input: CreateWebhookInput;
+};
+
+
 export type MutationDeleteContactFieldArgs = {
   input: DeleteContactFieldInput;
 };
@@ -859,6 +911,11 @@ export type MutationDeleteTopicArgs = {
 
 export type MutationDeleteTriggerArgs = {
   input: DeleteTriggerInput;
+};
+
+
+export type MutationDeleteWebhookArgs = {
+  input: DeleteWebhookInput;
 };
 
 
@@ -907,6 +964,11 @@ export type MutationReopenTicketsArgs = {
 };
 
 
+export type MutationReplayWebhookArgs = {
+  input: ReplayWebhookInput;
+};
+
+
 export type MutationRevokeApiTokenArgs = {
   input: RevokeApiTokenInput;
 };
@@ -914,6 +976,11 @@ export type MutationRevokeApiTokenArgs = {
 
 export type MutationRevokeInvitationArgs = {
   input: RevokeInvitationInput;
+};
+
+
+export type MutationRotateWebhookSecretArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -929,6 +996,11 @@ export type MutationSetContactFieldsArgs = {
 
 export type MutationSignUpArgs = {
   input: SignUpInput;
+};
+
+
+export type MutationTestWebhookArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -969,6 +1041,11 @@ export type MutationUpdateTeamArgs = {
 
 export type MutationUpdateTopicArgs = {
   input: UpdateTopicInput;
+};
+
+
+export type MutationUpdateWebhookArgs = {
+  input: UpdateWebhookInput;
 };
 
 
@@ -1222,6 +1299,14 @@ export type Query = {
    * Requires: any member (ADMINISTRATOR, EDITOR, AGENT).
    */
   viewer: Viewer;
+  /**
+   * The workspace's webhook endpoints, oldest first (at most 20).
+   *
+   * At most 20 items.
+   *
+   * Requires: ADMINISTRATOR.
+   */
+  webhooks: Array<Webhook>;
 };
 
 
@@ -1331,6 +1416,12 @@ export type RemoveMemberInput = {
 export type ReopenTicketsInput = {
   /** 1 to 100 ticket ids. */
   ticketIds: Array<Scalars['ID']['input']>;
+};
+
+/** Enables the endpoint and resends everything after `after`: a cursor it was sent (or a ticketEvents cursor, or a list's eventCursor). Without it, resumes from where it stopped. */
+export type ReplayWebhookInput = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
 };
 
 export type RevokeApiTokenInput = {
@@ -1772,6 +1863,15 @@ export type UpdateTopicInput = {
   name: Scalars['String']['input'];
 };
 
+/** Omitted fields are unchanged. enabled: false pauses it; enabled: true resumes it from where it stopped. */
+export type UpdateWebhookInput = {
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  events?: InputMaybe<Array<WebhookEventType>>;
+  id: Scalars['ID']['input'];
+  topicIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** What is absent stays as it is. */
 export type UpdateWorkspaceInput = {
   /** 1 to 64 characters, not blank. */
@@ -1856,6 +1956,93 @@ export type Viewer = {
    * At most 100 items.
    */
   workspaces: Array<Workspace>;
+};
+
+/** An endpoint that receives the workspace's events by HTTPS POST, signed (Standard Webhooks), one at a time in commit order, at least once: retried with backoff for 3 days, then disabled until replayed. See the integrators' guide. */
+export type Webhook = Node & {
+  __typename?: 'Webhook';
+  createdAt: Scalars['DateTime']['output'];
+  /** The delivery log, newest first: every attempt of the last 7 days. */
+  deliveries: WebhookDeliveryConnection;
+  /** Why deliveries stopped, when they kept failing. */
+  disabledReason?: Maybe<Scalars['String']['output']>;
+  /** False when paused by an administrator or disabled after failing for 3 days (see disabledReason). */
+  enabled: Scalars['Boolean']['output'];
+  /** At most 9 items. */
+  events: Array<WebhookEventType>;
+  id: Scalars['ID']['output'];
+  /** The cursor of the last item the endpoint acknowledged with a 2xx; null before the first. */
+  lastDeliveredCursor?: Maybe<Scalars['String']['output']>;
+  /**
+   * Only these topics' events (flow starts: their ticket's topic); empty: every topic.
+   *
+   * At most 50 items.
+   */
+  topics: Array<Topic>;
+  url: Scalars['String']['output'];
+};
+
+
+/** An endpoint that receives the workspace's events by HTTPS POST, signed (Standard Webhooks), one at a time in commit order, at least once: retried with backoff for 3 days, then disabled until replayed. See the integrators' guide. */
+export type WebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** One attempt to deliver an item (or a ping) to an endpoint; kept 7 days. */
+export type WebhookDelivery = Node & {
+  __typename?: 'WebhookDelivery';
+  /** 1 for the first attempt at the item, then 2, 3... */
+  attempt: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** The item's cursor (a ping: the endpoint's position when it was sent). */
+  cursor: Scalars['String']['output'];
+  durationMs?: Maybe<Scalars['Int']['output']>;
+  /** Why it failed: no 2xx, a timeout, a refused address... */
+  error?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** After a failure: when the item is tried again; null once given up. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The start of the response's body (2,048 characters at most). */
+  response?: Maybe<Scalars['String']['output']>;
+  /** The response's status; null when none came (refused address, timeout, connection error). */
+  statusCode?: Maybe<Scalars['Int']['output']>;
+  /** The webhook-id header: the same for every attempt at one item, so a receiver can deduplicate. */
+  webhookMessageId: Scalars['String']['output'];
+};
+
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  edges: Array<WebhookDeliveryEdge>;
+  nodes: Array<WebhookDelivery>;
+  pageInfo: PageInfo;
+};
+
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+/** What a webhook endpoint is sent: each ticket event type, and FLOW_STARTED (a flow start a close caused). */
+export type WebhookEventType =
+  | 'ASSIGNED'
+  | 'CLOSED'
+  | 'FLOW_STARTED'
+  | 'MESSAGE_RECEIVED'
+  | 'MESSAGE_SENT'
+  | 'NOTE_ADDED'
+  | 'OPENED'
+  | 'REOPENED'
+  | 'TOPIC_CHANGED';
+
+export type WebhookPayload = {
+  __typename?: 'WebhookPayload';
+  /** The signing secret (whsec_...): only in the answer of createWebhook and rotateWebhookSecret, never again. */
+  secret?: Maybe<Scalars['String']['output']>;
+  /** At most 1 item. */
+  userErrors: Array<UserError>;
+  webhook?: Maybe<Webhook>;
 };
 
 export type Workspace = Node & {

@@ -35,18 +35,17 @@ for (const [network, prefix] of [
   PRIVATE_V4.addSubnet(network, prefix, "ipv4");
 }
 
-const PRIVATE_V6 = new net.BlockList();
+/** Global unicast IPv6 (2000::/3): the only IPv6 a webhook may go to, less the ranges below. */
+const GLOBAL_V6 = new net.BlockList();
+GLOBAL_V6.addSubnet("2000::", 3, "ipv6");
+
+const RESERVED_V6 = new net.BlockList();
 for (const [network, prefix] of [
-  ["::", 128], // unspecified
-  ["::1", 128], // loopback
-  ["100::", 64], // discard
+  ["2001::", 23], // IETF protocol assignments: Teredo, benchmarking, ORCHID...
   ["2001:db8::", 32], // documentation
-  ["fc00::", 7], // unique local
-  ["fe80::", 10], // link-local
-  ["fec0::", 10], // site-local (deprecated)
-  ["ff00::", 8], // multicast
+  ["3fff::", 20], // documentation (2024)
 ] as const) {
-  PRIVATE_V6.addSubnet(network, prefix, "ipv6");
+  RESERVED_V6.addSubnet(network, prefix, "ipv6");
 }
 
 /** The IPv4 address an IPv6 one carries (mapped ::ffff:a.b.c.d, NAT64 64:ff9b::, 6to4 2002::), if any. */
@@ -84,9 +83,13 @@ export function isPublicAddress(address: string): boolean {
   const family = net.isIP(address);
   if (family === 4) return !PRIVATE_V4.check(address, "ipv4");
   if (family !== 6) return false;
-  if (PRIVATE_V6.check(address, "ipv6")) return false;
+  // IPv4 carried in IPv6 (mapped, translated, compatible, NAT64, 6to4) is judged by its IPv4.
   const v4 = embeddedV4(address);
-  return v4 === undefined || isPublicAddress(v4);
+  if (v4 !== undefined) return isPublicAddress(v4);
+  // Everything outside global unicast (loopback, unspecified, unique-local, link-local, multicast,
+  // NAT64 local use, reserved) is refused, and so are the reserved ranges inside it.
+  const bare = address.split("%")[0];
+  return GLOBAL_V6.check(bare, "ipv6") && !RESERVED_V6.check(bare, "ipv6");
 }
 
 /** The host of a URL as an IP literal (IPv6 without its brackets), or undefined for a name. */
@@ -111,7 +114,7 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promi
     throw new AddressRefused("url must be an absolute http:// or https:// URL.");
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new AddressRefused("url must be an http:// or https:// URL.");
-  if (url.hash) throw new AddressRefused("url may not have a #fragment.");
+  if (url.hash || raw.includes("#")) throw new AddressRefused("url may not have a #fragment.");
   if (url.port === "0") throw new AddressRefused("url's port must be 1 to 65535.");
   // The length of the URL as it is stored and sent (normalised: percent-encoded, punycode).
   if (url.href.length > MAX_URL_LENGTH) throw new AddressRefused(`url must be at most ${MAX_URL_LENGTH} characters once normalised.`);

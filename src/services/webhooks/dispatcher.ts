@@ -45,6 +45,8 @@ export interface DispatcherOptions {
 
 /** The endpoints furthest behind that /metrics reports one by one (the rest are counted together). */
 export const LAG_REPORTED = 100;
+/** The items after each endpoint's position that the lag metric looks through for its oldest waiting one. */
+const LAG_PROBED = 1000;
 
 /** The body of a delivery, as the JSON an endpoint receives. */
 export interface DeliveryBody {
@@ -496,10 +498,11 @@ export class WebhookDispatcher {
   }
 
   /**
-   * How far behind the enabled endpoints are: how many have an item waiting, and for the
-   * LAG_REPORTED furthest behind (by the age of their oldest waiting item) that age in seconds and
-   * the items waiting (counted up to 10,000). Bounded whatever the endpoints: one probe of each
-   * endpoint's next item, and counts for the few reported.
+   * How far behind the enabled endpoints are: how many have an item waiting (among the next
+   * LAG_PROBED after their position), and for the LAG_REPORTED furthest behind (by the age of
+   * their oldest waiting item) that age in seconds and the items waiting among the next 10,000.
+   * The rows read are bounded whatever the filters skip: LAG_PROBED per endpoint, 10,000 for each
+   * one reported.
    */
   async lag(): Promise<{ behind: number; worst: Array<{ id: string; events: number; seconds: number }> }> {
     return runInSqlScope("webhooks:lag", () =>
@@ -509,13 +512,15 @@ export class WebhookDispatcher {
            next AS (
              SELECT c.*, least(ev.created_at, fs.created_at) AS oldest
                FROM webhooks c CROSS JOIN h
+               -- The oldest selected item among the next ${LAG_PROBED} after the position: the rows read
+               -- are bounded, whatever the endpoint's filter skips.
                LEFT JOIN LATERAL (
-                 SELECT e.created_at FROM ticket_events e
-                  WHERE e.workspace_id = c.workspace_id AND e.tx_id < h.xmin
-                    AND (e.tx_id, e.seq) > (c.position_tx, CASE WHEN c.position_kind = 0 THEN c.position_seq ELSE 9223372036854775807 END)
-                    AND e.type = ANY(c.events)
-                    AND (cardinality(c.topic_ids) = 0 OR e.topic_id = ANY(c.topic_ids) OR e.previous_topic_id = ANY(c.topic_ids))
-                  ORDER BY e.tx_id, e.seq LIMIT 1) ev ON true
+                 SELECT min(x.created_at) FILTER (WHERE x.type = ANY(c.events)
+                          AND (cardinality(c.topic_ids) = 0 OR x.topic_id = ANY(c.topic_ids) OR x.previous_topic_id = ANY(c.topic_ids))) AS created_at
+                   FROM (SELECT e.created_at, e.type, e.topic_id, e.previous_topic_id FROM ticket_events e
+                          WHERE e.workspace_id = c.workspace_id AND e.tx_id < h.xmin
+                            AND (e.tx_id, e.seq) > (c.position_tx, CASE WHEN c.position_kind = 0 THEN c.position_seq ELSE 9223372036854775807 END)
+                          ORDER BY e.tx_id, e.seq LIMIT ${LAG_PROBED}) x) ev ON true
                LEFT JOIN LATERAL (
                  SELECT s.created_at FROM flow_starts s
                   WHERE 'FLOW_STARTED' = ANY(c.events) AND s.workspace_id = c.workspace_id AND s.tx_id < h.xmin
@@ -528,14 +533,14 @@ export class WebhookDispatcher {
              FROM (SELECT 1) one
              LEFT JOIN worst w ON true
              CROSS JOIN h
+             -- Selected items among the next 10,000 after the position.
              LEFT JOIN LATERAL (
-               SELECT count(*) AS n FROM (
-                 SELECT 1 FROM ticket_events e
-                  WHERE e.workspace_id = w.workspace_id AND e.tx_id < h.xmin
-                    AND (e.tx_id, e.seq) > (w.position_tx, CASE WHEN w.position_kind = 0 THEN w.position_seq ELSE 9223372036854775807 END)
-                    AND e.type = ANY(w.events)
-                    AND (cardinality(w.topic_ids) = 0 OR e.topic_id = ANY(w.topic_ids) OR e.previous_topic_id = ANY(w.topic_ids))
-                  ORDER BY e.tx_id, e.seq LIMIT 10000) x) ev ON true
+               SELECT count(*) FILTER (WHERE x.type = ANY(w.events)
+                        AND (cardinality(w.topic_ids) = 0 OR x.topic_id = ANY(w.topic_ids) OR x.previous_topic_id = ANY(w.topic_ids))) AS n
+                 FROM (SELECT e.type, e.topic_id, e.previous_topic_id FROM ticket_events e
+                        WHERE e.workspace_id = w.workspace_id AND e.tx_id < h.xmin
+                          AND (e.tx_id, e.seq) > (w.position_tx, CASE WHEN w.position_kind = 0 THEN w.position_seq ELSE 9223372036854775807 END)
+                        ORDER BY e.tx_id, e.seq LIMIT 10000) x) ev ON true
              LEFT JOIN LATERAL (
                SELECT count(*) AS n FROM (
                  SELECT 1 FROM flow_starts s

@@ -182,10 +182,15 @@ export class WebhookService {
       throw new BadInputError("after", 'after must be a cursor an endpoint was sent ("txId.seq", or "txId.seq.flow" for a flow start).');
     }
     if (position) {
-      // A position no transaction has reached would skip every event to come: refused.
-      const [{ xmax }] = await ctx.work.query<Array<{ xmax: string }>>(`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax`);
-      if (BigInt(position.txId) > BigInt(xmax))
-        throw new BadInputError("after", "after is past the newest event: replay from a cursor an endpoint was sent.");
+      // A position at or past a transaction still running (or not yet begun) would skip the events
+      // it commits later: only positions below the horizon, or a list's eventCursor ("xmin.0"), are
+      // positions every later event comes after.
+      const [{ xmin }] = await ctx.work.query<Array<{ xmin: string }>>(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);
+      const tx = BigInt(position.txId);
+      const atHorizon = tx === BigInt(xmin) && position.kind === 0 && position.seq === "0";
+      if (tx >= BigInt(xmin) && !atHorizon) {
+        throw new BadInputError("after", "after is past the newest event delivered: replay from a cursor an endpoint was sent.");
+      }
     }
     const [row] = returningRows<WebhookRow>(
       await ctx.work.query(
