@@ -1,18 +1,13 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { TicketEventType } from "./ticket-event.entity";
 import { Workspace } from "./workspace.entity";
 
-/** What an endpoint may be sent: every ticket event type, and the flow starts a close causes. */
-export enum WebhookEventType {
-  OPENED = "OPENED",
-  ASSIGNED = "ASSIGNED",
-  NOTE_ADDED = "NOTE_ADDED",
-  TOPIC_CHANGED = "TOPIC_CHANGED",
-  CLOSED = "CLOSED",
-  REOPENED = "REOPENED",
-  MESSAGE_RECEIVED = "MESSAGE_RECEIVED",
-  MESSAGE_SENT = "MESSAGE_SENT",
-  FLOW_STARTED = "FLOW_STARTED",
-}
+/**
+ * What an endpoint may be sent: every ticket event type (so a new one is a webhook event type
+ * too), and the flow starts a close causes.
+ */
+export const WebhookEventType = { ...TicketEventType, FLOW_STARTED: "FLOW_STARTED" } as const;
+export type WebhookEventType = (typeof WebhookEventType)[keyof typeof WebhookEventType];
 
 /**
  * An endpoint that receives its workspace's events by HTTP POST, one at a time in commit order
