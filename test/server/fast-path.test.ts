@@ -39,7 +39,10 @@ async function post(srv: TestServer, { body, token = admin.token, headers = {} }
   });
   const text = (await response.text())
     .replace(/request id [\w.-]+/g, "request id <id>")
-    .replace(/"requestId":"[\w.-]+"/g, '"requestId":"<id>"');
+    .replace(/"requestId":"[\w.-]+"/g, '"requestId":"<id>"')
+    // An inbox cursor carries the database's snapshot of its first page, which any transaction
+    // anywhere on the server moves between two requests: compared without it.
+    .replace(/"(cursor|endCursor)":"([A-Za-z0-9+/=]+)"/g, (_all, key: string, cursor: string) => `"${key}":${withoutSnapshot(cursor)}`);
   return {
     status: response.status,
     type: response.headers.get("content-type"),
@@ -47,6 +50,15 @@ async function post(srv: TestServer, { body, token = admin.token, headers = {} }
     requestId: response.headers.get("x-request-id") !== null,
     text,
   };
+}
+
+function withoutSnapshot(cursor: string): string {
+  try {
+    const parts: unknown = JSON.parse(Buffer.from(cursor, "base64").toString("utf8"));
+    return JSON.stringify(Array.isArray(parts) && parts.length === 4 ? parts.slice(0, 3) : parts);
+  } catch {
+    return JSON.stringify(cursor);
+  }
 }
 
 async function fastPathCount(srv: TestServer): Promise<number> {
