@@ -8,7 +8,7 @@ import { uuidv7 } from "../../db/uuid";
 import { Webhook } from "../../entities";
 import type { Attempt, Sender } from "./sender";
 import { signatureHeader } from "./signature";
-import { cursorOf, type FeedItem, type FeedPosition, readFeed } from "./webhook-feed";
+import { type FeedItem, type FeedPosition, readFeed } from "./webhook-feed";
 
 /** An endpoint's row as the services read it (never its secrets). */
 export type WebhookRow = Omit<Webhook, "secret" | "previousSecrets" | "workspace">;
@@ -581,4 +581,3 @@ export class WebhookDispatcher {
   }
 }
 
-export { cursorOf };
