@@ -16,7 +16,8 @@ import path from "node:path";
 import { runLoad, type LoadResult } from "./load";
 import { body, DETAIL_QUERY, inboxQuery } from "./queries";
 import { databaseName, readState, sh, withDatabase } from "./seed";
-import { cpuMillis, startOurServer } from "./server";
+import pg from "pg";
+import { backendCpu, cpuBetween, cpuMillis, startOurServer } from "./server";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -31,6 +32,8 @@ async function buildRef(ref: string): Promise<string> {
   await sh("npx", ["tsc", "-p", path.join(dir, "tsconfig.build.json")]);
   return dir;
 }
+
+type Measured = LoadResult & { serverCpu: number; databaseCpu: number; totalCpu: number };
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -57,6 +60,11 @@ async function main(): Promise<void> {
   const before = await startOurServer(url, { ...quiet, dir: await buildRef(ref) });
   const afterRef = option("after", "");
   const after = await startOurServer(url, { ...quiet, dir: afterRef ? await buildRef(afterRef) : ROOT });
+  // The database's CPU counts too: the backends connected to the bench database during a load
+  // serve the server being loaded (the other one idles), this observer left out.
+  const observer = new pg.Client({ connectionString: url });
+  await observer.connect();
+  const database = new URL(url).pathname.slice(1);
   try {
     const logIn = await fetch(after.url, {
       method: "POST",
@@ -71,7 +79,7 @@ async function main(): Promise<void> {
       scenario === "detail"
         ? state.detailTickets.map((id) => body(DETAIL_QUERY, { id }))
         : [body(inboxQuery(scenario !== "inbox-nocount"), { filter: { folder: "ALL", status: "OPEN" }, first: 25 })];
-    const results: Record<"before" | "after", Array<LoadResult & { cpuPerRequest: number }>> = { before: [], after: [] };
+    const results: Record<"before" | "after", Array<Measured>> = { before: [], after: [] };
     for (let round = 0; round < rounds; round++) {
       for (const [label, server] of [
         ["before", before],
@@ -80,22 +88,26 @@ async function main(): Promise<void> {
         const spec = { url: server.url, headers: { authorization: `Bearer ${token}` }, bodies, connections: 10, warmupSeconds: 0 };
         await runLoad({ ...spec, durationSeconds: 1 }); // warm-up
         const cpuBefore = cpuMillis(server.pid);
+        const backendsBefore = await backendCpu(observer, database);
         const load = await runLoad({ ...spec, durationSeconds: duration });
-        // Server CPU per request: steadier than latency on a busy machine.
-        const r = { ...load, cpuPerRequest: (cpuMillis(server.pid) - cpuBefore) / load.requests };
+        // CPU per request: steadier than latency on a busy machine.
+        const serverCpu = (cpuMillis(server.pid) - cpuBefore) / load.requests;
+        const databaseCpu = cpuBetween(backendsBefore, await backendCpu(observer, database)) / load.requests;
+        const r = { ...load, serverCpu, databaseCpu, totalCpu: serverCpu + databaseCpu };
         results[label].push(r);
         console.log(
-          `round ${round + 1} ${label.padEnd(6)} ${r.throughput.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, server CPU ${r.cpuPerRequest.toFixed(2)} ms/req, ${r.sqlPerRequest?.toFixed(2)} SQL/req, ${r.errors} errors`,
+          `round ${round + 1} ${label.padEnd(6)} ${r.throughput.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, CPU ms/req: server ${serverCpu.toFixed(2)}, database ${databaseCpu.toFixed(2)}, total ${r.totalCpu.toFixed(2)}; ${r.sqlPerRequest?.toFixed(2)} SQL/req, ${r.errors} errors`,
         );
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const ratio = (pick: (r: LoadResult & { cpuPerRequest: number }) => number) =>
+    const ratio = (pick: (r: Measured) => number) =>
       median(results.after.map((r, i) => pick(r) / pick(results.before[i]))).toFixed(2);
     console.log(
-      `${scenario} after/before (median of ${rounds} paired rounds): throughput x${ratio((r) => r.throughput)}, p50 x${ratio((r) => r.p50)}, p99 x${ratio((r) => r.p99)}, server CPU per request x${ratio((r) => r.cpuPerRequest)}`,
+      `${scenario} after/before (median of ${rounds} paired rounds): throughput x${ratio((r) => r.throughput)}, p50 x${ratio((r) => r.p50)}, p99 x${ratio((r) => r.p99)}, CPU per request: server x${ratio((r) => r.serverCpu)}, database x${ratio((r) => r.databaseCpu)}, total x${ratio((r) => r.totalCpu)}`,
     );
   } finally {
+    await observer.end();
     await Promise.all([before.stop(), after.stop()]);
   }
 }
