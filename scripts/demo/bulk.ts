@@ -16,6 +16,8 @@ export interface BulkOptions {
   tickets: number;
   contacts: number;
   batch: number;
+  /** No progress bar on the terminal (a test's seed). */
+  quiet?: boolean;
 }
 
 export interface BulkCast {
@@ -214,7 +216,7 @@ export async function seedBulk(db: pg.Client, cast: BulkCast, options: BulkOptio
         until,
       ],
     );
-    progress("contacts", to, options.contacts, started);
+    if (!options.quiet) progress("contacts", to, options.contacts, started);
   }
 
   // Who may be assigned a ticket of which topic: pairs (topic, member who can see it).
@@ -293,7 +295,7 @@ export async function seedBulk(db: pg.Client, cast: BulkCast, options: BulkOptio
       [ws],
     );
     await db.query("COMMIT");
-    progress("tickets", to, options.tickets, ticketsStarted);
+    if (!options.quiet) progress("tickets", to, options.tickets, ticketsStarted);
   }
   await db.query(`DROP TABLE seed_contacts`);
 }

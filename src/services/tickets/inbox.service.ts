@@ -1,6 +1,7 @@
 import type { AuthedContext } from "../../context";
 import { TicketStatus } from "../../entities";
 import { containing } from "../../db/like";
+import { pageLimit } from "../../db/page-limit";
 import { type ParsedCursor, readEventsAfter } from "./event-log";
 import { topicFilter } from "../../auth/visibility";
 import type { TicketEventType } from "../../entities";
@@ -130,7 +131,9 @@ export class InboxService {
         return `(SELECT count(*) FROM tickets t WHERE ${[...folderOf("t"), searched].join(" AND ")})::text`;
       return "NULL::text";
     })();
-    const limit = bind(first + 1);
+    // Written in, rounded up to one of a few sizes: see db/page-limit.ts. Rows past `first` only
+    // tell that a next page exists.
+    const limit = pageLimit(first);
     const related = (Object.keys(TICKET_RELATED) as TicketRelatedKey[]).filter((key) => include[key]);
     const joined = withRelated(TICKET_RELATED, related);
     type Row = TicketRow & { sortKey: string; snapshot: string; horizon: string; totalCount: string | null } & Record<string, unknown>;
