@@ -11,23 +11,36 @@ import pg from "pg";
 import { inboxQuery } from "../../bench/queries";
 import { seedBulk } from "../../scripts/demo/bulk";
 import { pageLimit } from "../../src/db/page-limit";
-import { addMember, ok, openTicket, uuid } from "../support/fixtures";
+import { addMember, createTopic, ok, openTicket, updateMember, uuid } from "../support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "../support/harness";
 
 let srv: TestServer;
 let admin: SignedUp;
+/** An agent whose team sees two of the three topics: their folders merge a page per topic. */
+let teamed: SignedUp;
+let billing: string;
 
 beforeAll(async () => {
   srv = await startTestServer({ DB_POOL_SIZE: "1" });
   admin = await srv.signUp();
   const agent = await addMember(srv, admin.workspaceId, "AGENT", "planner");
   for (let i = 0; i < 40; i++) await openTicket(srv, admin.token, i % 3 === 0 ? {} : { assigneeId: [admin, agent][i % 2].userId });
+  billing = await createTopic(srv, admin.token, "Billing");
+  const sales = await createTopic(srv, admin.token, "Sales");
+  const team = await ok<{ createTeam: { team: { id: string } } }>(
+    srv,
+    `mutation($t: [ID!]!) { createTeam(input: { name: "Money", topicIds: $t }) { team { id } } }`,
+    { t: [billing, sales] },
+    admin.token,
+  );
+  teamed = await addMember(srv, admin.workspaceId, "AGENT", "teamed");
+  await updateMember(srv, admin.token, teamed.userId, { teamId: team.createTeam.team.id });
   // Folders of thousands of tickets, as the plans are costed for a workspace in use: with a few
   // dozen, any plan is cheap and the generic one wins whatever the statement.
   const db = new pg.Client({ connectionString: srv.databaseUrl });
   await db.connect();
   try {
-    const [general] = (await db.query<{ id: string }>(`SELECT id FROM topics WHERE workspace_id = $1`, [uuid(admin.workspaceId)])).rows;
+    const topics = (await db.query<{ id: string }>(`SELECT id FROM topics WHERE workspace_id = $1`, [uuid(admin.workspaceId)])).rows;
     const members = [uuid(admin.userId), uuid(agent.userId)];
     const flow = crypto.randomUUID();
     await db.query(`INSERT INTO flows (id, workspace_id, name, external_id) VALUES ($1, $2, 'Support bot', 'support-bot')`, [
@@ -38,8 +51,8 @@ beforeAll(async () => {
       db,
       {
         workspaceId: uuid(admin.workspaceId),
-        topics: [general.id],
-        canSee: [members],
+        topics: topics.map((t) => t.id),
+        canSee: topics.map(() => members),
         adminId: members[0],
         supportBotId: flow,
         until: Date.now() - 86_400_000,
@@ -63,23 +76,29 @@ interface Prepared {
 
 describe("the inbox's statement plans", () => {
   it("keeps a generic plan for every folder, page size and next page, once each ran more than five times", async () => {
-    const variants = [
-      { filter: { folder: "ALL", status: "OPEN" }, first: 25 },
-      { filter: { folder: "MINE", status: "OPEN" }, first: 5 },
-      { filter: { folder: "UNASSIGNED", status: null }, first: 10 },
-      { filter: { folder: "ALL", status: null }, first: 3 },
+    // `next: false`: a next page of one topic's closed tickets is planned for its cursor when
+    // PostgreSQL costs that lower (here it does, from the cursor's place in the topic): its choice
+    // between two plans it has, not a plan it cannot make.
+    const variants: Array<{ token: string; filter: Record<string, unknown>; first: number; next?: false }> = [
+      { token: admin.token, filter: { folder: "ALL", status: "OPEN" }, first: 25 },
+      { token: admin.token, filter: { folder: "MINE", status: "OPEN" }, first: 5 },
+      { token: admin.token, filter: { folder: "UNASSIGNED", status: null }, first: 10 },
+      { token: admin.token, filter: { folder: "ALL", status: null }, first: 3 },
+      { token: admin.token, filter: { folder: "ALL", status: "CLOSED", topicId: billing }, first: 25, next: false },
+      { token: teamed.token, filter: { folder: "ALL", status: "OPEN" }, first: 25 },
+      { token: teamed.token, filter: { folder: "UNASSIGNED", status: null }, first: 10 },
     ];
     for (let run = 0; run < 7; run++) {
-      for (const variant of variants) {
-        await ok(srv, inboxQuery(true), variant, admin.token);
+      for (const { token, next, ...variant } of variants) {
+        await ok(srv, inboxQuery(true), variant, token);
         const page = await ok<{ tickets: { pageInfo: { endCursor: string; hasNextPage: boolean } } }>(
           srv,
           inboxQuery(false),
           variant,
-          admin.token,
+          token,
         );
         expect({ variant, hasNextPage: page.tickets.pageInfo.hasNextPage }).toEqual({ variant, hasNextPage: true });
-        await ok(srv, inboxQuery(false), { ...variant, after: page.tickets.pageInfo.endCursor }, admin.token);
+        if (next !== false) await ok(srv, inboxQuery(false), { ...variant, after: page.tickets.pageInfo.endCursor }, token);
       }
     }
     const prepared = await srv.server.db.query<Prepared[]>(
@@ -87,11 +106,14 @@ describe("the inbox's statement plans", () => {
     );
     const ran = prepared.filter((p) => Number(p.generic_plans) + Number(p.custom_plans) > 5);
     // Each variant, with and without totalCount, and its next page: distinct statements.
-    expect(ran.length).toBeGreaterThanOrEqual(variants.length * 3);
+    expect(ran.length).toBeGreaterThanOrEqual(variants.length * 3 - variants.filter((v) => v.next === false).length);
     // Planned for their values five times at most (PostgreSQL's trial), then the generic plan.
     const replanned = ran
       .filter((p) => Number(p.custom_plans) > 5)
-      .map((p) => `${p.custom_plans} custom plans: ${p.statement.slice(0, 300)}`);
+      .map(
+        (p) =>
+          `${p.custom_plans} custom plans: ${p.statement.slice(p.statement.indexOf("FROM s LEFT JOIN"), p.statement.indexOf("FROM s LEFT JOIN") + 300)}`,
+      );
     expect(replanned).toEqual([]);
   });
 });
