@@ -67,14 +67,16 @@ function matchesFolder(g: CountGroup, filter: InboxFilter, userId: string, visib
 }
 
 /**
- * A team agent's topics as rows, one parameter each: the planner then knows how many there are,
- * where `unnest($n::uuid[])` would be costed at a hundred in the statement's generic plan, which
+ * A team agent's topics, one parameter each, as rows (the page's source) and as an array (the
+ * count rows' condition): the planner then knows how many there are. `unnest($n::uuid[])` or
+ * `= ANY($n::uuid[])` would be costed at a hundred or ten in the statement's generic plan, which
  * would never win and leave the statement planned again at every request (db/page-limit.ts).
  * One statement per number of topics.
  */
-function topicRows(topicIds: string[], bind: (value: unknown) => string): string {
-  if (topicIds.length === 0) return `(SELECT NULL::uuid WHERE false)`;
-  return `(VALUES ${topicIds.map((id) => `(${bind(id)}::uuid)`).join(", ")})`;
+function topicParams(topicIds: string[], bind: (value: unknown) => string): { rows: string; array: string } {
+  if (topicIds.length === 0) return { rows: `(SELECT NULL::uuid WHERE false)`, array: `'{}'::uuid[]` };
+  const params = topicIds.map((id) => `${bind(id)}::uuid`);
+  return { rows: `(VALUES ${params.map((p) => `(${p})`).join(", ")})`, array: `ARRAY[${params.join(", ")}]` };
 }
 
 /** The inbox and everything read from tickets: folders, counts, threads and the event feed. */
@@ -103,23 +105,21 @@ export class InboxService {
     // The folder's conditions, shared by the tickets (alias t) and their count rows (alias d).
     const user = filter.folder === "MINE" ? bind(userId) : undefined;
     const topic = filter.topicId ? bind(filter.topicId) : undefined;
-    // Bound when a condition uses it: a team agent's page reads its topics as rows (topicRows).
-    let topicsParam: string | undefined;
-    const topicsArray = (): string => (topicsParam ??= bind(visible));
+    const topics = visible === null ? undefined : topicParams(visible, bind);
     const status = filter.status ? bind(filter.status) : undefined;
     // A team agent's topics (and no one topic asked for): each topic's tickets are read in index
     // order, at most a page each, and merged; `topic_id = ANY(...)` would read and sort every
     // ticket of those topics.
-    const perTopic = visible !== null && topic === undefined;
-    const folderOf = (alias: string, topicsCondition = (): string => `${alias}.topic_id = ANY(${topicsArray()}::uuid[])`): string[] => [
+    const perTopic = topics !== undefined && topic === undefined;
+    const folderOf = (alias: string, topicsCondition = `${alias}.topic_id = ANY(${topics?.array})`): string[] => [
       `${alias}.workspace_id = $1`,
       ...(user ? [`${alias}.assignee_id = ${user}`] : []),
       ...(filter.folder === "UNASSIGNED" ? [`${alias}.assignee_id IS NULL`] : []),
       ...(topic ? [`${alias}.topic_id = ${topic}`] : []),
-      ...(visible !== null ? [topicsCondition()] : []),
+      ...(topics ? [topicsCondition] : []),
       ...(status ? [`${alias}.status = ${status}`] : []),
     ];
-    const where = perTopic ? folderOf("t", () => "t.topic_id = vt.id") : folderOf("t");
+    const where = perTopic ? folderOf("t", "t.topic_id = vt.id") : folderOf("t");
     let searched: string | undefined;
     if (filter.search) {
       const pattern = bind(containing(filter.search));
@@ -152,7 +152,7 @@ export class InboxService {
     type Row = TicketRow & { sortKey: string; snapshot: string; horizon: string; totalCount: string | null } & Record<string, unknown>;
     const order = `t.status DESC, t.last_activity_at DESC, t.id DESC`;
     const source = perTopic
-      ? `${topicRows(visible, bind)} AS vt(id)
+      ? `${topics.rows} AS vt(id)
          CROSS JOIN LATERAL (SELECT t.* FROM tickets t WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ${limit}) t`
       : `tickets t WHERE ${where.join(" AND ")}`;
     // The page's tickets first, then what they refer to, joined to those rows alone.
