@@ -21,6 +21,9 @@ export function pageLimit(first: number): string {
   const wanted = first + 1;
   const size = SIZES.find((s) => s >= wanted);
   if (size !== undefined) return String(size);
-  // Larger pages (an export's): the next power of two, plus the one past the page.
-  return String(2 ** Math.ceil(Math.log2(first)) + 1);
+  // Larger pages (an export's): the next power of two, plus the one past the page. Doubled in
+  // integers: Math.log2 rounds 2^k + 1 down to k for large k.
+  let power = 128;
+  while (power < first) power *= 2;
+  return String(power + 1);
 }

@@ -130,6 +130,7 @@ describe("pageLimit", () => {
     expect(pageLimit(500)).toBe("513");
     expect(pageLimit(512)).toBe("513");
     expect(pageLimit(513)).toBe("1025");
+    for (const first of [2 ** 49 + 1, 2 ** 50 + 2, 2 ** 52 + 1]) expect(BigInt(pageLimit(first))).toBeGreaterThan(BigInt(first));
   });
 
   it("refuses what is not a page size", () => {
