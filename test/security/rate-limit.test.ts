@@ -123,7 +123,9 @@ describe("rate limit over HTTP (RATE_LIMIT_PER_SECOND=1, RATE_LIMIT_BURST=10)", 
   it("keys requests without a valid token by client address", async () => {
     const answers = await burst(20, `{ __typename }`, { authorization: "Bearer not-a-token-at-all" });
     expect(answers.some((r) => r.status === 429)).toBe(true);
-    expect((await post(`{ __typename }`)).status).toBe(429);
+    // Without a header, the same address and bucket. A burst rather than one request: the bucket
+    // refills one a second, and a loaded machine can take that long between two requests.
+    expect((await burst(10, `{ __typename }`)).some((r) => r.status === 429)).toBe(true);
     // Another address (through the trusted loopback proxy) has a bucket of its own.
     expect((await post(`{ __typename }`, { "x-forwarded-for": "203.0.113.7" })).status).toBe(200);
   });
