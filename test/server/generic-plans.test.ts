@@ -14,60 +14,6 @@ import { pageLimit } from "../../src/db/page-limit";
 import { addMember, createTopic, ok, openTicket, updateMember, uuid } from "../support/fixtures";
 import { startTestServer, type SignedUp, type TestServer } from "../support/harness";
 
-let srv: TestServer;
-let admin: SignedUp;
-/** An agent whose team sees two of the three topics: their folders merge a page per topic. */
-let teamed: SignedUp;
-let billing: string;
-
-beforeAll(async () => {
-  srv = await startTestServer({ DB_POOL_SIZE: "1" });
-  admin = await srv.signUp();
-  const agent = await addMember(srv, admin.workspaceId, "AGENT", "planner");
-  for (let i = 0; i < 40; i++) await openTicket(srv, admin.token, i % 3 === 0 ? {} : { assigneeId: [admin, agent][i % 2].userId });
-  billing = await createTopic(srv, admin.token, "Billing");
-  const sales = await createTopic(srv, admin.token, "Sales");
-  const team = await ok<{ createTeam: { team: { id: string } } }>(
-    srv,
-    `mutation($t: [ID!]!) { createTeam(input: { name: "Money", topicIds: $t }) { team { id } } }`,
-    { t: [billing, sales] },
-    admin.token,
-  );
-  teamed = await addMember(srv, admin.workspaceId, "AGENT", "teamed");
-  await updateMember(srv, admin.token, teamed.userId, { teamId: team.createTeam.team.id });
-  // Folders of thousands of tickets, as the plans are costed for a workspace in use: with a few
-  // dozen, any plan is cheap and the generic one wins whatever the statement.
-  const db = new pg.Client({ connectionString: srv.databaseUrl });
-  await db.connect();
-  try {
-    const topics = (await db.query<{ id: string }>(`SELECT id FROM topics WHERE workspace_id = $1`, [uuid(admin.workspaceId)])).rows;
-    const members = [uuid(admin.userId), uuid(agent.userId)];
-    const flow = crypto.randomUUID();
-    await db.query(`INSERT INTO flows (id, workspace_id, name, external_id) VALUES ($1, $2, 'Support bot', 'support-bot')`, [
-      flow,
-      uuid(admin.workspaceId),
-    ]);
-    await seedBulk(
-      db,
-      {
-        workspaceId: uuid(admin.workspaceId),
-        topics: topics.map((t) => t.id),
-        canSee: topics.map(() => members),
-        adminId: members[0],
-        supportBotId: flow,
-        until: Date.now() - 86_400_000,
-      },
-      { tickets: 6000, contacts: 3000, batch: 3000, quiet: true },
-    );
-    await db.query("ANALYZE");
-  } finally {
-    await db.end();
-  }
-});
-afterAll(async () => {
-  await srv?.close();
-});
-
 interface Prepared {
   statement: string;
   generic_plans: string;
@@ -75,6 +21,60 @@ interface Prepared {
 }
 
 describe("the inbox's statement plans", () => {
+  let srv: TestServer;
+  let admin: SignedUp;
+  /** An agent whose team sees two of the three topics: their folders merge a page per topic. */
+  let teamed: SignedUp;
+  let billing: string;
+
+  beforeAll(async () => {
+    srv = await startTestServer({ DB_POOL_SIZE: "1" });
+    admin = await srv.signUp();
+    const agent = await addMember(srv, admin.workspaceId, "AGENT", "planner");
+    for (let i = 0; i < 40; i++) await openTicket(srv, admin.token, i % 3 === 0 ? {} : { assigneeId: [admin, agent][i % 2].userId });
+    billing = await createTopic(srv, admin.token, "Billing");
+    const sales = await createTopic(srv, admin.token, "Sales");
+    const team = await ok<{ createTeam: { team: { id: string } } }>(
+      srv,
+      `mutation($t: [ID!]!) { createTeam(input: { name: "Money", topicIds: $t }) { team { id } } }`,
+      { t: [billing, sales] },
+      admin.token,
+    );
+    teamed = await addMember(srv, admin.workspaceId, "AGENT", "teamed");
+    await updateMember(srv, admin.token, teamed.userId, { teamId: team.createTeam.team.id });
+    // Folders of thousands of tickets, as the plans are costed for a workspace in use: with a few
+    // dozen, any plan is cheap and the generic one wins whatever the statement.
+    const db = new pg.Client({ connectionString: srv.databaseUrl });
+    await db.connect();
+    try {
+      const topics = (await db.query<{ id: string }>(`SELECT id FROM topics WHERE workspace_id = $1`, [uuid(admin.workspaceId)])).rows;
+      const members = [uuid(admin.userId), uuid(agent.userId)];
+      const flow = crypto.randomUUID();
+      await db.query(`INSERT INTO flows (id, workspace_id, name, external_id) VALUES ($1, $2, 'Support bot', 'support-bot')`, [
+        flow,
+        uuid(admin.workspaceId),
+      ]);
+      await seedBulk(
+        db,
+        {
+          workspaceId: uuid(admin.workspaceId),
+          topics: topics.map((t) => t.id),
+          canSee: topics.map(() => members),
+          adminId: members[0],
+          supportBotId: flow,
+          until: Date.now() - 86_400_000,
+        },
+        { tickets: 6000, contacts: 3000, batch: 3000, quiet: true },
+      );
+      await db.query("ANALYZE");
+    } finally {
+      await db.end();
+    }
+  });
+  afterAll(async () => {
+    await srv?.close();
+  });
+
   it("keeps a generic plan for every folder, page size and next page, once each ran more than five times", async () => {
     // `next: false`: a next page of one topic's closed tickets is planned for its cursor when
     // PostgreSQL costs that lower (here it does, from the cursor's place in the topic): its choice
