@@ -271,6 +271,8 @@ describe("inbox folders", () => {
       { folder: "ALL" as const, status: null },
       { folder: "UNASSIGNED" as const, status: null },
       { folder: "ALL" as const, status: "CLOSED" as const, topicId: topics[2] },
+      // A topic outside the team does not exist for them: nothing listed, nothing counted.
+      { folder: "ALL" as const, status: null, topicId: topics[0] },
     ]) {
       for (const first of [1, 4, 100]) {
         const { tickets, totalCount } = await inboxAll(member.token, filter, first);
@@ -279,6 +281,8 @@ describe("inbox folders", () => {
         expect(totalCount).toBe(want.length);
       }
     }
+    // The topic outside the team holds tickets: its empty folder above is the team rule at work.
+    expect(expected(models, { folder: "ALL", status: null, topicId: topics[0] }, admin.userId).length).toBeGreaterThan(0);
   });
 
   it("defaults to ALL and OPEN, 25 a page; an explicit null status lists both, open first", async () => {
