@@ -111,12 +111,12 @@ export class InboxService {
     // order, at most a page each, and merged; `topic_id = ANY(...)` would read and sort every
     // ticket of those topics.
     const perTopic = topics !== undefined && topic === undefined;
-    const folderOf = (alias: string, topicsCondition = `${alias}.topic_id = ANY(${topics?.array})`): string[] => [
+    const folderOf = (alias: string, topicsCondition = topics && `${alias}.topic_id = ANY(${topics.array})`): string[] => [
       `${alias}.workspace_id = $1`,
       ...(user ? [`${alias}.assignee_id = ${user}`] : []),
       ...(filter.folder === "UNASSIGNED" ? [`${alias}.assignee_id IS NULL`] : []),
       ...(topic ? [`${alias}.topic_id = ${topic}`] : []),
-      ...(topics ? [topicsCondition] : []),
+      ...(topicsCondition ? [topicsCondition] : []),
       ...(status ? [`${alias}.status = ${status}`] : []),
     ];
     const where = perTopic ? folderOf("t", "t.topic_id = vt.id") : folderOf("t");
