@@ -23,9 +23,11 @@ export interface InstrumentedClientOptions extends pg.ClientConfig {
 /** A statement's second use on a connection prepares it: one-off texts are never prepared. */
 const PREPARE_AFTER_USES = 2;
 /**
- * Prepared statements per connection; past it, new texts run unnamed (the first ones are the hot
- * ones). Each costs the connection's backend memory: 200 of the inbox's shapes took a backend
- * from about 6 to 33 MB.
+ * Prepared statements per connection; past it, the one used least recently is dropped
+ * (DEALLOCATE) to make room. Each costs the connection's backend memory: 200 of the inbox's shapes
+ * took a backend from about 6 to 33 MB. Dropping the least recent rather than keeping the first
+ * come: a client sending many one-off shapes (page sizes, selections) must not leave everyone
+ * else's hot statements unprepared, parsed and planned at every request, for the connection's life.
  */
 const MAX_PREPARED = 100;
 /** Texts counted per connection before they qualify; the count starts over when full. */
@@ -53,22 +55,50 @@ class StatementNames {
   private named = 0;
   /** Names forgotten while their statements stay in the session (counted against the limit). */
   private abandoned = 0;
+  /** Statements evicted but not dropped yet (evicted in a transaction): still in the session. */
+  private readonly undropped: string[] = [];
 
-  /** The name to prepare `text` under, or undefined to send it unnamed this time. */
-  nameFor(text: string): string | undefined {
+  /**
+   * The name to prepare `text` under, or undefined to send it unnamed this time; `evict`, the
+   * statements to drop from the session first: the least recently used, to make room, and any
+   * evicted earlier inside a transaction.
+   */
+  nameFor(text: string): { name: string; evict: string[] } | undefined {
+    const evict = this.undropped.splice(0);
     const known = this.names.get(text);
-    if (known) return known;
-    if (this.names.size + this.abandoned >= MAX_PREPARED) return undefined;
+    if (known) {
+      // Most recently used last: the map's order is the eviction order.
+      this.names.delete(text);
+      this.names.set(text, known);
+      return { name: known, evict };
+    }
     const used = (this.uses.get(text) ?? 0) + 1;
     if (used < PREPARE_AFTER_USES) {
       if (this.uses.size >= MAX_COUNTED) this.uses.clear();
       this.uses.set(text, used);
+      this.undropped.push(...evict);
       return undefined;
+    }
+    // The statements still to drop hold their places until they are gone.
+    const dropping = evict.length;
+    while (this.names.size + dropping + this.abandoned >= MAX_PREPARED) {
+      const oldest = this.names.entries().next();
+      if (oldest.done) {
+        this.undropped.push(...evict);
+        return undefined; // every place is held by abandoned statements
+      }
+      this.names.delete(oldest.value[0]);
+      evict.push(oldest.value[1]);
     }
     this.uses.delete(text);
     const name = `${this.prefix}${(this.named++).toString(36)}`;
     this.names.set(text, name);
-    return name;
+    return { name, evict };
+  }
+
+  /** A statement not dropped yet (in a transaction): still in the session, dropped with a later one. */
+  dropLater(name: string): void {
+    this.undropped.push(name);
   }
 
   /** The statement prepared for `text` no longer serves: its next use prepares it under a new name. */
@@ -135,8 +165,20 @@ export class InstrumentedClient extends pg.Client {
         // was aborted with it); inside one, the transaction has failed and its caller sees why.
         if (statements && typeof args[0] === "string" && Array.isArray(args[1]) && args[1].length > 0 && args.length === 2) {
           const [text, params] = [args[0], args[1] as unknown[]];
-          const name = statements.nameFor(text);
-          if (name) {
+          const named = statements.nameFor(text);
+          if (named) {
+            const { name, evict } = named;
+            for (const old of evict) {
+              // The driver remembers each name it parsed, with its text: never used again, so
+              // forgotten, or a connection churning through shapes would keep every text.
+              delete (this.connection as unknown as { parsedStatements: Record<string, string> }).parsedStatements[old];
+              // Dropped outside a transaction only, so that a refused DEALLOCATE can never fail
+              // the caller's transaction (behind PgBouncer, which keeps its own names and cache,
+              // the session has no such name: nothing to drop). Inside one: after it, with the
+              // next statement. Sent before this statement on the same connection, in order.
+              if (status !== "I") statements.dropLater(old);
+              else void (send(`DEALLOCATE "${old}"`) as Promise<unknown>).catch(() => undefined);
+            }
             return (send({ name, text, values: params }) as Promise<unknown>).catch((error: unknown) => {
               if (mayBePreparation(error)) statements.forget(text);
               if (!isStale(error)) throw error;

@@ -9,9 +9,9 @@
  * the generic plan costs what the custom ones do and is kept after the fifth execution.
  *
  * Page sizes come from clients (1 to 100, or an export's page), and each distinct text is a
- * statement of its own in every connection's prepared statements (a hundred at most, the first
- * come): the LIMIT is rounded up to one of a few sizes, so that a client asking for every size in
- * turn adds a handful of texts per shape, not a hundred. The caller reads `first + 1` rows at
+ * statement of its own in every connection's prepared statements (a hundred at most, the least
+ * recently used dropped): the LIMIT is rounded up to one of a few sizes, so that a client asking
+ * for every size in turn adds a handful of texts per shape, not a hundred. The caller reads `first + 1` rows at
  * least (one past the page tells whether there is a next one) and keeps the first `first`.
  */
 const SIZES = [2, 6, 11, 21, 26, 51, 101];

@@ -109,4 +109,52 @@ describe("prepared statements", () => {
     for (let i = 0; i < 3; i++) await on.query("SELECT 1 AS one");
     expect(await preparedOn(on)).toEqual([]);
   });
+
+  it("keeps the statements in use when full: the least recently used one is dropped from the session", async () => {
+    // A client sending one-off shapes (page sizes, selections) must not leave the hot statement
+    // unprepared: with the first come kept, it would have been parsed and planned every time.
+    const client = await connect(true);
+    const hot = "SELECT $1::int * 2 AS v";
+    const oneOff = (i: number) => `SELECT $1::int + ${i} AS v`;
+    for (let i = 0; i < 150; i++) {
+      for (const n of [1, 2]) expect((await client.query<{ v: number }>(oneOff(i), [n])).rows).toEqual([{ v: n + i }]);
+      expect((await client.query<{ v: number }>(hot, [i])).rows).toEqual([{ v: i * 2 }]);
+    }
+    const statements = (await preparedOn(client)).map((p) => p.statement);
+    expect(statements).toHaveLength(100);
+    expect(statements).toContain(hot);
+    expect(statements).toContain(oneOff(149));
+    expect(statements).not.toContain(oneOff(0));
+    // Each dropped name is gone from the driver's memory of parsed statements too.
+    const parsed = (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements;
+    expect(Object.keys(parsed)).toHaveLength(100);
+  });
+
+  it("makes room inside a transaction without a statement of its own there: the drop waits for its end", async () => {
+    const client = await connect(true);
+    for (let i = 0; i < 100; i++) for (const n of [1, 2]) await client.query(`SELECT $1::int + ${i} AS v`, [n]);
+    await client.query("BEGIN");
+    for (const n of [1, 2]) expect((await client.query<{ v: number }>("SELECT $1::int * 3 AS v", [n])).rows).toEqual([{ v: n * 3 }]);
+    // 101 in the session while the transaction runs: nothing was sent into it but the caller's.
+    expect(await preparedOn(client)).toHaveLength(101);
+    await client.query("COMMIT");
+    expect((await client.query<{ v: number }>("SELECT $1::int * 3 AS v", [5])).rows).toEqual([{ v: 15 }]);
+    const statements = (await preparedOn(client)).map((p) => p.statement);
+    expect(statements).toHaveLength(100);
+    expect(statements).not.toContain("SELECT $1::int + 0 AS v");
+  });
+
+  it("drops nothing it cannot inside a failed transaction, and goes on afterwards", async () => {
+    const client = await connect(true);
+    for (let i = 0; i < 100; i++) for (const n of [1, 2]) await client.query(`SELECT $1::int - ${i} AS v`, [n]);
+    expect(await preparedOn(client)).toHaveLength(100);
+    await client.query("BEGIN");
+    await expect(client.query("SELECT 1 / $1::int", [0])).rejects.toMatchObject({ code: "22012" });
+    // Full, in a failed transaction: the new text is refused as every statement there is.
+    for (const n of [1, 2]) await expect(client.query("SELECT $1::int * 7 AS v", [n])).rejects.toMatchObject({ code: "25P02" });
+    await client.query("ROLLBACK");
+    expect((await client.query<{ v: number }>("SELECT $1::int * 7 AS v", [3])).rows).toEqual([{ v: 21 }]);
+    expect((await client.query<{ v: number }>("SELECT $1::int - 5 AS v", [6])).rows).toEqual([{ v: 1 }]);
+    expect((await preparedOn(client)).length).toBeLessThanOrEqual(100);
+  });
 });
